@@ -1,0 +1,226 @@
+/**
+ * The embedded store: the same contract as RedisStore, in one process's memory, for the
+ * one-command demo and for development without Redis. Each method runs to completion without
+ * awaiting in between, which makes it as atomic as a Lua script on a single-threaded Redis.
+ */
+import { createError } from '../../../shared/errors';
+import { compareMessageIds } from '../../../shared/ids';
+import type { ConversationView, MessageView, QueueEntry } from '../../../shared/protocol';
+import type { QueueName } from '../../../shared/queues';
+import type { Agent, AgentSession, Site, Store } from '../store';
+
+interface ConversationRecord {
+  conversation: ConversationView;
+  messages: MessageView[];
+  messageIdByClientId: Map<string, string>;
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+export function createMemoryStore(): Store {
+  const sites = new Map<string, Site>();
+  const agents = new Map<string, Agent>();
+  const agentIdByEmail = new Map<string, string>();
+  const sessions = new Map<string, AgentSession>();
+  const conversations = new Map<string, ConversationRecord>();
+  const openConversationByVisitor = new Map<string, string>();
+  let lastIdMs = 0;
+  let lastIdSeq = 0;
+
+  const scoped = (siteKey: string, id: string) => `${siteKey}\n${id}`;
+  const record = (siteKey: string, id: string) => conversations.get(scoped(siteKey, id));
+
+  // Same shape and ordering as Redis stream ids, so clients cannot tell the stores apart.
+  const nextMessageId = () => {
+    const ms = Date.now();
+    if (ms > lastIdMs) {
+      lastIdMs = ms;
+      lastIdSeq = 0;
+    } else {
+      lastIdSeq += 1;
+    }
+    return `${lastIdMs}-${lastIdSeq}`;
+  };
+
+  const queueEntries = (siteKey: string, queue: QueueName) =>
+    [...conversations.values()]
+      .map((r) => r.conversation)
+      .filter((c) => c.siteKey === siteKey && c.queue === queue && c.status === 'waiting')
+      .sort((a, b) => a.queuedAt - b.queuedAt || (a.id < b.id ? -1 : 1));
+
+  return {
+    async ping() {},
+    async close() {},
+
+    async createSite(site) {
+      sites.set(site.key, clone(site));
+      return site;
+    },
+
+    async getSite(key) {
+      const site = sites.get(key);
+      return site ? clone(site) : null;
+    },
+
+    async createAgent(agent) {
+      const email = agent.email.toLowerCase();
+      if (agentIdByEmail.has(email)) throw createError('AGENT_EMAIL_TAKEN', { email: agent.email });
+      agentIdByEmail.set(email, scoped(agent.siteKey, agent.id));
+      agents.set(scoped(agent.siteKey, agent.id), clone(agent));
+      return agent;
+    },
+
+    async getAgent(siteKey, id) {
+      const agent = agents.get(scoped(siteKey, id));
+      return agent ? clone(agent) : null;
+    },
+
+    async findAgentByEmail(email) {
+      const ref = agentIdByEmail.get(email.toLowerCase());
+      const agent = ref ? agents.get(ref) : undefined;
+      return agent ? clone(agent) : null;
+    },
+
+    async createSession(session) {
+      sessions.set(session.token, clone(session));
+    },
+
+    async getSession(token, now) {
+      const session = sessions.get(token);
+      if (!session) return null;
+      if (session.expiresAt <= now) {
+        sessions.delete(token);
+        return null;
+      }
+      return clone(session);
+    },
+
+    async deleteSession(token) {
+      sessions.delete(token);
+    },
+
+    async createConversation(input) {
+      const visitorKey = scoped(input.siteKey, input.visitorId);
+      const open = openConversationByVisitor.get(visitorKey);
+      if (open) throw createError('CONVERSATION_ALREADY_OPEN', { conversationId: open });
+      const conversation: ConversationView = {
+        id: input.id,
+        siteKey: input.siteKey,
+        visitorId: input.visitorId,
+        status: 'waiting',
+        queue: input.routing.queue,
+        routing: clone(input.routing),
+        preview: input.preview,
+        createdAt: input.now,
+        queuedAt: input.now,
+      };
+      const message: MessageView = {
+        id: nextMessageId(),
+        conversationId: input.id,
+        clientId: input.firstMessage.clientId,
+        author: 'visitor',
+        text: input.firstMessage.text,
+        createdAt: input.now,
+      };
+      conversations.set(scoped(input.siteKey, input.id), {
+        conversation,
+        messages: [message],
+        messageIdByClientId: new Map([[message.clientId, message.id]]),
+      });
+      openConversationByVisitor.set(visitorKey, input.id);
+      return { conversation: clone(conversation), message: clone(message) };
+    },
+
+    async getConversation(siteKey, id) {
+      const r = record(siteKey, id);
+      return r ? clone(r.conversation) : null;
+    },
+
+    async getOpenConversation(siteKey, visitorId) {
+      const id = openConversationByVisitor.get(scoped(siteKey, visitorId));
+      const r = id ? record(siteKey, id) : undefined;
+      return r ? clone(r.conversation) : null;
+    },
+
+    async appendMessage(input) {
+      const r = record(input.siteKey, input.conversationId);
+      const existingId = r?.messageIdByClientId.get(input.clientId);
+      if (r && existingId) {
+        return { duplicate: true, message: clone(r.messages.find((m) => m.id === existingId)!) };
+      }
+      if (!r) throw createError('CONVERSATION_NOT_FOUND');
+      const c = r.conversation;
+      if (c.status === 'resolved') throw createError('CONVERSATION_NOT_ACTIVE');
+      if (input.author === 'agent' && (c.status !== 'active' || c.assignedAgentId !== input.agentId)) {
+        throw createError('CONVERSATION_NOT_ASSIGNED_TO_YOU');
+      }
+      const message: MessageView = {
+        id: nextMessageId(),
+        conversationId: input.conversationId,
+        clientId: input.clientId,
+        author: input.author,
+        text: input.text,
+        createdAt: input.now,
+        ...(input.agentName ? { agentName: input.agentName } : {}),
+      };
+      r.messages.push(message);
+      r.messageIdByClientId.set(message.clientId, message.id);
+      return { duplicate: false, message: clone(message) };
+    },
+
+    async messagesAfter(siteKey, id, afterId, limit) {
+      const r = record(siteKey, id);
+      if (!r) return [];
+      const after = afterId ? r.messages.filter((m) => compareMessageIds(m.id, afterId) > 0) : r.messages;
+      return clone(after.slice(0, limit));
+    },
+
+    async claimConversation(input) {
+      const r = record(input.siteKey, input.conversationId);
+      const details = { conversationId: input.conversationId };
+      if (!r) throw createError('CONVERSATION_NOT_FOUND', details);
+      const c = r.conversation;
+      if (c.status !== 'waiting') throw createError('CONVERSATION_NOT_WAITING', details);
+      if (!input.skills.includes(c.queue)) throw createError('SKILL_REQUIRED', details);
+      c.status = 'active';
+      c.assignedAgentId = input.agentId;
+      c.assignedAgentName = input.agentName;
+      c.assignedAt = input.now;
+      return clone(c);
+    },
+
+    async resolveConversation(input) {
+      const r = record(input.siteKey, input.conversationId);
+      const details = { conversationId: input.conversationId };
+      if (!r) throw createError('CONVERSATION_NOT_FOUND', details);
+      const c = r.conversation;
+      if (c.status !== 'active') throw createError('CONVERSATION_NOT_ACTIVE', details);
+      if (c.assignedAgentId !== input.agentId) throw createError('CONVERSATION_NOT_ASSIGNED_TO_YOU', details);
+      c.status = 'resolved';
+      c.resolvedAt = input.now;
+      const visitorKey = scoped(input.siteKey, c.visitorId);
+      if (openConversationByVisitor.get(visitorKey) === c.id) openConversationByVisitor.delete(visitorKey);
+      return clone(c);
+    },
+
+    async listQueue(siteKey, queue, limit) {
+      const waiting = queueEntries(siteKey, queue);
+      const entries: QueueEntry[] = waiting.slice(0, limit).map((c) => ({
+        conversationId: c.id,
+        queue: c.queue,
+        preview: c.preview,
+        queuedAt: c.queuedAt,
+        routing: clone(c.routing),
+      }));
+      return { count: waiting.length, entries };
+    },
+
+    async listAgentConversations(siteKey, agentId) {
+      return [...conversations.values()]
+        .map((r) => r.conversation)
+        .filter((c) => c.siteKey === siteKey && c.status === 'active' && c.assignedAgentId === agentId)
+        .sort((a, b) => (a.assignedAt ?? 0) - (b.assignedAt ?? 0))
+        .map(clone);
+    },
+  };
+}

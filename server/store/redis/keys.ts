@@ -1,0 +1,38 @@
+/**
+ * Every Redis key Switchboard uses is built here and nowhere else. All keys of one site carry the
+ * `{siteKey}` hash tag, so every multi-key script touches a single Redis Cluster slot.
+ */
+import type { AgentId, ConversationId, SiteKey, VisitorId } from '../../../shared/ids';
+import type { QueueName } from '../../../shared/queues';
+
+export interface RedisKeys {
+  site(site: SiteKey): string;
+  agent(site: SiteKey, id: AgentId): string;
+  agentConversations(site: SiteKey, id: AgentId): string;
+  /** Global: logging in starts from an email alone. */
+  agentEmail(email: string): string;
+  /** Global: a session cookie carries no site. */
+  session(token: string): string;
+  conversation(site: SiteKey, id: ConversationId): string;
+  conversationMessages(site: SiteKey, id: ConversationId): string;
+  conversationClientIds(site: SiteKey, id: ConversationId): string;
+  queue(site: SiteKey, queue: QueueName): string;
+  visitorOpenConversation(site: SiteKey, visitor: VisitorId): string;
+}
+
+/** @param prefix namespace of every key, e.g. `sb` or `sb:test:<uuid>` */
+export function createKeys(prefix: string): RedisKeys {
+  const tagged = (site: SiteKey) => `${prefix}:{${site}}`;
+  return {
+    site: (site) => `${tagged(site)}:site`,
+    agent: (site, id) => `${tagged(site)}:agent:${id}`,
+    agentConversations: (site, id) => `${tagged(site)}:agent:${id}:conversations`,
+    agentEmail: (email) => `${prefix}:agent-email:${email.toLowerCase()}`,
+    session: (token) => `${prefix}:session:${token}`,
+    conversation: (site, id) => `${tagged(site)}:conv:${id}`,
+    conversationMessages: (site, id) => `${tagged(site)}:conv:${id}:messages`,
+    conversationClientIds: (site, id) => `${tagged(site)}:conv:${id}:client-ids`,
+    queue: (site, queue) => `${tagged(site)}:queue:${queue}`,
+    visitorOpenConversation: (site, visitor) => `${tagged(site)}:visitor:${visitor}:open`,
+  };
+}

@@ -1,0 +1,93 @@
+/** How domain records are laid out in Redis hashes and stream entries, both ways. */
+import type { ConversationView, MessageView, RoutingDecision } from '../../../shared/protocol';
+import type { QueueName } from '../../../shared/queues';
+import type { Agent, Site } from '../store';
+
+export function conversationToFields(c: ConversationView): string[] {
+  const fields: Record<string, string | number | undefined> = {
+    id: c.id,
+    siteKey: c.siteKey,
+    visitorId: c.visitorId,
+    status: c.status,
+    queue: c.queue,
+    routing: JSON.stringify(c.routing),
+    preview: c.preview,
+    createdAt: c.createdAt,
+    queuedAt: c.queuedAt,
+    assignedAgentId: c.assignedAgentId,
+    assignedAgentName: c.assignedAgentName,
+    assignedAt: c.assignedAt,
+    resolvedAt: c.resolvedAt,
+  };
+  return Object.entries(fields).flatMap(([key, value]) => (value === undefined ? [] : [key, String(value)]));
+}
+
+export function conversationFromHash(h: Record<string, string>): ConversationView | null {
+  if (!h.id) return null;
+  const c: ConversationView = {
+    id: h.id,
+    siteKey: h.siteKey!,
+    visitorId: h.visitorId!,
+    status: h.status as ConversationView['status'],
+    queue: h.queue as QueueName,
+    routing: JSON.parse(h.routing!) as RoutingDecision,
+    preview: h.preview ?? '',
+    createdAt: Number(h.createdAt),
+    queuedAt: Number(h.queuedAt),
+  };
+  if (h.assignedAgentId) c.assignedAgentId = h.assignedAgentId;
+  if (h.assignedAgentName) c.assignedAgentName = h.assignedAgentName;
+  if (h.assignedAt) c.assignedAt = Number(h.assignedAt);
+  if (h.resolvedAt) c.resolvedAt = Number(h.resolvedAt);
+  return c;
+}
+
+/** A stream entry as ioredis returns it: `[id, [field, value, …]]`. */
+export function messageFromStreamEntry(conversationId: string, [id, flat]: [string, string[]]): MessageView {
+  const f: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
+  const message: MessageView = {
+    id,
+    conversationId,
+    clientId: f.clientId!,
+    author: f.author as MessageView['author'],
+    text: f.text ?? '',
+    createdAt: Number(f.at),
+  };
+  if (f.agentName) message.agentName = f.agentName;
+  return message;
+}
+
+export function siteToFields(site: Site): Record<string, string> {
+  return { key: site.key, name: site.name, origins: JSON.stringify(site.origins), createdAt: String(site.createdAt) };
+}
+
+export function siteFromHash(h: Record<string, string>): Site | null {
+  if (!h.key) return null;
+  return { key: h.key, name: h.name ?? '', origins: JSON.parse(h.origins ?? '[]') as string[], createdAt: Number(h.createdAt) };
+}
+
+export function agentToFields(agent: Agent): Record<string, string> {
+  return {
+    id: agent.id,
+    siteKey: agent.siteKey,
+    email: agent.email,
+    name: agent.name,
+    skills: agent.skills.join(','),
+    passwordHash: agent.passwordHash,
+    createdAt: String(agent.createdAt),
+  };
+}
+
+export function agentFromHash(h: Record<string, string>): Agent | null {
+  if (!h.id) return null;
+  return {
+    id: h.id,
+    siteKey: h.siteKey!,
+    email: h.email!,
+    name: h.name ?? '',
+    skills: (h.skills ?? '').split(',').filter(Boolean) as QueueName[],
+    passwordHash: h.passwordHash!,
+    createdAt: Number(h.createdAt),
+  };
+}

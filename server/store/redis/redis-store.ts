@@ -1,0 +1,242 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { createError } from '../../../shared/errors';
+import type { ConversationView, QueueEntry } from '../../../shared/protocol';
+import type { AgentSession, Store } from '../store';
+import { createKeys } from './keys';
+import {
+  agentFromHash,
+  agentToFields,
+  conversationFromHash,
+  conversationToFields,
+  messageFromStreamEntry,
+  siteFromHash,
+  siteToFields,
+} from './records';
+import { checkScriptResult, defineScripts } from './scripts';
+
+export interface RedisStoreOptions {
+  /** `redis://host:port/db`. */
+  url: string;
+  /**
+   * Namespace of every key.
+   * @default 'sb'
+   */
+  prefix?: string;
+  redisOptions?: RedisOptions;
+}
+
+export interface RedisStore extends Store {
+  /** The connection, for the Socket.IO Redis adapter and health checks. */
+  readonly redis: Redis;
+}
+
+export function createRedisStore(options: RedisStoreOptions): RedisStore {
+  const redis = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 2, ...options.redisOptions });
+  defineScripts(redis);
+  const keys = createKeys(options.prefix ?? 'sb');
+
+  const getConversation = async (siteKey: string, id: string) =>
+    conversationFromHash(await redis.hgetall(keys.conversation(siteKey, id)));
+
+  const readMessage = async (siteKey: string, conversationId: string, id: string) => {
+    const [entry] = (await redis.xrange(keys.conversationMessages(siteKey, conversationId), id, id)) as [string, string[]][];
+    if (!entry) throw new Error(`message ${id} of ${conversationId} vanished`);
+    return messageFromStreamEntry(conversationId, entry);
+  };
+
+  const store: RedisStore = {
+    redis,
+
+    async ping() {
+      await redis.ping();
+    },
+
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+
+    async createSite(site) {
+      await redis.hset(keys.site(site.key), siteToFields(site));
+      return site;
+    },
+
+    async getSite(key) {
+      return siteFromHash(await redis.hgetall(keys.site(key)));
+    },
+
+    async createAgent(agent) {
+      // The email is reserved first so two concurrent sign-ups with one address cannot both win.
+      const reserved = await redis.set(keys.agentEmail(agent.email), `${agent.siteKey}\n${agent.id}`, 'NX');
+      if (reserved !== 'OK') throw createError('AGENT_EMAIL_TAKEN', { email: agent.email });
+      await redis.hset(keys.agent(agent.siteKey, agent.id), agentToFields(agent));
+      return agent;
+    },
+
+    async getAgent(siteKey, id) {
+      return agentFromHash(await redis.hgetall(keys.agent(siteKey, id)));
+    },
+
+    async findAgentByEmail(email) {
+      const ref = await redis.get(keys.agentEmail(email));
+      if (!ref) return null;
+      const [siteKey = '', id = ''] = ref.split('\n');
+      return agentFromHash(await redis.hgetall(keys.agent(siteKey, id)));
+    },
+
+    async createSession(session) {
+      const ttl = Math.max(1, session.expiresAt - Date.now());
+      await redis.set(keys.session(session.token), JSON.stringify(session), 'PX', ttl);
+    },
+
+    async getSession(token, now) {
+      const raw = await redis.get(keys.session(token));
+      if (!raw) return null;
+      const session = JSON.parse(raw) as AgentSession;
+      return session.expiresAt > now ? session : null;
+    },
+
+    async deleteSession(token) {
+      await redis.del(keys.session(token));
+    },
+
+    async createConversation(input) {
+      const conversation: ConversationView = {
+        id: input.id,
+        siteKey: input.siteKey,
+        visitorId: input.visitorId,
+        status: 'waiting',
+        queue: input.routing.queue,
+        routing: input.routing,
+        preview: input.preview,
+        createdAt: input.now,
+        queuedAt: input.now,
+      };
+      const result = await redis.sbCreateConversationV1(
+        keys.visitorOpenConversation(input.siteKey, input.visitorId),
+        keys.conversation(input.siteKey, input.id),
+        keys.queue(input.siteKey, conversation.queue),
+        keys.conversationMessages(input.siteKey, input.id),
+        keys.conversationClientIds(input.siteKey, input.id),
+        input.id,
+        input.now,
+        input.firstMessage.clientId,
+        input.firstMessage.text,
+        ...conversationToFields(conversation),
+      );
+      const [status, id] = result as [number, string];
+      checkScriptResult('createConversation', status, { conversationId: id });
+      return {
+        conversation,
+        message: {
+          id,
+          conversationId: input.id,
+          clientId: input.firstMessage.clientId,
+          author: 'visitor',
+          text: input.firstMessage.text,
+          createdAt: input.now,
+        },
+      };
+    },
+
+    getConversation,
+
+    async getOpenConversation(siteKey, visitorId) {
+      const id = await redis.get(keys.visitorOpenConversation(siteKey, visitorId));
+      return id ? getConversation(siteKey, id) : null;
+    },
+
+    async appendMessage(input) {
+      const result = await redis.sbAppendMessageV1(
+        keys.conversation(input.siteKey, input.conversationId),
+        keys.conversationMessages(input.siteKey, input.conversationId),
+        keys.conversationClientIds(input.siteKey, input.conversationId),
+        input.clientId,
+        input.author,
+        input.agentId ?? '',
+        input.agentName ?? '',
+        input.text,
+        input.now,
+      );
+      if (typeof result === 'number') checkScriptResult('appendMessage', result);
+      const [status, id] = result as [number, string];
+      const duplicate = status === 0;
+      if (duplicate) return { duplicate, message: await readMessage(input.siteKey, input.conversationId, id) };
+      const message = {
+        id,
+        conversationId: input.conversationId,
+        clientId: input.clientId,
+        author: input.author,
+        text: input.text,
+        createdAt: input.now,
+        ...(input.agentName ? { agentName: input.agentName } : {}),
+      };
+      return { duplicate, message };
+    },
+
+    async messagesAfter(siteKey, id, afterId, limit) {
+      // `(` makes the start exclusive (Redis ≥ 6.2), so the last message the client has is not sent again.
+      const start = afterId ? `(${afterId}` : '-';
+      const entries = (await redis.xrange(keys.conversationMessages(siteKey, id), start, '+', 'COUNT', limit)) as [
+        string,
+        string[],
+      ][];
+      return entries.map((entry) => messageFromStreamEntry(id, entry));
+    },
+
+    async claimConversation(input) {
+      const code = await redis.sbClaimConversationV1(
+        keys.conversation(input.siteKey, input.conversationId),
+        keys.queue(input.siteKey, 'service'),
+        keys.queue(input.siteKey, 'support'),
+        keys.agentConversations(input.siteKey, input.agentId),
+        input.conversationId,
+        input.agentId,
+        input.agentName,
+        input.now,
+        input.skills.join(','),
+      );
+      checkScriptResult('claimConversation', code, { conversationId: input.conversationId });
+      return (await getConversation(input.siteKey, input.conversationId))!;
+    },
+
+    async resolveConversation(input) {
+      const visitorId = await redis.hget(keys.conversation(input.siteKey, input.conversationId), 'visitorId');
+      if (!visitorId) throw createError('CONVERSATION_NOT_FOUND', { conversationId: input.conversationId });
+      const code = await redis.sbResolveConversationV1(
+        keys.conversation(input.siteKey, input.conversationId),
+        keys.agentConversations(input.siteKey, input.agentId),
+        keys.visitorOpenConversation(input.siteKey, visitorId),
+        input.conversationId,
+        input.agentId,
+        input.now,
+      );
+      checkScriptResult('resolveConversation', code, { conversationId: input.conversationId });
+      return (await getConversation(input.siteKey, input.conversationId))!;
+    },
+
+    async listQueue(siteKey, queue, limit) {
+      const key = keys.queue(siteKey, queue);
+      const [count, ids] = await Promise.all([redis.zcard(key), redis.zrange(key, 0, limit - 1)]);
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hgetall(keys.conversation(siteKey, id));
+      const rows = (await pipeline.exec()) ?? [];
+      const entries: QueueEntry[] = [];
+      for (const [, hash] of rows) {
+        const c = conversationFromHash(hash as Record<string, string>);
+        // A conversation taken between ZRANGE and HGETALL is no longer waiting: leave it out.
+        if (c && c.status === 'waiting') {
+          entries.push({ conversationId: c.id, queue: c.queue, preview: c.preview, queuedAt: c.queuedAt, routing: c.routing });
+        }
+      }
+      return { count, entries };
+    },
+
+    async listAgentConversations(siteKey, agentId) {
+      const ids = await redis.zrange(keys.agentConversations(siteKey, agentId), 0, -1);
+      const conversations = await Promise.all(ids.map((id) => getConversation(siteKey, id)));
+      return conversations.filter((c): c is ConversationView => c !== null && c.status === 'active');
+    },
+  };
+  return store;
+}
+

@@ -1,0 +1,37 @@
+--[[
+  Creates a waiting conversation with its first message and queues it, unless the visitor
+  already has an open conversation on the site.
+
+  Input:
+    KEYS[1] visitor's open-conversation pointer
+    KEYS[2] conversation hash
+    KEYS[3] queue sorted set (score: queuedAt)
+    KEYS[4] conversation message stream
+    KEYS[5] conversation client-id → message-id hash
+
+    ARGV[1] conversation id
+    ARGV[2] queuedAt (ms), also createdAt
+    ARGV[3] first message client id
+    ARGV[4] first message text
+    ARGV[5..] conversation hash fields as field, value pairs
+
+  Output:
+    { 1, messageId }        created
+    { -1, conversationId }  the visitor already has this open conversation
+]]
+local open = redis.call('GET', KEYS[1])
+if open then
+  return { -1, open }
+end
+
+local fields = {}
+for i = 5, #ARGV do
+  fields[#fields + 1] = ARGV[i]
+end
+redis.call('HSET', KEYS[2], unpack(fields))
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+redis.call('SET', KEYS[1], ARGV[1])
+local messageId = redis.call('XADD', KEYS[4], '*',
+  'clientId', ARGV[3], 'author', 'visitor', 'text', ARGV[4], 'at', ARGV[2])
+redis.call('HSET', KEYS[5], ARGV[3], messageId)
+return { 1, messageId }

@@ -1,0 +1,68 @@
+/**
+ * The catalogue of every error the server reports to a client, with its HTTP status and the
+ * default message. `docs/protocol.md` lists the same codes; a test keeps the two in step.
+ */
+export const ERRORS = {
+  PAYLOAD_INVALID: { status: 400, message: 'The payload does not match the schema of this event or route.' },
+  MESSAGE_TOO_LONG: { status: 413, message: 'The message is longer than the limit.' },
+  MESSAGE_EMPTY: { status: 400, message: 'The message has no text.' },
+  SITE_NOT_FOUND: { status: 404, message: 'No site has this key.' },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: "This page's origin is not on the site's list of allowed origins." },
+  VISITOR_TOKEN_INVALID: { status: 401, message: 'The visitor token is forged, expired or for another site.' },
+  CONVERSATION_NOT_FOUND: { status: 404, message: 'No such conversation on this site.' },
+  CONVERSATION_NOT_WAITING: { status: 409, message: 'The conversation is no longer waiting: another agent took it or it has ended.' },
+  CONVERSATION_NOT_ACTIVE: { status: 409, message: 'The conversation is not open for messages.' },
+  CONVERSATION_NOT_ASSIGNED_TO_YOU: { status: 403, message: 'The conversation is assigned to another agent.' },
+  CONVERSATION_ALREADY_OPEN: { status: 409, message: 'The visitor already has an open conversation.' },
+  SKILL_REQUIRED: { status: 403, message: "The conversation's queue needs a skill this agent does not have." },
+  AUTH_REQUIRED: { status: 401, message: 'Log in first.' },
+  CREDENTIALS_INVALID: { status: 401, message: 'The email or password is wrong.' },
+  AGENT_EMAIL_TAKEN: { status: 409, message: 'An agent with this email already exists.' },
+  NOT_FOUND: { status: 404, message: 'Nothing is here.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on the server; it has been logged.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** What a client receives for any failure: a stable code, a human message, and optional details. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export class SwitchboardError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'SwitchboardError';
+    this.code = code;
+    this.statusCode = ERRORS[code].status;
+    this.details = details;
+  }
+}
+
+/** The only way to make a SwitchboardError, so every error carries a catalogued code. */
+export function createError(code: ErrorCode, details?: Record<string, unknown>, message?: string): SwitchboardError {
+  return new SwitchboardError(code, message ?? ERRORS[code].message, details);
+}
+
+export function isSwitchboardError(error: unknown): error is SwitchboardError {
+  return error instanceof SwitchboardError;
+}
+
+/**
+ * Turns any thrown value into what a client may see: catalogued errors pass through, anything
+ * else becomes INTERNAL so no stack or driver message leaks (Socket.IO's sanitizeErrorMessage).
+ */
+export function toWireError(error: unknown): WireError {
+  if (isSwitchboardError(error)) {
+    return error.details === undefined
+      ? { code: error.code, message: error.message }
+      : { code: error.code, message: error.message, details: error.details };
+  }
+  return { code: 'INTERNAL', message: ERRORS.INTERNAL.message };
+}

@@ -1,0 +1,163 @@
+/**
+ * The wire protocol: Socket.IO event maps for the `/visitor` and `/agent` namespaces, used as
+ * generics by the server, the widget and the console. `docs/protocol.md` describes the same for
+ * clients in other languages.
+ */
+import type { WireError } from './errors';
+import type { AgentId, ClientMessageId, ConversationId, MessageId, SiteKey, VisitorId } from './ids';
+import type { QueueName } from './queues';
+import type {
+  AgentMessageSendPayload,
+  AgentView,
+  ConversationMessagesPayload,
+  ConversationRefPayload,
+  EmptyPayload,
+  SessionResumePayload,
+  VisitorMessageSendPayload,
+} from './schemas';
+
+export type { WireError } from './errors';
+
+/** Every state-changing client event ends with this acknowledgement. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: WireError };
+export type AckCallback<T> = (res: Ack<T>) => void;
+
+export type MessageAuthor = 'visitor' | 'agent';
+
+export interface MessageView {
+  id: MessageId;
+  conversationId: ConversationId;
+  clientId: ClientMessageId;
+  author: MessageAuthor;
+  /** Set on agent messages: the name the visitor sees. */
+  agentName?: string;
+  text: string;
+  /** Milliseconds since the epoch, when the server stored it. */
+  createdAt: number;
+}
+
+export type ConversationStatus = 'waiting' | 'active' | 'resolved';
+
+/** How a conversation came to be in its queue (DESIGN.md, "Routing"). */
+export interface RoutingDecision {
+  queue: QueueName;
+  by: 'rule' | 'visitor' | 'model' | 'default';
+  /** 0.5–1 for a model decision; 1 for a rule or the visitor's own choice. */
+  confidence: number;
+  /** Why, in words an agent reads: the rule that matched, or the words that weighed most. */
+  reason: string;
+  /** True when the model was unsure and the site's fallback queue was used. */
+  uncertain: boolean;
+}
+
+export interface ConversationView {
+  id: ConversationId;
+  siteKey: SiteKey;
+  visitorId: VisitorId;
+  status: ConversationStatus;
+  queue: QueueName;
+  routing: RoutingDecision;
+  /** The start of the visitor's first message. */
+  preview: string;
+  createdAt: number;
+  /** When it entered waiting; the queue is ordered by this. */
+  queuedAt: number;
+  assignedAgentId?: AgentId;
+  assignedAgentName?: string;
+  assignedAt?: number;
+  resolvedAt?: number;
+}
+
+/** One waiting conversation as an agent sees it in a queue list. */
+export interface QueueEntry {
+  conversationId: ConversationId;
+  queue: QueueName;
+  preview: string;
+  queuedAt: number;
+  routing: RoutingDecision;
+}
+
+export interface QueueSnapshot {
+  queue: QueueName;
+  /** Exact number waiting. */
+  count: number;
+  /** The oldest waiting conversations, oldest first (at most QUEUE_SNAPSHOT_LIMIT). */
+  entries: QueueEntry[];
+}
+
+// ---- /visitor ------------------------------------------------------------------------------
+
+export interface VisitorSession {
+  visitorId: VisitorId;
+  /** Keep it (the widget uses localStorage) and send it as `auth.token` on the next connection. */
+  token: string;
+  /** The visitor's open conversation, or the one that ended most recently if it is still open on screen. */
+  conversation: ConversationView | null;
+  /** Messages of that conversation after `lastMessageId` (all of them when it was not sent), oldest first. */
+  messages: MessageView[];
+}
+
+export interface MessageSent {
+  message: MessageView;
+  conversation: ConversationView;
+  /** True when this client id was already stored: the earlier message is returned, nothing new is stored. */
+  duplicate: boolean;
+}
+
+export interface VisitorClientEvents {
+  'session:resume': (payload: SessionResumePayload, ack: AckCallback<VisitorSession>) => void;
+  'message:send': (payload: VisitorMessageSendPayload, ack: AckCallback<MessageSent>) => void;
+}
+
+export interface VisitorServerEvents {
+  'message:new': (message: MessageView) => void;
+  'conversation:updated': (conversation: ConversationView) => void;
+}
+
+// ---- /agent --------------------------------------------------------------------------------
+
+export interface AgentWorkspace {
+  agent: AgentView;
+  /** One snapshot per queue the agent's skills allow. */
+  queues: QueueSnapshot[];
+  /** Conversations assigned to this agent and still open. */
+  conversations: ConversationView[];
+}
+
+export interface TakenConversation {
+  conversation: ConversationView;
+  messages: MessageView[];
+}
+
+export interface AgentClientEvents {
+  'workspace:load': (payload: EmptyPayload, ack: AckCallback<AgentWorkspace>) => void;
+  'conversation:take': (payload: ConversationRefPayload, ack: AckCallback<TakenConversation>) => void;
+  'conversation:messages': (payload: ConversationMessagesPayload, ack: AckCallback<MessageView[]>) => void;
+  'conversation:resolve': (payload: ConversationRefPayload, ack: AckCallback<ConversationView>) => void;
+  'message:send': (payload: AgentMessageSendPayload, ack: AckCallback<MessageSent>) => void;
+}
+
+export interface AgentServerEvents {
+  /** A conversation entered a queue this agent serves. */
+  'queue:entered': (entry: QueueEntry, count: number) => void;
+  /** A conversation left a queue (taken or ended); `count` is what is still waiting. */
+  'queue:left': (left: { conversationId: ConversationId; queue: QueueName; takenBy?: AgentId }, count: number) => void;
+  'message:new': (message: MessageView) => void;
+  'conversation:updated': (conversation: ConversationView) => void;
+}
+
+export interface InterServerEvents {}
+
+/** What the server keeps on each socket after its handshake. */
+export interface VisitorSocketData {
+  siteKey: SiteKey;
+  visitorId: VisitorId;
+  token: string;
+}
+
+export interface AgentSocketData {
+  agent: AgentView;
+}
+
+/** Error details on a refused handshake: `connect_error` carries `{ message, data: WireError }`. */
+export type HandshakeError = Error & { data?: WireError };

@@ -1,0 +1,84 @@
+/**
+ * JSON Schemas (TypeBox) for every socket payload and REST body. The server compiles them once
+ * with Ajv; browser code imports only the `Static<>` types from here (`import type`), so TypeBox
+ * never enters a bundle.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { MAX_MESSAGE_LENGTH } from './limits';
+import { QUEUES } from './queues';
+
+const Strict = { additionalProperties: false } as const;
+
+export const SiteKeySchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+export const IdSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+export const MessageIdSchema = Type.String({ maxLength: 40, pattern: '^[0-9]+-[0-9]+$' });
+export const ClientIdSchema = Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+export const MessageTextSchema = Type.String({ minLength: 1, maxLength: MAX_MESSAGE_LENGTH });
+export const QueueNameSchema = Type.Union(QUEUES.map((queue) => Type.Literal(queue)));
+export const SkillsSchema = Type.Array(QueueNameSchema, { minItems: 1, maxItems: QUEUES.length, uniqueItems: true });
+
+/** What a visitor's socket sends in `auth` when it connects to `/visitor`. */
+export const VisitorHandshakeSchema = Type.Object(
+  {
+    siteKey: SiteKeySchema,
+    token: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+  },
+  Strict,
+);
+export type VisitorHandshake = Static<typeof VisitorHandshakeSchema>;
+
+export const SessionResumePayloadSchema = Type.Object(
+  { lastMessageId: Type.Optional(MessageIdSchema) },
+  Strict,
+);
+export type SessionResumePayload = Static<typeof SessionResumePayloadSchema>;
+
+export const VisitorMessageSendPayloadSchema = Type.Object(
+  { clientId: ClientIdSchema, text: MessageTextSchema },
+  Strict,
+);
+export type VisitorMessageSendPayload = Static<typeof VisitorMessageSendPayloadSchema>;
+
+export const AgentMessageSendPayloadSchema = Type.Object(
+  { conversationId: IdSchema, clientId: ClientIdSchema, text: MessageTextSchema },
+  Strict,
+);
+export type AgentMessageSendPayload = Static<typeof AgentMessageSendPayloadSchema>;
+
+export const ConversationRefPayloadSchema = Type.Object({ conversationId: IdSchema }, Strict);
+export type ConversationRefPayload = Static<typeof ConversationRefPayloadSchema>;
+
+export const ConversationMessagesPayloadSchema = Type.Object(
+  { conversationId: IdSchema, afterId: Type.Optional(MessageIdSchema) },
+  Strict,
+);
+export type ConversationMessagesPayload = Static<typeof ConversationMessagesPayloadSchema>;
+
+export const EmptyPayloadSchema = Type.Object({}, Strict);
+export type EmptyPayload = Static<typeof EmptyPayloadSchema>;
+
+export const LoginBodySchema = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  Strict,
+);
+export type LoginBody = Static<typeof LoginBodySchema>;
+
+export const AgentViewSchema = Type.Object({
+  id: IdSchema,
+  siteKey: SiteKeySchema,
+  email: Type.String(),
+  name: Type.String(),
+  skills: SkillsSchema,
+});
+export type AgentView = Static<typeof AgentViewSchema>;
+
+export const ErrorReplySchema = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  }),
+});

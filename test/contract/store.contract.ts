@@ -1,0 +1,208 @@
+/**
+ * The behaviour every Store must have. Run once per implementation, as Socket.IO's adapter suite is.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RoutingDecision } from '../../shared/protocol';
+import type { Agent, NewConversation, Store } from '../../server/store/store';
+
+export interface StoreUnderTest {
+  store: Store;
+  cleanup(): Promise<void>;
+}
+
+const routing = (queue: 'service' | 'support'): RoutingDecision => ({
+  queue,
+  by: 'model',
+  confidence: 0.9,
+  reason: 'test',
+  uncertain: false,
+});
+
+export function describeStoreContract(name: string, createStore: () => Promise<StoreUnderTest>): void {
+  describe(`Store contract: ${name}`, () => {
+    let subject: StoreUnderTest;
+    let store: Store;
+    const siteKey = 'site_contract';
+    let now = 1_700_000_000_000;
+
+    beforeEach(async () => {
+      subject = await createStore();
+      store = subject.store;
+      await store.createSite({ key: siteKey, name: 'Shop', origins: ['https://shop.example'], createdAt: now });
+    });
+
+    afterEach(async () => {
+      await subject.cleanup();
+    });
+
+    const newConversation = (overrides: Partial<NewConversation> = {}): NewConversation => ({
+      id: `c_${randomUUID().slice(0, 8)}`,
+      siteKey,
+      visitorId: `v_${randomUUID().slice(0, 8)}`,
+      routing: routing('service'),
+      preview: 'I was charged twice',
+      now: (now += 1000),
+      firstMessage: { clientId: randomUUID(), text: 'I was charged twice' },
+      ...overrides,
+    });
+
+    const agent = (overrides: Partial<Agent> = {}): Agent => ({
+      id: `a_${randomUUID().slice(0, 8)}`,
+      siteKey,
+      email: `${randomUUID().slice(0, 8)}@agents.example`,
+      name: 'Ada',
+      skills: ['service'],
+      passwordHash: 'scrypt$hash',
+      createdAt: now,
+      ...overrides,
+    });
+
+    it('keeps sites and finds none for an unknown key', async () => {
+      expect(await store.getSite(siteKey)).toMatchObject({ name: 'Shop', origins: ['https://shop.example'] });
+      expect(await store.getSite('nope')).toBeNull();
+    });
+
+    it('keeps agents, finds them by email whatever its case, and refuses a second agent with the same email', async () => {
+      const ada = await store.createAgent(agent({ email: 'Ada@Agents.example', skills: ['service', 'support'] }));
+      expect(await store.getAgent(siteKey, ada.id)).toEqual(ada);
+      expect(await store.findAgentByEmail('ada@agents.example')).toEqual(ada);
+      await expect(store.createAgent(agent({ email: 'ADA@agents.example' }))).rejects.toMatchObject({ code: 'AGENT_EMAIL_TAKEN' });
+      expect(await store.findAgentByEmail('nobody@agents.example')).toBeNull();
+    });
+
+    it('keeps sessions until they expire or are deleted', async () => {
+      const expiresAt = Date.now() + 60_000;
+      await store.createSession({ token: 't1', agentId: 'a1', siteKey, expiresAt });
+      expect(await store.getSession('t1', Date.now())).toMatchObject({ agentId: 'a1' });
+      expect(await store.getSession('t1', expiresAt + 1)).toBeNull();
+      await store.createSession({ token: 't2', agentId: 'a1', siteKey, expiresAt });
+      await store.deleteSession('t2');
+      expect(await store.getSession('t2', Date.now())).toBeNull();
+    });
+
+    it('creates a waiting conversation with its first message and queues it oldest first', async () => {
+      const first = await store.createConversation(newConversation());
+      const second = await store.createConversation(newConversation({ preview: 'where is my parcel' }));
+      const support = await store.createConversation(newConversation({ routing: routing('support') }));
+
+      expect(first.conversation).toMatchObject({ status: 'waiting', queue: 'service' });
+      expect(first.message).toMatchObject({ author: 'visitor', text: 'I was charged twice' });
+      const service = await store.listQueue(siteKey, 'service', 10);
+      expect(service.count).toBe(2);
+      expect(service.entries.map((e) => e.conversationId)).toEqual([first.conversation.id, second.conversation.id]);
+      expect(service.entries[1]).toMatchObject({ preview: 'where is my parcel', queue: 'service' });
+      expect((await store.listQueue(siteKey, 'support', 10)).entries.map((e) => e.conversationId)).toEqual([support.conversation.id]);
+      expect(await store.getOpenConversation(siteKey, first.conversation.visitorId)).toEqual(first.conversation);
+      expect(await store.messagesAfter(siteKey, first.conversation.id, undefined, 10)).toEqual([first.message]);
+    });
+
+    it('limits a queue listing but always counts every waiting conversation', async () => {
+      for (let i = 0; i < 5; i++) await store.createConversation(newConversation());
+      const listing = await store.listQueue(siteKey, 'service', 2);
+      expect(listing.count).toBe(5);
+      expect(listing.entries).toHaveLength(2);
+    });
+
+    it('refuses a second open conversation for the same visitor and changes nothing', async () => {
+      const first = await store.createConversation(newConversation());
+      await expect(store.createConversation(newConversation({ visitorId: first.conversation.visitorId }))).rejects.toMatchObject({
+        code: 'CONVERSATION_ALREADY_OPEN',
+        details: { conversationId: first.conversation.id },
+      });
+      expect((await store.listQueue(siteKey, 'service', 10)).count).toBe(1);
+    });
+
+    it('stores a message once per client id and returns the stored one on a resend', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      const input = { siteKey, conversationId: conversation.id, clientId: 'client-abc-1', author: 'visitor' as const, text: 'hello?', now };
+      const first = await store.appendMessage(input);
+      const again = await store.appendMessage({ ...input, text: 'a resend may differ but must not be stored', now: now + 5 });
+      expect(first.duplicate).toBe(false);
+      expect(again).toEqual({ duplicate: true, message: first.message });
+      expect(await store.messagesAfter(siteKey, conversation.id, undefined, 10)).toHaveLength(2);
+    });
+
+    it('returns the messages after a given id, in order, without the one named', async () => {
+      const { conversation, message } = await store.createConversation(newConversation());
+      const texts = ['one', 'two', 'three'];
+      for (const text of texts) {
+        await store.appendMessage({ siteKey, conversationId: conversation.id, clientId: `client-${text}-x`, author: 'visitor', text, now });
+      }
+      const after = await store.messagesAfter(siteKey, conversation.id, message.id, 10);
+      expect(after.map((m) => m.text)).toEqual(texts);
+      const page = await store.messagesAfter(siteKey, conversation.id, after[0]!.id, 1);
+      expect(page.map((m) => m.text)).toEqual(['two']);
+      expect(await store.messagesAfter(siteKey, conversation.id, after[2]!.id, 10)).toEqual([]);
+    });
+
+    it('gives a waiting conversation to exactly one of many agents taking it at once', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      const agents = await Promise.all(Array.from({ length: 8 }, () => store.createAgent(agent())));
+      const results = await Promise.allSettled(
+        agents.map((a) =>
+          store.claimConversation({ siteKey, conversationId: conversation.id, agentId: a.id, agentName: a.name, skills: a.skills, now }),
+        ),
+      );
+      const won = results.filter((r) => r.status === 'fulfilled');
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost.map((r) => (r.reason as { code: string }).code)).toEqual(Array(7).fill('CONVERSATION_NOT_WAITING'));
+      const taken = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<Store['claimConversation']>>>).value;
+      expect(taken).toMatchObject({ status: 'active', assignedAt: now });
+      expect((await store.listQueue(siteKey, 'service', 10)).count).toBe(0);
+      expect(await store.listAgentConversations(siteKey, taken.assignedAgentId!)).toEqual([taken]);
+    });
+
+    it('refuses to give a conversation to an agent without its skill, or one that does not exist', async () => {
+      const { conversation } = await store.createConversation(newConversation({ routing: routing('support') }));
+      const claim = { siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service' as const], now };
+      await expect(store.claimConversation(claim)).rejects.toMatchObject({ code: 'SKILL_REQUIRED' });
+      expect((await store.getConversation(siteKey, conversation.id))?.status).toBe('waiting');
+      await expect(store.claimConversation({ ...claim, conversationId: 'c_missing' })).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
+    });
+
+    it('lets only the assigned agent write, and nobody after the conversation is resolved', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      const message = (agentId: string, clientId: string) => ({
+        siteKey, conversationId: conversation.id, clientId, author: 'agent' as const, agentId, agentName: 'Ada', text: 'hi', now,
+      });
+      await expect(store.appendMessage(message('a1', 'client-early-1'))).rejects.toMatchObject({ code: 'CONVERSATION_NOT_ASSIGNED_TO_YOU' });
+      await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
+      await expect(store.appendMessage(message('a2', 'client-other-1'))).rejects.toMatchObject({ code: 'CONVERSATION_NOT_ASSIGNED_TO_YOU' });
+      const sent = await store.appendMessage(message('a1', 'client-ok-1'));
+      expect(sent.message).toMatchObject({ author: 'agent', agentName: 'Ada' });
+
+      await expect(
+        store.resolveConversation({ siteKey, conversationId: conversation.id, agentId: 'a2', now }),
+      ).rejects.toMatchObject({ code: 'CONVERSATION_NOT_ASSIGNED_TO_YOU' });
+      const resolved = await store.resolveConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', now: now + 9 });
+      expect(resolved).toMatchObject({ status: 'resolved', resolvedAt: now + 9 });
+      await expect(store.appendMessage({ ...message('a1', 'client-late-1') })).rejects.toMatchObject({ code: 'CONVERSATION_NOT_ACTIVE' });
+      await expect(
+        store.appendMessage({ siteKey, conversationId: conversation.id, clientId: 'client-late-2', author: 'visitor', text: 'x', now }),
+      ).rejects.toMatchObject({ code: 'CONVERSATION_NOT_ACTIVE' });
+      await expect(
+        store.resolveConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', now }),
+      ).rejects.toMatchObject({ code: 'CONVERSATION_NOT_ACTIVE' });
+      expect(await store.listAgentConversations(siteKey, 'a1')).toEqual([]);
+    });
+
+    it('lets a visitor start a new conversation once the last one is resolved', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
+      await store.resolveConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', now });
+      expect(await store.getOpenConversation(siteKey, conversation.visitorId)).toBeNull();
+      const next = await store.createConversation(newConversation({ visitorId: conversation.visitorId }));
+      expect(next.conversation.id).not.toBe(conversation.id);
+    });
+
+    it('keeps sites apart: a conversation of one site is not found through another', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      expect(await store.getConversation('site_other', conversation.id)).toBeNull();
+      await expect(
+        store.claimConversation({ siteKey: 'site_other', conversationId: conversation.id, agentId: 'a1', agentName: 'A', skills: ['service'], now }),
+      ).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
+    });
+  });
+}
