@@ -1,0 +1,118 @@
+/**
+ * The server's configuration: read from the environment once, checked against a schema, every
+ * problem reported in one message, then frozen and passed down. Nothing else reads process.env.
+ */
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+export interface Config {
+  /** @default 3000 */
+  port: number;
+  /** @default '127.0.0.1' */
+  host: string;
+  /** Where browsers reach this server; the widget snippet and console links use it. @default http://localhost:PORT */
+  publicUrl: string;
+  /** Unset: the embedded in-memory store (demo and development). */
+  redisUrl: string | undefined;
+  /** Namespace of every Redis key. @default 'sb' */
+  redisPrefix: string;
+  /** Signs visitor tokens. Required with REDIS_URL; random per start in embedded mode. */
+  sessionSecret: string;
+  /** @default 12 hours */
+  sessionTtlMs: number;
+  /** @default 'info' */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Seed a demo site and agents and serve the demo shop page. @default true without REDIS_URL */
+  demo: boolean;
+  /** Port of the demo shop page, a different origin from the server. @default PORT + 1 */
+  demoPort: number;
+  /** Built widget and console files. @default <repo>/dist */
+  staticDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const child of Object.values(value)) if (child && typeof child === 'object') deepFreeze(child);
+  return Object.freeze(value);
+}
+
+/** @throws ConfigError listing every bad variable */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const problems: string[] = [];
+  const text = (name: string) => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const port = (name: string, fallback: number) => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+      problems.push(`${name} must be a port number from 0 to 65535, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const url = (name: string, protocols: string[]) => {
+    const raw = text(name);
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
+      return raw.replace(/\/$/, '');
+    } catch {
+      problems.push(`${name} must be a ${protocols.join(' or ')}// URL, got "${raw}"`);
+      return undefined;
+    }
+  };
+
+  const portValue = port('PORT', 3000);
+  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
+  const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${portValue}`;
+  const logLevel = (text('LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+
+  let sessionSecret = text('SESSION_SECRET');
+  if (sessionSecret !== undefined && sessionSecret.length < 32) {
+    problems.push('SESSION_SECRET must be at least 32 characters (try: openssl rand -base64 48)');
+  } else if (sessionSecret === undefined) {
+    if (redisUrl !== undefined || text('REDIS_URL') !== undefined) {
+      problems.push('SESSION_SECRET is required with REDIS_URL, so visitor tokens stay valid across restarts and servers');
+    }
+    sessionSecret = randomBytes(32).toString('base64url');
+  }
+
+  const ttlHours = Number(text('SESSION_TTL_HOURS') ?? '12');
+  if (!(ttlHours > 0 && ttlHours <= 24 * 30)) problems.push(`SESSION_TTL_HOURS must be a number of hours from 0 to 720, got "${text('SESSION_TTL_HOURS')}"`);
+
+  const demoRaw = text('DEMO');
+  if (demoRaw !== undefined && !['true', 'false', '1', '0'].includes(demoRaw)) problems.push(`DEMO must be true or false, got "${demoRaw}"`);
+  const demo = demoRaw === undefined ? text('REDIS_URL') === undefined : demoRaw === 'true' || demoRaw === '1';
+
+  const prefix = text('REDIS_PREFIX') ?? 'sb';
+  if (!/^[A-Za-z0-9:_-]{1,64}$/.test(prefix)) problems.push(`REDIS_PREFIX must be 1-64 letters, digits, ':', '_' or '-', got "${prefix}"`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze({
+    port: portValue,
+    host: text('HOST') ?? '127.0.0.1',
+    publicUrl,
+    redisUrl,
+    redisPrefix: prefix,
+    sessionSecret,
+    sessionTtlMs: ttlHours * 3_600_000,
+    logLevel,
+    demo,
+    demoPort: port('DEMO_PORT', portValue === 0 ? 0 : portValue + 1),
+    staticDir: text('STATIC_DIR') ?? DEFAULT_STATIC_DIR,
+  });
+}

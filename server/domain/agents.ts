@@ -1,0 +1,69 @@
+/** Agent accounts and their console sessions. */
+import { randomBytes } from 'node:crypto';
+import { createError } from '../../shared/errors';
+import type { SiteKey } from '../../shared/ids';
+import type { QueueName } from '../../shared/queues';
+import type { AgentView } from '../../shared/schemas';
+import type { Agent, Store } from '../store/store';
+import { hashPassword, verifyPassword } from './passwords';
+import { randomId } from './random-id';
+
+export interface AgentAccountsDeps {
+  store: Store;
+  /** How long a console session lasts without logging in again. */
+  sessionTtlMs: number;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+export function toAgentView(agent: Agent): AgentView {
+  return { id: agent.id, siteKey: agent.siteKey, email: agent.email, name: agent.name, skills: agent.skills };
+}
+
+// Verifying against a real hash when the email is unknown keeps the answer time the same either way,
+// so the time of a failed login does not tell which emails exist.
+const UNKNOWN_AGENT_HASH = hashPassword(randomBytes(16).toString('hex'));
+
+export type AgentAccounts = ReturnType<typeof createAgentAccounts>;
+
+export function createAgentAccounts({ store, sessionTtlMs, now = Date.now }: AgentAccountsDeps) {
+  return {
+    async addAgent(input: { siteKey: SiteKey; email: string; name?: string; password: string; skills: QueueName[] }): Promise<AgentView> {
+      if (!(await store.getSite(input.siteKey))) throw createError('SITE_NOT_FOUND', { siteKey: input.siteKey });
+      const agent = await store.createAgent({
+        id: randomId('a'),
+        siteKey: input.siteKey,
+        email: input.email.trim().toLowerCase(),
+        name: input.name?.trim() || input.email.split('@')[0]!,
+        skills: [...new Set(input.skills)],
+        passwordHash: await hashPassword(input.password),
+        createdAt: now(),
+      });
+      return toAgentView(agent);
+    },
+
+    /** Checks the password and opens a new session; the same error for a wrong email or password. */
+    async logIn(email: string, password: string): Promise<{ token: string; agent: AgentView; expiresAt: number }> {
+      const agent = await store.findAgentByEmail(email.trim());
+      const valid = await verifyPassword(password, agent?.passwordHash ?? (await UNKNOWN_AGENT_HASH));
+      if (!agent || !valid) throw createError('CREDENTIALS_INVALID');
+      const token = randomBytes(32).toString('base64url');
+      const expiresAt = now() + sessionTtlMs;
+      await store.createSession({ token, agentId: agent.id, siteKey: agent.siteKey, expiresAt });
+      return { token, agent: toAgentView(agent), expiresAt };
+    },
+
+    /** The agent behind a session token, or null when it is unknown, expired, or the agent is gone. */
+    async authenticate(token: string | undefined): Promise<AgentView | null> {
+      if (!token) return null;
+      const session = await store.getSession(token, now());
+      if (!session) return null;
+      const agent = await store.getAgent(session.siteKey, session.agentId);
+      return agent ? toAgentView(agent) : null;
+    },
+
+    async logOut(token: string): Promise<void> {
+      await store.deleteSession(token);
+    },
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * What visitors and agents do with conversations. Transport-free: the socket handlers call these
+ * and broadcast what they return.
+ */
+import { createError, isSwitchboardError } from '../../shared/errors';
+import type { ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
+import { MAX_MESSAGES_PER_PAGE, QUEUE_SNAPSHOT_LIMIT } from '../../shared/limits';
+import type { AgentWorkspace, ConversationView, MessageSent, MessageView, TakenConversation } from '../../shared/protocol';
+import type { AgentView } from '../../shared/schemas';
+import type { Store } from '../store/store';
+import { checkMessageText, previewOf } from './message-text';
+import { randomId } from './random-id';
+import type { Router } from './routing/router';
+
+export interface ConversationServiceDeps {
+  store: Store;
+  router: Router;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+export interface VisitorMessageResult extends MessageSent {
+  /** True when this message started the conversation (it is new in its queue). */
+  created: boolean;
+}
+
+export type ConversationService = ReturnType<typeof createConversationService>;
+
+export function createConversationService({ store, router, now = Date.now }: ConversationServiceDeps) {
+  const requireConversation = async (siteKey: SiteKey, id: ConversationId) => {
+    const conversation = await store.getConversation(siteKey, id);
+    if (!conversation) throw createError('CONVERSATION_NOT_FOUND', { conversationId: id });
+    return conversation;
+  };
+
+  /** An agent may read a conversation of their site that waits in one of their queues or that they hold. */
+  const requireReadable = async (agent: AgentView, id: ConversationId) => {
+    const conversation = await requireConversation(agent.siteKey, id);
+    const holds = conversation.assignedAgentId === agent.id;
+    const mayTake = conversation.status === 'waiting' && agent.skills.includes(conversation.queue);
+    if (!holds && !mayTake) throw createError('CONVERSATION_NOT_ASSIGNED_TO_YOU', { conversationId: id });
+    return conversation;
+  };
+
+  const appendVisitorMessage = async (conversation: ConversationView, clientId: string, text: string) => {
+    const { message, duplicate } = await store.appendMessage({
+      siteKey: conversation.siteKey,
+      conversationId: conversation.id,
+      clientId,
+      author: 'visitor',
+      text,
+      now: now(),
+    });
+    return { message, duplicate, conversation, created: false };
+  };
+
+  return {
+    /** The visitor's open conversation and what they missed after `lastMessageId`. */
+    async resumeVisitor(siteKey: SiteKey, visitorId: VisitorId, lastMessageId?: MessageId) {
+      const conversation = await store.getOpenConversation(siteKey, visitorId);
+      if (!conversation) return { conversation: null, messages: [] as MessageView[] };
+      const messages = await store.messagesAfter(siteKey, conversation.id, lastMessageId, MAX_MESSAGES_PER_PAGE);
+      return { conversation, messages };
+    },
+
+    /** Sends to the visitor's open conversation, or starts and routes one with this first message. */
+    async sendVisitorMessage(
+      siteKey: SiteKey,
+      visitorId: VisitorId,
+      input: { clientId: string; text: string },
+    ): Promise<VisitorMessageResult> {
+      const text = checkMessageText(input.text);
+      const open = await store.getOpenConversation(siteKey, visitorId);
+      if (open) return appendVisitorMessage(open, input.clientId, text);
+
+      const at = now();
+      try {
+        const created = await store.createConversation({
+          id: randomId('c'),
+          siteKey,
+          visitorId,
+          routing: router.route(text),
+          preview: previewOf(text),
+          now: at,
+          firstMessage: { clientId: input.clientId, text },
+        });
+        return { ...created, duplicate: false, created: true };
+      } catch (error) {
+        // Two tabs of one visitor sent a first message at once: the other one made the conversation.
+        if (isSwitchboardError(error) && error.code === 'CONVERSATION_ALREADY_OPEN') {
+          return appendVisitorMessage(await requireConversation(siteKey, String(error.details?.conversationId)), input.clientId, text);
+        }
+        throw error;
+      }
+    },
+
+    async loadWorkspace(agent: AgentView): Promise<AgentWorkspace> {
+      const [queues, conversations] = await Promise.all([
+        Promise.all(
+          agent.skills.map(async (queue) => ({ queue, ...(await store.listQueue(agent.siteKey, queue, QUEUE_SNAPSHOT_LIMIT)) })),
+        ),
+        store.listAgentConversations(agent.siteKey, agent.id),
+      ]);
+      return { agent, queues, conversations };
+    },
+
+    async queueCount(siteKey: SiteKey, queue: ConversationView['queue']): Promise<number> {
+      return (await store.listQueue(siteKey, queue, 0)).count;
+    },
+
+    async takeConversation(agent: AgentView, conversationId: ConversationId): Promise<TakenConversation> {
+      const conversation = await store.claimConversation({
+        siteKey: agent.siteKey,
+        conversationId,
+        agentId: agent.id,
+        agentName: agent.name,
+        skills: agent.skills,
+        now: now(),
+      });
+      const messages = await store.messagesAfter(agent.siteKey, conversationId, undefined, MAX_MESSAGES_PER_PAGE);
+      return { conversation, messages };
+    },
+
+    async agentMessages(agent: AgentView, conversationId: ConversationId, afterId?: MessageId): Promise<MessageView[]> {
+      await requireReadable(agent, conversationId);
+      return store.messagesAfter(agent.siteKey, conversationId, afterId, MAX_MESSAGES_PER_PAGE);
+    },
+
+    async sendAgentMessage(
+      agent: AgentView,
+      input: { conversationId: ConversationId; clientId: string; text: string },
+    ): Promise<MessageSent> {
+      const text = checkMessageText(input.text);
+      const conversation = await requireConversation(agent.siteKey, input.conversationId);
+      const { message, duplicate } = await store.appendMessage({
+        siteKey: agent.siteKey,
+        conversationId: input.conversationId,
+        clientId: input.clientId,
+        author: 'agent',
+        agentId: agent.id,
+        agentName: agent.name,
+        text,
+        now: now(),
+      });
+      return { message, duplicate, conversation };
+    },
+
+    async resolveConversation(agent: AgentView, conversationId: ConversationId): Promise<ConversationView> {
+      return store.resolveConversation({ siteKey: agent.siteKey, conversationId, agentId: agent.id, now: now() });
+    },
+  };
+}

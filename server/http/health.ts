@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+
+/** `/healthz`: the process answers. `/readyz`: it can also reach its store, so it may take traffic. */
+export default async function healthRoutes(app: FastifyInstance) {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await app.store.ping();
+      return { status: 'ready' };
+    } catch (error) {
+      app.log.warn({ err: error }, 'store not reachable');
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+}

@@ -1,0 +1,45 @@
+/** Agent log-in and log-out for the console: an httpOnly, SameSite=Strict session cookie. */
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { createError } from '../../shared/errors';
+import { AgentViewSchema, ErrorReplySchema, LoginBodySchema, type LoginBody } from '../../shared/schemas';
+
+export const SESSION_COOKIE = 'sb_session';
+
+const AgentReplySchema = Type.Object({ agent: AgentViewSchema });
+
+export default async function sessionRoutes(app: FastifyInstance) {
+  const secure = app.config.publicUrl.startsWith('https:');
+
+  app.post<{ Body: LoginBody }>(
+    '/sessions',
+    { schema: { body: LoginBodySchema, response: { 200: AgentReplySchema, 401: ErrorReplySchema } } },
+    async (request, reply) => {
+      const { token, agent, expiresAt } = await app.agentAccounts.logIn(request.body.email, request.body.password);
+      // Rotated on every log-in: an old cookie planted before it is worthless.
+      const old = request.cookies[SESSION_COOKIE];
+      if (old) await app.agentAccounts.logOut(old);
+      reply.setCookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure,
+        path: '/',
+        expires: new Date(expiresAt),
+      });
+      return { agent };
+    },
+  );
+
+  app.get('/sessions/current', { schema: { response: { 200: AgentReplySchema, 401: ErrorReplySchema } } }, async (request) => {
+    const agent = await app.agentAccounts.authenticate(request.cookies[SESSION_COOKIE]);
+    if (!agent) throw createError('AUTH_REQUIRED');
+    return { agent };
+  });
+
+  app.delete('/sessions/current', async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await app.agentAccounts.logOut(token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * Namespace middleware: who is connecting, checked before any `connection` event.
+ * A refused handshake reaches the client as `connect_error` with `data` = WireError.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ExtendedError, Socket } from 'socket.io';
+import { createError, toWireError } from '../../shared/errors';
+import { VisitorHandshakeSchema } from '../../shared/schemas';
+import { isOriginAllowed } from '../domain/sites';
+import { SESSION_COOKIE } from '../http/sessions';
+import { compilePayloadCheck } from './validate';
+
+type Next = (err?: ExtendedError) => void;
+
+const checkVisitorHandshake = compilePayloadCheck(VisitorHandshakeSchema);
+
+function refuse(next: Next, error: unknown): void {
+  const wire = toWireError(error);
+  next(Object.assign(new Error(wire.message), { data: wire }));
+}
+
+/** Site key known, page origin allowed for that site, visitor token genuine (or a new visitor). */
+export function visitorHandshake(app: FastifyInstance) {
+  return async (socket: Socket, next: Next) => {
+    try {
+      const auth = checkVisitorHandshake(socket.handshake.auth);
+      const site = await app.store.getSite(auth.siteKey);
+      if (!site) throw createError('SITE_NOT_FOUND', { siteKey: auth.siteKey });
+      const origin = socket.handshake.headers.origin;
+      if (!isOriginAllowed(site, origin)) throw createError('ORIGIN_NOT_ALLOWED', { origin: origin ?? null });
+      let identity: { visitorId: string; token: string };
+      if (auth.token !== undefined) {
+        const visitorId = app.visitorTokens.verify(auth.token, site.key);
+        if (!visitorId) throw createError('VISITOR_TOKEN_INVALID');
+        identity = { visitorId, token: auth.token };
+      } else {
+        identity = app.visitorTokens.issue(site.key);
+      }
+      socket.data = { siteKey: site.key, ...identity };
+      next();
+    } catch (error) {
+      refuse(next, error);
+    }
+  };
+}
+
+/** A valid console session cookie, sent from the console's own origin. */
+export function agentHandshake(app: FastifyInstance) {
+  return async (socket: Socket, next: Next) => {
+    try {
+      const { origin, host, cookie } = socket.handshake.headers;
+      // Browsers always send Origin on a WebSocket; a page on another site must not ride the cookie.
+      if (origin !== undefined && origin !== new URL(app.config.publicUrl).origin && new URL(origin).host !== host) {
+        throw createError('ORIGIN_NOT_ALLOWED', { origin });
+      }
+      const token = cookie ? app.parseCookie(cookie)[SESSION_COOKIE] : undefined;
+      const agent = await app.agentAccounts.authenticate(token);
+      if (!agent) throw createError('AUTH_REQUIRED');
+      socket.data = { agent };
+      next();
+    } catch (error) {
+      refuse(next, error);
+    }
+  };
+}

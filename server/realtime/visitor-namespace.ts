@@ -1,0 +1,51 @@
+/** `/visitor`: what a widget may do. Each handler: check → domain → ack → broadcast. */
+import type { FastifyInstance } from 'fastify';
+import type { ConversationView, QueueEntry } from '../../shared/protocol';
+import { SessionResumePayloadSchema, VisitorMessageSendPayloadSchema } from '../../shared/schemas';
+import { handleEvent } from './ack';
+import { rooms } from './rooms';
+import { compilePayloadCheck } from './validate';
+
+const checkResume = compilePayloadCheck(SessionResumePayloadSchema);
+const checkSend = compilePayloadCheck(VisitorMessageSendPayloadSchema);
+
+export function toQueueEntry(c: ConversationView): QueueEntry {
+  return { conversationId: c.id, queue: c.queue, preview: c.preview, queuedAt: c.queuedAt, routing: c.routing };
+}
+
+export function registerVisitorNamespace(app: FastifyInstance): void {
+  const { visitors, agents, conversations } = app;
+
+  visitors.on('connection', (socket) => {
+    const { siteKey, visitorId, token } = socket.data;
+    void socket.join(rooms.visitor(siteKey, visitorId));
+
+    socket.on(
+      'session:resume',
+      handleEvent(app.log, 'session:resume', checkResume, async ({ lastMessageId }) => ({
+        visitorId,
+        token,
+        ...(await conversations.resumeVisitor(siteKey, visitorId, lastMessageId)),
+      })),
+    );
+
+    socket.on(
+      'message:send',
+      handleEvent(app.log, 'message:send', checkSend, async (payload) => {
+        const result = await conversations.sendVisitorMessage(siteKey, visitorId, payload);
+        const { conversation, message } = result;
+        if (result.created) {
+          const count = await conversations.queueCount(siteKey, conversation.queue);
+          agents.to(rooms.queue(siteKey, conversation.queue)).emit('queue:entered', toQueueEntry(conversation), count);
+          socket.to(rooms.visitor(siteKey, visitorId)).emit('conversation:updated', conversation);
+        }
+        if (!result.duplicate) {
+          socket.to(rooms.visitor(siteKey, visitorId)).emit('message:new', message);
+          if (!result.created) agents.to(rooms.conversation(siteKey, conversation.id)).emit('message:new', message);
+        }
+        const { created: _created, ...sent } = result;
+        return sent;
+      }),
+    );
+  });
+}

@@ -1,0 +1,73 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOverrides } from '../../server/app';
+import { loadConfig } from '../../server/config';
+import { addSite } from '../../server/domain/sites';
+import type { AgentView } from '../../shared/schemas';
+import { deletePrefix, TEST_REDIS_URL, testPrefix } from './redis';
+
+export const SHOP_ORIGIN = 'https://shop.example';
+
+export interface TestAgent {
+  email: string;
+  password: string;
+  view: AgentView;
+}
+
+export interface StartedApp {
+  app: FastifyInstance;
+  url: string;
+  siteKey: string;
+  serviceAgent: TestAgent;
+  supportAgent: TestAgent;
+  /** Another agent with both skills, for races. */
+  bothAgent: TestAgent;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app on a free port against the real Redis under a fresh key prefix, with one site
+ * (origin https://shop.example) and three agents. `close()` stops it and deletes its keys.
+ */
+export async function startApp(options: { env?: Record<string, string>; overrides?: AppOverrides; prefix?: string } = {}): Promise<StartedApp> {
+  const prefix = options.prefix ?? testPrefix();
+  const config = loadConfig({
+    PORT: '0',
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    SESSION_SECRET: 'test-secret-that-is-long-enough-for-the-check',
+    LOG_LEVEL: 'silent',
+    DEMO: 'false',
+    ...options.env,
+  });
+  const app = await buildApp(config, options.overrides);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  const siteKey = `site_${prefix.slice(-8).replace(/[^A-Za-z0-9]/g, 'x')}`;
+  if (!(await app.store.getSite(siteKey))) await addSite(app.store, { key: siteKey, name: 'Test shop', origins: [SHOP_ORIGIN] });
+  const agent = async (name: string, skills: ('service' | 'support')[]): Promise<TestAgent> => {
+    const email = `${name}-${prefix.slice(-12)}@agents.example`;
+    const password = `${name}-password`;
+    const existing = await app.store.findAgentByEmail(email);
+    const view = existing
+      ? { id: existing.id, siteKey, email, name: existing.name, skills: existing.skills }
+      : await app.agentAccounts.addAgent({ siteKey, email, name, password, skills });
+    return { email, password, view };
+  };
+
+  return {
+    app,
+    url,
+    siteKey,
+    prefix,
+    serviceAgent: await agent('sam', ['service']),
+    supportAgent: await agent('sasha', ['support']),
+    bothAgent: await agent('bo', ['service', 'support']),
+    async close() {
+      await app.close();
+      if (!options.prefix) await deletePrefix(prefix);
+    },
+  };
+}
