@@ -45,9 +45,10 @@ function deepFreeze<T extends object>(value: T): Readonly<T> {
   return Object.freeze(value);
 }
 
-/** @throws ConfigError listing every bad variable */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
-  const problems: string[] = [];
+type Env = Record<string, string | undefined>;
+
+/** Readers of environment variables that collect problems instead of stopping at the first. */
+function createReader(env: Env, problems: string[]) {
   const text = (name: string) => {
     const value = env[name]?.trim();
     return value === '' ? undefined : value;
@@ -74,6 +75,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       return undefined;
     }
   };
+  const redisPrefix = () => {
+    const prefix = text('REDIS_PREFIX') ?? 'sb';
+    if (!/^[A-Za-z0-9:_-]{1,64}$/.test(prefix)) problems.push(`REDIS_PREFIX must be 1-64 letters, digits, ':', '_' or '-', got "${prefix}"`);
+    return prefix;
+  };
+  return { text, port, url, redisPrefix };
+}
+
+/** What the operators' CLI needs: where Redis is. @throws ConfigError */
+export function loadStoreConfig(env: Env = process.env): { redisUrl: string; redisPrefix: string } {
+  const problems: string[] = [];
+  const read = createReader(env, problems);
+  const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
+  if (read.text('REDIS_URL') === undefined) problems.push('REDIS_URL is required (for example redis://127.0.0.1:6379)');
+  const redisPrefix = read.redisPrefix();
+  if (problems.length > 0 || !redisUrl) throw new ConfigError(problems);
+  return { redisUrl, redisPrefix };
+}
+
+/** @throws ConfigError listing every bad variable */
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const problems: string[] = [];
+  const { text, port, url, redisPrefix } = createReader(env, problems);
 
   const portValue = port('PORT', 3000);
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
@@ -98,8 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (demoRaw !== undefined && !['true', 'false', '1', '0'].includes(demoRaw)) problems.push(`DEMO must be true or false, got "${demoRaw}"`);
   const demo = demoRaw === undefined ? text('REDIS_URL') === undefined : demoRaw === 'true' || demoRaw === '1';
 
-  const prefix = text('REDIS_PREFIX') ?? 'sb';
-  if (!/^[A-Za-z0-9:_-]{1,64}$/.test(prefix)) problems.push(`REDIS_PREFIX must be 1-64 letters, digits, ':', '_' or '-', got "${prefix}"`);
+  const prefix = redisPrefix();
 
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({

@@ -1,4 +1,5 @@
 /** The entry point: config → app → listen; SIGINT/SIGTERM close sockets and connections cleanly. */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
@@ -20,15 +21,13 @@ async function main() {
   const app = await buildApp(config);
   await app.listen({ port: config.port, host: config.host });
 
+  let shop: Server | undefined;
   if (config.demo) {
     const shopHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     const shopOrigin = (port: number) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
-    const shop = await startShopPage({ host: shopHost, port: config.demoPort, publicUrl: config.publicUrl, siteKey: 'site_demo' });
+    shop = await startShopPage({ host: shopHost, port: config.demoPort, publicUrl: config.publicUrl, siteKey: 'site_demo' });
     const shopPort = (shop.address() as AddressInfo).port;
     const demo = await seedDemo(app, shopOrigin(shopPort));
-    app.addHook('onClose', async () => {
-      await new Promise((resolve) => shop.close(resolve));
-    });
     console.log(`
   Switchboard is running${config.redisUrl ? '' : ' on the embedded in-memory store (set REDIS_URL for Redis)'}.
 
@@ -46,6 +45,8 @@ ${demo.agents.map((a) => `    ${a.skills.padEnd(8)} agent   email ${a.email}   p
     closing = true;
     app.log.info({ signal }, 'closing');
     const timer = setTimeout(() => process.exit(1), 10_000).unref();
+    shop?.closeAllConnections();
+    shop?.close();
     await app.close();
     clearTimeout(timer);
     process.exit(0);

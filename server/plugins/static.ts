@@ -15,6 +15,7 @@ export default fp(
       prefix: '/',
       index: false,
       wildcard: true,
+      cacheControl: false,
       setHeaders(res, path) {
         if (/[\\/]widget[\\/.]/.test(path) || path.endsWith('widget.js')) {
           // The widget is a module imported cross-origin by customer pages.

@@ -5,6 +5,7 @@ import { connectAgent, connectVisitor, disconnectAll } from '../helpers/clients'
 import { assertRedisReachable } from '../helpers/redis';
 import { startApp, type StartedApp } from '../helpers/start-app';
 import { waitFor } from '../helpers/wait-for';
+import { emitWithTimeout } from '../../shared/emit-with-timeout';
 
 describe('a conversation from first message to resolution, through real sockets and Redis', () => {
   let started: StartedApp;
@@ -20,11 +21,11 @@ describe('a conversation from first message to resolution, through real sockets 
     const { url, siteKey } = started;
     const serviceAgent = await connectAgent(url, started.serviceAgent);
     const supportAgent = await connectAgent(url, started.supportAgent);
-    const workspace = await serviceAgent.timeout(2000).emitWithAck('workspace:load', {});
+    const workspace = await emitWithTimeout(serviceAgent, 2000, 'workspace:load', {});
     expect(workspace).toMatchObject({ ok: true, data: { agent: { email: started.serviceAgent.email } } });
 
     const visitor = await connectVisitor(url, { siteKey });
-    const session = await visitor.timeout(2000).emitWithAck('session:resume', {});
+    const session = await emitWithTimeout(visitor, 2000, 'session:resume', {});
     if (!session.ok) throw new Error(session.error.code);
     expect(session.data).toMatchObject({ conversation: null, messages: [] });
     expect(session.data.token).toMatch(/^v_/);
@@ -35,7 +36,7 @@ describe('a conversation from first message to resolution, through real sockets 
     });
     const entered = waitFor<[QueueEntry, number]>(serviceAgent, 'queue:entered');
     const clientId = randomUUID();
-    const sent = await visitor.timeout(2000).emitWithAck('message:send', { clientId, text: 'Hi, I was charged twice for my order' });
+    const sent = await emitWithTimeout(visitor, 2000, 'message:send', { clientId, text: 'Hi, I was charged twice for my order' });
     if (!sent.ok) throw new Error(sent.error.code);
     expect(sent.data.message).toMatchObject({ clientId, author: 'visitor', text: 'Hi, I was charged twice for my order' });
     expect(sent.data.conversation).toMatchObject({ status: 'waiting', queue: 'service' });
@@ -46,25 +47,23 @@ describe('a conversation from first message to resolution, through real sockets 
     expect(await supportSawIt).toBe(false);
 
     const visitorSeesAgent = waitFor<[ConversationView]>(visitor, 'conversation:updated');
-    const taken = await serviceAgent.timeout(2000).emitWithAck('conversation:take', { conversationId: entry.conversationId });
+    const taken = await emitWithTimeout(serviceAgent, 2000, 'conversation:take', { conversationId: entry.conversationId });
     if (!taken.ok) throw new Error(taken.error.code);
     expect(taken.data.conversation).toMatchObject({ status: 'active', assignedAgentName: 'sam' });
     expect(taken.data.messages.map((m) => m.text)).toEqual(['Hi, I was charged twice for my order']);
     expect((await visitorSeesAgent)[0]).toMatchObject({ status: 'active', assignedAgentName: 'sam' });
 
     const reply = waitFor<[MessageView]>(visitor, 'message:new');
-    const agentSent = await serviceAgent
-      .timeout(2000)
-      .emitWithAck('message:send', { conversationId: entry.conversationId, clientId: randomUUID(), text: 'Sorry about that! Refunding one now.' });
+    const agentSent = await emitWithTimeout(serviceAgent, 2000, 'message:send', { conversationId: entry.conversationId, clientId: randomUUID(), text: 'Sorry about that! Refunding one now.' });
     expect(agentSent.ok).toBe(true);
     expect((await reply)[0]).toMatchObject({ author: 'agent', agentName: 'sam', text: 'Sorry about that! Refunding one now.' });
 
     const visitorMessage = waitFor<[MessageView]>(serviceAgent, 'message:new');
-    await visitor.timeout(2000).emitWithAck('message:send', { clientId: randomUUID(), text: 'thank you!' });
+    await emitWithTimeout(visitor, 2000, 'message:send', { clientId: randomUUID(), text: 'thank you!' });
     expect((await visitorMessage)[0]).toMatchObject({ author: 'visitor', text: 'thank you!' });
 
     const ended = waitFor<[ConversationView]>(visitor, 'conversation:updated');
-    const resolved = await serviceAgent.timeout(2000).emitWithAck('conversation:resolve', { conversationId: entry.conversationId });
+    const resolved = await emitWithTimeout(serviceAgent, 2000, 'conversation:resolve', { conversationId: entry.conversationId });
     expect(resolved).toMatchObject({ ok: true, data: { status: 'resolved' } });
     expect((await ended)[0]).toMatchObject({ status: 'resolved' });
   });
@@ -74,12 +73,10 @@ describe('a conversation from first message to resolution, through real sockets 
     const supportAgent = await connectAgent(url, started.supportAgent);
     const entered = waitFor<[QueueEntry]>(supportAgent, 'queue:entered');
     const visitor = await connectVisitor(url, { siteKey });
-    const sent = (await visitor
-      .timeout(2000)
-      .emitWithAck('message:send', { clientId: randomUUID(), text: 'the app crashes with error 500 when I log in' })) as { ok: true; data: MessageSent };
+    const sent = (await emitWithTimeout(visitor, 2000, 'message:send', { clientId: randomUUID(), text: 'the app crashes with error 500 when I log in' })) as { ok: true; data: MessageSent };
     expect(sent.data.conversation.queue).toBe('support');
     expect((await entered)[0].conversationId).toBe(sent.data.conversation.id);
-    const workspace = await supportAgent.timeout(2000).emitWithAck('workspace:load', {});
+    const workspace = await emitWithTimeout(supportAgent, 2000, 'workspace:load', {});
     if (!workspace.ok) throw new Error(workspace.error.code);
     expect(workspace.data.queues.map((q) => q.queue)).toEqual(['support']);
     expect(workspace.data.queues[0]!.entries.map((e) => e.conversationId)).toContain(sent.data.conversation.id);

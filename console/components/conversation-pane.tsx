@@ -1,0 +1,82 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { MAX_MESSAGE_LENGTH } from '../../shared/limits';
+import type { ConversationView, MessageView } from '../../shared/protocol';
+import type { PendingReply } from '../workspace-store';
+
+export interface ConversationPaneProps {
+  conversation: ConversationView;
+  messages: MessageView[];
+  pending: PendingReply[];
+  onReply(text: string): void;
+  onResolve(): void;
+}
+
+/** One conversation: transcript, routing explanation, reply box, resolve. Messages are text, never HTML. */
+export function ConversationPane({ conversation, messages, pending, onReply, onResolve }: ConversationPaneProps) {
+  const [text, setText] = useState('');
+  const end = useRef<HTMLLIElement>(null);
+  useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [messages.length, pending.length]);
+  const open = conversation.status === 'active';
+  const tooLong = text.length > MAX_MESSAGE_LENGTH;
+  const submit = (event: Event) => {
+    event.preventDefault();
+    if (!text.trim() || tooLong) return;
+    onReply(text);
+    setText('');
+  };
+  return (
+    <section class="pane" aria-label="Conversation">
+      <header class="pane-head">
+        <div>
+          <h2>Visitor {conversation.visitorId.slice(2, 8)}</h2>
+          <p class="routing">
+            {conversation.queue} queue · {conversation.routing.reason}
+            {conversation.routing.uncertain && ' · check the route'}
+          </p>
+        </div>
+        {open ? (
+          <button type="button" class="resolve" onClick={onResolve}>
+            Resolve
+          </button>
+        ) : (
+          <span class="ended">Resolved</span>
+        )}
+      </header>
+      <ol class="log" role="log" aria-label="Messages" aria-live="polite">
+        {messages.map((m) => (
+          <li key={m.id} class={`msg ${m.author}`}>
+            <span class="who">{m.author === 'agent' ? (m.agentName ?? 'Agent') : 'Visitor'}</span>
+            <span class="text">{m.text}</span>
+            <time dateTime={new Date(m.createdAt).toISOString()}>{new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
+          </li>
+        ))}
+        {pending.map((p) => (
+          <li key={p.clientId} class="msg agent pending">
+            <span class="text">{p.text}</span>
+            <span class="who">sending…</span>
+          </li>
+        ))}
+        <li ref={end} aria-hidden="true" />
+      </ol>
+      {open && (
+        <form class="reply" onSubmit={submit}>
+          <textarea
+            aria-label="Reply"
+            rows={3}
+            value={text}
+            placeholder="Write a reply… (Enter sends, Shift+Enter for a new line)"
+            aria-invalid={tooLong}
+            onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) submit(e);
+            }}
+          />
+          <button type="submit" disabled={!text.trim() || tooLong}>
+            Send
+          </button>
+          {tooLong && <p role="alert">Replies can be up to {MAX_MESSAGE_LENGTH} characters.</p>}
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,34 @@
+import type { QueueSnapshot } from '../../shared/protocol';
+import { WaitedFor } from './waited-for';
+
+const TITLES = { service: 'Service', support: 'Support' } as const;
+
+export function QueueList({ snapshot, onTake }: { snapshot: QueueSnapshot; onTake(conversationId: string): void }) {
+  const headingId = `queue-${snapshot.queue}`;
+  return (
+    <section class="queue" aria-labelledby={headingId}>
+      <h2 id={headingId}>
+        {TITLES[snapshot.queue]} <span class="count" aria-label={`${snapshot.count} waiting`}>{snapshot.count}</span>
+      </h2>
+      {snapshot.entries.length === 0 ? (
+        <p class="empty">Nobody waiting.</p>
+      ) : (
+        <ul>
+          {snapshot.entries.map((entry) => (
+            <li key={entry.conversationId} class="waiting">
+              <p class="preview">{entry.preview}</p>
+              <p class="meta">
+                waiting <WaitedFor since={entry.queuedAt} />
+                {entry.routing.uncertain && <span class="flag" title={entry.routing.reason}> · unsure route</span>}
+              </p>
+              <p class="why" title="Why it is in this queue">{entry.routing.reason}</p>
+              <button type="button" onClick={() => onTake(entry.conversationId)}>
+                Take
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+import { useEffect, useMemo } from 'preact/hooks';
+import { createStateStore } from '../../shared/state-store';
+import { useStore } from '../../shared/use-store';
+import type { AgentView } from '../../shared/schemas';
+import { connectAgent } from '../agent-connection';
+import { api } from '../api';
+import { ConversationPane } from '../components/conversation-pane';
+import { QueueList } from '../components/queue-list';
+import { initialState } from '../workspace-store';
+
+export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLoggedOut(): void }) {
+  const store = useMemo(() => createStateStore(initialState(agent)), [agent.id]);
+  const connection = useMemo(() => connectAgent(store, onLoggedOut), [store]);
+  useEffect(() => () => connection.close(), [connection]);
+  const state = useStore(store, (s) => s);
+  const selected = state.conversations.find((c) => c.id === state.selectedId) ?? null;
+  const mine = state.conversations;
+
+  return (
+    <div class="workspace">
+      <header class="top">
+        <h1>Switchboard</h1>
+        <span class={`conn ${state.connection}`} role="status">
+          {state.connection === 'online' ? 'Online' : state.connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+        </span>
+        <span class="me">
+          {state.agent.name} · {state.agent.skills.join(' & ')}
+        </span>
+        <button
+          type="button"
+          class="link"
+          onClick={async () => {
+            connection.close();
+            await api.logOut();
+            onLoggedOut();
+          }}
+        >
+          Log out
+        </button>
+      </header>
+      <aside class="side">
+        {state.queues.map((q) => (
+          <QueueList key={q.queue} snapshot={q} onTake={(id) => void connection.take(id)} />
+        ))}
+        <section class="mine" aria-labelledby="mine-heading">
+          <h2 id="mine-heading">My conversations</h2>
+          {mine.length === 0 ? (
+            <p class="empty">Take a conversation from a queue to start.</p>
+          ) : (
+            <ul>
+              {mine.map((c) => (
+                <li key={c.id}>
+                  <button
+                    type="button"
+                    class={`pick ${c.id === state.selectedId ? 'current' : ''} ${c.status}`}
+                    aria-current={c.id === state.selectedId}
+                    onClick={() => store.setState({ selectedId: c.id })}
+                  >
+                    <span class="preview">{c.preview}</span>
+                    <span class="meta">
+                      {c.queue} · {c.status === 'resolved' ? 'resolved' : 'open'}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </aside>
+      <main class="main">
+        {state.error && (
+          <p class="error" role="alert">
+            {state.error.message}
+          </p>
+        )}
+        {selected ? (
+          <ConversationPane
+            key={selected.id}
+            conversation={selected}
+            messages={state.messages[selected.id] ?? []}
+            pending={state.pending.filter((p) => p.conversationId === selected.id)}
+            onReply={(text) => connection.reply(selected.id, text)}
+            onResolve={() => void connection.resolve(selected.id)}
+          />
+        ) : (
+          <p class="placeholder">No conversation selected.</p>
+        )}
+      </main>
+    </div>
+  );
+}

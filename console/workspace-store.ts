@@ -1,0 +1,93 @@
+/**
+ * The console's state and how each server event changes it. Pure functions of (state, event),
+ * so the same rules apply whether an event comes live or from a reload of the workspace.
+ */
+import { mergeMessages } from '../shared/message-list';
+import type { AgentWorkspace, ConversationView, MessageView, QueueEntry, QueueSnapshot, WireError } from '../shared/protocol';
+import type { QueueName } from '../shared/queues';
+import type { AgentView } from '../shared/schemas';
+
+export interface PendingReply {
+  conversationId: string;
+  clientId: string;
+  text: string;
+}
+
+export interface ConsoleState {
+  connection: 'connecting' | 'online' | 'offline';
+  agent: AgentView;
+  queues: QueueSnapshot[];
+  /** This agent's conversations: open ones, and those resolved during this visit. */
+  conversations: ConversationView[];
+  messages: Record<string, MessageView[]>;
+  pending: PendingReply[];
+  selectedId: string | null;
+  /** The last refusal, shown until the next action. */
+  error: WireError | null;
+}
+
+export function initialState(agent: AgentView): ConsoleState {
+  return {
+    connection: 'connecting',
+    agent,
+    queues: agent.skills.map((queue) => ({ queue, count: 0, entries: [] })),
+    conversations: [],
+    messages: {},
+    pending: [],
+    selectedId: null,
+    error: null,
+  };
+}
+
+const upsert = (list: ConversationView[], c: ConversationView) =>
+  list.some((x) => x.id === c.id) ? list.map((x) => (x.id === c.id ? c : x)) : [...list, c];
+
+export function applyWorkspace(state: ConsoleState, ws: AgentWorkspace): Partial<ConsoleState> {
+  const open = new Set(ws.conversations.map((c) => c.id));
+  const endedHere = state.conversations.filter((c) => !open.has(c.id) && c.status === 'resolved');
+  return {
+    agent: ws.agent,
+    queues: ws.queues,
+    conversations: [...ws.conversations, ...endedHere],
+    selectedId: state.selectedId ?? ws.conversations[0]?.id ?? null,
+  };
+}
+
+const updateQueue = (state: ConsoleState, queue: QueueName, change: (q: QueueSnapshot) => QueueSnapshot) =>
+  state.queues.map((q) => (q.queue === queue ? change(q) : q));
+
+export function applyQueueEntered(state: ConsoleState, entry: QueueEntry, count: number): Partial<ConsoleState> {
+  return {
+    queues: updateQueue(state, entry.queue, (q) => ({
+      ...q,
+      count,
+      entries: [...q.entries.filter((e) => e.conversationId !== entry.conversationId), entry].sort((a, b) => a.queuedAt - b.queuedAt),
+    })),
+  };
+}
+
+export function applyQueueLeft(state: ConsoleState, left: { conversationId: string; queue: QueueName }, count: number): Partial<ConsoleState> {
+  return {
+    queues: updateQueue(state, left.queue, (q) => ({ ...q, count, entries: q.entries.filter((e) => e.conversationId !== left.conversationId) })),
+  };
+}
+
+export function applyTaken(state: ConsoleState, conversation: ConversationView, messages: MessageView[]): Partial<ConsoleState> {
+  return {
+    // The exact count follows in the `queue:left` broadcast; the entry goes at once.
+    queues: updateQueue(state, conversation.queue, (q) => ({ ...q, entries: q.entries.filter((e) => e.conversationId !== conversation.id) })),
+    conversations: upsert(state.conversations, conversation),
+    messages: { ...state.messages, [conversation.id]: mergeMessages(state.messages[conversation.id] ?? [], messages) },
+    selectedId: conversation.id,
+    error: null,
+  };
+}
+
+export function applyMessages(state: ConsoleState, conversationId: string, messages: MessageView[]): Partial<ConsoleState> {
+  return { messages: { ...state.messages, [conversationId]: mergeMessages(state.messages[conversationId] ?? [], messages) } };
+}
+
+export function applyConversation(state: ConsoleState, conversation: ConversationView): Partial<ConsoleState> {
+  if (conversation.assignedAgentId !== state.agent.id) return {};
+  return { conversations: upsert(state.conversations, conversation) };
+}

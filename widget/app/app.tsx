@@ -1,0 +1,119 @@
+/** `mountWidget(root, deps)`: the widget's composition root; no module-level state. */
+import { createRef, render } from 'preact';
+import { createClientId } from '../../shared/ids';
+import { mergeMessages } from '../../shared/message-list';
+import { createOutbox } from '../../shared/outbox';
+import { en, type Locale } from './i18n/en';
+import { ChatScreen } from './screens/chat';
+import type { PendingMessage, WidgetStorage } from './storage';
+import { createStateStore } from '../../shared/state-store';
+import type { WidgetState } from './store';
+import type { VisitorTransport } from './transport';
+
+export interface WidgetDeps {
+  transport: VisitorTransport;
+  storage: WidgetStorage;
+  config: { close(): void; locale?: Locale };
+}
+
+export function mountWidget(root: HTMLElement, { transport, storage, config }: WidgetDeps) {
+  const persisted = storage.load();
+  let token = persisted.token;
+  const store = createStateStore<WidgetState>({
+    connection: 'connecting',
+    conversation: null,
+    messages: [],
+    pending: persisted.outbox ?? [],
+    refused: [],
+  });
+  const withoutPending = (clientId: string) => store.getState().pending.filter((p) => p.clientId !== clientId);
+
+  const outbox = createOutbox<PendingMessage>(
+    {
+      send: (item) => transport.send(item),
+      onSent: (item, sent) =>
+        store.setState((s) => {
+          const same = s.conversation?.id === sent.conversation.id;
+          return {
+            pending: withoutPending(item.clientId),
+            // The ack carries the conversation as it was when stored; a push may already have brought a newer state.
+            conversation: same ? s.conversation : sent.conversation,
+            messages: mergeMessages(same ? s.messages : [], [sent.message]),
+          };
+        }),
+      onRefused: (item, error) =>
+        store.setState((s) => ({ pending: withoutPending(item.clientId), refused: [...s.refused, { message: item, error }] })),
+      onChange: (items) => storage.save({ ...(token ? { token } : {}), outbox: [...items] }),
+    },
+    persisted.outbox ?? [],
+  );
+
+  transport.start({
+    onSession(session) {
+      token = session.token;
+      storage.save({ token, outbox: [...outbox.items] });
+      store.setState((s) => {
+        if (!session.conversation) return { conversation: s.conversation?.status === 'resolved' ? s.conversation : null };
+        const same = s.conversation?.id === session.conversation.id;
+        return {
+          conversation: session.conversation,
+          messages: mergeMessages(same ? s.messages : [], session.messages),
+        };
+      });
+      outbox.flush();
+    },
+    onMessage(message) {
+      store.setState((s) => ({
+        messages: s.conversation && s.conversation.id !== message.conversationId ? s.messages : mergeMessages(s.messages, [message]),
+      }));
+    },
+    onConversation(conversation) {
+      store.setState((s) => ({
+        conversation,
+        messages: s.conversation && s.conversation.id !== conversation.id ? [] : s.messages,
+      }));
+    },
+    onConnection(connection) {
+      store.setState({ connection });
+      if (connection === 'online') outbox.flush();
+    },
+    onRefused(error) {
+      store.setState((s) => ({ connection: 'offline', refused: [...s.refused.slice(-4), { message: { clientId: '', text: '' }, error }] }));
+    },
+  });
+
+  const send = (text: string) => {
+    const item = { clientId: createClientId(), text };
+    store.setState((s) => ({
+      pending: [...s.pending, item],
+      ...(s.conversation?.status === 'resolved' ? { conversation: null, messages: [] } : {}),
+    }));
+    outbox.add(item);
+  };
+
+  const inputRef = createRef<HTMLTextAreaElement>();
+  const Widget = () => (
+    <ChatScreen
+      store={store}
+      locale={config.locale ?? en}
+      onSend={send}
+      onNewConversation={() => {
+        store.setState({ conversation: null, messages: [], refused: [] });
+        setTimeout(() => inputRef.current?.focus());
+      }}
+      onClose={config.close}
+      inputRef={inputRef}
+    />
+  );
+  render(<Widget />, root);
+
+  return {
+    store,
+    focus: () => inputRef.current?.focus(),
+    unmount() {
+      outbox.stop();
+      transport.stop();
+      render(null, root);
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { MessageView } from '../../../shared/protocol';
+import type { PendingMessage } from '../storage';
+
+export interface MessageListProps {
+  label: string;
+  messages: MessageView[];
+  pending: PendingMessage[];
+  sendingLabel: string;
+  youLabel: string;
+  agentLabel: string;
+  notices: string[];
+}
+
+/** The transcript. Text is rendered as text (Preact escapes it): a message is never HTML. */
+export function MessageList({ label, messages, pending, sendingLabel, youLabel, agentLabel, notices }: MessageListProps) {
+  const end = useRef<HTMLLIElement>(null);
+  useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [messages.length, pending.length, notices.length]);
+  return (
+    <ol class="sb-log" role="log" aria-label={label} aria-live="polite">
+      {messages.map((m) => (
+        <li key={m.id} class={`sb-msg sb-msg-${m.author}`}>
+          <span class="sb-sr">{m.author === 'visitor' ? youLabel : (m.agentName ?? agentLabel)}: </span>
+          {m.author === 'agent' && <span class="sb-author" aria-hidden="true">{m.agentName ?? agentLabel}</span>}
+          <span class="sb-text">{m.text}</span>
+        </li>
+      ))}
+      {pending.map((p) => (
+        <li key={p.clientId} class="sb-msg sb-msg-visitor sb-pending">
+          <span class="sb-text">{p.text}</span>
+          <span class="sb-status">{sendingLabel}</span>
+        </li>
+      ))}
+      {notices.map((n, i) => (
+        <li key={`n${i}`} class="sb-notice">
+          {n}
+        </li>
+      ))}
+      <li ref={end} class="sb-end" aria-hidden="true" />
+    </ol>
+  );
+}

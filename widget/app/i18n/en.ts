@@ -1,0 +1,30 @@
+/** The source locale: its keys type every other locale. */
+export const en = {
+  title: 'Chat with us',
+  close: 'Close chat',
+  connecting: 'Connecting…',
+  offline: 'Reconnecting… your messages will be sent when the connection is back.',
+  greeting: 'Hi! Ask us anything: we usually answer within a few minutes.',
+  waiting: 'Thanks! You are in line for the {queue} team; an agent will join shortly.',
+  queueService: 'customer service',
+  queueSupport: 'technical support',
+  joined: 'You are chatting with {agent}.',
+  ended: 'This conversation has ended. Thanks for chatting with us!',
+  newConversation: 'Start a new conversation',
+  message: 'Message',
+  placeholder: 'Type your message…',
+  send: 'Send',
+  sending: 'Sending…',
+  you: 'You',
+  agent: 'Agent',
+  refused: 'Not sent: {reason}',
+  transcript: 'Conversation',
+  tooLong: 'Messages can be up to {max} characters.',
+} as const;
+
+export type MessageKey = keyof typeof en;
+export type Locale = Record<MessageKey, string>;
+
+export function translate(locale: Locale, key: MessageKey, values: Record<string, string | number> = {}): string {
+  return locale[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));
+}

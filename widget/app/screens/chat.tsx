@@ -1,0 +1,79 @@
+import type { RefObject } from 'preact';
+import { MAX_MESSAGE_LENGTH } from '../../../shared/limits';
+import { Composer } from '../components/composer';
+import { MessageList } from '../components/message-list';
+import { translate, type Locale } from '../i18n/en';
+import type { StateStore } from '../../../shared/state-store';
+import { useStore } from '../../../shared/use-store';
+import type { WidgetState } from '../store';
+
+export interface ChatScreenProps {
+  store: StateStore<WidgetState>;
+  locale: Locale;
+  onSend(text: string): void;
+  onNewConversation(): void;
+  onClose(): void;
+  inputRef: RefObject<HTMLTextAreaElement>;
+}
+
+export function ChatScreen({ store, locale, onSend, onNewConversation, onClose, inputRef }: ChatScreenProps) {
+  const t = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => translate(locale, key, values);
+  const state = useStore(store, (s) => s);
+  const { conversation } = state;
+  const ended = conversation?.status === 'resolved';
+
+  // Where the visitor stands goes under the header, not into the transcript, so it never sits out of order.
+  const standing =
+    conversation?.status === 'waiting'
+      ? t('waiting', { queue: t(conversation.queue === 'support' ? 'queueSupport' : 'queueService') })
+      : conversation?.status === 'active' && conversation.assignedAgentName
+        ? t('joined', { agent: conversation.assignedAgentName })
+        : null;
+  const notices = state.refused.map((r) => t('refused', { reason: r.error.message }));
+  if (ended) notices.push(t('ended'));
+
+  return (
+    <section class="sb-window" aria-label={t('title')}>
+      <header class="sb-header">
+        <h2>{t('title')}</h2>
+        <button type="button" class="sb-icon" aria-label={t('close')} onClick={onClose}>
+          ×
+        </button>
+      </header>
+      {state.connection !== 'online' && (
+        <p class="sb-banner" role="status">
+          {state.connection === 'connecting' ? t('connecting') : t('offline')}
+        </p>
+      )}
+      {standing && (
+        <p class="sb-standing" role="status">
+          {standing}
+        </p>
+      )}
+      {!conversation && state.messages.length === 0 && <p class="sb-greeting">{t('greeting')}</p>}
+      <MessageList
+        label={t('transcript')}
+        messages={state.messages}
+        pending={state.pending}
+        sendingLabel={t('sending')}
+        youLabel={t('you')}
+        agentLabel={t('agent')}
+        notices={notices}
+      />
+      {ended ? (
+        <button type="button" class="sb-new" onClick={onNewConversation}>
+          {t('newConversation')}
+        </button>
+      ) : (
+        <Composer
+          inputRef={inputRef}
+          label={t('message')}
+          placeholder={t('placeholder')}
+          sendLabel={t('send')}
+          tooLongLabel={t('tooLong', { max: MAX_MESSAGE_LENGTH })}
+          onSend={onSend}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * What the widget keeps across reloads, by allow-list: the visitor token, unsent messages, and the
+ * last message id seen. Namespaced per site so two widgets on one page never mix.
+ */
+export interface PendingMessage {
+  clientId: string;
+  text: string;
+}
+
+export interface PersistedState {
+  token?: string;
+  outbox?: PendingMessage[];
+}
+
+export interface WidgetStorage {
+  load(): PersistedState;
+  save(state: PersistedState): void;
+}
+
+export function createLocalStorage(siteKey: string, storage: Storage | undefined = globalThis.localStorage): WidgetStorage {
+  const key = `switchboard:${siteKey}:state`;
+  return {
+    load() {
+      try {
+        const raw = storage?.getItem(key);
+        const parsed = raw ? (JSON.parse(raw) as PersistedState) : {};
+        return {
+          ...(typeof parsed.token === 'string' ? { token: parsed.token } : {}),
+          ...(Array.isArray(parsed.outbox) ? { outbox: parsed.outbox } : {}),
+        };
+      } catch {
+        return {};
+      }
+    },
+    save(state) {
+      try {
+        storage?.setItem(key, JSON.stringify({ token: state.token, outbox: state.outbox }));
+      } catch {
+        // Blocked storage: the chat still works, it just will not survive a reload.
+      }
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The only widget module that knows Socket.IO. Connects to `/visitor` with the saved token,
+ * resumes after every (re)connect from the last message seen, and delivers the outbox.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { ACK_TIMEOUT_MS } from '../../shared/limits';
+import type { MessageSent, MessageView, VisitorClientEvents, VisitorServerEvents, VisitorSession, WireError, ConversationView, Ack } from '../../shared/protocol';
+import { emitWithTimeout } from '../../shared/emit-with-timeout';
+
+export interface VisitorTransportEvents {
+  onSession(session: VisitorSession): void;
+  onMessage(message: MessageView): void;
+  onConversation(conversation: ConversationView): void;
+  onConnection(state: 'online' | 'offline'): void;
+  /** The server refused the connection for good (unknown site, origin not allowed). */
+  onRefused(error: WireError): void;
+}
+
+export interface VisitorTransport {
+  start(events: VisitorTransportEvents): void;
+  send(message: { clientId: string; text: string }): Promise<Ack<MessageSent>>;
+  stop(): void;
+}
+
+export interface SocketTransportOptions {
+  serverUrl: string;
+  siteKey: string;
+  /** The saved visitor token, read at every (re)connect. */
+  getToken(): string | undefined;
+  /** Forget a token the server refused, so the next attempt starts a new visitor. */
+  dropToken(): void;
+  /** The id of the newest message on screen, for resuming. */
+  lastMessageId(): string | undefined;
+}
+
+export function createSocketTransport(options: SocketTransportOptions): VisitorTransport {
+  let socket: Socket<VisitorServerEvents, VisitorClientEvents> | undefined;
+
+  return {
+    start(events) {
+      socket = io(`${options.serverUrl}/visitor`, {
+        auth: (cb) => {
+          const token = options.getToken();
+          cb(token ? { siteKey: options.siteKey, token } : { siteKey: options.siteKey });
+        },
+        transports: ['websocket', 'polling'],
+      });
+      const s = socket;
+      s.on('connect', async () => {
+        events.onConnection('online');
+        const lastMessageId = options.lastMessageId();
+        try {
+          const res = await emitWithTimeout(s, ACK_TIMEOUT_MS, 'session:resume', lastMessageId ? { lastMessageId } : {});
+          if (res.ok) events.onSession(res.data);
+        } catch {
+          // No answer: the next reconnect resumes again.
+        }
+      });
+      s.on('disconnect', () => events.onConnection('offline'));
+      s.on('connect_error', (error: Error & { data?: WireError }) => {
+        events.onConnection('offline');
+        if (error.data?.code === 'VISITOR_TOKEN_INVALID') {
+          options.dropToken();
+          s.connect();
+        } else if (error.data) {
+          events.onRefused(error.data);
+        }
+      });
+      s.on('message:new', events.onMessage);
+      s.on('conversation:updated', events.onConversation);
+    },
+    send(message) {
+      if (!socket?.connected) return Promise.reject(new Error('offline'));
+      return emitWithTimeout(socket, ACK_TIMEOUT_MS, 'message:send', message);
+    },
+    stop() {
+      socket?.disconnect();
+    },
+  };
+}
