@@ -1,0 +1,35 @@
+import { expect, it } from 'vitest';
+import {
+  applyConversation,
+  applyQueueEntered,
+  applyQueueLeft,
+  applyTaken,
+  initialState,
+  type ConsoleState,
+} from '../../console/workspace-store';
+import type { ConversationView, QueueEntry } from '../../shared/protocol';
+
+const agent = { id: 'a1', siteKey: 's', email: 'a@x.example', name: 'Ada', skills: ['service' as const] };
+const routing = { queue: 'service' as const, by: 'model' as const, confidence: 0.9, reason: 'r', uncertain: false };
+const entry = (id: string, queuedAt: number): QueueEntry => ({ conversationId: id, queue: 'service', preview: id, queuedAt, routing });
+const apply = (state: ConsoleState, change: Partial<ConsoleState>): ConsoleState => ({ ...state, ...change });
+
+it('keeps each queue oldest first with the count the server sends', () => {
+  let state = initialState(agent);
+  state = apply(state, applyQueueEntered(state, entry('late', 20), 1));
+  state = apply(state, applyQueueEntered(state, entry('early', 10), 2));
+  state = apply(state, applyQueueEntered(state, entry('early', 10), 2));
+  expect(state.queues[0]).toMatchObject({ count: 2, entries: [{ conversationId: 'early' }, { conversationId: 'late' }] });
+  state = apply(state, applyQueueLeft(state, { conversationId: 'early', queue: 'service' }, 1));
+  expect(state.queues[0]).toMatchObject({ count: 1, entries: [{ conversationId: 'late' }] });
+});
+
+it('opens a taken conversation and ignores updates of conversations held by others', () => {
+  let state = initialState(agent);
+  state = apply(state, applyQueueEntered(state, entry('c1', 1), 1));
+  const conversation = { id: 'c1', status: 'active', queue: 'service', assignedAgentId: 'a1' } as ConversationView;
+  state = apply(state, applyTaken(state, conversation, []));
+  expect(state.selectedId).toBe('c1');
+  expect(state.queues[0]!.entries).toEqual([]);
+  expect(applyConversation(state, { ...conversation, id: 'c2', assignedAgentId: 'someone-else' })).toEqual({});
+});
