@@ -6,7 +6,9 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config';
 import healthRoutes from './http/health';
+import routingRoutes from './http/routing';
 import sessionRoutes from './http/sessions';
+import authPlugin from './plugins/auth';
 import configPlugin from './plugins/config';
 import domainPlugin from './plugins/domain';
 import errorsPlugin from './plugins/errors';
@@ -48,8 +50,10 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     now: overrides.now ?? Date.now,
   });
   await app.register(realtimePlugin, adapterRedis ? { adapterRedis } : {});
+  await app.register(authPlugin);
   await app.register(healthRoutes);
   await app.register(sessionRoutes, { prefix: '/api/v1' });
+  await app.register(routingRoutes, { prefix: '/api/v1' });
   await app.register(staticPlugin);
   return app;
 }

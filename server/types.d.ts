@@ -8,9 +8,11 @@ import type {
   VisitorServerEvents,
   VisitorSocketData,
 } from '../shared/protocol';
+import type { AgentView } from '../shared/schemas';
 import type { Config } from './config';
 import type { AgentAccounts } from './domain/agents';
 import type { ConversationService } from './domain/conversations';
+import type { SiteRouting } from './domain/routing/site-routing';
 import type { VisitorTokens } from './domain/visitor-tokens';
 import type { Store } from './store/store';
 
@@ -23,9 +25,20 @@ declare module 'fastify' {
     store: Store;
     conversations: ConversationService;
     agentAccounts: AgentAccounts;
+    siteRouting: SiteRouting;
     visitorTokens: VisitorTokens;
     io: Server;
     visitors: VisitorNamespace;
     agents: AgentNamespace;
+  }
+
+  interface FastifyRequest {
+    /** The logged-in agent, on routes whose `config.auth` asks for one. */
+    agent: AgentView | null;
+  }
+
+  interface FastifyContextConfig {
+    /** Who may call the route: any logged-in agent of the site, or its admins only. */
+    auth?: 'agent' | 'admin';
   }
 }

@@ -11,6 +11,7 @@ import type {
   AgentView,
   ConversationMessagesPayload,
   ConversationRefPayload,
+  ConversationTransferPayload,
   EmptyPayload,
   SessionResumePayload,
   VisitorMessageSendPayload,
@@ -66,6 +67,8 @@ export interface ConversationView {
   assignedAgentName?: string;
   assignedAt?: number;
   resolvedAt?: number;
+  /** Set when an agent handed it over from the other queue. */
+  transfer?: { fromQueue: QueueName; note: string; byAgentName: string; at: number };
 }
 
 /** One waiting conversation as an agent sees it in a queue list. */
@@ -87,7 +90,15 @@ export interface QueueSnapshot {
 
 // ---- /visitor ------------------------------------------------------------------------------
 
+/** What the widget needs to know about the site it is on. */
+export interface SiteInfo {
+  name: string;
+  /** Ask "General question" / "Technical problem" before the first message. */
+  topicQuestion: boolean;
+}
+
 export interface VisitorSession {
+  site: SiteInfo;
   visitorId: VisitorId;
   /** Keep it (the widget uses localStorage) and send it as `auth.token` on the next connection. */
   token: string;
@@ -134,6 +145,8 @@ export interface AgentClientEvents {
   'conversation:take': (payload: ConversationRefPayload, ack: AckCallback<TakenConversation>) => void;
   'conversation:messages': (payload: ConversationMessagesPayload, ack: AckCallback<MessageView[]>) => void;
   'conversation:resolve': (payload: ConversationRefPayload, ack: AckCallback<ConversationView>) => void;
+  /** Hands the conversation to the other queue with a note; recorded as a routing correction. */
+  'conversation:transfer': (payload: ConversationTransferPayload, ack: AckCallback<ConversationView>) => void;
   'message:send': (payload: AgentMessageSendPayload, ack: AckCallback<MessageSent>) => void;
 }
 

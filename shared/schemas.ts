@@ -11,7 +11,9 @@ const Strict = { additionalProperties: false } as const;
 
 export const SiteKeySchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 export const IdSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
-export const MessageIdSchema = Type.String({ maxLength: 40, pattern: '^[0-9]+-[0-9]+$' });
+// A stream id is `<ms>-<seq>`, two 64-bit numbers. Up to 16 digits each keeps every accepted id (and the
+// one after it, which an exclusive range start asks Redis for) inside 64 bits; real ids have 13 and a few.
+export const MessageIdSchema = Type.String({ maxLength: 33, pattern: '^[0-9]{1,16}-[0-9]{1,16}$' });
 export const ClientIdSchema = Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 export const MessageTextSchema = Type.String({ minLength: 1, maxLength: MAX_MESSAGE_LENGTH });
 export const QueueNameSchema = Type.Union(QUEUES.map((queue) => Type.Literal(queue)));
@@ -34,7 +36,12 @@ export const SessionResumePayloadSchema = Type.Object(
 export type SessionResumePayload = Static<typeof SessionResumePayloadSchema>;
 
 export const VisitorMessageSendPayloadSchema = Type.Object(
-  { clientId: ClientIdSchema, text: MessageTextSchema },
+  {
+    clientId: ClientIdSchema,
+    text: MessageTextSchema,
+    /** The visitor's answer to the site's topic question; used only by the first message. */
+    topic: Type.Optional(QueueNameSchema),
+  },
   Strict,
 );
 export type VisitorMessageSendPayload = Static<typeof VisitorMessageSendPayloadSchema>;
@@ -47,6 +54,14 @@ export type AgentMessageSendPayload = Static<typeof AgentMessageSendPayloadSchem
 
 export const ConversationRefPayloadSchema = Type.Object({ conversationId: IdSchema }, Strict);
 export type ConversationRefPayload = Static<typeof ConversationRefPayloadSchema>;
+
+export const TransferNoteSchema = Type.String({ maxLength: 500 });
+
+export const ConversationTransferPayloadSchema = Type.Object(
+  { conversationId: IdSchema, queue: QueueNameSchema, note: TransferNoteSchema },
+  Strict,
+);
+export type ConversationTransferPayload = Static<typeof ConversationTransferPayloadSchema>;
 
 export const ConversationMessagesPayloadSchema = Type.Object(
   { conversationId: IdSchema, afterId: Type.Optional(MessageIdSchema) },
@@ -66,8 +81,13 @@ export const LoginBodySchema = Type.Object(
 );
 export type LoginBody = Static<typeof LoginBodySchema>;
 
+/** `admin` may also manage the site's settings and routing rules. */
+export const AgentRoleSchema = Type.Union([Type.Literal('agent'), Type.Literal('admin')]);
+export type AgentRole = Static<typeof AgentRoleSchema>;
+
 export const AgentViewSchema = Type.Object({
   id: IdSchema,
+  role: AgentRoleSchema,
   siteKey: SiteKeySchema,
   email: Type.String(),
   name: Type.String(),

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createError } from '../../shared/errors';
 import type { SiteKey } from '../../shared/ids';
 import type { QueueName } from '../../shared/queues';
-import type { AgentView } from '../../shared/schemas';
+import type { AgentRole, AgentView } from '../../shared/schemas';
 import type { Agent, Store } from '../store/store';
 import { hashPassword, verifyPassword } from './passwords';
 import { randomId } from './random-id';
@@ -17,7 +17,7 @@ export interface AgentAccountsDeps {
 }
 
 export function toAgentView(agent: Agent): AgentView {
-  return { id: agent.id, siteKey: agent.siteKey, email: agent.email, name: agent.name, skills: agent.skills };
+  return { id: agent.id, role: agent.role, siteKey: agent.siteKey, email: agent.email, name: agent.name, skills: agent.skills };
 }
 
 // Verifying against a real hash when the email is unknown keeps the answer time the same either way,
@@ -28,7 +28,15 @@ export type AgentAccounts = ReturnType<typeof createAgentAccounts>;
 
 export function createAgentAccounts({ store, sessionTtlMs, now = Date.now }: AgentAccountsDeps) {
   return {
-    async addAgent(input: { siteKey: SiteKey; email: string; name?: string; password: string; skills: QueueName[] }): Promise<AgentView> {
+    async addAgent(input: {
+      siteKey: SiteKey;
+      email: string;
+      name?: string;
+      password: string;
+      skills: QueueName[];
+      /** @default 'agent' */
+      role?: AgentRole;
+    }): Promise<AgentView> {
       if (!(await store.getSite(input.siteKey))) throw createError('SITE_NOT_FOUND', { siteKey: input.siteKey });
       const agent = await store.createAgent({
         id: randomId('a'),
@@ -36,6 +44,7 @@ export function createAgentAccounts({ store, sessionTtlMs, now = Date.now }: Age
         email: input.email.trim().toLowerCase(),
         name: input.name?.trim() || input.email.split('@')[0]!,
         skills: [...new Set(input.skills)],
+        role: input.role ?? 'agent',
         passwordHash: await hashPassword(input.password),
         createdAt: now(),
       });

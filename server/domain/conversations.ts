@@ -5,11 +5,12 @@
 import { createError, isSwitchboardError } from '../../shared/errors';
 import type { ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
 import { MAX_MESSAGES_PER_PAGE, QUEUE_SNAPSHOT_LIMIT } from '../../shared/limits';
-import type { AgentWorkspace, ConversationView, MessageSent, MessageView, TakenConversation } from '../../shared/protocol';
+import type { AgentWorkspace, ConversationView, MessageSent, MessageView, QueueEntry, TakenConversation } from '../../shared/protocol';
 import type { AgentView } from '../../shared/schemas';
 import type { Store } from '../store/store';
 import { checkMessageText, previewOf } from './message-text';
 import { randomId } from './random-id';
+import type { QueueName } from '../../shared/queues';
 import type { Router } from './routing/router';
 
 export interface ConversationServiceDeps {
@@ -22,9 +23,16 @@ export interface ConversationServiceDeps {
 export interface VisitorMessageResult extends MessageSent {
   /** True when this message started the conversation (it is new in its queue). */
   created: boolean;
+  /** Set when this message made the router sure enough to move the conversation: the queue it left. */
+  reroutedFrom?: QueueName;
 }
 
 export type ConversationService = ReturnType<typeof createConversationService>;
+
+/** A waiting conversation as a queue list shows it. */
+export function toQueueEntry(c: ConversationView): QueueEntry {
+  return { conversationId: c.id, queue: c.queue, preview: c.preview, queuedAt: c.queuedAt, routing: c.routing };
+}
 
 export function createConversationService({ store, router, now = Date.now }: ConversationServiceDeps) {
   const requireConversation = async (siteKey: SiteKey, id: ConversationId) => {
@@ -42,7 +50,51 @@ export function createConversationService({ store, router, now = Date.now }: Con
     return conversation;
   };
 
-  const appendVisitorMessage = async (conversation: ConversationView, clientId: string, text: string) => {
+  const requireSite = async (siteKey: SiteKey) => {
+    const site = await store.getSite(siteKey);
+    if (!site) throw createError('SITE_NOT_FOUND', { siteKey });
+    return site;
+  };
+
+  /** Everything the visitor wrote so far, oldest first: what the router reads and a correction keeps. */
+  const visitorText = async (conversation: ConversationView) =>
+    (await store.messagesAfter(conversation.siteKey, conversation.id, undefined, MAX_MESSAGES_PER_PAGE))
+      .filter((m) => m.author === 'visitor')
+      .map((m) => m.text)
+      .join('\n');
+
+  /**
+   * A conversation placed by default (the router was unsure) is read again with each new visitor
+   * message while it waits, and moves once the router is sure, keeping its place in line.
+   */
+  const rerouteIfClearer = async (conversation: ConversationView): Promise<ConversationView | null> => {
+    if (conversation.status !== 'waiting' || !conversation.routing.uncertain) return null;
+    const site = await requireSite(conversation.siteKey);
+    const decision = router.route({
+      text: await visitorText(conversation),
+      rules: await store.listRoutingRules(conversation.siteKey),
+      settings: site.settings,
+    });
+    if (decision.uncertain) return null;
+    try {
+      return await store.rerouteConversation({
+        siteKey: conversation.siteKey,
+        conversationId: conversation.id,
+        fromQueue: conversation.queue,
+        routing: decision,
+      });
+    } catch (error) {
+      // Taken by an agent or moved by a message sent at the same moment: the router has no say any more.
+      if (isSwitchboardError(error) && (error.code === 'CONVERSATION_NOT_WAITING' || error.code === 'CONVERSATION_CHANGED')) return null;
+      throw error;
+    }
+  };
+
+  const appendVisitorMessage = async (
+    conversation: ConversationView,
+    clientId: string,
+    text: string,
+  ): Promise<VisitorMessageResult> => {
     const { message, duplicate } = await store.appendMessage({
       siteKey: conversation.siteKey,
       conversationId: conversation.id,
@@ -51,35 +103,39 @@ export function createConversationService({ store, router, now = Date.now }: Con
       text,
       now: now(),
     });
+    const rerouted = duplicate ? null : await rerouteIfClearer(conversation);
+    if (rerouted) return { message, duplicate, conversation: rerouted, created: false, reroutedFrom: conversation.queue };
     return { message, duplicate, conversation, created: false };
   };
 
   return {
     /** The visitor's open conversation and what they missed after `lastMessageId`. */
     async resumeVisitor(siteKey: SiteKey, visitorId: VisitorId, lastMessageId?: MessageId) {
-      const conversation = await store.getOpenConversation(siteKey, visitorId);
-      if (!conversation) return { conversation: null, messages: [] as MessageView[] };
+      const [site, conversation] = await Promise.all([requireSite(siteKey), store.getOpenConversation(siteKey, visitorId)]);
+      const siteInfo = { name: site.name, topicQuestion: site.settings.topicQuestion };
+      if (!conversation) return { site: siteInfo, conversation: null, messages: [] as MessageView[] };
       const messages = await store.messagesAfter(siteKey, conversation.id, lastMessageId, MAX_MESSAGES_PER_PAGE);
-      return { conversation, messages };
+      return { site: siteInfo, conversation, messages };
     },
 
     /** Sends to the visitor's open conversation, or starts and routes one with this first message. */
     async sendVisitorMessage(
       siteKey: SiteKey,
       visitorId: VisitorId,
-      input: { clientId: string; text: string },
+      input: { clientId: string; text: string; topic?: QueueName },
     ): Promise<VisitorMessageResult> {
       const text = checkMessageText(input.text);
       const open = await store.getOpenConversation(siteKey, visitorId);
       if (open) return appendVisitorMessage(open, input.clientId, text);
 
+      const [site, rules] = await Promise.all([requireSite(siteKey), store.listRoutingRules(siteKey)]);
       const at = now();
       try {
         const created = await store.createConversation({
           id: randomId('c'),
           siteKey,
           visitorId,
-          routing: router.route(text),
+          routing: router.route({ text, rules, settings: site.settings, ...(input.topic ? { topic: input.topic } : {}) }),
           preview: previewOf(text),
           now: at,
           firstMessage: { clientId: input.clientId, text },
@@ -143,6 +199,24 @@ export function createConversationService({ store, router, now = Date.now }: Con
         now: now(),
       });
       return { message, duplicate, conversation };
+    },
+
+    /** Hands an active conversation to the other queue; the move teaches the router (a correction). */
+    async transferConversation(
+      agent: AgentView,
+      input: { conversationId: ConversationId; queue: QueueName; note: string },
+    ): Promise<ConversationView> {
+      const conversation = await requireConversation(agent.siteKey, input.conversationId);
+      return store.transferConversation({
+        siteKey: agent.siteKey,
+        conversationId: input.conversationId,
+        agentId: agent.id,
+        agentName: agent.name,
+        toQueue: input.queue,
+        note: input.note.trim(),
+        text: await visitorText(conversation),
+        now: now(),
+      });
     },
 
     async resolveConversation(agent: AgentView, conversationId: ConversationId): Promise<ConversationView> {

@@ -1,7 +1,7 @@
 /** Sites: who may embed the widget, and from which origins. */
 import { createError } from '../../shared/errors';
 import type { SiteKey } from '../../shared/ids';
-import type { Site, Store } from '../store/store';
+import { DEFAULT_SITE_SETTINGS, type Site, type SiteSettings, type Store } from '../store/store';
 import { randomId } from './random-id';
 
 /**
@@ -22,7 +22,10 @@ export function isOriginAllowed(site: Site, origin: string | undefined): boolean
   return origin !== undefined && site.origins.includes(origin);
 }
 
-export async function addSite(store: Store, input: { name: string; origins: string[]; key?: SiteKey; now?: number }): Promise<Site> {
+export async function addSite(
+  store: Store,
+  input: { name: string; origins: string[]; key?: SiteKey; settings?: Partial<SiteSettings>; now?: number },
+): Promise<Site> {
   const origins = input.origins.map((origin) => {
     const parsed = parseOrigin(origin);
     if (!parsed) throw createError('PAYLOAD_INVALID', { origin }, `Not an origin: ${origin} (expected like https://shop.example)`);
@@ -32,6 +35,7 @@ export async function addSite(store: Store, input: { name: string; origins: stri
     key: input.key ?? randomId('site'),
     name: input.name,
     origins: [...new Set(origins)],
+    settings: { ...DEFAULT_SITE_SETTINGS, ...input.settings },
     createdAt: input.now ?? Date.now(),
   });
 }

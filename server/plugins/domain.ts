@@ -6,6 +6,7 @@ import type { Classifier } from '../domain/routing/classification';
 import { createAgentAccounts } from '../domain/agents';
 import { createConversationService } from '../domain/conversations';
 import { createRouter } from '../domain/routing/router';
+import { createSiteRouting } from '../domain/routing/site-routing';
 import { createVisitorTokens } from '../domain/visitor-tokens';
 import type { Store } from '../store/store';
 
@@ -21,6 +22,7 @@ export default fp<DomainPluginOptions>(
     app.decorate('visitorTokens', createVisitorTokens(app.config.sessionSecret));
     app.decorate('conversations', createConversationService({ store, router: createRouter({ classifier }), now }));
     app.decorate('agentAccounts', createAgentAccounts({ store, sessionTtlMs: app.config.sessionTtlMs, now }));
+    app.decorate('siteRouting', createSiteRouting(store, now));
     app.addHook('onClose', async () => {
       await store.close();
     });

@@ -4,9 +4,11 @@ import {
   AgentMessageSendPayloadSchema,
   ConversationMessagesPayloadSchema,
   ConversationRefPayloadSchema,
+  ConversationTransferPayloadSchema,
   EmptyPayloadSchema,
 } from '../../shared/schemas';
 import { handleEvent } from './ack';
+import { toQueueEntry } from '../domain/conversations';
 import { rooms } from './rooms';
 import { compilePayloadCheck } from './validate';
 
@@ -14,6 +16,7 @@ const checkEmpty = compilePayloadCheck(EmptyPayloadSchema);
 const checkRef = compilePayloadCheck(ConversationRefPayloadSchema);
 const checkMessages = compilePayloadCheck(ConversationMessagesPayloadSchema);
 const checkSend = compilePayloadCheck(AgentMessageSendPayloadSchema);
+const checkTransfer = compilePayloadCheck(ConversationTransferPayloadSchema);
 
 export function registerAgentNamespace(app: FastifyInstance): void {
   const { visitors, agents, conversations, store } = app;
@@ -54,6 +57,16 @@ export function registerAgentNamespace(app: FastifyInstance): void {
       visitors.to(rooms.visitor(siteKey, conversation.visitorId)).emit('conversation:updated', conversation);
       socket.to(rooms.conversation(siteKey, conversationId)).emit('conversation:updated', conversation);
       agents.in(rooms.conversation(siteKey, conversationId)).socketsLeave(rooms.conversation(siteKey, conversationId));
+      return conversation;
+    }));
+
+    socket.on('conversation:transfer', handleEvent(app.log, 'conversation:transfer', checkTransfer, async (payload) => {
+      const conversation = await conversations.transferConversation(agent, payload);
+      const count = await conversations.queueCount(siteKey, conversation.queue);
+      agents.to(rooms.queue(siteKey, conversation.queue)).emit('queue:entered', toQueueEntry(conversation), count);
+      visitors.to(rooms.visitor(siteKey, conversation.visitorId)).emit('conversation:updated', conversation);
+      socket.to(rooms.conversation(siteKey, conversation.id)).emit('conversation:updated', conversation);
+      agents.in(rooms.conversation(siteKey, conversation.id)).socketsLeave(rooms.conversation(siteKey, conversation.id));
       return conversation;
     }));
 

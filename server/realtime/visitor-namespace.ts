@@ -1,6 +1,6 @@
 /** `/visitor`: what a widget may do. Each handler: check → domain → ack → broadcast. */
 import type { FastifyInstance } from 'fastify';
-import type { ConversationView, QueueEntry } from '../../shared/protocol';
+import { toQueueEntry } from '../domain/conversations';
 import { SessionResumePayloadSchema, VisitorMessageSendPayloadSchema } from '../../shared/schemas';
 import { handleEvent } from './ack';
 import { rooms } from './rooms';
@@ -8,10 +8,6 @@ import { compilePayloadCheck } from './validate';
 
 const checkResume = compilePayloadCheck(SessionResumePayloadSchema);
 const checkSend = compilePayloadCheck(VisitorMessageSendPayloadSchema);
-
-export function toQueueEntry(c: ConversationView): QueueEntry {
-  return { conversationId: c.id, queue: c.queue, preview: c.preview, queuedAt: c.queuedAt, routing: c.routing };
-}
 
 export function registerVisitorNamespace(app: FastifyInstance): void {
   const { visitors, agents, conversations } = app;
@@ -43,7 +39,17 @@ export function registerVisitorNamespace(app: FastifyInstance): void {
           socket.to(rooms.visitor(siteKey, visitorId)).emit('message:new', message);
           if (!result.created) agents.to(rooms.conversation(siteKey, conversation.id)).emit('message:new', message);
         }
-        const { created: _created, ...sent } = result;
+        if (result.reroutedFrom) {
+          const { reroutedFrom } = result;
+          if (reroutedFrom !== conversation.queue) {
+            const left = await conversations.queueCount(siteKey, reroutedFrom);
+            agents.to(rooms.queue(siteKey, reroutedFrom)).emit('queue:left', { conversationId: conversation.id, queue: reroutedFrom }, left);
+          }
+          const count = await conversations.queueCount(siteKey, conversation.queue);
+          agents.to(rooms.queue(siteKey, conversation.queue)).emit('queue:entered', toQueueEntry(conversation), count);
+          socket.to(rooms.visitor(siteKey, visitorId)).emit('conversation:updated', conversation);
+        }
+        const { created: _created, reroutedFrom: _from, ...sent } = result;
         return sent;
       }),
     );

@@ -6,13 +6,51 @@
 import type { AgentId, ClientMessageId, ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
 import type { ConversationView, MessageAuthor, MessageView, QueueEntry, RoutingDecision } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
+import type { AgentRole } from '../../shared/schemas';
+
+export interface SiteSettings {
+  /** Ask the visitor "General question" / "Technical problem" before the first message. @default false */
+  topicQuestion: boolean;
+  /** Where a conversation goes when the router is unsure. @default 'service' */
+  fallbackQueue: QueueName;
+}
+
+/** Transfers kept per site as routing corrections; older ones are dropped first. */
+export const ROUTING_CORRECTIONS_KEPT = 10_000;
+
+export const DEFAULT_SITE_SETTINGS: Readonly<SiteSettings> = Object.freeze({ topicQuestion: false, fallbackQueue: 'service' });
 
 export interface Site {
   key: SiteKey;
   name: string;
   /** Exact origins (`https://shop.example`) whose pages may embed the widget. */
   origins: string[];
+  settings: SiteSettings;
   createdAt: number;
+}
+
+/** A site owner's rule: a message containing `phrase` goes to `queue`, whatever the model says. */
+export interface RoutingRule {
+  id: string;
+  /** Matched case-insensitively on word boundaries. */
+  phrase: string;
+  queue: QueueName;
+  createdAt: number;
+}
+
+/** A transfer between queues, kept as a labelled example of a routing mistake. */
+export interface RoutingCorrection {
+  conversationId: ConversationId;
+  /** The visitor's messages up to the transfer. */
+  text: string;
+  /** The queue the router chose. */
+  predicted: QueueName;
+  /** The queue an agent moved it to. */
+  corrected: QueueName;
+  routedBy: RoutingDecision['by'];
+  note: string;
+  agentId: AgentId;
+  at: number;
 }
 
 export interface Agent {
@@ -21,6 +59,7 @@ export interface Agent {
   email: string;
   name: string;
   skills: QueueName[];
+  role: AgentRole;
   /** `scrypt$N$r$p$salt$hash`, from `server/domain/passwords.ts`. */
   passwordHash: string;
   createdAt: number;
@@ -70,6 +109,14 @@ export interface Store {
 
   createSite(site: Site): Promise<Site>;
   getSite(key: SiteKey): Promise<Site | null>;
+  updateSiteSettings(key: SiteKey, settings: SiteSettings): Promise<void>;
+
+  listRoutingRules(siteKey: SiteKey): Promise<RoutingRule[]>;
+  addRoutingRule(siteKey: SiteKey, rule: RoutingRule): Promise<void>;
+  /** @returns false when no rule has this id */
+  removeRoutingRule(siteKey: SiteKey, id: string): Promise<boolean>;
+  /** Newest first, at most `limit`. */
+  listRoutingCorrections(siteKey: SiteKey, limit: number): Promise<RoutingCorrection[]>;
 
   /** Fails with AGENT_EMAIL_TAKEN when the email is in use (emails are unique across sites). */
   createAgent(agent: Agent): Promise<Agent>;
@@ -119,6 +166,35 @@ export interface Store {
     siteKey: SiteKey;
     conversationId: ConversationId;
     agentId: AgentId;
+    now: number;
+  }): Promise<Conversation>;
+
+  /**
+   * Moves a waiting conversation to another routing decision (and queue), keeping its place in
+   * line by its original time. Fails with CONVERSATION_NOT_WAITING once it was taken, and with
+   * CONVERSATION_CHANGED when its queue is no longer `fromQueue` (another message re-routed it first).
+   */
+  rerouteConversation(input: {
+    siteKey: SiteKey;
+    conversationId: ConversationId;
+    fromQueue: QueueName;
+    routing: RoutingDecision;
+  }): Promise<Conversation>;
+
+  /**
+   * Hands an active conversation held by `agentId` to the other queue: it waits again, first in
+   * line by its original time, with the agent's note; the move is recorded as a routing correction.
+   * Fails with CONVERSATION_NOT_ACTIVE, CONVERSATION_NOT_ASSIGNED_TO_YOU, or TRANSFER_SAME_QUEUE.
+   */
+  transferConversation(input: {
+    siteKey: SiteKey;
+    conversationId: ConversationId;
+    agentId: AgentId;
+    agentName: string;
+    toQueue: QueueName;
+    note: string;
+    /** The visitor's text so far, for the correction. */
+    text: string;
     now: number;
   }): Promise<Conversation>;
 

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoutingDecision } from '../../shared/protocol';
-import type { Agent, NewConversation, Store } from '../../server/store/store';
+import { DEFAULT_SITE_SETTINGS, type Agent, type NewConversation, type Store } from '../../server/store/store';
 
 export interface StoreUnderTest {
   store: Store;
@@ -29,7 +29,7 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
     beforeEach(async () => {
       subject = await createStore();
       store = subject.store;
-      await store.createSite({ key: siteKey, name: 'Shop', origins: ['https://shop.example'], createdAt: now });
+      await store.createSite({ key: siteKey, name: 'Shop', origins: ['https://shop.example'], settings: DEFAULT_SITE_SETTINGS, createdAt: now });
     });
 
     afterEach(async () => {
@@ -53,6 +53,7 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       email: `${randomUUID().slice(0, 8)}@agents.example`,
       name: 'Ada',
       skills: ['service'],
+      role: 'agent',
       passwordHash: 'scrypt$hash',
       createdAt: now,
       ...overrides,
@@ -195,6 +196,67 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       expect(await store.getOpenConversation(siteKey, conversation.visitorId)).toBeNull();
       const next = await store.createConversation(newConversation({ visitorId: conversation.visitorId }));
       expect(next.conversation.id).not.toBe(conversation.id);
+    });
+
+    it('keeps site settings, with defaults for what was never set', async () => {
+      expect((await store.getSite(siteKey))?.settings).toEqual({ topicQuestion: false, fallbackQueue: 'service' });
+      await store.updateSiteSettings(siteKey, { topicQuestion: true, fallbackQueue: 'support' });
+      expect((await store.getSite(siteKey))?.settings).toEqual({ topicQuestion: true, fallbackQueue: 'support' });
+    });
+
+    it('keeps routing rules per site in the order they were added, and removes them by id', async () => {
+      await store.addRoutingRule(siteKey, { id: 'r2', phrase: 'api key', queue: 'support', createdAt: 2 });
+      await store.addRoutingRule(siteKey, { id: 'r1', phrase: 'invoice', queue: 'service', createdAt: 1 });
+      expect((await store.listRoutingRules(siteKey)).map((r) => r.id)).toEqual(['r1', 'r2']);
+      expect(await store.listRoutingRules('site_other')).toEqual([]);
+      expect(await store.removeRoutingRule(siteKey, 'r1')).toBe(true);
+      expect(await store.removeRoutingRule(siteKey, 'r1')).toBe(false);
+      expect((await store.listRoutingRules(siteKey)).map((r) => r.phrase)).toEqual(['api key']);
+    });
+
+    it('re-routes a waiting conversation to the other queue without losing its place in line', async () => {
+      const older = await store.createConversation(newConversation({ preview: 'hi' }));
+      const supportWaiting = await store.createConversation(newConversation({ routing: routing('support') }));
+      const decision = { ...routing('support'), reason: 'clear now' };
+      const moved = await store.rerouteConversation({ siteKey, conversationId: older.conversation.id, fromQueue: 'service', routing: decision });
+      expect(moved).toMatchObject({ queue: 'support', routing: decision, queuedAt: older.conversation.queuedAt, status: 'waiting' });
+      expect((await store.listQueue(siteKey, 'service', 10)).count).toBe(0);
+      expect((await store.listQueue(siteKey, 'support', 10)).entries.map((e) => e.conversationId)).toEqual([
+        older.conversation.id,
+        supportWaiting.conversation.id,
+      ]);
+      await expect(
+        store.rerouteConversation({ siteKey, conversationId: older.conversation.id, fromQueue: 'service', routing: decision }),
+      ).rejects.toMatchObject({ code: 'CONVERSATION_CHANGED' });
+    });
+
+    it('does not re-route a conversation an agent already took', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
+      await expect(
+        store.rerouteConversation({ siteKey, conversationId: conversation.id, fromQueue: 'service', routing: routing('support') }),
+      ).rejects.toMatchObject({ code: 'CONVERSATION_NOT_WAITING' });
+      expect((await store.getConversation(siteKey, conversation.id))?.queue).toBe('service');
+    });
+
+    it('transfers an active conversation to the other queue at its original place and records the correction', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      const later = await store.createConversation(newConversation({ routing: routing('support') }));
+      await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
+      const transfer = { siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', toQueue: 'support' as const, note: 'app crash', text: 'the app crashes', now: now + 50 };
+      await expect(store.transferConversation({ ...transfer, agentId: 'a2' })).rejects.toMatchObject({ code: 'CONVERSATION_NOT_ASSIGNED_TO_YOU' });
+      await expect(store.transferConversation({ ...transfer, toQueue: 'service' })).rejects.toMatchObject({ code: 'TRANSFER_SAME_QUEUE' });
+
+      const moved = await store.transferConversation(transfer);
+      expect(moved).toMatchObject({ status: 'waiting', queue: 'support', queuedAt: conversation.queuedAt });
+      expect(moved.transfer).toEqual({ fromQueue: 'service', note: 'app crash', byAgentName: 'Ada', at: now + 50 });
+      expect(moved.assignedAgentId).toBeUndefined();
+      expect(await store.listAgentConversations(siteKey, 'a1')).toEqual([]);
+      expect((await store.listQueue(siteKey, 'support', 10)).entries.map((e) => e.conversationId)).toEqual([conversation.id, later.conversation.id]);
+      expect(await store.listRoutingCorrections(siteKey, 10)).toEqual([
+        { conversationId: conversation.id, text: 'the app crashes', predicted: 'service', corrected: 'support', routedBy: 'model', note: 'app crash', agentId: 'a1', at: now + 50 },
+      ]);
+      await expect(store.transferConversation(transfer)).rejects.toMatchObject({ code: 'CONVERSATION_NOT_ACTIVE' });
     });
 
     it('keeps sites apart: a conversation of one site is not found through another', async () => {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOverrides } from '../../server/app';
 import { loadConfig } from '../../server/config';
+import { toAgentView } from '../../server/domain/agents';
 import { addSite } from '../../server/domain/sites';
 import type { AgentView } from '../../shared/schemas';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from './redis';
@@ -51,9 +52,7 @@ export async function startApp(options: { env?: Record<string, string>; override
     const email = `${name}-${prefix.slice(-12)}@agents.example`;
     const password = `${name}-password`;
     const existing = await app.store.findAgentByEmail(email);
-    const view = existing
-      ? { id: existing.id, siteKey, email, name: existing.name, skills: existing.skills }
-      : await app.agentAccounts.addAgent({ siteKey, email, name, password, skills });
+    const view = existing ? toAgentView(existing) : await app.agentAccounts.addAgent({ siteKey, email, name, password, skills });
     return { email, password, view };
   };
 

@@ -1,35 +1,51 @@
 /**
- * Decides the queue of a new conversation (DESIGN.md, "Routing"): the classifier's choice when it
- * is sure, the site's fallback queue (the service umbrella by default) when it is not.
+ * Decides the queue of a conversation (DESIGN.md, "Routing"): a site owner's rule wins first, the
+ * visitor's own topic choice next, then the trained classifier; when the classifier is unsure the
+ * conversation goes to the site's fallback queue (the service umbrella by default), flagged.
  */
 import type { RoutingDecision } from '../../../shared/protocol';
 import type { QueueName } from '../../../shared/queues';
+import type { RoutingRule, SiteSettings } from '../../store/store';
 import type { Classifier } from './classification';
+import { matchRule } from './rules';
 
-export interface RouterOptions {
-  classifier: Classifier;
-  /**
-   * Where an uncertain conversation goes.
-   * @default 'service'
-   */
-  fallbackQueue?: QueueName;
+export interface RoutingInput {
+  /** The visitor's text so far (the first message, or all of them while still waiting). */
+  text: string;
+  rules: readonly RoutingRule[];
+  settings: SiteSettings;
+  /** The visitor's answer to the topic question, when the site asks it. */
+  topic?: QueueName;
 }
 
 export interface Router {
-  route(text: string): RoutingDecision;
+  route(input: RoutingInput): RoutingDecision;
 }
 
-export function createRouter({ classifier, fallbackQueue = 'service' }: RouterOptions): Router {
+const QUEUE_WORDS: Record<QueueName, string> = { service: 'General question', support: 'Technical problem' };
+
+export function createRouter({ classifier }: { classifier: Classifier }): Router {
   return {
-    route(text) {
+    route({ text, rules, settings, topic }) {
+      const rule = matchRule(rules, text);
+      if (rule) {
+        return { queue: rule.queue, by: 'rule', confidence: 1, reason: `Rule: “${rule.phrase}” → ${rule.queue}`, uncertain: false };
+      }
+      if (topic && settings.topicQuestion) {
+        return { queue: topic, by: 'visitor', confidence: 1, reason: `Visitor chose “${QUEUE_WORDS[topic]}”`, uncertain: false };
+      }
       const result = classifier.classify(text);
-      const words = result.features.slice(0, 3).map((f) => `“${f.feature}”`).join(', ');
+      const percent = Math.round(result.confidence * 100);
+      const words = result.features
+        .slice(0, 3)
+        .map((f) => `“${f.feature}”`)
+        .join(', ');
       if (result.uncertain) {
         return {
-          queue: fallbackQueue,
+          queue: settings.fallbackQueue,
           by: 'default',
           confidence: result.confidence,
-          reason: `Unsure (model leaned ${result.label} at ${Math.round(result.confidence * 100)}%): sent to the ${fallbackQueue} queue`,
+          reason: `Unsure (model leaned ${result.label}, ${percent}%): placed in ${settings.fallbackQueue}`,
           uncertain: true,
         };
       }
@@ -37,7 +53,7 @@ export function createRouter({ classifier, fallbackQueue = 'service' }: RouterOp
         queue: result.label,
         by: 'model',
         confidence: result.confidence,
-        reason: words ? `Model: ${result.label}, from ${words}` : `Model: ${result.label}`,
+        reason: `Model: ${result.label} (${percent}%)${words ? `, from ${words}` : ''}`,
         uncertain: false,
       };
     },

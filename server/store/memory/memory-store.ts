@@ -7,7 +7,7 @@ import { createError } from '../../../shared/errors';
 import { compareMessageIds } from '../../../shared/ids';
 import type { ConversationView, MessageView, QueueEntry } from '../../../shared/protocol';
 import type { QueueName } from '../../../shared/queues';
-import type { Agent, AgentSession, Site, Store } from '../store';
+import { ROUTING_CORRECTIONS_KEPT, type Agent, type AgentSession, type RoutingCorrection, type RoutingRule, type Site, type Store } from '../store';
 
 interface ConversationRecord {
   conversation: ConversationView;
@@ -24,6 +24,8 @@ export function createMemoryStore(): Store {
   const sessions = new Map<string, AgentSession>();
   const conversations = new Map<string, ConversationRecord>();
   const openConversationByVisitor = new Map<string, string>();
+  const rulesBySite = new Map<string, Map<string, RoutingRule>>();
+  const correctionsBySite = new Map<string, RoutingCorrection[]>();
   let lastIdMs = 0;
   let lastIdSeq = 0;
 
@@ -60,6 +62,29 @@ export function createMemoryStore(): Store {
     async getSite(key) {
       const site = sites.get(key);
       return site ? clone(site) : null;
+    },
+
+    async updateSiteSettings(key, settings) {
+      const site = sites.get(key);
+      if (site) site.settings = clone(settings);
+    },
+
+    async listRoutingRules(siteKey) {
+      return [...(rulesBySite.get(siteKey)?.values() ?? [])].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map(clone);
+    },
+
+    async addRoutingRule(siteKey, rule) {
+      const rules = rulesBySite.get(siteKey) ?? new Map<string, RoutingRule>();
+      rules.set(rule.id, clone(rule));
+      rulesBySite.set(siteKey, rules);
+    },
+
+    async removeRoutingRule(siteKey, id) {
+      return rulesBySite.get(siteKey)?.delete(id) ?? false;
+    },
+
+    async listRoutingCorrections(siteKey, limit) {
+      return clone((correctionsBySite.get(siteKey) ?? []).slice(-limit).reverse());
     },
 
     async createAgent(agent) {
@@ -200,6 +225,48 @@ export function createMemoryStore(): Store {
       c.resolvedAt = input.now;
       const visitorKey = scoped(input.siteKey, c.visitorId);
       if (openConversationByVisitor.get(visitorKey) === c.id) openConversationByVisitor.delete(visitorKey);
+      return clone(c);
+    },
+
+    async rerouteConversation(input) {
+      const r = record(input.siteKey, input.conversationId);
+      const details = { conversationId: input.conversationId };
+      if (!r) throw createError('CONVERSATION_NOT_FOUND', details);
+      const c = r.conversation;
+      if (c.status !== 'waiting') throw createError('CONVERSATION_NOT_WAITING', details);
+      if (c.queue !== input.fromQueue) throw createError('CONVERSATION_CHANGED', details);
+      c.queue = input.routing.queue;
+      c.routing = clone(input.routing);
+      return clone(c);
+    },
+
+    async transferConversation(input) {
+      const r = record(input.siteKey, input.conversationId);
+      const details = { conversationId: input.conversationId };
+      if (!r) throw createError('CONVERSATION_NOT_FOUND', details);
+      const c = r.conversation;
+      if (c.status !== 'active') throw createError('CONVERSATION_NOT_ACTIVE', details);
+      if (c.assignedAgentId !== input.agentId) throw createError('CONVERSATION_NOT_ASSIGNED_TO_YOU', details);
+      if (c.queue === input.toQueue) throw createError('TRANSFER_SAME_QUEUE', details);
+      const corrections = correctionsBySite.get(input.siteKey) ?? [];
+      corrections.push({
+        conversationId: c.id,
+        text: input.text,
+        predicted: c.routing.queue,
+        corrected: input.toQueue,
+        routedBy: c.routing.by,
+        note: input.note,
+        agentId: input.agentId,
+        at: input.now,
+      });
+      if (corrections.length > ROUTING_CORRECTIONS_KEPT) corrections.shift();
+      correctionsBySite.set(input.siteKey, corrections);
+      c.transfer = { fromQueue: c.queue, note: input.note, byAgentName: input.agentName, at: input.now };
+      c.status = 'waiting';
+      c.queue = input.toQueue;
+      delete c.assignedAgentId;
+      delete c.assignedAgentName;
+      delete c.assignedAt;
       return clone(c);
     },
 

@@ -18,6 +18,8 @@ export interface RedisKeys {
   conversationClientIds(site: SiteKey, id: ConversationId): string;
   queue(site: SiteKey, queue: QueueName): string;
   visitorOpenConversation(site: SiteKey, visitor: VisitorId): string;
+  routingRules(site: SiteKey): string;
+  routingCorrections(site: SiteKey): string;
 }
 
 /** @param prefix namespace of every key, e.g. `sb` or `sb:test:<uuid>` */
@@ -34,5 +36,7 @@ export function createKeys(prefix: string): RedisKeys {
     conversationClientIds: (site, id) => `${tagged(site)}:conv:${id}:client-ids`,
     queue: (site, queue) => `${tagged(site)}:queue:${queue}`,
     visitorOpenConversation: (site, visitor) => `${tagged(site)}:visitor:${visitor}:open`,
+    routingRules: (site) => `${tagged(site)}:routing:rules`,
+    routingCorrections: (site) => `${tagged(site)}:routing:corrections`,
   };
 }

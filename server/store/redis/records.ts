@@ -1,7 +1,7 @@
 /** How domain records are laid out in Redis hashes and stream entries, both ways. */
 import type { ConversationView, MessageView, RoutingDecision } from '../../../shared/protocol';
 import type { QueueName } from '../../../shared/queues';
-import type { Agent, Site } from '../store';
+import { DEFAULT_SITE_SETTINGS, type Agent, type RoutingCorrection, type Site, type SiteSettings } from '../store';
 
 export function conversationToFields(c: ConversationView): string[] {
   const fields: Record<string, string | number | undefined> = {
@@ -18,6 +18,7 @@ export function conversationToFields(c: ConversationView): string[] {
     assignedAgentName: c.assignedAgentName,
     assignedAt: c.assignedAt,
     resolvedAt: c.resolvedAt,
+    transfer: c.transfer ? JSON.stringify(c.transfer) : undefined,
   };
   return Object.entries(fields).flatMap(([key, value]) => (value === undefined ? [] : [key, String(value)]));
 }
@@ -39,6 +40,7 @@ export function conversationFromHash(h: Record<string, string>): ConversationVie
   if (h.assignedAgentName) c.assignedAgentName = h.assignedAgentName;
   if (h.assignedAt) c.assignedAt = Number(h.assignedAt);
   if (h.resolvedAt) c.resolvedAt = Number(h.resolvedAt);
+  if (h.transfer) c.transfer = JSON.parse(h.transfer) as NonNullable<ConversationView['transfer']>;
   return c;
 }
 
@@ -59,12 +61,24 @@ export function messageFromStreamEntry(conversationId: string, [id, flat]: [stri
 }
 
 export function siteToFields(site: Site): Record<string, string> {
-  return { key: site.key, name: site.name, origins: JSON.stringify(site.origins), createdAt: String(site.createdAt) };
+  return {
+    key: site.key,
+    name: site.name,
+    origins: JSON.stringify(site.origins),
+    settings: JSON.stringify(site.settings),
+    createdAt: String(site.createdAt),
+  };
 }
 
 export function siteFromHash(h: Record<string, string>): Site | null {
   if (!h.key) return null;
-  return { key: h.key, name: h.name ?? '', origins: JSON.parse(h.origins ?? '[]') as string[], createdAt: Number(h.createdAt) };
+  return {
+    key: h.key,
+    name: h.name ?? '',
+    origins: JSON.parse(h.origins ?? '[]') as string[],
+    settings: { ...DEFAULT_SITE_SETTINGS, ...(h.settings ? (JSON.parse(h.settings) as Partial<SiteSettings>) : {}) },
+    createdAt: Number(h.createdAt),
+  };
 }
 
 export function agentToFields(agent: Agent): Record<string, string> {
@@ -74,6 +88,7 @@ export function agentToFields(agent: Agent): Record<string, string> {
     email: agent.email,
     name: agent.name,
     skills: agent.skills.join(','),
+    role: agent.role,
     passwordHash: agent.passwordHash,
     createdAt: String(agent.createdAt),
   };
@@ -87,7 +102,24 @@ export function agentFromHash(h: Record<string, string>): Agent | null {
     email: h.email!,
     name: h.name ?? '',
     skills: (h.skills ?? '').split(',').filter(Boolean) as QueueName[],
+    role: h.role === 'admin' ? 'admin' : 'agent',
     passwordHash: h.passwordHash!,
     createdAt: Number(h.createdAt),
+  };
+}
+
+/** A routing-corrections stream entry as ioredis returns it. */
+export function correctionFromStreamEntry([, flat]: [string, string[]]): RoutingCorrection {
+  const f: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
+  return {
+    conversationId: f.conversationId!,
+    text: f.text ?? '',
+    predicted: f.predicted as QueueName,
+    corrected: f.corrected as QueueName,
+    routedBy: f.routedBy as RoutingCorrection['routedBy'],
+    note: f.note ?? '',
+    agentId: f.agentId ?? '',
+    at: Number(f.at),
   };
 }

@@ -1,13 +1,14 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { createError } from '../../../shared/errors';
 import type { ConversationView, QueueEntry } from '../../../shared/protocol';
-import type { AgentSession, Store } from '../store';
+import { ROUTING_CORRECTIONS_KEPT, type AgentSession, type RoutingRule, type Store } from '../store';
 import { createKeys } from './keys';
 import {
   agentFromHash,
   agentToFields,
   conversationFromHash,
   conversationToFields,
+  correctionFromStreamEntry,
   messageFromStreamEntry,
   siteFromHash,
   siteToFields,
@@ -62,6 +63,28 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     async getSite(key) {
       return siteFromHash(await redis.hgetall(keys.site(key)));
+    },
+
+    async updateSiteSettings(key, settings) {
+      await redis.hset(keys.site(key), 'settings', JSON.stringify(settings));
+    },
+
+    async listRoutingRules(siteKey) {
+      const rules = Object.values(await redis.hgetall(keys.routingRules(siteKey))).map((raw) => JSON.parse(raw) as RoutingRule);
+      return rules.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    },
+
+    async addRoutingRule(siteKey, rule) {
+      await redis.hset(keys.routingRules(siteKey), rule.id, JSON.stringify(rule));
+    },
+
+    async removeRoutingRule(siteKey, id) {
+      return (await redis.hdel(keys.routingRules(siteKey), id)) === 1;
+    },
+
+    async listRoutingCorrections(siteKey, limit) {
+      const entries = (await redis.xrevrange(keys.routingCorrections(siteKey), '+', '-', 'COUNT', limit)) as [string, string[]][];
+      return entries.map(correctionFromStreamEntry);
     },
 
     async createAgent(agent) {
@@ -211,6 +234,39 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         input.now,
       );
       checkScriptResult('resolveConversation', code, { conversationId: input.conversationId });
+      return (await getConversation(input.siteKey, input.conversationId))!;
+    },
+
+    async rerouteConversation(input) {
+      const code = await redis.sbRerouteConversationV1(
+        keys.conversation(input.siteKey, input.conversationId),
+        keys.queue(input.siteKey, input.fromQueue),
+        keys.queue(input.siteKey, input.routing.queue),
+        input.conversationId,
+        input.fromQueue,
+        input.routing.queue,
+        JSON.stringify(input.routing),
+      );
+      checkScriptResult('rerouteConversation', code, { conversationId: input.conversationId });
+      return (await getConversation(input.siteKey, input.conversationId))!;
+    },
+
+    async transferConversation(input) {
+      const code = await redis.sbTransferConversationV1(
+        keys.conversation(input.siteKey, input.conversationId),
+        keys.agentConversations(input.siteKey, input.agentId),
+        keys.queue(input.siteKey, input.toQueue),
+        keys.routingCorrections(input.siteKey),
+        input.conversationId,
+        input.agentId,
+        input.toQueue,
+        input.agentName,
+        input.text,
+        input.note,
+        input.now,
+        ROUTING_CORRECTIONS_KEPT,
+      );
+      checkScriptResult('transferConversation', code, { conversationId: input.conversationId });
       return (await getConversation(input.siteKey, input.conversationId))!;
     },
 

@@ -49,6 +49,8 @@ declare module 'ioredis' {
     sbAppendMessageV1(...args: LuaArg[]): Result<StatusWithId, Context>;
     sbClaimConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbResolveConversationV1(...args: LuaArg[]): Result<number, Context>;
+    sbRerouteConversationV1(...args: LuaArg[]): Result<number, Context>;
+    sbTransferConversationV1(...args: LuaArg[]): Result<number, Context>;
   }
 }
 
@@ -58,6 +60,13 @@ const SCRIPT_ERRORS: Record<string, Record<number, ErrorCode>> = {
   appendMessage: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_ACTIVE', [-3]: 'CONVERSATION_NOT_ASSIGNED_TO_YOU' },
   claimConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_WAITING', [-3]: 'SKILL_REQUIRED' },
   resolveConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_ACTIVE', [-3]: 'CONVERSATION_NOT_ASSIGNED_TO_YOU' },
+  rerouteConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_WAITING', [-4]: 'CONVERSATION_CHANGED' },
+  transferConversation: {
+    [-1]: 'CONVERSATION_NOT_FOUND',
+    [-2]: 'CONVERSATION_NOT_ACTIVE',
+    [-3]: 'CONVERSATION_NOT_ASSIGNED_TO_YOU',
+    [-4]: 'TRANSFER_SAME_QUEUE',
+  },
 };
 
 /** Throws the catalogued error for a negative script result; returns non-negative results as they are. */

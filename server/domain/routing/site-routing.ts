@@ -1,0 +1,78 @@
+/**
+ * What a site owner controls about routing: rules, the topic question, the fallback queue, and
+ * the corrections agents' transfers produced. Used by the REST API and the operators' CLI alike.
+ */
+import { createError } from '../../../shared/errors';
+import type { SiteKey } from '../../../shared/ids';
+import type { QueueName } from '../../../shared/queues';
+import type { RoutingRule, SiteSettings, Store } from '../../store/store';
+import { randomId } from '../random-id';
+import { normalizeForRules } from './rules';
+
+/** Rules are checked on every new conversation; a few hundred is plenty and keeps that cheap. */
+export const MAX_ROUTING_RULES = 200;
+
+/** A correction as a training row for `npm run train` (JSON Lines). */
+export interface TrainingRow {
+  text: string;
+  label: QueueName;
+  predicted: QueueName;
+  note: string;
+  conversationId: string;
+  at: string;
+}
+
+export function createSiteRouting(store: Store, now: () => number = Date.now) {
+  const requireSite = async (siteKey: SiteKey) => {
+    const site = await store.getSite(siteKey);
+    if (!site) throw createError('SITE_NOT_FOUND', { siteKey });
+    return site;
+  };
+
+  return {
+    async describe(siteKey: SiteKey): Promise<{ settings: SiteSettings; rules: RoutingRule[] }> {
+      const [site, rules] = await Promise.all([requireSite(siteKey), store.listRoutingRules(siteKey)]);
+      return { settings: site.settings, rules };
+    },
+
+    async updateSettings(siteKey: SiteKey, changes: Partial<SiteSettings>): Promise<SiteSettings> {
+      const site = await requireSite(siteKey);
+      const settings = { ...site.settings, ...changes };
+      await store.updateSiteSettings(siteKey, settings);
+      return settings;
+    },
+
+    async addRule(siteKey: SiteKey, input: { phrase: string; queue: QueueName }): Promise<RoutingRule> {
+      await requireSite(siteKey);
+      const phrase = input.phrase.trim().replace(/\s+/g, ' ');
+      if (!normalizeForRules(phrase).trim()) {
+        throw createError('PAYLOAD_INVALID', { path: '/phrase', problem: 'needs at least one letter or digit' });
+      }
+      const rules = await store.listRoutingRules(siteKey);
+      if (rules.length >= MAX_ROUTING_RULES) throw createError('PAYLOAD_INVALID', { problem: `a site has at most ${MAX_ROUTING_RULES} rules` });
+      const rule = { id: randomId('rule'), phrase, queue: input.queue, createdAt: now() };
+      await store.addRoutingRule(siteKey, rule);
+      return rule;
+    },
+
+    async removeRule(siteKey: SiteKey, id: string): Promise<void> {
+      await requireSite(siteKey);
+      if (!(await store.removeRoutingRule(siteKey, id))) throw createError('ROUTING_RULE_NOT_FOUND', { id });
+    },
+
+    /** Transfers as training rows, newest first: a team retrains on its own traffic with them. */
+    async exportCorrections(siteKey: SiteKey, limit = 10_000): Promise<TrainingRow[]> {
+      await requireSite(siteKey);
+      return (await store.listRoutingCorrections(siteKey, limit)).map((c) => ({
+        text: c.text,
+        label: c.corrected,
+        predicted: c.predicted,
+        note: c.note,
+        conversationId: c.conversationId,
+        at: new Date(c.at).toISOString(),
+      }));
+    },
+  };
+}
+
+export type SiteRouting = ReturnType<typeof createSiteRouting>;
