@@ -9,9 +9,11 @@ import { createClientId } from '../shared/ids';
 import { ACK_TIMEOUT_MS } from '../shared/limits';
 import { createOutbox } from '../shared/outbox';
 import type { AgentClientEvents, AgentServerEvents } from '../shared/protocol';
+import type { QueueName } from '../shared/queues';
 import type { StateStore } from '../shared/state-store';
 import {
   applyConversation,
+  applyHandedOver,
   applyMessages,
   applyQueueEntered,
   applyQueueLeft,
@@ -77,6 +79,11 @@ export function connectAgent(store: StateStore<ConsoleState>, onLoggedOut: () =>
     async resolve(conversationId: string) {
       const res = await request('conversation:resolve', { conversationId });
       if (res.ok) apply((s) => applyConversation(s, res.data));
+      else store.setState({ error: res.error });
+    },
+    async transfer(conversationId: string, queue: QueueName, note: string) {
+      const res = await request('conversation:transfer', { conversationId, queue, note });
+      if (res.ok) apply((s) => applyHandedOver(s, conversationId));
       else store.setState({ error: res.error });
     },
     reply(conversationId: string, text: string) {

@@ -87,6 +87,15 @@ export function applyMessages(state: ConsoleState, conversationId: string, messa
   return { messages: { ...state.messages, [conversationId]: mergeMessages(state.messages[conversationId] ?? [], messages) } };
 }
 
+/** The agent handed it to the other queue: it is no longer theirs. */
+export function applyHandedOver(state: ConsoleState, conversationId: string): Partial<ConsoleState> {
+  return {
+    conversations: state.conversations.filter((c) => c.id !== conversationId),
+    selectedId: state.selectedId === conversationId ? null : state.selectedId,
+    error: null,
+  };
+}
+
 export function applyConversation(state: ConsoleState, conversation: ConversationView): Partial<ConsoleState> {
   if (conversation.assignedAgentId !== state.agent.id) return {};
   return { conversations: upsert(state.conversations, conversation) };

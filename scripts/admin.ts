@@ -1,70 +1,145 @@
 /**
- * The operators' CLI, against the Redis in REDIS_URL.
+ * The operators' CLI, against the Redis in REDIS_URL (and REDIS_PREFIX).
  *
  *   npm run admin -- site:add --name NAME --origin ORIGIN [--origin ORIGIN…]
- *   npm run admin -- agent:add --site KEY --email EMAIL --password PASSWORD --skills service,support [--name NAME]
+ *   npm run admin -- agent:add --site KEY --email EMAIL --password PASSWORD --skills service,support [--name NAME] [--role agent|admin]
+ *   npm run admin -- routing:rules --site KEY
+ *   npm run admin -- routing:rule:add --site KEY --phrase PHRASE --queue service|support
+ *   npm run admin -- routing:rule:remove --site KEY --id RULE_ID
+ *   npm run admin -- routing:settings --site KEY [--topic-question true|false] [--fallback service|support]
+ *   npm run admin -- routing:export --site KEY [--out FILE.jsonl]
  *
- * Prints JSON on success; prints usage and exits 2 on a wrong or missing argument, 1 on a refusal.
+ * Prints JSON (routing:export: JSON Lines training rows) on success; prints usage and exits 2 on a
+ * wrong or missing argument, 1 when the store refuses (unknown site, email taken …).
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadStoreConfig } from '../server/config';
 import { createAgentAccounts } from '../server/domain/agents';
+import { createSiteRouting } from '../server/domain/routing/site-routing';
 import { addSite } from '../server/domain/sites';
 import { createRedisStore } from '../server/store/redis/redis-store';
+import type { Store } from '../server/store/store';
 import { isSwitchboardError } from '../shared/errors';
 import { QUEUES, type QueueName } from '../shared/queues';
 
 const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
   npm run admin -- site:add --name NAME --origin ORIGIN [--origin ORIGIN…]
-  npm run admin -- agent:add --site KEY --email EMAIL --password PASSWORD --skills service,support [--name NAME]`;
+  npm run admin -- agent:add --site KEY --email EMAIL --password PASSWORD --skills service,support [--name NAME] [--role agent|admin]
+  npm run admin -- routing:rules --site KEY
+  npm run admin -- routing:rule:add --site KEY --phrase PHRASE --queue service|support
+  npm run admin -- routing:rule:remove --site KEY --id RULE_ID
+  npm run admin -- routing:settings --site KEY [--topic-question true|false] [--fallback service|support]
+  npm run admin -- routing:export --site KEY [--out FILE.jsonl]`;
 
 class UsageError extends Error {}
 
-function parse(argv: string[]) {
-  const [command, ...rest] = argv;
-  const { values } = parseArgs({
-    args: rest,
-    strict: true,
-    options: {
-      name: { type: 'string' },
-      origin: { type: 'string', multiple: true },
-      site: { type: 'string' },
-      email: { type: 'string' },
-      password: { type: 'string' },
-      skills: { type: 'string' },
-    },
-  });
-  const need = (key: keyof typeof values) => {
-    const value = values[key];
-    if (value === undefined || (Array.isArray(value) && value.length === 0)) throw new UsageError(`${command}: --${key} is required`);
-    return value;
-  };
-  if (command === 'site:add') {
-    return { command, name: need('name') as string, origins: need('origin') as string[] } as const;
-  }
-  if (command === 'agent:add') {
-    const skills = (need('skills') as string).split(',').map((s) => s.trim());
-    const unknown = skills.filter((s) => !(QUEUES as readonly string[]).includes(s));
-    if (unknown.length > 0 || skills.length === 0) throw new UsageError(`--skills takes ${QUEUES.join(', ')}; got ${unknown.join(', ')}`);
-    const password = need('password') as string;
-    if (password.length < 8) throw new UsageError('--password must be at least 8 characters');
-    return {
-      command,
-      siteKey: need('site') as string,
-      email: need('email') as string,
-      password,
-      skills: skills as QueueName[],
-      name: values.name,
-    } as const;
-  }
-  throw new UsageError(command ? `unknown command ${command}` : 'no command given');
+const OPTIONS = {
+  name: { type: 'string' },
+  origin: { type: 'string', multiple: true },
+  site: { type: 'string' },
+  email: { type: 'string' },
+  password: { type: 'string' },
+  skills: { type: 'string' },
+  role: { type: 'string' },
+  phrase: { type: 'string' },
+  queue: { type: 'string' },
+  id: { type: 'string' },
+  'topic-question': { type: 'string' },
+  fallback: { type: 'string' },
+  out: { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
+
+function need(values: Values, key: keyof Values): string {
+  const value = values[key];
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) throw new UsageError(`--${key} is required`);
+  return Array.isArray(value) ? value[0]! : String(value);
 }
 
+function queueOf(value: string, flag: string): QueueName {
+  if (!(QUEUES as readonly string[]).includes(value)) throw new UsageError(`${flag} takes ${QUEUES.join(' or ')}, got ${value}`);
+  return value as QueueName;
+}
+
+function booleanOf(value: string, flag: string): boolean {
+  if (value !== 'true' && value !== 'false') throw new UsageError(`${flag} takes true or false, got ${value}`);
+  return value === 'true';
+}
+
+/** Each command: check its arguments (throwing UsageError), then a function that runs it. */
+const COMMANDS: Record<string, (v: Values) => (store: Store) => Promise<unknown>> = {
+  'site:add': (v) => {
+    const name = need(v, 'name');
+    if (!v.origin?.length) throw new UsageError('--origin is required');
+    const origins = v.origin;
+    return async (store) => {
+      const site = await addSite(store, { name, origins });
+      return { key: site.key, name: site.name, origins: site.origins };
+    };
+  },
+  'agent:add': (v) => {
+    const skills = need(v, 'skills')
+      .split(',')
+      .map((s) => queueOf(s.trim(), '--skills'));
+    const password = need(v, 'password');
+    if (password.length < 8) throw new UsageError('--password must be at least 8 characters');
+    const role = v.role ?? 'agent';
+    if (role !== 'agent' && role !== 'admin') throw new UsageError(`--role takes agent or admin, got ${role}`);
+    const input = { siteKey: need(v, 'site'), email: need(v, 'email'), password, skills, role, ...(v.name ? { name: v.name } : {}) } as const;
+    return (store) => createAgentAccounts({ store, sessionTtlMs: 0 }).addAgent(input);
+  },
+  'routing:rules': (v) => {
+    const site = need(v, 'site');
+    return (store) => createSiteRouting(store).describe(site);
+  },
+  'routing:rule:add': (v) => {
+    const site = need(v, 'site');
+    const rule = { phrase: need(v, 'phrase'), queue: queueOf(need(v, 'queue'), '--queue') };
+    return (store) => createSiteRouting(store).addRule(site, rule);
+  },
+  'routing:rule:remove': (v) => {
+    const site = need(v, 'site');
+    const id = need(v, 'id');
+    return async (store) => {
+      await createSiteRouting(store).removeRule(site, id);
+      return { removed: id };
+    };
+  },
+  'routing:settings': (v) => {
+    const site = need(v, 'site');
+    const changes = {
+      ...(v['topic-question'] !== undefined ? { topicQuestion: booleanOf(v['topic-question'], '--topic-question') } : {}),
+      ...(v.fallback !== undefined ? { fallbackQueue: queueOf(v.fallback, '--fallback') } : {}),
+    };
+    return (store) => createSiteRouting(store).updateSettings(site, changes);
+  },
+  'routing:export': (v) => {
+    const site = need(v, 'site');
+    const out = v.out;
+    return async (store) => {
+      const rows = await createSiteRouting(store).exportCorrections(site);
+      const lines = rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : '');
+      if (!out) {
+        process.stdout.write(lines);
+        return undefined;
+      }
+      writeFileSync(out, lines);
+      return { file: out, rows: rows.length };
+    };
+  },
+};
+
 async function main(): Promise<number> {
-  let args: ReturnType<typeof parse>;
+  let run: (store: Store) => Promise<unknown>;
   let storeConfig: ReturnType<typeof loadStoreConfig>;
   try {
-    args = parse(process.argv.slice(2));
+    const [command = '', ...rest] = process.argv.slice(2);
+    const prepare = COMMANDS[command];
+    if (!prepare) throw new UsageError(command ? `unknown command ${command}` : 'no command given');
+    const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true });
+    run = prepare(values);
     storeConfig = loadStoreConfig();
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -76,20 +151,8 @@ async function main(): Promise<number> {
 
   const store = createRedisStore({ url: storeConfig.redisUrl, prefix: storeConfig.redisPrefix });
   try {
-    if (args.command === 'site:add') {
-      const site = await addSite(store, { name: args.name, origins: args.origins });
-      console.log(JSON.stringify({ key: site.key, name: site.name, origins: site.origins }));
-    } else {
-      const accounts = createAgentAccounts({ store, sessionTtlMs: 0 });
-      const agent = await accounts.addAgent({
-        siteKey: args.siteKey,
-        email: args.email,
-        password: args.password,
-        skills: args.skills,
-        ...(args.name ? { name: args.name } : {}),
-      });
-      console.log(JSON.stringify(agent));
-    }
+    const result = await run(store);
+    if (result !== undefined) console.log(JSON.stringify(result));
     return 0;
   } catch (error) {
     if (isSwitchboardError(error)) {

@@ -78,6 +78,7 @@ export interface QueueEntry {
   preview: string;
   queuedAt: number;
   routing: RoutingDecision;
+  transfer?: ConversationView['transfer'];
 }
 
 export interface QueueSnapshot {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_MESSAGE_LENGTH } from '../../shared/limits';
 import type { ConversationView, MessageView } from '../../shared/protocol';
+import type { QueueName } from '../../shared/queues';
 import type { PendingReply } from '../workspace-store';
 
 export interface ConversationPaneProps {
@@ -9,11 +10,17 @@ export interface ConversationPaneProps {
   pending: PendingReply[];
   onReply(text: string): void;
   onResolve(): void;
+  onTransfer(queue: QueueName, note: string): void;
 }
 
+const OTHER_QUEUE: Record<QueueName, QueueName> = { service: 'support', support: 'service' };
+
 /** One conversation: transcript, routing explanation, reply box, resolve. Messages are text, never HTML. */
-export function ConversationPane({ conversation, messages, pending, onReply, onResolve }: ConversationPaneProps) {
+export function ConversationPane({ conversation, messages, pending, onReply, onResolve, onTransfer }: ConversationPaneProps) {
   const [text, setText] = useState('');
+  const [transferring, setTransferring] = useState(false);
+  const [note, setNote] = useState('');
+  const target = OTHER_QUEUE[conversation.queue];
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [messages.length, pending.length]);
   const open = conversation.status === 'active';
@@ -33,15 +40,41 @@ export function ConversationPane({ conversation, messages, pending, onReply, onR
             {conversation.queue} queue · {conversation.routing.reason}
             {conversation.routing.uncertain && ' · check the route'}
           </p>
+          {conversation.transfer && (
+            <p class="routing transfer">
+              Transferred from {conversation.transfer.fromQueue} by {conversation.transfer.byAgentName}
+              {conversation.transfer.note && `: “${conversation.transfer.note}”`}
+            </p>
+          )}
         </div>
         {open ? (
-          <button type="button" class="resolve" onClick={onResolve}>
-            Resolve
-          </button>
+          <div class="actions">
+            <button type="button" class="secondary" aria-expanded={transferring} onClick={() => setTransferring(!transferring)}>
+              Transfer to {target}
+            </button>
+            <button type="button" class="resolve" onClick={onResolve}>
+              Resolve
+            </button>
+          </div>
         ) : (
           <span class="ended">Resolved</span>
         )}
       </header>
+      {open && transferring && (
+        <form
+          class="transfer-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            onTransfer(target, note);
+          }}
+        >
+          <label>
+            Transfer note
+            <input type="text" maxLength={500} value={note} placeholder={`What the ${target} team should know`} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+          </label>
+          <button type="submit">Transfer</button>
+        </form>
+      )}
       <ol class="log" role="log" aria-label="Messages" aria-live="polite">
         {messages.map((m) => (
           <li key={m.id} class={`msg ${m.author}`}>

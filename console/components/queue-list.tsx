@@ -22,6 +22,12 @@ export function QueueList({ snapshot, onTake }: { snapshot: QueueSnapshot; onTak
                 {entry.routing.uncertain && <span class="flag" title={entry.routing.reason}> · unsure route</span>}
               </p>
               <p class="why" title="Why it is in this queue">{entry.routing.reason}</p>
+              {entry.transfer && (
+                <p class="why transfer">
+                  Transferred from {entry.transfer.fromQueue} by {entry.transfer.byAgentName}
+                  {entry.transfer.note && `: “${entry.transfer.note}”`}
+                </p>
+              )}
               <button type="button" onClick={() => onTake(entry.conversationId)}>
                 Take
               </button>

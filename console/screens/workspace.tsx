@@ -81,6 +81,7 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
             pending={state.pending.filter((p) => p.conversationId === selected.id)}
             onReply={(text) => connection.reply(selected.id, text)}
             onResolve={() => void connection.resolve(selected.id)}
+            onTransfer={(queue, note) => void connection.transfer(selected.id, queue, note)}
           />
         ) : (
           <p class="placeholder">No conversation selected.</p>

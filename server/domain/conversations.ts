@@ -5,7 +5,7 @@
 import { createError, isSwitchboardError } from '../../shared/errors';
 import type { ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
 import { MAX_MESSAGES_PER_PAGE, QUEUE_SNAPSHOT_LIMIT } from '../../shared/limits';
-import type { AgentWorkspace, ConversationView, MessageSent, MessageView, QueueEntry, TakenConversation } from '../../shared/protocol';
+import type { AgentWorkspace, ConversationView, MessageSent, MessageView, TakenConversation } from '../../shared/protocol';
 import type { AgentView } from '../../shared/schemas';
 import type { Store } from '../store/store';
 import { checkMessageText, previewOf } from './message-text';
@@ -29,10 +29,6 @@ export interface VisitorMessageResult extends MessageSent {
 
 export type ConversationService = ReturnType<typeof createConversationService>;
 
-/** A waiting conversation as a queue list shows it. */
-export function toQueueEntry(c: ConversationView): QueueEntry {
-  return { conversationId: c.id, queue: c.queue, preview: c.preview, queuedAt: c.queuedAt, routing: c.routing };
-}
 
 export function createConversationService({ store, router, now = Date.now }: ConversationServiceDeps) {
   const requireConversation = async (siteKey: SiteKey, id: ConversationId) => {

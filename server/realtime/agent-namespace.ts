@@ -8,7 +8,7 @@ import {
   EmptyPayloadSchema,
 } from '../../shared/schemas';
 import { handleEvent } from './ack';
-import { toQueueEntry } from '../domain/conversations';
+import { toQueueEntry } from '../../shared/queue-entry';
 import { rooms } from './rooms';
 import { compilePayloadCheck } from './validate';
 

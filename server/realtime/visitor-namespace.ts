@@ -1,6 +1,6 @@
 /** `/visitor`: what a widget may do. Each handler: check → domain → ack → broadcast. */
 import type { FastifyInstance } from 'fastify';
-import { toQueueEntry } from '../domain/conversations';
+import { toQueueEntry } from '../../shared/queue-entry';
 import { SessionResumePayloadSchema, VisitorMessageSendPayloadSchema } from '../../shared/schemas';
 import { handleEvent } from './ack';
 import { rooms } from './rooms';

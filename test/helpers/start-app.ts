@@ -23,6 +23,8 @@ export interface StartedApp {
   supportAgent: TestAgent;
   /** Another agent with both skills, for races. */
   bothAgent: TestAgent;
+  /** The site's admin (both skills): may change routing. */
+  adminAgent: TestAgent;
   prefix: string;
   close(): Promise<void>;
 }
@@ -48,11 +50,11 @@ export async function startApp(options: { env?: Record<string, string>; override
 
   const siteKey = `site_${prefix.slice(-8).replace(/[^A-Za-z0-9]/g, 'x')}`;
   if (!(await app.store.getSite(siteKey))) await addSite(app.store, { key: siteKey, name: 'Test shop', origins: [SHOP_ORIGIN] });
-  const agent = async (name: string, skills: ('service' | 'support')[]): Promise<TestAgent> => {
+  const agent = async (name: string, skills: ('service' | 'support')[], role: 'agent' | 'admin' = 'agent'): Promise<TestAgent> => {
     const email = `${name}-${prefix.slice(-12)}@agents.example`;
     const password = `${name}-password`;
     const existing = await app.store.findAgentByEmail(email);
-    const view = existing ? toAgentView(existing) : await app.agentAccounts.addAgent({ siteKey, email, name, password, skills });
+    const view = existing ? toAgentView(existing) : await app.agentAccounts.addAgent({ siteKey, email, name, password, skills, role });
     return { email, password, view };
   };
 
@@ -64,6 +66,7 @@ export async function startApp(options: { env?: Record<string, string>; override
     serviceAgent: await agent('sam', ['service']),
     supportAgent: await agent('sasha', ['support']),
     bothAgent: await agent('bo', ['service', 'support']),
+    adminAgent: await agent('ada', ['service', 'support'], 'admin'),
     async close() {
       await app.close();
       if (!options.prefix) await deletePrefix(prefix);

@@ -21,6 +21,8 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
   let token = persisted.token;
   const store = createStateStore<WidgetState>({
     connection: 'connecting',
+    site: null,
+    topic: null,
     conversation: null,
     messages: [],
     pending: persisted.outbox ?? [],
@@ -53,9 +55,10 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
       token = session.token;
       storage.save({ token, outbox: [...outbox.items] });
       store.setState((s) => {
-        if (!session.conversation) return { conversation: s.conversation?.status === 'resolved' ? s.conversation : null };
+        if (!session.conversation) return { site: session.site, conversation: s.conversation?.status === 'resolved' ? s.conversation : null };
         const same = s.conversation?.id === session.conversation.id;
         return {
+          site: session.site,
           conversation: session.conversation,
           messages: mergeMessages(same ? s.messages : [], session.messages),
         };
@@ -83,7 +86,9 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
   });
 
   const send = (text: string) => {
-    const item = { clientId: createClientId(), text };
+    const { topic, conversation } = store.getState();
+    const starting = !conversation || conversation.status === 'resolved';
+    const item: PendingMessage = { clientId: createClientId(), text, ...(starting && topic ? { topic } : {}) };
     store.setState((s) => ({
       pending: [...s.pending, item],
       ...(s.conversation?.status === 'resolved' ? { conversation: null, messages: [] } : {}),
@@ -97,8 +102,12 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
       store={store}
       locale={config.locale ?? en}
       onSend={send}
+      onTopic={(topic) => {
+        store.setState({ topic });
+        setTimeout(() => inputRef.current?.focus());
+      }}
       onNewConversation={() => {
-        store.setState({ conversation: null, messages: [], refused: [] });
+        store.setState({ conversation: null, messages: [], refused: [], topic: null });
         setTimeout(() => inputRef.current?.focus());
       }}
       onClose={config.close}

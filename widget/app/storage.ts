@@ -5,6 +5,8 @@
 export interface PendingMessage {
   clientId: string;
   text: string;
+  /** The visitor's topic choice, sent with the first message of a conversation. */
+  topic?: 'service' | 'support';
 }
 
 export interface PersistedState {

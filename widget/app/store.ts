@@ -1,9 +1,14 @@
 /** The widget's state, read by screens through `useStore(store, selector)`. */
-import type { ConversationView, MessageView, WireError } from '../../shared/protocol';
+import type { ConversationView, MessageView, SiteInfo, WireError } from '../../shared/protocol';
+import type { QueueName } from '../../shared/queues';
 import type { PendingMessage } from './storage';
 
 export interface WidgetState {
   connection: 'connecting' | 'online' | 'offline';
+  /** Known after the first session answer. */
+  site: SiteInfo | null;
+  /** The visitor's answer to the topic question, before the first message. */
+  topic: QueueName | null;
   conversation: ConversationView | null;
   /** Stored messages, oldest first, each once. */
   messages: MessageView[];

@@ -6,6 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { ACK_TIMEOUT_MS } from '../../shared/limits';
 import type { MessageSent, MessageView, VisitorClientEvents, VisitorServerEvents, VisitorSession, WireError, ConversationView, Ack } from '../../shared/protocol';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
+import type { PendingMessage } from './storage';
 
 export interface VisitorTransportEvents {
   onSession(session: VisitorSession): void;
@@ -18,7 +19,7 @@ export interface VisitorTransportEvents {
 
 export interface VisitorTransport {
   start(events: VisitorTransportEvents): void;
-  send(message: { clientId: string; text: string }): Promise<Ack<MessageSent>>;
+  send(message: PendingMessage): Promise<Ack<MessageSent>>;
   stop(): void;
 }
 

@@ -5,6 +5,7 @@
  */
 import { createError } from '../../../shared/errors';
 import { compareMessageIds } from '../../../shared/ids';
+import { toQueueEntry } from '../../../shared/queue-entry';
 import type { ConversationView, MessageView, QueueEntry } from '../../../shared/protocol';
 import type { QueueName } from '../../../shared/queues';
 import { ROUTING_CORRECTIONS_KEPT, type Agent, type AgentSession, type RoutingCorrection, type RoutingRule, type Site, type Store } from '../store';
@@ -272,13 +273,7 @@ export function createMemoryStore(): Store {
 
     async listQueue(siteKey, queue, limit) {
       const waiting = queueEntries(siteKey, queue);
-      const entries: QueueEntry[] = waiting.slice(0, limit).map((c) => ({
-        conversationId: c.id,
-        queue: c.queue,
-        preview: c.preview,
-        queuedAt: c.queuedAt,
-        routing: clone(c.routing),
-      }));
+      const entries: QueueEntry[] = waiting.slice(0, limit).map((c) => toQueueEntry(clone(c)));
       return { count: waiting.length, entries };
     },
 

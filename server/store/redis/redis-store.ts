@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { createError } from '../../../shared/errors';
 import type { ConversationView, QueueEntry } from '../../../shared/protocol';
+import { toQueueEntry } from '../../../shared/queue-entry';
 import { ROUTING_CORRECTIONS_KEPT, type AgentSession, type RoutingRule, type Store } from '../store';
 import { createKeys } from './keys';
 import {
@@ -280,9 +281,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       for (const [, hash] of rows) {
         const c = conversationFromHash(hash as Record<string, string>);
         // A conversation taken between ZRANGE and HGETALL is no longer waiting: leave it out.
-        if (c && c.status === 'waiting') {
-          entries.push({ conversationId: c.id, queue: c.queue, preview: c.preview, queuedAt: c.queuedAt, routing: c.routing });
-        }
+        if (c && c.status === 'waiting') entries.push(toQueueEntry(c));
       }
       return { count, entries };
     },

@@ -19,6 +19,9 @@ export const en = {
   agent: 'Agent',
   refused: 'Not sent: {reason}',
   transcript: 'Conversation',
+  topicQuestion: 'What can we help you with?',
+  topicService: 'General question',
+  topicSupport: 'Technical problem',
   tooLong: 'Messages can be up to {max} characters.',
 } as const;
 

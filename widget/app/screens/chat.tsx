@@ -12,11 +12,12 @@ export interface ChatScreenProps {
   locale: Locale;
   onSend(text: string): void;
   onNewConversation(): void;
+  onTopic(topic: 'service' | 'support'): void;
   onClose(): void;
   inputRef: RefObject<HTMLTextAreaElement>;
 }
 
-export function ChatScreen({ store, locale, onSend, onNewConversation, onClose, inputRef }: ChatScreenProps) {
+export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, onClose, inputRef }: ChatScreenProps) {
   const t = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => translate(locale, key, values);
   const state = useStore(store, (s) => s);
   const { conversation } = state;
@@ -51,6 +52,16 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onClose, 
         </p>
       )}
       {!conversation && state.messages.length === 0 && <p class="sb-greeting">{t('greeting')}</p>}
+      {!conversation && state.pending.length === 0 && state.site?.topicQuestion && (
+        <div class="sb-topics" role="group" aria-label={t('topicQuestion')}>
+          <p>{t('topicQuestion')}</p>
+          {(['service', 'support'] as const).map((topic) => (
+            <button type="button" key={topic} aria-pressed={state.topic === topic} onClick={() => onTopic(topic)}>
+              {t(topic === 'service' ? 'topicService' : 'topicSupport')}
+            </button>
+          ))}
+        </div>
+      )}
       <MessageList
         label={t('transcript')}
         messages={state.messages}

@@ -1,0 +1,13 @@
+import type { ConversationView, QueueEntry } from './protocol';
+
+/** A waiting conversation as a queue list shows it. */
+export function toQueueEntry(c: ConversationView): QueueEntry {
+  return {
+    conversationId: c.id,
+    queue: c.queue,
+    preview: c.preview,
+    queuedAt: c.queuedAt,
+    routing: c.routing,
+    ...(c.transfer ? { transfer: c.transfer } : {}),
+  };
+}
