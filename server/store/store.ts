@@ -102,10 +102,26 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/** A fixed-window counter after one more hit. */
+export interface CounterHit {
+  count: number;
+  /** Milliseconds until the window ends and the count starts again from zero. */
+  resetInMs: number;
+}
+
 export interface Store {
   /** Answers when the backing service is reachable; throws otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+
+  /**
+   * Counts one hit on a named counter whose window starts with its first hit and lasts `windowMs`,
+   * shared by every server process: the basis of rate limits and log-in throttling.
+   */
+  hitCounter(name: string, windowMs: number): Promise<CounterHit>;
+  /** The count without adding a hit (0 when the window is over). */
+  peekCounter(name: string): Promise<CounterHit>;
+  resetCounter(name: string): Promise<void>;
 
   createSite(site: Site): Promise<Site>;
   getSite(key: SiteKey): Promise<Site | null>;
@@ -127,6 +143,8 @@ export interface Store {
   /** Null when unknown or past `expiresAt`. */
   getSession(token: string, now: number): Promise<AgentSession | null>;
   deleteSession(token: string): Promise<void>;
+  /** Ends every session of an agent ("log out everywhere"). @returns how many there were */
+  deleteAgentSessions(agentId: AgentId): Promise<number>;
 
   /**
    * Creates a waiting conversation with its first message and puts it at the back of its queue,

@@ -82,6 +82,32 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       expect(await store.getSession('t2', Date.now())).toBeNull();
     });
 
+    it('ends every session of one agent at once, and only theirs', async () => {
+      const expiresAt = Date.now() + 60_000;
+      for (const token of ['s1', 's2']) await store.createSession({ token, agentId: 'a1', siteKey, expiresAt });
+      await store.createSession({ token: 's3', agentId: 'a2', siteKey, expiresAt });
+      expect(await store.deleteAgentSessions('a1')).toBe(2);
+      expect(await store.getSession('s1', Date.now())).toBeNull();
+      expect(await store.getSession('s2', Date.now())).toBeNull();
+      expect(await store.getSession('s3', Date.now())).toMatchObject({ agentId: 'a2' });
+      expect(await store.deleteAgentSessions('a1')).toBe(0);
+    });
+
+    it('counts hits in a window that starts with the first hit, and starts again after it', async () => {
+      const name = `test:${randomUUID()}`;
+      expect(await store.hitCounter(name, 200)).toMatchObject({ count: 1 });
+      const second = await store.hitCounter(name, 200);
+      expect(second.count).toBe(2);
+      expect(second.resetInMs).toBeGreaterThan(0);
+      expect(second.resetInMs).toBeLessThanOrEqual(200);
+      expect((await store.peekCounter(name)).count).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect((await store.peekCounter(name)).count).toBe(0);
+      expect((await store.hitCounter(name, 200)).count).toBe(1);
+      await store.resetCounter(name);
+      expect((await store.peekCounter(name)).count).toBe(0);
+    });
+
     it('creates a waiting conversation with its first message and queues it oldest first', async () => {
       const first = await store.createConversation(newConversation());
       const second = await store.createConversation(newConversation({ preview: 'where is my parcel' }));

@@ -27,6 +27,7 @@ export function createMemoryStore(): Store {
   const openConversationByVisitor = new Map<string, string>();
   const rulesBySite = new Map<string, Map<string, RoutingRule>>();
   const correctionsBySite = new Map<string, RoutingCorrection[]>();
+  const counters = new Map<string, { count: number; endsAt: number }>();
   let lastIdMs = 0;
   let lastIdSeq = 0;
 
@@ -54,6 +55,27 @@ export function createMemoryStore(): Store {
   return {
     async ping() {},
     async close() {},
+
+    async hitCounter(name, windowMs) {
+      const at = Date.now();
+      let counter = counters.get(name);
+      if (!counter || counter.endsAt <= at) {
+        counter = { count: 0, endsAt: at + windowMs };
+        counters.set(name, counter);
+      }
+      counter.count += 1;
+      return { count: counter.count, resetInMs: counter.endsAt - at };
+    },
+
+    async peekCounter(name) {
+      const counter = counters.get(name);
+      const at = Date.now();
+      return !counter || counter.endsAt <= at ? { count: 0, resetInMs: 0 } : { count: counter.count, resetInMs: counter.endsAt - at };
+    },
+
+    async resetCounter(name) {
+      counters.delete(name);
+    },
 
     async createSite(site) {
       sites.set(site.key, clone(site));
@@ -123,6 +145,17 @@ export function createMemoryStore(): Store {
 
     async deleteSession(token) {
       sessions.delete(token);
+    },
+
+    async deleteAgentSessions(agentId) {
+      let count = 0;
+      for (const [token, session] of sessions) {
+        if (session.agentId === agentId) {
+          sessions.delete(token);
+          count += 1;
+        }
+      }
+      return count;
     },
 
     async createConversation(input) {

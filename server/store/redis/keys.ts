@@ -13,6 +13,10 @@ export interface RedisKeys {
   agentEmail(email: string): string;
   /** Global: a session cookie carries no site. */
   session(token: string): string;
+  /** Global: the session tokens of one agent, for logging out everywhere. */
+  agentSessions(agent: AgentId): string;
+  /** Global: rate-limit and throttling counters (their names carry the site where they have one). */
+  counter(name: string): string;
   conversation(site: SiteKey, id: ConversationId): string;
   conversationMessages(site: SiteKey, id: ConversationId): string;
   conversationClientIds(site: SiteKey, id: ConversationId): string;
@@ -31,6 +35,8 @@ export function createKeys(prefix: string): RedisKeys {
     agentConversations: (site, id) => `${tagged(site)}:agent:${id}:conversations`,
     agentEmail: (email) => `${prefix}:agent-email:${email.toLowerCase()}`,
     session: (token) => `${prefix}:session:${token}`,
+    agentSessions: (agent) => `${prefix}:agent-sessions:${agent}`,
+    counter: (name) => `${prefix}:counter:${name}`,
     conversation: (site, id) => `${tagged(site)}:conv:${id}`,
     conversationMessages: (site, id) => `${tagged(site)}:conv:${id}:messages`,
     conversationClientIds: (site, id) => `${tagged(site)}:conv:${id}:client-ids`,

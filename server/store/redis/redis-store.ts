@@ -57,6 +57,20 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       await redis.quit().catch(() => redis.disconnect());
     },
 
+    async hitCounter(name, windowMs) {
+      const [count, resetInMs] = await redis.sbHitCounterV1(keys.counter(name), windowMs);
+      return { count, resetInMs };
+    },
+
+    async peekCounter(name) {
+      const [count, ttl] = await Promise.all([redis.get(keys.counter(name)), redis.pttl(keys.counter(name))]);
+      return { count: Number(count ?? 0), resetInMs: Math.max(0, ttl) };
+    },
+
+    async resetCounter(name) {
+      await redis.del(keys.counter(name));
+    },
+
     async createSite(site) {
       await redis.hset(keys.site(site.key), siteToFields(site));
       return site;
@@ -109,7 +123,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     async createSession(session) {
       const ttl = Math.max(1, session.expiresAt - Date.now());
-      await redis.set(keys.session(session.token), JSON.stringify(session), 'PX', ttl);
+      await redis
+        .multi()
+        .set(keys.session(session.token), JSON.stringify(session), 'PX', ttl)
+        .sadd(keys.agentSessions(session.agentId), session.token)
+        .exec();
     },
 
     async getSession(token, now) {
@@ -120,7 +138,17 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     },
 
     async deleteSession(token) {
+      const raw = await redis.get(keys.session(token));
+      const agentId = raw ? (JSON.parse(raw) as AgentSession).agentId : undefined;
       await redis.del(keys.session(token));
+      if (agentId) await redis.srem(keys.agentSessions(agentId), token);
+    },
+
+    async deleteAgentSessions(agentId) {
+      const tokens = await redis.smembers(keys.agentSessions(agentId));
+      if (tokens.length > 0) await redis.del(...tokens.map((t) => keys.session(t)));
+      await redis.del(keys.agentSessions(agentId));
+      return tokens.length;
     },
 
     async createConversation(input) {

@@ -50,6 +50,7 @@ declare module 'ioredis' {
     sbClaimConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbResolveConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbRerouteConversationV1(...args: LuaArg[]): Result<number, Context>;
+    sbHitCounterV1(...args: LuaArg[]): Result<[number, number], Context>;
     sbTransferConversationV1(...args: LuaArg[]): Result<number, Context>;
   }
 }
