@@ -26,8 +26,10 @@ export function createVisitorTokens(secret: string): VisitorTokens {
       const dot = token.lastIndexOf('.');
       if (dot <= 0) return null;
       const visitorId = token.slice(0, dot);
-      const given = Buffer.from(token.slice(dot + 1), 'base64url');
-      const expected = Buffer.from(sign(siteKey, visitorId), 'base64url');
+      // The signature is compared as issued text, not decoded: decoding ignores the last character's
+      // unused bits, so several strings would decode to one signature and pass.
+      const given = Buffer.from(token.slice(dot + 1));
+      const expected = Buffer.from(sign(siteKey, visitorId));
       return given.length === expected.length && timingSafeEqual(given, expected) ? visitorId : null;
     },
   };

@@ -3,8 +3,8 @@
  * error. Anything that is not a SwitchboardError reaches the client as INTERNAL and is logged.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { isSwitchboardError, toWireError } from '../../shared/errors';
-import type { Ack, AckCallback } from '../../shared/protocol';
+import { createError, isSwitchboardError, toWireError } from '../../shared/errors';
+import type { AckCallback } from '../../shared/protocol';
 import type { PayloadCheck } from './validate';
 
 export function handleEvent<P, T>(
@@ -12,13 +12,16 @@ export function handleEvent<P, T>(
   event: string,
   check: PayloadCheck<P>,
   run: (payload: P) => Promise<T>,
-): (payload: unknown, ack: AckCallback<T>) => void {
-  return (payload, ack: unknown) => {
-    // An event sent without an ack callback cannot be answered; protocol.md says every event needs one.
-    const reply = typeof ack === 'function' ? (ack as (res: Ack<T>) => void) : () => {};
+): (...args: unknown[]) => void {
+  return (...args) => {
+    // Socket.IO passes the ack last, so it is taken from the end: a client that leaves the payload out
+    // gets PAYLOAD_INVALID instead of having its ack mistaken for the payload and never answered.
+    // An event sent without an ack cannot be answered at all; protocol.md says every event needs one.
+    const reply = typeof args.at(-1) === 'function' ? (args.pop() as AckCallback<T>) : () => {};
     let checked: P;
     try {
-      checked = check(payload);
+      if (args.length !== 1) throw createError('PAYLOAD_INVALID', { problem: `expected one payload object, got ${args.length} arguments` });
+      checked = check(args[0]);
     } catch (error) {
       reply({ ok: false, error: toWireError(error) });
       return;

@@ -44,13 +44,22 @@ export function visitorHandshake(app: FastifyInstance) {
   };
 }
 
+/** The host of an Origin header, or null for `null` (sandboxed frames) and anything else that is not a URL. */
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
 /** A valid console session cookie, sent from the console's own origin. */
 export function agentHandshake(app: FastifyInstance) {
   return async (socket: Socket, next: Next) => {
     try {
       const { origin, host, cookie } = socket.handshake.headers;
       // Browsers always send Origin on a WebSocket; a page on another site must not ride the cookie.
-      if (origin !== undefined && origin !== new URL(app.config.publicUrl).origin && new URL(origin).host !== host) {
+      if (origin !== undefined && origin !== new URL(app.config.publicUrl).origin && hostOf(origin) !== host) {
         throw createError('ORIGIN_NOT_ALLOWED', { origin });
       }
       const token = cookie ? app.parseCookie(cookie)[SESSION_COOKIE] : undefined;

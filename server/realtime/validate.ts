@@ -16,11 +16,13 @@ function toError(errors: ErrorObject[] | null | undefined): SwitchboardError {
   if (first?.keyword === 'maxLength' && first.instancePath === '/text') {
     return createError('MESSAGE_TOO_LONG', { max: MAX_MESSAGE_LENGTH });
   }
+  // `''` gets the same code as white space only (which the domain refuses after trimming).
+  if (first?.keyword === 'minLength' && first.instancePath === '/text') return createError('MESSAGE_EMPTY');
   const where = first?.instancePath || '(payload)';
   return createError('PAYLOAD_INVALID', { path: where, problem: first?.message ?? 'invalid' });
 }
 
-/** @returns a function that returns the payload typed, or throws PAYLOAD_INVALID / MESSAGE_TOO_LONG */
+/** @returns a function that returns the payload typed, or throws PAYLOAD_INVALID / MESSAGE_TOO_LONG / MESSAGE_EMPTY */
 export function compilePayloadCheck<S extends TSchema>(schema: S): PayloadCheck<Static<S>> {
   const validate = ajv.compile(schema);
   return (payload) => {

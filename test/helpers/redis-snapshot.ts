@@ -1,0 +1,33 @@
+import { Redis } from 'ioredis';
+import { TEST_REDIS_URL } from './redis';
+
+/**
+ * Every key under a prefix with its type and whole content, for "changes nothing" assertions:
+ * take one before a bad input and compare it with one taken after.
+ */
+export async function snapshotPrefix(prefix: string, url = TEST_REDIS_URL): Promise<Record<string, unknown>> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...found);
+    } while (cursor !== '0');
+    const snapshot: Record<string, unknown> = {};
+    for (const key of keys.sort()) {
+      const type = await redis.type(key);
+      if (type === 'string') snapshot[key] = await redis.get(key);
+      else if (type === 'hash') snapshot[key] = await redis.hgetall(key);
+      else if (type === 'zset') snapshot[key] = await redis.zrange(key, 0, -1, 'WITHSCORES');
+      else if (type === 'stream') snapshot[key] = await redis.xrange(key, '-', '+');
+      else if (type === 'set') snapshot[key] = (await redis.smembers(key)).sort();
+      else if (type === 'list') snapshot[key] = await redis.lrange(key, 0, -1);
+      else snapshot[key] = type;
+    }
+    return snapshot;
+  } finally {
+    redis.disconnect();
+  }
+}
