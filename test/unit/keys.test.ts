@@ -5,7 +5,7 @@ const PREFIX = 'sb:test:keys';
 const SITE = 'site_Abc-1';
 
 /** Keys that are not one site's: found from an email or a cookie alone, before any site is known. */
-const GLOBAL_KEYS: (keyof RedisKeys)[] = ['agentEmail', 'session'];
+const GLOBAL_KEYS: (keyof RedisKeys)[] = ['agentEmail', 'session', 'agentSessions', 'counter'];
 
 /** CRC16-XMODEM, as Redis Cluster uses to place a key in one of 16,384 slots. */
 function crc16(text: string): number {
@@ -65,11 +65,13 @@ describe('Redis key names', () => {
   it('starts the global keys with the prefix, without a site tag', () => {
     expect(keys.agentEmail('Ada@Example.com')).toBe(`${PREFIX}:agent-email:ada@example.com`);
     expect(keys.session('tok')).toBe(`${PREFIX}:session:tok`);
+    expect(keys.agentSessions('a_1')).toBe(`${PREFIX}:agent-sessions:a_1`);
+    expect(keys.counter('login:ip:1.2.3.4')).toBe(`${PREFIX}:counter:login:ip:1.2.3.4`);
   });
 
   it('gives every builder its own key space: no two builders make the same key', () => {
     const made = siteKeys(keys, SITE).map(([, key]) => key);
-    made.push(keys.agentEmail('id_1'), keys.session('id_1'));
+    made.push(keys.agentEmail('id_1'), keys.session('id_1'), keys.agentSessions('id_1'), keys.counter('id_1'));
     expect(new Set(made).size).toBe(made.length);
   });
 
