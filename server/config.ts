@@ -3,6 +3,7 @@
  * problem reported in one message, then frozen and passed down. Nothing else reads process.env.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface Config {
@@ -28,6 +29,8 @@ export interface Config {
   demoPort: number;
   /** Built widget and console files. @default <repo>/dist */
   staticDir: string;
+  /** The router's trained model (JSON, from `npm run train`). @default the shipped server/domain/routing/model.json */
+  routerModelPath: string;
 }
 
 export class ConfigError extends Error {
@@ -39,6 +42,7 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
+const DEFAULT_ROUTER_MODEL = fileURLToPath(new URL('./domain/routing/model.json', import.meta.url));
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {
   for (const child of Object.values(value)) if (child && typeof child === 'object') deepFreeze(child);
@@ -123,6 +127,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const demo = demoRaw === undefined ? text('REDIS_URL') === undefined : demoRaw === 'true' || demoRaw === '1';
 
   const prefix = redisPrefix();
+  const routerModelPath = text('ROUTER_MODEL') ?? DEFAULT_ROUTER_MODEL;
+  if (!existsSync(routerModelPath)) problems.push(`ROUTER_MODEL must name a model file (npm run train writes one), got "${routerModelPath}"`);
+  const demoPort = port('DEMO_PORT', portValue === 0 ? 0 : portValue + 1);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
@@ -135,7 +142,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     sessionTtlMs: ttlHours * 3_600_000,
     logLevel,
     demo,
-    demoPort: port('DEMO_PORT', portValue === 0 ? 0 : portValue + 1),
+    demoPort,
     staticDir: text('STATIC_DIR') ?? DEFAULT_STATIC_DIR,
+    routerModelPath,
   });
 }

@@ -1,0 +1,120 @@
+import type { Classification, Classifier, FeatureContribution } from './classification';
+import { blockScale, countFeatures, isPlaceholder, isStopWord, normalizeTokens, visitFeatures, type FeatureBlock } from './featurize';
+import { parseRouterModel, type RouterModel } from './router-model';
+
+/** Features listed behind each decision. */
+export const EXPLAINED_FEATURES = 5;
+
+/** What the classifier answers when it cannot read the text at all. */
+const NO_DECISION: Classification = Object.freeze({
+  label: 'service',
+  confidence: 0.5,
+  uncertain: true,
+  features: [],
+}) as Classification;
+
+/**
+ * Builds the router's classifier from a trained model (the parsed `model.json`, or any file
+ * written by `npm run train`). The model is validated first: a wrong or damaged file throws an
+ * `Error` that says what is wrong. `classify` itself never throws.
+ *
+ * Each decision lists its strongest features: a word (its unigram weight plus the weights of its
+ * character n-grams, which is how "crashs" still pulls like "crashes") or a bigram ("not working").
+ * Positive weights pull towards `support`.
+ *
+ * @example
+ * const classifier = createClassifier(JSON.parse(readFileSync(modelPath, 'utf8')));
+ * classifier.classify('app crashes on login error 0x80070005'); // { label: 'support', … }
+ */
+export function createClassifier(model: RouterModel): Classifier {
+  const valid = parseRouterModel(model);
+  const tables: Record<FeatureBlock, Map<string, number>> = {
+    word: new Map(Object.entries(valid.weights.word)),
+    char: new Map(Object.entries(valid.weights.char)),
+  };
+  const { bias, scale: temperature, threshold, minKnownWords } = valid;
+
+  function decide(text: string): Classification {
+    const tokens = normalizeTokens(typeof text === 'string' ? text : '');
+    const counts = countFeatures(tokens);
+    const scale: Record<FeatureBlock, number> = { word: blockScale(counts.word), char: blockScale(counts.char) };
+    const wordNames: string[] = [];
+    const wordPulls: number[] = [];
+    const spellingPulls = new Float64Array(tokens.length);
+    let score = bias;
+    visitFeatures(tokens, (feature, block, token) => {
+      const weight = tables[block].get(feature);
+      if (weight === undefined || weight === 0) return;
+      const pull = weight * scale[block];
+      score += pull;
+      if (block === 'char') spellingPulls[token] = (spellingPulls[token] as number) + pull;
+      else {
+        wordNames.push(feature);
+        wordPulls.push(pull);
+      }
+    });
+
+    // Out-of-vocabulary guard: other languages, keyboard mashing and code get weights that mean
+    // nothing, so a text is uncertain when it has no content word, or when too few of its words
+    // are English function words or words seen in training.
+    let words = 0;
+    let content = 0;
+    let known = 0;
+    for (const token of tokens) {
+      if (isPlaceholder(token)) continue;
+      words++;
+      if (isStopWord(token)) known++;
+      else {
+        content++;
+        if (tables.word.has(token)) known++;
+      }
+    }
+    const unreadable = content === 0 || known / words < minKnownWords;
+
+    const probability = sigmoid(temperature * score);
+    const label = probability > 0.5 ? 'support' : 'service';
+    const confidence = Math.max(probability, 1 - probability);
+    const uncertain = unreadable || confidence < threshold;
+    return { label, confidence, uncertain, features: explain(tokens, wordNames, wordPulls, spellingPulls, label === 'support' ? 1 : -1) };
+  }
+
+  /** The strongest pulls in the direction of the decision, merged by name, strongest first. */
+  function explain(
+    tokens: readonly string[],
+    wordNames: readonly string[],
+    wordPulls: readonly number[],
+    spellingPulls: Float64Array,
+    direction: 1 | -1,
+  ): FeatureContribution[] {
+    const merged = new Map<string, number>();
+    wordNames.forEach((name, i) => merged.set(name, (merged.get(name) ?? 0) + (wordPulls[i] as number)));
+    spellingPulls.forEach((pull, i) => {
+      if (pull === 0) return;
+      // A word's character n-grams are reported under the word itself, added to its unigram.
+      const name = tokens[i] as string;
+      merged.set(name, (merged.get(name) ?? 0) + pull);
+    });
+    const features: FeatureContribution[] = [];
+    for (const [feature, pull] of merged) {
+      if (pull * direction > 0) features.push({ feature, weight: Math.round(pull * temperature * 1000) / 1000 });
+    }
+    features.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || (a.feature < b.feature ? -1 : 1));
+    return features.slice(0, EXPLAINED_FEATURES).filter((f) => f.weight !== 0);
+  }
+
+  return {
+    classify(text: string): Classification {
+      try {
+        return decide(text);
+      } catch {
+        // Normalisation is total and the model was validated, so this is a safety net only:
+        // a router that throws would drop the visitor's message.
+        return { ...NO_DECISION, features: [] };
+      }
+    },
+  };
+}
+
+function sigmoid(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}

@@ -1,0 +1,138 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config';
+
+const SECRET = 'a-session-secret-of-at-least-32-characters';
+
+/** The ConfigError loadConfig throws for `env`; fails the test when it does not throw one. */
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('loadConfig accepted a bad environment');
+}
+
+const MODEL = fileURLToPath(new URL('../../server/domain/routing/model.json', import.meta.url));
+
+describe('loadConfig', () => {
+  it('has working defaults for a one-command demo (no variables at all)', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      publicUrl: 'http://localhost:3000',
+      redisUrl: undefined,
+      redisPrefix: 'sb',
+      sessionTtlMs: 12 * 3_600_000,
+      logLevel: 'info',
+      demo: true,
+      demoPort: 3001,
+    });
+    expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    expect(config.staticDir).toMatch(/dist\/?$/);
+  });
+
+  it('makes a new random session secret per start in embedded mode', () => {
+    expect(loadConfig({}).sessionSecret).not.toBe(loadConfig({}).sessionSecret);
+  });
+
+  it('reads every variable it knows', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      PUBLIC_URL: 'https://chat.example/',
+      REDIS_URL: 'redis://10.0.0.5:6380/2',
+      REDIS_PREFIX: 'switchboard:prod',
+      SESSION_SECRET: SECRET,
+      SESSION_TTL_HOURS: '2',
+      LOG_LEVEL: 'warn',
+      DEMO_PORT: '9000',
+      STATIC_DIR: '/srv/switchboard',
+      ROUTER_MODEL: MODEL,
+    });
+    expect(config).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      publicUrl: 'https://chat.example',
+      redisUrl: 'redis://10.0.0.5:6380/2',
+      redisPrefix: 'switchboard:prod',
+      sessionSecret: SECRET,
+      sessionTtlMs: 2 * 3_600_000,
+      logLevel: 'warn',
+      // With Redis the demo is off unless asked for.
+      demo: false,
+      demoPort: 9000,
+      staticDir: '/srv/switchboard',
+      routerModelPath: MODEL,
+    });
+  });
+
+  it('ships a default router model and refuses a model path that does not exist', () => {
+    expect(loadConfig({}).routerModelPath).toMatch(/server\/domain\/routing\/model\.json$/);
+    expect(() => loadConfig({ ROUTER_MODEL: '/nowhere/model.json' })).toThrow(/ROUTER_MODEL must name a model file/);
+  });
+
+  it('treats empty and blank variables as unset', () => {
+    expect(loadConfig({ PORT: '', LOG_LEVEL: '   ', REDIS_URL: '' })).toMatchObject({ port: 3000, logLevel: 'info', redisUrl: undefined });
+  });
+
+  it('returns a frozen config', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('reports every bad variable in one error, each by name', () => {
+    const problems = problemsOf({
+      PORT: '70000',
+      REDIS_URL: 'http://127.0.0.1:6379',
+      SESSION_SECRET: 'too-short',
+      LOG_LEVEL: 'loud',
+      PUBLIC_URL: 'chat.example',
+      SESSION_TTL_HOURS: '-1',
+      DEMO: 'maybe',
+      REDIS_PREFIX: 'has spaces',
+      DEMO_PORT: 'eighty',
+    });
+    const named = (name: string) => problems.filter((p) => p.startsWith(`${name} `));
+    for (const name of ['PORT', 'REDIS_URL', 'SESSION_SECRET', 'LOG_LEVEL', 'PUBLIC_URL', 'SESSION_TTL_HOURS', 'DEMO', 'REDIS_PREFIX', 'DEMO_PORT']) {
+      expect(named(name), name).toHaveLength(1);
+    }
+    expect(problems).toHaveLength(9);
+  });
+
+  it('quotes the bad value, and the message lists every problem', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('Invalid configuration');
+    expect(message).toContain('"abc"');
+    expect(message).toContain('"loud"');
+  });
+
+  it('requires SESSION_SECRET with REDIS_URL, even when REDIS_URL itself is bad', () => {
+    expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([expect.stringMatching(/^SESSION_SECRET is required with REDIS_URL/)]);
+    const problems = problemsOf({ REDIS_URL: 'not a url', LOG_LEVEL: 'LOUD' });
+    expect(problems.map((p) => p.split(' ')[0])).toEqual(['REDIS_URL', 'LOG_LEVEL', 'SESSION_SECRET']);
+  });
+
+  it.each([['-1'], ['65536'], ['80.5'], ['eighty']])('refuses PORT=%s', (port) => {
+    expect(problemsOf({ PORT: port })).toEqual([expect.stringMatching(/^PORT must be a port number/)]);
+  });
+
+  it.each([['redis://127.0.0.1:6379'], ['rediss://cache.example:6380']])('accepts REDIS_URL=%s', (redisUrl) => {
+    expect(loadConfig({ REDIS_URL: redisUrl, SESSION_SECRET: SECRET }).redisUrl).toBe(redisUrl);
+  });
+
+  it('lets port 0 (any free port) give the demo page any free port too', () => {
+    expect(loadConfig({ PORT: '0' })).toMatchObject({ port: 0, demoPort: 0, publicUrl: 'http://localhost:0' });
+  });
+});
