@@ -16,6 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadStoreConfig } from '../server/config';
 import { createAgentAccounts } from '../server/domain/agents';
+import { createRateLimiter } from '../server/domain/rate-limiter';
 import { createSiteRouting } from '../server/domain/routing/site-routing';
 import { addSite } from '../server/domain/sites';
 import { createRedisStore } from '../server/store/redis/redis-store';
@@ -88,7 +89,7 @@ const COMMANDS: Record<string, (v: Values) => (store: Store) => Promise<unknown>
     const role = v.role ?? 'agent';
     if (role !== 'agent' && role !== 'admin') throw new UsageError(`--role takes agent or admin, got ${role}`);
     const input = { siteKey: need(v, 'site'), email: need(v, 'email'), password, skills, role, ...(v.name ? { name: v.name } : {}) } as const;
-    return (store) => createAgentAccounts({ store, sessionTtlMs: 0 }).addAgent(input);
+    return (store) => createAgentAccounts({ store, limiter: createRateLimiter(store), sessionTtlMs: 0 }).addAgent(input);
   },
   'routing:rules': (v) => {
     const site = need(v, 'site');

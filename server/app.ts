@@ -12,10 +12,12 @@ import authPlugin from './plugins/auth';
 import configPlugin from './plugins/config';
 import domainPlugin from './plugins/domain';
 import errorsPlugin from './plugins/errors';
+import rateLimitPlugin from './plugins/rate-limit';
 import realtimePlugin from './plugins/realtime';
 import staticPlugin from './plugins/static';
+import type { RateLimits } from './domain/rate-limiter';
 import type { Classifier } from './domain/routing/classification';
-import { createKeywordClassifier } from './domain/routing/keyword-classifier';
+import { loadClassifier } from './domain/routing/load-classifier';
 import { createMemoryStore } from './store/memory/memory-store';
 import { createRedisStore, type RedisStore } from './store/redis/redis-store';
 import type { Store } from './store/store';
@@ -26,6 +28,10 @@ export interface AppOverrides {
   classifier?: Classifier;
   /** @default Date.now */
   now?: () => number;
+  /** Replaces the wait before answering a failed log-in, so tests need not wait. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Replaces some abuse limits of shared/limits.ts (tests that make many connections from one IP). */
+  rateLimits?: Partial<RateLimits>;
 }
 
 export async function buildApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<FastifyInstance> {
@@ -46,9 +52,12 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(fastifyCookie);
   await app.register(domainPlugin, {
     store,
-    classifier: overrides.classifier ?? createKeywordClassifier(),
+    classifier: overrides.classifier ?? loadClassifier(config.routerModelPath),
     now: overrides.now ?? Date.now,
+    ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
+    ...(overrides.rateLimits ? { rateLimits: overrides.rateLimits } : {}),
   });
+  await app.register(rateLimitPlugin, adapterRedis ? { redis: adapterRedis } : {});
   await app.register(realtimePlugin, adapterRedis ? { adapterRedis } : {});
   await app.register(authPlugin);
   await app.register(healthRoutes);

@@ -13,6 +13,7 @@ import type { Config } from './config';
 import type { AgentAccounts } from './domain/agents';
 import type { ConversationService } from './domain/conversations';
 import type { SiteRouting } from './domain/routing/site-routing';
+import type { RateLimiter } from './domain/rate-limiter';
 import type { VisitorTokens } from './domain/visitor-tokens';
 import type { Store } from './store/store';
 
@@ -26,6 +27,7 @@ declare module 'fastify' {
     conversations: ConversationService;
     agentAccounts: AgentAccounts;
     siteRouting: SiteRouting;
+    limiter: RateLimiter;
     visitorTokens: VisitorTokens;
     io: Server;
     visitors: VisitorNamespace;

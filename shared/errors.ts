@@ -23,6 +23,7 @@ export const ERRORS = {
   CREDENTIALS_INVALID: { status: 401, message: 'The email or password is wrong.' },
   AGENT_EMAIL_TAKEN: { status: 409, message: 'An agent with this email already exists.' },
   NOT_FOUND: { status: 404, message: 'Nothing is here.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; try again after details.retryAfterMs milliseconds.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -16,5 +16,46 @@ export const MAX_MESSAGES_PER_PAGE = 200;
 /** Most waiting conversations sent in one queue snapshot (the count is always exact). */
 export const QUEUE_SNAPSHOT_LIMIT = 100;
 
+/** A limit of `limit` hits per `windowMs`, counted in Redis across server processes. */
+export interface RateRule {
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * Abuse limits. Generous for people (a fast typist sends about one message a second; a visitor
+ * starts a conversation or two a day), tight for scripts. Exceeding one answers RATE_LIMITED with
+ * `details.retryAfterMs`.
+ */
+export const RATE_LIMITS = {
+  /** REST requests from one IP address to any route without a tighter limit. */
+  restRequestsPerIp: { limit: 600, windowMs: 60_000 },
+  /** Log-in requests from one IP address, right or wrong (wrong ones are also counted below). */
+  logInRequestsPerIp: { limit: 30, windowMs: 60_000 },
+  /** New socket connections from one IP address (page loads, reconnects). */
+  connectionsPerIp: { limit: 120, windowMs: 60_000 },
+  /** Messages from one visitor, all tabs together. */
+  messagesPerVisitor: { limit: 30, windowMs: 10_000 },
+  /** New conversations started by one visitor. */
+  conversationsPerVisitor: { limit: 5, windowMs: 60_000 },
+  /** New conversations started from one IP address (an office shares one). */
+  conversationsPerIp: { limit: 20, windowMs: 60_000 },
+  /** New conversations on one site from everyone. */
+  conversationsPerSite: { limit: 1_000, windowMs: 60_000 },
+  /** Failed log-ins to one account before it is locked for the rest of the window. */
+  loginFailuresPerAccount: { limit: 10, windowMs: 15 * 60_000 },
+  /** Failed log-ins from one IP address, whatever the accounts, before it is locked out. */
+  loginFailuresPerIp: { limit: 50, windowMs: 15 * 60_000 },
+} as const satisfies Record<string, RateRule>;
+
+/**
+ * Events one socket may send: a token bucket refilled at `perSecond` up to `burst`, kept in the
+ * process that holds the socket. Stops a single connection from flooding before Redis is asked.
+ */
+export const SOCKET_EVENT_RATE = { perSecond: 10, burst: 20 } as const;
+
+/** Extra wait added to each failed log-in per earlier failure of that account, up to the cap. */
+export const LOGIN_FAILURE_DELAY_MS = { step: 250, max: 3_000 } as const;
+
 /** How long a client waits for an ack before it retries the same event with the same client id. */
 export const ACK_TIMEOUT_MS = 5_000;

@@ -1,15 +1,23 @@
 /** Agent accounts and their console sessions. */
 import { randomBytes } from 'node:crypto';
 import { createError } from '../../shared/errors';
+import { LOGIN_FAILURE_DELAY_MS } from '../../shared/limits';
 import type { SiteKey } from '../../shared/ids';
 import type { QueueName } from '../../shared/queues';
 import type { AgentRole, AgentView } from '../../shared/schemas';
 import type { Agent, Store } from '../store/store';
 import { hashPassword, verifyPassword } from './passwords';
+import type { RateLimiter } from './rate-limiter';
 import { randomId } from './random-id';
 
 export interface AgentAccountsDeps {
   store: Store;
+  limiter: RateLimiter;
+  /**
+   * Waits before answering a failed log-in; injectable so tests need not wait.
+   * @default setTimeout
+   */
+  sleep?: (ms: number) => Promise<void>;
   /** How long a console session lasts without logging in again. */
   sessionTtlMs: number;
   /** @default Date.now */
@@ -26,7 +34,9 @@ const UNKNOWN_AGENT_HASH = hashPassword(randomBytes(16).toString('hex'));
 
 export type AgentAccounts = ReturnType<typeof createAgentAccounts>;
 
-export function createAgentAccounts({ store, sessionTtlMs, now = Date.now }: AgentAccountsDeps) {
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createAgentAccounts({ store, limiter, sessionTtlMs, now = Date.now, sleep = realSleep }: AgentAccountsDeps) {
   return {
     async addAgent(input: {
       siteKey: SiteKey;
@@ -51,11 +61,26 @@ export function createAgentAccounts({ store, sessionTtlMs, now = Date.now }: Age
       return toAgentView(agent);
     },
 
-    /** Checks the password and opens a new session; the same error for a wrong email or password. */
-    async logIn(email: string, password: string): Promise<{ token: string; agent: AgentView; expiresAt: number }> {
+    /**
+     * Checks the password and opens a new session; the same error for a wrong email or password.
+     * Failures slow the next answer for that account and, past a limit, lock the account or the IP
+     * address for the rest of the window (RATE_LIMITED), even for the right password.
+     */
+    async logIn(email: string, password: string, context: { ip: string }): Promise<{ token: string; agent: AgentView; expiresAt: number }> {
+      const account = email.trim().toLowerCase();
+      await limiter.assertUnder('loginFailuresPerIp', context.ip);
+      await limiter.assertUnder('loginFailuresPerAccount', account);
       const agent = await store.findAgentByEmail(email.trim());
       const valid = await verifyPassword(password, agent?.passwordHash ?? (await UNKNOWN_AGENT_HASH));
-      if (!agent || !valid) throw createError('CREDENTIALS_INVALID');
+      if (!agent || !valid) {
+        const [failures] = await Promise.all([
+          limiter.count('loginFailuresPerAccount', account),
+          limiter.count('loginFailuresPerIp', context.ip),
+        ]);
+        await sleep(Math.min(LOGIN_FAILURE_DELAY_MS.max, (failures - 1) * LOGIN_FAILURE_DELAY_MS.step));
+        throw createError('CREDENTIALS_INVALID');
+      }
+      await store.resetCounter(`loginFailuresPerAccount:${account}`);
       const token = randomBytes(32).toString('base64url');
       const expiresAt = now() + sessionTtlMs;
       await store.createSession({ token, agentId: agent.id, siteKey: agent.siteKey, expiresAt });
@@ -73,6 +98,11 @@ export function createAgentAccounts({ store, sessionTtlMs, now = Date.now }: Age
 
     async logOut(token: string): Promise<void> {
       await store.deleteSession(token);
+    },
+
+    /** Ends every session of the agent, on every device. @returns how many were ended */
+    async logOutEverywhere(agentId: string): Promise<number> {
+      return store.deleteAgentSessions(agentId);
     },
   };
 }

@@ -11,11 +11,13 @@ import type { Store } from '../store/store';
 import { checkMessageText, previewOf } from './message-text';
 import { randomId } from './random-id';
 import type { QueueName } from '../../shared/queues';
+import type { RateLimiter } from './rate-limiter';
 import type { Router } from './routing/router';
 
 export interface ConversationServiceDeps {
   store: Store;
   router: Router;
+  limiter: RateLimiter;
   /** @default Date.now */
   now?: () => number;
 }
@@ -30,7 +32,12 @@ export interface VisitorMessageResult extends MessageSent {
 export type ConversationService = ReturnType<typeof createConversationService>;
 
 
-export function createConversationService({ store, router, now = Date.now }: ConversationServiceDeps) {
+/** Where a visitor's request came from, for per-IP limits. */
+export interface VisitorContext {
+  ip: string;
+}
+
+export function createConversationService({ store, router, limiter, now = Date.now }: ConversationServiceDeps) {
   const requireConversation = async (siteKey: SiteKey, id: ConversationId) => {
     const conversation = await store.getConversation(siteKey, id);
     if (!conversation) throw createError('CONVERSATION_NOT_FOUND', { conversationId: id });
@@ -119,10 +126,17 @@ export function createConversationService({ store, router, now = Date.now }: Con
       siteKey: SiteKey,
       visitorId: VisitorId,
       input: { clientId: string; text: string; topic?: QueueName },
+      context: VisitorContext,
     ): Promise<VisitorMessageResult> {
       const text = checkMessageText(input.text);
+      await limiter.hit('messagesPerVisitor', `${siteKey}:${visitorId}`);
       const open = await store.getOpenConversation(siteKey, visitorId);
       if (open) return appendVisitorMessage(open, input.clientId, text);
+
+      // Narrowest first, so one busy visitor is stopped before they use up their office's or the site's allowance.
+      await limiter.hit('conversationsPerVisitor', `${siteKey}:${visitorId}`);
+      await limiter.hit('conversationsPerIp', `${siteKey}:${context.ip}`);
+      await limiter.hit('conversationsPerSite', siteKey);
 
       const [site, rules] = await Promise.all([requireSite(siteKey), store.listRoutingRules(siteKey)]);
       const at = now();

@@ -13,9 +13,13 @@ export default async function sessionRoutes(app: FastifyInstance) {
 
   app.post<{ Body: LoginBody }>(
     '/sessions',
-    { schema: { body: LoginBodySchema, response: { 200: AgentReplySchema, 401: ErrorReplySchema } } },
+    {
+      // Guessing passwords is also throttled per account and per IP in the domain; this caps the raw request rate.
+      config: { rateLimit: { max: app.limiter.rules.logInRequestsPerIp.limit, timeWindow: app.limiter.rules.logInRequestsPerIp.windowMs } },
+      schema: { body: LoginBodySchema, response: { 200: AgentReplySchema, 401: ErrorReplySchema, 429: ErrorReplySchema } },
+    },
     async (request, reply) => {
-      const { token, agent, expiresAt } = await app.agentAccounts.logIn(request.body.email, request.body.password);
+      const { token, agent, expiresAt } = await app.agentAccounts.logIn(request.body.email, request.body.password, { ip: request.ip });
       // Rotated on every log-in: an old cookie planted before it is worthless.
       const old = request.cookies[SESSION_COOKIE];
       if (old) await app.agentAccounts.logOut(old);
@@ -34,6 +38,12 @@ export default async function sessionRoutes(app: FastifyInstance) {
     const agent = await app.agentAccounts.authenticate(request.cookies[SESSION_COOKIE]);
     if (!agent) throw createError('AUTH_REQUIRED');
     return { agent };
+  });
+
+  app.delete('/sessions', { config: { auth: 'agent' } }, async (request, reply) => {
+    await app.agentAccounts.logOutEverywhere(request.agent!.id);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
   });
 
   app.delete('/sessions/current', async (request, reply) => {

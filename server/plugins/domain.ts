@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import type { Classifier } from '../domain/routing/classification';
 import { createAgentAccounts } from '../domain/agents';
 import { createConversationService } from '../domain/conversations';
+import { createRateLimiter, type RateLimits } from '../domain/rate-limiter';
 import { createRouter } from '../domain/routing/router';
 import { createSiteRouting } from '../domain/routing/site-routing';
 import { createVisitorTokens } from '../domain/visitor-tokens';
@@ -14,14 +15,19 @@ export interface DomainPluginOptions {
   store: Store;
   classifier: Classifier;
   now: () => number;
+  /** Replaces the wait before answering a failed log-in (tests). */
+  sleep?: (ms: number) => Promise<void>;
+  rateLimits?: Partial<RateLimits>;
 }
 
 export default fp<DomainPluginOptions>(
-  async (app, { store, classifier, now }) => {
+  async (app, { store, classifier, now, sleep, rateLimits }) => {
     app.decorate('store', store);
     app.decorate('visitorTokens', createVisitorTokens(app.config.sessionSecret));
-    app.decorate('conversations', createConversationService({ store, router: createRouter({ classifier }), now }));
-    app.decorate('agentAccounts', createAgentAccounts({ store, sessionTtlMs: app.config.sessionTtlMs, now }));
+    const limiter = createRateLimiter(store, rateLimits);
+    app.decorate('limiter', limiter);
+    app.decorate('conversations', createConversationService({ store, router: createRouter({ classifier }), limiter, now }));
+    app.decorate('agentAccounts', createAgentAccounts({ store, limiter, sessionTtlMs: app.config.sessionTtlMs, now, ...(sleep ? { sleep } : {}) }));
     app.decorate('siteRouting', createSiteRouting(store, now));
     app.addHook('onClose', async () => {
       await store.close();

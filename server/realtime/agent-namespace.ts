@@ -8,6 +8,7 @@ import {
   EmptyPayloadSchema,
 } from '../../shared/schemas';
 import { handleEvent } from './ack';
+import { limitEventRate } from './event-rate';
 import { toQueueEntry } from '../../shared/queue-entry';
 import { rooms } from './rooms';
 import { compilePayloadCheck } from './validate';
@@ -24,6 +25,7 @@ export function registerAgentNamespace(app: FastifyInstance): void {
   agents.on('connection', async (socket) => {
     const { agent } = socket.data;
     const { siteKey } = agent;
+    limitEventRate(socket);
     socket.on('workspace:load', handleEvent(app.log, 'workspace:load', checkEmpty, () => conversations.loadWorkspace(agent)));
 
     socket.on('conversation:take', handleEvent(app.log, 'conversation:take', checkRef, async ({ conversationId }) => {

@@ -23,6 +23,7 @@ function refuse(next: Next, error: unknown): void {
 export function visitorHandshake(app: FastifyInstance) {
   return async (socket: Socket, next: Next) => {
     try {
+      await app.limiter.hit('connectionsPerIp', socket.handshake.address);
       const auth = checkVisitorHandshake(socket.handshake.auth);
       const site = await app.store.getSite(auth.siteKey);
       if (!site) throw createError('SITE_NOT_FOUND', { siteKey: auth.siteKey });

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { toQueueEntry } from '../../shared/queue-entry';
 import { SessionResumePayloadSchema, VisitorMessageSendPayloadSchema } from '../../shared/schemas';
 import { handleEvent } from './ack';
+import { limitEventRate } from './event-rate';
 import { rooms } from './rooms';
 import { compilePayloadCheck } from './validate';
 
@@ -14,6 +15,7 @@ export function registerVisitorNamespace(app: FastifyInstance): void {
 
   visitors.on('connection', (socket) => {
     const { siteKey, visitorId, token } = socket.data;
+    limitEventRate(socket);
     void socket.join(rooms.visitor(siteKey, visitorId));
 
     socket.on(
@@ -28,7 +30,7 @@ export function registerVisitorNamespace(app: FastifyInstance): void {
     socket.on(
       'message:send',
       handleEvent(app.log, 'message:send', checkSend, async (payload) => {
-        const result = await conversations.sendVisitorMessage(siteKey, visitorId, payload);
+        const result = await conversations.sendVisitorMessage(siteKey, visitorId, payload, { ip: socket.handshake.address });
         const { conversation, message } = result;
         if (result.created) {
           const count = await conversations.queueCount(siteKey, conversation.queue);

@@ -13,7 +13,8 @@ export async function snapshotPrefix(prefix: string, url = TEST_REDIS_URL): Prom
     do {
       const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
       cursor = next;
-      keys.push(...found);
+      // Rate counters count attempts, good and bad, by design: they are bookkeeping, not data.
+      keys.push(...found.filter((key) => !key.startsWith(`${prefix}:counter:`) && !key.startsWith(`${prefix}:rest-rate:`)));
     } while (cursor !== '0');
     const snapshot: Record<string, unknown> = {};
     for (const key of keys.sort()) {

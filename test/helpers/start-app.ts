@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOverrides } from '../../server/app';
+import type { RateLimits } from '../../server/domain/rate-limiter';
+import { RATE_LIMITS } from '../../shared/limits';
 import { loadConfig } from '../../server/config';
 import { toAgentView } from '../../server/domain/agents';
 import { addSite } from '../../server/domain/sites';
@@ -8,6 +10,10 @@ import type { AgentView } from '../../shared/schemas';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from './redis';
 
 export const SHOP_ORIGIN = 'https://shop.example';
+
+const RELAXED_LIMITS = Object.fromEntries(
+  Object.entries(RATE_LIMITS).map(([name, rule]) => [name, { ...rule, limit: 1_000_000 }]),
+) as unknown as RateLimits;
 
 export interface TestAgent {
   email: string;
@@ -44,7 +50,8 @@ export async function startApp(options: { env?: Record<string, string>; override
     DEMO: 'false',
     ...options.env,
   });
-  const app = await buildApp(config, options.overrides);
+  // Every test connects from 127.0.0.1, many times: abuse limits are lifted unless a test sets its own.
+  const app = await buildApp(config, { rateLimits: RELAXED_LIMITS, sleep: async () => {}, ...options.overrides });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
