@@ -154,7 +154,7 @@ describe('no message lost or doubled across resends, reconnects and reloads', ()
   it('gives an agent who reconnects what it missed through conversation:messages, then live messages again', async () => {
     const { url } = started;
     const agent = await connectAgent(url, agentCookie);
-    const { visitor, conversationId, first } = await activeConversation(agent, 'My account page shows an old address');
+    const { visitor, conversationId, first } = await activeConversation(agent, 'Please change the delivery address on my order');
     agent.disconnect();
 
     const missed = [(await send(visitor, 'Hello?')).message, (await send(visitor, 'Are you still there?')).message];
