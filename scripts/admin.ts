@@ -77,7 +77,8 @@ const COMMANDS: Record<string, (v: Values) => (store: Store) => Promise<unknown>
     const origins = v.origin;
     return async (store) => {
       const site = await addSite(store, { name, origins });
-      return { key: site.key, name: site.name, origins: site.origins };
+      // The identity secret is shown once, for the site's own server to sign Switchboard.identify calls.
+      return { key: site.key, name: site.name, origins: site.origins, identitySecret: site.identitySecret };
     };
   },
   'agent:add': (v) => {

@@ -19,6 +19,8 @@ export interface Config {
   redisPrefix: string;
   /** Signs visitor tokens. Required with REDIS_URL; random per start in embedded mode. */
   sessionSecret: string;
+  /** Earlier secrets, comma-separated in SESSION_SECRET_PREVIOUS: their tokens still verify during a rotation. @default [] */
+  previousSessionSecrets: string[];
   /** @default 12 hours */
   sessionTtlMs: number;
   /** @default 'info' */
@@ -119,6 +121,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     sessionSecret = randomBytes(32).toString('base64url');
   }
 
+  const previousSessionSecrets = (text('SESSION_SECRET_PREVIOUS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (previousSessionSecrets.some((s) => s.length < 32)) problems.push('SESSION_SECRET_PREVIOUS must list secrets of at least 32 characters, comma-separated');
+
   const ttlHours = Number(text('SESSION_TTL_HOURS') ?? '12');
   if (!(ttlHours > 0 && ttlHours <= 24 * 30)) problems.push(`SESSION_TTL_HOURS must be a number of hours from 0 to 720, got "${text('SESSION_TTL_HOURS')}"`);
 
@@ -139,6 +144,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     redisUrl,
     redisPrefix: prefix,
     sessionSecret,
+    previousSessionSecrets,
     sessionTtlMs: ttlHours * 3_600_000,
     logLevel,
     demo,

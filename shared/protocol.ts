@@ -14,6 +14,7 @@ import type {
   ConversationTransferPayload,
   EmptyPayload,
   SessionResumePayload,
+  VisitorIdentifyPayload,
   VisitorMessageSendPayload,
 } from './schemas';
 
@@ -39,6 +40,17 @@ export interface MessageView {
 
 export type ConversationStatus = 'waiting' | 'active' | 'resolved';
 
+/**
+ * Who the visitor says they are (`visitor:identify`). `verified` only when the site's server signed
+ * the user id with the site's identity secret; agents see unverified identities marked as such.
+ */
+export interface VisitorIdentity {
+  userId: string;
+  name?: string;
+  email?: string;
+  verified: boolean;
+}
+
 /** How a conversation came to be in its queue (DESIGN.md, "Routing"). */
 export interface RoutingDecision {
   queue: QueueName;
@@ -60,6 +72,7 @@ export interface ConversationView {
   routing: RoutingDecision;
   /** The start of the visitor's first message. */
   preview: string;
+  visitor?: VisitorIdentity;
   createdAt: number;
   /** When it entered waiting; the queue is ordered by this. */
   queuedAt: number;
@@ -79,6 +92,7 @@ export interface QueueEntry {
   queuedAt: number;
   routing: RoutingDecision;
   transfer?: ConversationView['transfer'];
+  visitor?: VisitorIdentity;
 }
 
 export interface QueueSnapshot {
@@ -119,6 +133,8 @@ export interface MessageSent {
 export interface VisitorClientEvents {
   'session:resume': (payload: SessionResumePayload, ack: AckCallback<VisitorSession>) => void;
   'message:send': (payload: VisitorMessageSendPayload, ack: AckCallback<MessageSent>) => void;
+  /** Tells agents who the visitor is; verified when `hash` is the site's HMAC of `userId`. */
+  'visitor:identify': (payload: VisitorIdentifyPayload, ack: AckCallback<VisitorIdentity>) => void;
 }
 
 export interface VisitorServerEvents {

@@ -9,5 +9,6 @@ export function toQueueEntry(c: ConversationView): QueueEntry {
     queuedAt: c.queuedAt,
     routing: c.routing,
     ...(c.transfer ? { transfer: c.transfer } : {}),
+    ...(c.visitor ? { visitor: c.visitor } : {}),
   };
 }

@@ -46,6 +46,18 @@ export const VisitorMessageSendPayloadSchema = Type.Object(
 );
 export type VisitorMessageSendPayload = Static<typeof VisitorMessageSendPayloadSchema>;
 
+export const VisitorIdentifyPayloadSchema = Type.Object(
+  {
+    userId: Type.String({ minLength: 1, maxLength: 128 }),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    email: Type.Optional(Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' })),
+    /** Hex HMAC-SHA256 of userId with the site's identity secret, made by the site's own server. */
+    hash: Type.Optional(Type.String({ minLength: 64, maxLength: 64, pattern: '^[0-9a-fA-F]{64}$' })),
+  },
+  Strict,
+);
+export type VisitorIdentifyPayload = Static<typeof VisitorIdentifyPayloadSchema>;
+
 export const AgentMessageSendPayloadSchema = Type.Object(
   { conversationId: IdSchema, clientId: ClientIdSchema, text: MessageTextSchema },
   Strict,

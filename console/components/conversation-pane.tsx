@@ -3,6 +3,7 @@ import { MAX_MESSAGE_LENGTH } from '../../shared/limits';
 import type { ConversationView, MessageView } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
 import type { PendingReply } from '../workspace-store';
+import { VisitorName } from './visitor-name';
 
 export interface ConversationPaneProps {
   conversation: ConversationView;
@@ -35,7 +36,9 @@ export function ConversationPane({ conversation, messages, pending, onReply, onR
     <section class="pane" aria-label="Conversation">
       <header class="pane-head">
         <div>
-          <h2>Visitor {conversation.visitorId.slice(2, 8)}</h2>
+          <h2>
+            <VisitorName conversation={conversation} />
+          </h2>
           <p class="routing">
             {conversation.queue} queue · {conversation.routing.reason}
             {conversation.routing.uncertain && ' · check the route'}

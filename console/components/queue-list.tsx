@@ -1,4 +1,5 @@
 import type { QueueSnapshot } from '../../shared/protocol';
+import { VisitorName } from './visitor-name';
 import { WaitedFor } from './waited-for';
 
 const TITLES = { service: 'Service', support: 'Support' } as const;
@@ -16,6 +17,11 @@ export function QueueList({ snapshot, onTake }: { snapshot: QueueSnapshot; onTak
         <ul>
           {snapshot.entries.map((entry) => (
             <li key={entry.conversationId} class="waiting">
+              {entry.visitor && (
+                <p class="meta">
+                  <VisitorName conversation={entry} />
+                </p>
+              )}
               <p class="preview">{entry.preview}</p>
               <p class="meta">
                 waiting <WaitedFor since={entry.queuedAt} />

@@ -6,7 +6,8 @@ import { createError, isSwitchboardError } from '../../shared/errors';
 import type { ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
 import { MAX_MESSAGES_PER_PAGE, QUEUE_SNAPSHOT_LIMIT } from '../../shared/limits';
 import type { AgentWorkspace, ConversationView, MessageSent, MessageView, TakenConversation } from '../../shared/protocol';
-import type { AgentView } from '../../shared/schemas';
+import type { AgentView, VisitorIdentifyPayload } from '../../shared/schemas';
+import { checkIdentity } from './visitor-identity';
 import type { Store } from '../store/store';
 import { checkMessageText, previewOf } from './message-text';
 import { randomId } from './random-id';
@@ -138,13 +139,18 @@ export function createConversationService({ store, router, limiter, now = Date.n
       await limiter.hit('conversationsPerIp', `${siteKey}:${context.ip}`);
       await limiter.hit('conversationsPerSite', siteKey);
 
-      const [site, rules] = await Promise.all([requireSite(siteKey), store.listRoutingRules(siteKey)]);
+      const [site, rules, visitor] = await Promise.all([
+        requireSite(siteKey),
+        store.listRoutingRules(siteKey),
+        store.getVisitorIdentity(siteKey, visitorId),
+      ]);
       const at = now();
       try {
         const created = await store.createConversation({
           id: randomId('c'),
           siteKey,
           visitorId,
+          ...(visitor ? { visitor } : {}),
           routing: router.route({ text, rules, settings: site.settings, ...(input.topic ? { topic: input.topic } : {}) }),
           preview: previewOf(text),
           now: at,
@@ -158,6 +164,19 @@ export function createConversationService({ store, router, limiter, now = Date.n
         }
         throw error;
       }
+    },
+
+    /**
+     * Records who the visitor says they are. A verified identity is never replaced by an unverified
+     * claim: a page script cannot turn a verified customer into someone else.
+     * @returns the identity kept, and the open conversation it now shows on (if any)
+     */
+    async identifyVisitor(siteKey: SiteKey, visitorId: VisitorId, payload: VisitorIdentifyPayload) {
+      const [site, current] = await Promise.all([requireSite(siteKey), store.getVisitorIdentity(siteKey, visitorId)]);
+      const claimed = checkIdentity(site.identitySecret, payload);
+      const identity = current?.verified && !claimed.verified ? current : claimed;
+      if (identity !== current) await store.setVisitorIdentity(siteKey, visitorId, identity);
+      return { identity, conversation: await store.getOpenConversation(siteKey, visitorId) };
     },
 
     async loadWorkspace(agent: AgentView): Promise<AgentWorkspace> {

@@ -1,4 +1,5 @@
 /** Sites: who may embed the widget, and from which origins. */
+import { randomBytes } from 'node:crypto';
 import { createError } from '../../shared/errors';
 import type { SiteKey } from '../../shared/ids';
 import { DEFAULT_SITE_SETTINGS, type Site, type SiteSettings, type Store } from '../store/store';
@@ -36,6 +37,7 @@ export async function addSite(
     name: input.name,
     origins: [...new Set(origins)],
     settings: { ...DEFAULT_SITE_SETTINGS, ...input.settings },
+    identitySecret: randomBytes(32).toString('base64url'),
     createdAt: input.now ?? Date.now(),
   });
 }

@@ -6,7 +6,10 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { createError } from '../../shared/errors';
+import { isFromConsole } from '../domain/console-origin';
 import { SESSION_COOKIE } from '../http/sessions';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export default fp(
   async (app) => {
@@ -21,6 +24,15 @@ export default fp(
       if (needs === 'admin' && agent.role !== 'admin') throw createError('FORBIDDEN');
       request.agent = agent;
     };
+
+    // Cross-site request forgery: a state-changing API call must come from the console's own pages.
+    // (The SameSite=Strict cookie already stays home; this also covers browsers that ignore it.)
+    app.addHook('onRequest', async (request) => {
+      if (SAFE_METHODS.has(request.method) || !request.url.startsWith('/api/')) return;
+      if (!isFromConsole(request.headers.origin, app.config.publicUrl, request.headers.host)) {
+        throw createError('ORIGIN_NOT_ALLOWED', { origin: request.headers.origin ?? null });
+      }
+    });
 
     app.addHook('onRoute', (route) => {
       const needs = route.config?.auth;

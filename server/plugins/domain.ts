@@ -23,7 +23,7 @@ export interface DomainPluginOptions {
 export default fp<DomainPluginOptions>(
   async (app, { store, classifier, now, sleep, rateLimits }) => {
     app.decorate('store', store);
-    app.decorate('visitorTokens', createVisitorTokens(app.config.sessionSecret));
+    app.decorate('visitorTokens', createVisitorTokens(app.config.sessionSecret, app.config.previousSessionSecrets));
     const limiter = createRateLimiter(store, rateLimits);
     app.decorate('limiter', limiter);
     app.decorate('conversations', createConversationService({ store, router: createRouter({ classifier }), limiter, now }));

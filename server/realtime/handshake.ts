@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ExtendedError, Socket } from 'socket.io';
 import { createError, toWireError } from '../../shared/errors';
 import { VisitorHandshakeSchema } from '../../shared/schemas';
+import { isFromConsole } from '../domain/console-origin';
 import { isOriginAllowed } from '../domain/sites';
 import { SESSION_COOKIE } from '../http/sessions';
 import { compilePayloadCheck } from './validate';
@@ -33,7 +34,8 @@ export function visitorHandshake(app: FastifyInstance) {
       if (auth.token !== undefined) {
         const visitorId = app.visitorTokens.verify(auth.token, site.key);
         if (!visitorId) throw createError('VISITOR_TOKEN_INVALID');
-        identity = { visitorId, token: auth.token };
+        // Re-signed with the current secret, so a rotation finishes as visitors come back.
+        identity = { visitorId, token: app.visitorTokens.tokenFor(site.key, visitorId) };
       } else {
         identity = app.visitorTokens.issue(site.key);
       }
@@ -45,22 +47,13 @@ export function visitorHandshake(app: FastifyInstance) {
   };
 }
 
-/** The host of an Origin header, or null for `null` (sandboxed frames) and anything else that is not a URL. */
-function hostOf(origin: string): string | null {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return null;
-  }
-}
-
 /** A valid console session cookie, sent from the console's own origin. */
 export function agentHandshake(app: FastifyInstance) {
   return async (socket: Socket, next: Next) => {
     try {
       const { origin, host, cookie } = socket.handshake.headers;
       // Browsers always send Origin on a WebSocket; a page on another site must not ride the cookie.
-      if (origin !== undefined && origin !== new URL(app.config.publicUrl).origin && hostOf(origin) !== host) {
+      if (!isFromConsole(origin, app.config.publicUrl, host)) {
         throw createError('ORIGIN_NOT_ALLOWED', { origin });
       }
       const token = cookie ? app.parseCookie(cookie)[SESSION_COOKIE] : undefined;

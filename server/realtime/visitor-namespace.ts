@@ -1,7 +1,7 @@
 /** `/visitor`: what a widget may do. Each handler: check → domain → ack → broadcast. */
 import type { FastifyInstance } from 'fastify';
 import { toQueueEntry } from '../../shared/queue-entry';
-import { SessionResumePayloadSchema, VisitorMessageSendPayloadSchema } from '../../shared/schemas';
+import { SessionResumePayloadSchema, VisitorIdentifyPayloadSchema, VisitorMessageSendPayloadSchema } from '../../shared/schemas';
 import { handleEvent } from './ack';
 import { limitEventRate } from './event-rate';
 import { rooms } from './rooms';
@@ -9,6 +9,7 @@ import { compilePayloadCheck } from './validate';
 
 const checkResume = compilePayloadCheck(SessionResumePayloadSchema);
 const checkSend = compilePayloadCheck(VisitorMessageSendPayloadSchema);
+const checkIdentify = compilePayloadCheck(VisitorIdentifyPayloadSchema);
 
 export function registerVisitorNamespace(app: FastifyInstance): void {
   const { visitors, agents, conversations } = app;
@@ -25,6 +26,20 @@ export function registerVisitorNamespace(app: FastifyInstance): void {
         token,
         ...(await conversations.resumeVisitor(siteKey, visitorId, lastMessageId)),
       })),
+    );
+
+    socket.on(
+      'visitor:identify',
+      handleEvent(app.log, 'visitor:identify', checkIdentify, async (payload) => {
+        const { identity, conversation } = await conversations.identifyVisitor(siteKey, visitorId, payload);
+        if (conversation?.status === 'waiting') {
+          const count = await conversations.queueCount(siteKey, conversation.queue);
+          agents.to(rooms.queue(siteKey, conversation.queue)).emit('queue:entered', toQueueEntry(conversation), count);
+        } else if (conversation) {
+          agents.to(rooms.conversation(siteKey, conversation.id)).emit('conversation:updated', conversation);
+        }
+        return identity;
+      }),
     );
 
     socket.on(

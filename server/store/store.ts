@@ -4,7 +4,7 @@
  * Every method that changes more than one record does so atomically.
  */
 import type { AgentId, ClientMessageId, ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
-import type { ConversationView, MessageAuthor, MessageView, QueueEntry, RoutingDecision } from '../../shared/protocol';
+import type { ConversationView, MessageAuthor, MessageView, QueueEntry, RoutingDecision, VisitorIdentity } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
 import type { AgentRole } from '../../shared/schemas';
 
@@ -26,6 +26,8 @@ export interface Site {
   /** Exact origins (`https://shop.example`) whose pages may embed the widget. */
   origins: string[];
   settings: SiteSettings;
+  /** Signs visitor identities on the site owner's server (`visitor:identify` hash); never sent to browsers. */
+  identitySecret: string;
   createdAt: number;
 }
 
@@ -78,6 +80,7 @@ export interface NewConversation {
   id: ConversationId;
   siteKey: SiteKey;
   visitorId: VisitorId;
+  visitor?: VisitorIdentity;
   routing: RoutingDecision;
   preview: string;
   now: number;
@@ -153,6 +156,9 @@ export interface Store {
    */
   createConversation(input: NewConversation): Promise<{ conversation: Conversation; message: MessageView }>;
   getConversation(siteKey: SiteKey, id: ConversationId): Promise<Conversation | null>;
+  /** Keeps who the visitor said they are, and shows it on their open conversation. */
+  setVisitorIdentity(siteKey: SiteKey, visitorId: VisitorId, identity: VisitorIdentity): Promise<void>;
+  getVisitorIdentity(siteKey: SiteKey, visitorId: VisitorId): Promise<VisitorIdentity | null>;
   /** The visitor's waiting or active conversation on this site, if any. */
   getOpenConversation(siteKey: SiteKey, visitorId: VisitorId): Promise<Conversation | null>;
 

@@ -29,7 +29,7 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
     beforeEach(async () => {
       subject = await createStore();
       store = subject.store;
-      await store.createSite({ key: siteKey, name: 'Shop', origins: ['https://shop.example'], settings: DEFAULT_SITE_SETTINGS, createdAt: now });
+      await store.createSite({ key: siteKey, name: 'Shop', origins: ['https://shop.example'], settings: DEFAULT_SITE_SETTINGS, identitySecret: 'secret', createdAt: now });
     });
 
     afterEach(async () => {
@@ -283,6 +283,18 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
         { conversationId: conversation.id, text: 'the app crashes', predicted: 'service', corrected: 'support', routedBy: 'model', note: 'app crash', agentId: 'a1', at: now + 50 },
       ]);
       await expect(store.transferConversation(transfer)).rejects.toMatchObject({ code: 'CONVERSATION_NOT_ACTIVE' });
+    });
+
+    it('keeps who a visitor said they are, and shows it on their open conversation and the next ones', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      const identity = { userId: 'u42', name: 'Grace', email: 'grace@example.com', verified: true };
+      await store.setVisitorIdentity(siteKey, conversation.visitorId, identity);
+      expect(await store.getVisitorIdentity(siteKey, conversation.visitorId)).toEqual(identity);
+      expect((await store.getConversation(siteKey, conversation.id))?.visitor).toEqual(identity);
+      expect((await store.listQueue(siteKey, 'service', 10)).entries[0]?.visitor).toEqual(identity);
+      expect(await store.getVisitorIdentity(siteKey, 'v_nobody')).toBeNull();
+      const next = await store.createConversation(newConversation({ visitor: identity }));
+      expect(next.conversation.visitor).toEqual(identity);
     });
 
     it('keeps sites apart: a conversation of one site is not found through another', async () => {

@@ -60,6 +60,7 @@ describe('loadConfig', () => {
       redisUrl: 'redis://10.0.0.5:6380/2',
       redisPrefix: 'switchboard:prod',
       sessionSecret: SECRET,
+      previousSessionSecrets: [],
       sessionTtlMs: 2 * 3_600_000,
       logLevel: 'warn',
       // With Redis the demo is off unless asked for.

@@ -16,6 +16,16 @@ describe('visitor tokens', () => {
     expect(tokens.verify(token, 'site_a')).toBe(visitorId);
   });
 
+  it('keeps accepting tokens of a previous secret during a rotation, and re-signs them with the new one', () => {
+    const before = createVisitorTokens(SECRET).issue('site_a');
+    const rotated = createVisitorTokens(`${SECRET}-new-secret`, [SECRET]);
+    expect(rotated.verify(before.token, 'site_a')).toBe(before.visitorId);
+    const fresh = rotated.tokenFor('site_a', before.visitorId);
+    expect(fresh).not.toBe(before.token);
+    expect(createVisitorTokens(`${SECRET}-new-secret`).verify(fresh, 'site_a')).toBe(before.visitorId);
+    expect(createVisitorTokens(`${SECRET}-new-secret`).verify(before.token, 'site_a')).toBeNull();
+  });
+
   it('issues a different visitor every time', () => {
     const ids = new Set(Array.from({ length: 100 }, () => tokens.issue('site_a').visitorId));
     expect(ids.size).toBe(100);

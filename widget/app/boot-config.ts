@@ -5,9 +5,12 @@ export interface WidgetBootConfig {
   siteKey: string;
   /** Closes the panel (the launcher lives in the loader). */
   close(): void;
+  /** From `Switchboard.identify(…)` before the app loaded. */
+  identity?: { userId: string; name?: string; email?: string; hash?: string } | undefined;
 }
 
 export interface WidgetHandle {
   /** Moves keyboard focus into the chat (after opening). */
   focus(): void;
+  identify(identity: NonNullable<WidgetBootConfig['identity']>): void;
 }

@@ -21,9 +21,10 @@ export function bootWidget(panel: HTMLElement, config: WidgetBootConfig): Widget
     dropToken: () => storage.save({ ...storage.load(), token: undefined }),
     lastMessageId: () => lastMessageId,
   });
+  if (config.identity) transport.identify(config.identity);
   const widget = mountWidget(root, { transport, storage, config });
   widget.store.subscribe((state) => {
     lastMessageId = state.messages.at(-1)?.id;
   });
-  return { focus: widget.focus };
+  return { focus: widget.focus, identify: (identity) => transport.identify(identity) };
 }

@@ -6,6 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { ACK_TIMEOUT_MS } from '../../shared/limits';
 import type { MessageSent, MessageView, VisitorClientEvents, VisitorServerEvents, VisitorSession, WireError, ConversationView, Ack } from '../../shared/protocol';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
+import type { VisitorIdentifyPayload } from '../../shared/schemas';
 import type { PendingMessage } from './storage';
 
 export interface VisitorTransportEvents {
@@ -20,6 +21,8 @@ export interface VisitorTransportEvents {
 export interface VisitorTransport {
   start(events: VisitorTransportEvents): void;
   send(message: PendingMessage): Promise<Ack<MessageSent>>;
+  /** Sent now and again after every reconnect. */
+  identify(identity: VisitorIdentifyPayload): void;
   stop(): void;
 }
 
@@ -36,6 +39,10 @@ export interface SocketTransportOptions {
 
 export function createSocketTransport(options: SocketTransportOptions): VisitorTransport {
   let socket: Socket<VisitorServerEvents, VisitorClientEvents> | undefined;
+  let identity: VisitorIdentifyPayload | undefined;
+  const sendIdentity = () => {
+    if (identity && socket?.connected) void emitWithTimeout(socket, ACK_TIMEOUT_MS, 'visitor:identify', identity).catch(() => undefined);
+  };
 
   return {
     start(events) {
@@ -49,6 +56,7 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
       const s = socket;
       s.on('connect', async () => {
         events.onConnection('online');
+        sendIdentity();
         const lastMessageId = options.lastMessageId();
         try {
           const res = await emitWithTimeout(s, ACK_TIMEOUT_MS, 'session:resume', lastMessageId ? { lastMessageId } : {});
@@ -73,6 +81,10 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
     send(message) {
       if (!socket?.connected) return Promise.reject(new Error('offline'));
       return emitWithTimeout(socket, ACK_TIMEOUT_MS, 'message:send', message);
+    },
+    identify(given) {
+      identity = given;
+      sendIdentity();
     },
     stop() {
       socket?.disconnect();

@@ -5,12 +5,15 @@
  */
 import type { WidgetBootConfig, WidgetHandle } from '../app/boot-config';
 
-type Command = [name: 'open' | 'close' | 'toggle'];
+type Identity = WidgetBootConfig['identity'];
+type Command = [name: 'open' | 'close' | 'toggle'] | [name: 'identify', identity: Identity];
 interface SwitchboardGlobal {
   _: Command[];
   open(): void;
   close(): void;
   toggle(): void;
+  /** Tells agents who the visitor is: `{ userId, name?, email?, hash? }` (hash: see README). */
+  identify(identity: Identity): void;
 }
 
 declare global {
@@ -56,6 +59,7 @@ function start(script: HTMLScriptElement) {
 
   let app: Promise<WidgetHandle> | undefined;
   let isOpen = false;
+  let identity: Identity;
 
   const render = () => {
     launcher.setAttribute('aria-label', isOpen ? 'Close chat' : 'Open chat');
@@ -74,7 +78,7 @@ function start(script: HTMLScriptElement) {
     render();
     if (open) {
       app ??= import(/* @vite-ignore */ `${base}widget/app.js`).then((m: { bootWidget(root: HTMLElement, c: WidgetBootConfig): WidgetHandle }) =>
-        m.bootWidget(panel, { serverUrl: new URL(base).origin, siteKey, close: () => setOpen(false) }),
+        m.bootWidget(panel, { serverUrl: new URL(base).origin, siteKey, close: () => setOpen(false), identity }),
       );
       void app.then((handle) => handle.focus());
     }
@@ -85,10 +89,17 @@ function start(script: HTMLScriptElement) {
     open: () => setOpen(true),
     close: () => setOpen(false),
     toggle: () => setOpen(!isOpen),
+    identify: (given) => {
+      identity = given;
+      if (given) void app?.then((handle) => handle.identify(given));
+    },
   };
   const queued = window.Switchboard?._ ?? [];
   window.Switchboard = api;
-  for (const [name] of queued) api[name]?.();
+  for (const [name, arg] of queued) {
+    if (name === 'identify') api.identify(arg);
+    else api[name]?.();
+  }
 
   launcher.addEventListener('click', api.toggle);
   let reopen = false;

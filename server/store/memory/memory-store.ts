@@ -6,7 +6,7 @@
 import { createError } from '../../../shared/errors';
 import { compareMessageIds } from '../../../shared/ids';
 import { toQueueEntry } from '../../../shared/queue-entry';
-import type { ConversationView, MessageView, QueueEntry } from '../../../shared/protocol';
+import type { ConversationView, MessageView, QueueEntry, VisitorIdentity } from '../../../shared/protocol';
 import type { QueueName } from '../../../shared/queues';
 import { ROUTING_CORRECTIONS_KEPT, type Agent, type AgentSession, type RoutingCorrection, type RoutingRule, type Site, type Store } from '../store';
 
@@ -25,6 +25,7 @@ export function createMemoryStore(): Store {
   const sessions = new Map<string, AgentSession>();
   const conversations = new Map<string, ConversationRecord>();
   const openConversationByVisitor = new Map<string, string>();
+  const identities = new Map<string, VisitorIdentity>();
   const rulesBySite = new Map<string, Map<string, RoutingRule>>();
   const correctionsBySite = new Map<string, RoutingCorrection[]>();
   const counters = new Map<string, { count: number; endsAt: number }>();
@@ -170,6 +171,7 @@ export function createMemoryStore(): Store {
         queue: input.routing.queue,
         routing: clone(input.routing),
         preview: input.preview,
+        ...(input.visitor ? { visitor: clone(input.visitor) } : {}),
         createdAt: input.now,
         queuedAt: input.now,
       };
@@ -193,6 +195,18 @@ export function createMemoryStore(): Store {
     async getConversation(siteKey, id) {
       const r = record(siteKey, id);
       return r ? clone(r.conversation) : null;
+    },
+
+    async setVisitorIdentity(siteKey, visitorId, identity) {
+      identities.set(scoped(siteKey, visitorId), clone(identity));
+      const open = openConversationByVisitor.get(scoped(siteKey, visitorId));
+      const r = open ? record(siteKey, open) : undefined;
+      if (r) r.conversation.visitor = clone(identity);
+    },
+
+    async getVisitorIdentity(siteKey, visitorId) {
+      const identity = identities.get(scoped(siteKey, visitorId));
+      return identity ? clone(identity) : null;
     },
 
     async getOpenConversation(siteKey, visitorId) {

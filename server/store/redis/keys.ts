@@ -23,6 +23,7 @@ export interface RedisKeys {
   queue(site: SiteKey, queue: QueueName): string;
   visitorOpenConversation(site: SiteKey, visitor: VisitorId): string;
   routingRules(site: SiteKey): string;
+  visitorIdentity(site: SiteKey, visitor: VisitorId): string;
   routingCorrections(site: SiteKey): string;
 }
 
@@ -43,6 +44,7 @@ export function createKeys(prefix: string): RedisKeys {
     queue: (site, queue) => `${tagged(site)}:queue:${queue}`,
     visitorOpenConversation: (site, visitor) => `${tagged(site)}:visitor:${visitor}:open`,
     routingRules: (site) => `${tagged(site)}:routing:rules`,
+    visitorIdentity: (site, visitor) => `${tagged(site)}:visitor:${visitor}:identity`,
     routingCorrections: (site) => `${tagged(site)}:routing:corrections`,
   };
 }

@@ -19,6 +19,7 @@ export function conversationToFields(c: ConversationView): string[] {
     assignedAt: c.assignedAt,
     resolvedAt: c.resolvedAt,
     transfer: c.transfer ? JSON.stringify(c.transfer) : undefined,
+    visitor: c.visitor ? JSON.stringify(c.visitor) : undefined,
   };
   return Object.entries(fields).flatMap(([key, value]) => (value === undefined ? [] : [key, String(value)]));
 }
@@ -41,6 +42,7 @@ export function conversationFromHash(h: Record<string, string>): ConversationVie
   if (h.assignedAt) c.assignedAt = Number(h.assignedAt);
   if (h.resolvedAt) c.resolvedAt = Number(h.resolvedAt);
   if (h.transfer) c.transfer = JSON.parse(h.transfer) as NonNullable<ConversationView['transfer']>;
+  if (h.visitor) c.visitor = JSON.parse(h.visitor) as NonNullable<ConversationView['visitor']>;
   return c;
 }
 
@@ -66,6 +68,7 @@ export function siteToFields(site: Site): Record<string, string> {
     name: site.name,
     origins: JSON.stringify(site.origins),
     settings: JSON.stringify(site.settings),
+    identitySecret: site.identitySecret,
     createdAt: String(site.createdAt),
   };
 }
@@ -77,6 +80,7 @@ export function siteFromHash(h: Record<string, string>): Site | null {
     name: h.name ?? '',
     origins: JSON.parse(h.origins ?? '[]') as string[],
     settings: { ...DEFAULT_SITE_SETTINGS, ...(h.settings ? (JSON.parse(h.settings) as Partial<SiteSettings>) : {}) },
+    identitySecret: h.identitySecret ?? '',
     createdAt: Number(h.createdAt),
   };
 }

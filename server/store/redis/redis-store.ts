@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { createError } from '../../../shared/errors';
-import type { ConversationView, QueueEntry } from '../../../shared/protocol';
+import type { ConversationView, QueueEntry, VisitorIdentity } from '../../../shared/protocol';
 import { toQueueEntry } from '../../../shared/queue-entry';
 import { ROUTING_CORRECTIONS_KEPT, type AgentSession, type RoutingRule, type Store } from '../store';
 import { createKeys } from './keys';
@@ -160,6 +160,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         queue: input.routing.queue,
         routing: input.routing,
         preview: input.preview,
+        ...(input.visitor ? { visitor: input.visitor } : {}),
         createdAt: input.now,
         queuedAt: input.now,
       };
@@ -191,6 +192,18 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     },
 
     getConversation,
+
+    async setVisitorIdentity(siteKey, visitorId, identity) {
+      await redis.set(keys.visitorIdentity(siteKey, visitorId), JSON.stringify(identity));
+      const open = await redis.get(keys.visitorOpenConversation(siteKey, visitorId));
+      // Only the visible copy on the open conversation; a conversation resolved meanwhile keeps what it had.
+      if (open) await redis.hset(keys.conversation(siteKey, open), 'visitor', JSON.stringify(identity));
+    },
+
+    async getVisitorIdentity(siteKey, visitorId) {
+      const raw = await redis.get(keys.visitorIdentity(siteKey, visitorId));
+      return raw ? (JSON.parse(raw) as VisitorIdentity) : null;
+    },
 
     async getOpenConversation(siteKey, visitorId) {
       const id = await redis.get(keys.visitorOpenConversation(siteKey, visitorId));
