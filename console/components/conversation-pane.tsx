@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_MESSAGE_LENGTH } from '../../shared/limits';
+import { MessageText } from '../../shared/message-text';
 import type { ConversationView, MessageView } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
 import type { PendingReply } from '../workspace-store';
@@ -82,7 +83,7 @@ export function ConversationPane({ conversation, messages, pending, onReply, onR
         {messages.map((m) => (
           <li key={m.id} class={`msg ${m.author}`}>
             <span class="who">{m.author === 'agent' ? (m.agentName ?? 'Agent') : 'Visitor'}</span>
-            <span class="text">{m.text}</span>
+            <MessageText class="text" text={m.text} />
             <time dateTime={new Date(m.createdAt).toISOString()}>{new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
           </li>
         ))}

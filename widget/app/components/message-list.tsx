@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { MessageText } from '../../../shared/message-text';
 import type { MessageView } from '../../../shared/protocol';
 import type { PendingMessage } from '../storage';
 
@@ -22,7 +23,7 @@ export function MessageList({ label, messages, pending, sendingLabel, youLabel, 
         <li key={m.id} class={`sb-msg sb-msg-${m.author}`}>
           <span class="sb-sr">{m.author === 'visitor' ? youLabel : (m.agentName ?? agentLabel)}: </span>
           {m.author === 'agent' && <span class="sb-author" aria-hidden="true">{m.agentName ?? agentLabel}</span>}
-          <span class="sb-text">{m.text}</span>
+          <MessageText class="sb-text" text={m.text} />
         </li>
       ))}
       {pending.map((p) => (
