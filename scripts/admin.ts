@@ -8,7 +8,13 @@
  *   npm run admin -- routing:rule:remove --site KEY --id RULE_ID
  *   npm run admin -- routing:settings --site KEY [--topic-question true|false] [--fallback service|support]
  *   npm run admin -- routing:export --site KEY [--out FILE.jsonl]
+ *   npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false]
+ *   npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
+ *   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
+ *   npm run admin -- retention:run [--site KEY]
+ *   npm run admin -- audit --site KEY [--limit N]
  *
+ * Every change, export and deletion is recorded in the site's audit trail as done by `operator`.
  * Prints JSON (routing:export: JSON Lines training rows) on success; prints usage and exits 2 on a
  * wrong or missing argument, 1 when the store refuses (unknown site, email taken …).
  */
@@ -18,6 +24,8 @@ import { ConfigError, loadStoreConfig } from '../server/config';
 import { createAgentAccounts } from '../server/domain/agents';
 import { createRateLimiter } from '../server/domain/rate-limiter';
 import { createSiteRouting } from '../server/domain/routing/site-routing';
+import { createAuditLog, OPERATOR } from '../server/domain/audit';
+import { createPrivacy } from '../server/domain/privacy';
 import { addSite } from '../server/domain/sites';
 import { createRedisStore } from '../server/store/redis/redis-store';
 import type { Store } from '../server/store/store';
@@ -31,7 +39,12 @@ const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
   npm run admin -- routing:rule:add --site KEY --phrase PHRASE --queue service|support
   npm run admin -- routing:rule:remove --site KEY --id RULE_ID
   npm run admin -- routing:settings --site KEY [--topic-question true|false] [--fallback service|support]
-  npm run admin -- routing:export --site KEY [--out FILE.jsonl]`;
+  npm run admin -- routing:export --site KEY [--out FILE.jsonl]
+  npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false]
+  npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
+  npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
+  npm run admin -- retention:run [--site KEY]
+  npm run admin -- audit --site KEY [--limit N]`;
 
 class UsageError extends Error {}
 
@@ -49,7 +62,31 @@ const OPTIONS = {
   'topic-question': { type: 'string' },
   fallback: { type: 'string' },
   out: { type: 'string' },
+  visitor: { type: 'string' },
+  limit: { type: 'string' },
+  'retention-days': { type: 'string' },
+  'store-ip': { type: 'string' },
 } as const;
+
+/** The domain services the CLI drives, acting as `operator` in the audit trail. */
+function domainFor(store: Store) {
+  const audit = createAuditLog(store);
+  return {
+    audit,
+    accounts: createAgentAccounts({ store, limiter: createRateLimiter(store), sessionTtlMs: 0 }),
+    routing: createSiteRouting(store, audit),
+    privacy: createPrivacy({ store, audit }),
+  };
+}
+
+function writeOrPrint(out: string | undefined, text: string, summary: Record<string, unknown>) {
+  if (!out) {
+    process.stdout.write(text);
+    return undefined;
+  }
+  writeFileSync(out, text);
+  return { file: out, ...summary };
+}
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
 
@@ -77,6 +114,7 @@ const COMMANDS: Record<string, (v: Values) => (store: Store) => Promise<unknown>
     const origins = v.origin;
     return async (store) => {
       const site = await addSite(store, { name, origins });
+      await domainFor(store).audit.record(site.key, OPERATOR, 'site.add', site.key, { name, origins: site.origins });
       // The identity secret is shown once, for the site's own server to sign Switchboard.identify calls.
       return { key: site.key, name: site.name, origins: site.origins, identitySecret: site.identitySecret };
     };
@@ -90,22 +128,27 @@ const COMMANDS: Record<string, (v: Values) => (store: Store) => Promise<unknown>
     const role = v.role ?? 'agent';
     if (role !== 'agent' && role !== 'admin') throw new UsageError(`--role takes agent or admin, got ${role}`);
     const input = { siteKey: need(v, 'site'), email: need(v, 'email'), password, skills, role, ...(v.name ? { name: v.name } : {}) } as const;
-    return (store) => createAgentAccounts({ store, limiter: createRateLimiter(store), sessionTtlMs: 0 }).addAgent(input);
+    return async (store) => {
+      const { accounts, audit } = domainFor(store);
+      const agent = await accounts.addAgent(input);
+      await audit.record(agent.siteKey, OPERATOR, 'agent.add', agent.id, { email: agent.email, skills: agent.skills, role: agent.role });
+      return agent;
+    };
   },
   'routing:rules': (v) => {
     const site = need(v, 'site');
-    return (store) => createSiteRouting(store).describe(site);
+    return (store) => domainFor(store).routing.describe(site);
   },
   'routing:rule:add': (v) => {
     const site = need(v, 'site');
     const rule = { phrase: need(v, 'phrase'), queue: queueOf(need(v, 'queue'), '--queue') };
-    return (store) => createSiteRouting(store).addRule(site, rule);
+    return (store) => domainFor(store).routing.addRule(site, rule, OPERATOR);
   },
   'routing:rule:remove': (v) => {
     const site = need(v, 'site');
     const id = need(v, 'id');
     return async (store) => {
-      await createSiteRouting(store).removeRule(site, id);
+      await domainFor(store).routing.removeRule(site, id, OPERATOR);
       return { removed: id };
     };
   },
@@ -115,21 +158,57 @@ const COMMANDS: Record<string, (v: Values) => (store: Store) => Promise<unknown>
       ...(v['topic-question'] !== undefined ? { topicQuestion: booleanOf(v['topic-question'], '--topic-question') } : {}),
       ...(v.fallback !== undefined ? { fallbackQueue: queueOf(v.fallback, '--fallback') } : {}),
     };
-    return (store) => createSiteRouting(store).updateSettings(site, changes);
+    return (store) => domainFor(store).routing.updateSettings(site, changes, OPERATOR);
   },
   'routing:export': (v) => {
     const site = need(v, 'site');
     const out = v.out;
     return async (store) => {
-      const rows = await createSiteRouting(store).exportCorrections(site);
-      const lines = rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : '');
-      if (!out) {
-        process.stdout.write(lines);
-        return undefined;
-      }
-      writeFileSync(out, lines);
-      return { file: out, rows: rows.length };
+      const rows = await domainFor(store).routing.exportCorrections(site, OPERATOR);
+      return writeOrPrint(out, rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : ''), { rows: rows.length });
     };
+  },
+  'site:settings': (v) => {
+    const site = need(v, 'site');
+    const days = v['retention-days'];
+    if (days !== undefined && days !== 'none' && !(Number.isInteger(Number(days)) && Number(days) >= 1 && Number(days) <= 3650)) {
+      throw new UsageError(`--retention-days takes a whole number of days from 1 to 3650, or none; got ${days}`);
+    }
+    const changes = {
+      ...(days !== undefined ? { retentionDays: days === 'none' ? null : Number(days) } : {}),
+      ...(v['store-ip'] !== undefined ? { storeVisitorIp: booleanOf(v['store-ip'], '--store-ip') } : {}),
+    };
+    return (store) => domainFor(store).routing.updateSettings(site, changes, OPERATOR);
+  },
+  'visitor:export': (v) => {
+    const site = need(v, 'site');
+    const visitor = need(v, 'visitor');
+    const out = v.out;
+    return async (store) => {
+      const data = await domainFor(store).privacy.exportVisitor(site, visitor, OPERATOR);
+      return writeOrPrint(out, `${JSON.stringify(data, null, 2)}\n`, { conversations: data.conversations.length });
+    };
+  },
+  'visitor:delete': (v) => {
+    const site = need(v, 'site');
+    const visitor = need(v, 'visitor');
+    return (store) => domainFor(store).privacy.deleteVisitor(site, visitor, OPERATOR);
+  },
+  'retention:run': (v) => {
+    const only = v.site;
+    return async (store) => {
+      const { privacy } = domainFor(store);
+      const sites = only ? [only] : await store.listSiteKeys();
+      const results: Record<string, number> = {};
+      for (const site of sites) results[site] = (await privacy.applyRetention(site)).deleted;
+      return { deleted: results };
+    };
+  },
+  audit: (v) => {
+    const site = need(v, 'site');
+    const limit = Number(v.limit ?? '100');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit takes a whole number from 1 to 10000');
+    return (store) => store.listAudit(site, limit);
   },
 };
 

@@ -6,6 +6,7 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config';
 import healthRoutes from './http/health';
+import privacyRoutes from './http/privacy';
 import routingRoutes from './http/routing';
 import sessionRoutes from './http/sessions';
 import authPlugin from './plugins/auth';
@@ -14,6 +15,7 @@ import domainPlugin from './plugins/domain';
 import errorsPlugin from './plugins/errors';
 import rateLimitPlugin from './plugins/rate-limit';
 import realtimePlugin from './plugins/realtime';
+import retentionPlugin from './plugins/retention';
 import staticPlugin from './plugins/static';
 import type { RateLimits } from './domain/rate-limiter';
 import type { Classifier } from './domain/routing/classification';
@@ -63,6 +65,8 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(healthRoutes);
   await app.register(sessionRoutes, { prefix: '/api/v1' });
   await app.register(routingRoutes, { prefix: '/api/v1' });
+  await app.register(privacyRoutes, { prefix: '/api/v1' });
+  await app.register(retentionPlugin);
   await app.register(staticPlugin);
   return app;
 }

@@ -33,6 +33,8 @@ export interface Config {
   staticDir: string;
   /** The router's trained model (JSON, from `npm run train`). @default the shipped server/domain/routing/model.json */
   routerModelPath: string;
+  /** How often sites' retention periods are applied; 0 turns the job off. @default 60 minutes */
+  retentionIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -132,6 +134,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const demo = demoRaw === undefined ? text('REDIS_URL') === undefined : demoRaw === 'true' || demoRaw === '1';
 
   const prefix = redisPrefix();
+  const retentionMinutes = Number(text('RETENTION_INTERVAL_MINUTES') ?? '60');
+  if (!(Number.isInteger(retentionMinutes) && retentionMinutes >= 0 && retentionMinutes <= 10_080)) {
+    problems.push(`RETENTION_INTERVAL_MINUTES must be a whole number of minutes from 0 (off) to 10080, got "${text('RETENTION_INTERVAL_MINUTES')}"`);
+  }
   const routerModelPath = text('ROUTER_MODEL') ?? DEFAULT_ROUTER_MODEL;
   if (!existsSync(routerModelPath)) problems.push(`ROUTER_MODEL must name a model file (npm run train writes one), got "${routerModelPath}"`);
   const demoPort = port('DEMO_PORT', portValue === 0 ? 0 : portValue + 1);
@@ -151,5 +157,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     demoPort,
     staticDir: text('STATIC_DIR') ?? DEFAULT_STATIC_DIR,
     routerModelPath,
+    retentionIntervalMs: retentionMinutes * 60_000,
   });
 }

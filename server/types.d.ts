@@ -13,6 +13,8 @@ import type { Config } from './config';
 import type { AgentAccounts } from './domain/agents';
 import type { ConversationService } from './domain/conversations';
 import type { SiteRouting } from './domain/routing/site-routing';
+import type { AuditLog } from './domain/audit';
+import type { Privacy } from './domain/privacy';
 import type { RateLimiter } from './domain/rate-limiter';
 import type { VisitorTokens } from './domain/visitor-tokens';
 import type { Store } from './store/store';
@@ -28,6 +30,8 @@ declare module 'fastify' {
     agentAccounts: AgentAccounts;
     siteRouting: SiteRouting;
     limiter: RateLimiter;
+    audit: AuditLog;
+    privacy: Privacy;
     visitorTokens: VisitorTokens;
     io: Server;
     visitors: VisitorNamespace;

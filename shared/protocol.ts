@@ -73,6 +73,8 @@ export interface ConversationView {
   /** The start of the visitor's first message. */
   preview: string;
   visitor?: VisitorIdentity;
+  /** Only when the site chose to keep visitor IP addresses. */
+  visitorIp?: string;
   createdAt: number;
   /** When it entered waiting; the queue is ordered by this. */
   queuedAt: number;

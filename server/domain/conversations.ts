@@ -151,6 +151,7 @@ export function createConversationService({ store, router, limiter, now = Date.n
           siteKey,
           visitorId,
           ...(visitor ? { visitor } : {}),
+          ...(site.settings.storeVisitorIp ? { visitorIp: context.ip } : {}),
           routing: router.route({ text, rules, settings: site.settings, ...(input.topic ? { topic: input.topic } : {}) }),
           preview: previewOf(text),
           now: at,

@@ -1,11 +1,20 @@
 /** A site's routing, for its admins: settings, rules, and the corrections transfers recorded. */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { agentActor } from '../domain/audit';
 import { ErrorReplySchema, QueueNameSchema, SiteKeySchema } from '../../shared/schemas';
 
 const SiteParams = Type.Object({ siteKey: SiteKeySchema }, { additionalProperties: false });
 const RuleParams = Type.Object({ siteKey: SiteKeySchema, id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
-const SettingsSchema = Type.Object({ topicQuestion: Type.Boolean(), fallbackQueue: QueueNameSchema }, { additionalProperties: false });
+const SettingsSchema = Type.Object(
+  {
+    topicQuestion: Type.Boolean(),
+    fallbackQueue: QueueNameSchema,
+    retentionDays: Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()]),
+    storeVisitorIp: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
 const SettingsPatchSchema = Type.Partial(SettingsSchema, { additionalProperties: false, minProperties: 1 });
 const RuleSchema = Type.Object({ id: Type.String(), phrase: Type.String(), queue: QueueNameSchema, createdAt: Type.Number() });
 const NewRuleSchema = Type.Object(
@@ -34,20 +43,20 @@ export default async function routingRoutes(app: FastifyInstance) {
   app.patch<{ Params: SiteParams; Body: Static<typeof SettingsPatchSchema> }>(
     '/sites/:siteKey/routing/settings',
     { config: { auth: 'admin' }, schema: { params: SiteParams, body: SettingsPatchSchema, response: { 200: SettingsSchema, ...errors } } },
-    async (request) => app.siteRouting.updateSettings(request.params.siteKey, request.body),
+    async (request) => app.siteRouting.updateSettings(request.params.siteKey, request.body, agentActor(request.agent!)),
   );
 
   app.post<{ Params: SiteParams; Body: Static<typeof NewRuleSchema> }>(
     '/sites/:siteKey/routing/rules',
     { config: { auth: 'admin' }, schema: { params: SiteParams, body: NewRuleSchema, response: { 201: RuleSchema, ...errors } } },
-    async (request, reply) => reply.code(201).send(await app.siteRouting.addRule(request.params.siteKey, request.body)),
+    async (request, reply) => reply.code(201).send(await app.siteRouting.addRule(request.params.siteKey, request.body, agentActor(request.agent!))),
   );
 
   app.delete<{ Params: Static<typeof RuleParams> }>(
     '/sites/:siteKey/routing/rules/:id',
     { config: { auth: 'admin' }, schema: { params: RuleParams, response: errors } },
     async (request, reply) => {
-      await app.siteRouting.removeRule(request.params.siteKey, request.params.id);
+      await app.siteRouting.removeRule(request.params.siteKey, request.params.id, agentActor(request.agent!));
       return reply.code(204).send();
     },
   );
@@ -56,7 +65,7 @@ export default async function routingRoutes(app: FastifyInstance) {
     '/sites/:siteKey/routing/corrections',
     { config: { auth: 'admin' }, schema: { params: SiteParams, querystring: CorrectionsQuery } },
     async (request, reply) => {
-      const rows = await app.siteRouting.exportCorrections(request.params.siteKey);
+      const rows = await app.siteRouting.exportCorrections(request.params.siteKey, agentActor(request.agent!));
       if (request.query.format === 'jsonl') {
         return reply.type('application/x-ndjson').send(rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : ''));
       }

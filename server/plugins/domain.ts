@@ -4,7 +4,9 @@
 import fp from 'fastify-plugin';
 import type { Classifier } from '../domain/routing/classification';
 import { createAgentAccounts } from '../domain/agents';
+import { createAuditLog } from '../domain/audit';
 import { createConversationService } from '../domain/conversations';
+import { createPrivacy } from '../domain/privacy';
 import { createRateLimiter, type RateLimits } from '../domain/rate-limiter';
 import { createRouter } from '../domain/routing/router';
 import { createSiteRouting } from '../domain/routing/site-routing';
@@ -28,7 +30,10 @@ export default fp<DomainPluginOptions>(
     app.decorate('limiter', limiter);
     app.decorate('conversations', createConversationService({ store, router: createRouter({ classifier }), limiter, now }));
     app.decorate('agentAccounts', createAgentAccounts({ store, limiter, sessionTtlMs: app.config.sessionTtlMs, now, ...(sleep ? { sleep } : {}) }));
-    app.decorate('siteRouting', createSiteRouting(store, now));
+    const audit = createAuditLog(store, now);
+    app.decorate('audit', audit);
+    app.decorate('siteRouting', createSiteRouting(store, audit, now));
+    app.decorate('privacy', createPrivacy({ store, audit, now }));
     app.addHook('onClose', async () => {
       await store.close();
     });

@@ -13,12 +13,34 @@ export interface SiteSettings {
   topicQuestion: boolean;
   /** Where a conversation goes when the router is unsure. @default 'service' */
   fallbackQueue: QueueName;
+  /** Resolved conversations older than this many days are deleted; null keeps them. @default null */
+  retentionDays: number | null;
+  /** Keep the visitor's IP address on new conversations. @default false */
+  storeVisitorIp: boolean;
 }
 
 /** Transfers kept per site as routing corrections; older ones are dropped first. */
 export const ROUTING_CORRECTIONS_KEPT = 10_000;
 
-export const DEFAULT_SITE_SETTINGS: Readonly<SiteSettings> = Object.freeze({ topicQuestion: false, fallbackQueue: 'service' });
+export const DEFAULT_SITE_SETTINGS: Readonly<SiteSettings> = Object.freeze({
+  topicQuestion: false,
+  fallbackQueue: 'service',
+  retentionDays: null,
+  storeVisitorIp: false,
+});
+
+/** Audit entries kept per site; older ones are dropped first. */
+export const AUDIT_ENTRIES_KEPT = 100_000;
+
+/** One administrative action: who did what to what, when. */
+export interface AuditEntry {
+  at: number;
+  /** `agent:<id> <email>` for the console and REST, `operator` for the CLI, `system` for scheduled jobs. */
+  actor: string;
+  action: string;
+  target: string;
+  details?: Record<string, unknown>;
+}
 
 export interface Site {
   key: SiteKey;
@@ -81,6 +103,8 @@ export interface NewConversation {
   siteKey: SiteKey;
   visitorId: VisitorId;
   visitor?: VisitorIdentity;
+  /** Only when the site keeps visitor IPs. */
+  visitorIp?: string;
   routing: RoutingDecision;
   preview: string;
   now: number;
@@ -127,6 +151,11 @@ export interface Store {
   resetCounter(name: string): Promise<void>;
 
   createSite(site: Site): Promise<Site>;
+  listSiteKeys(): Promise<SiteKey[]>;
+
+  appendAudit(siteKey: SiteKey, entry: AuditEntry): Promise<void>;
+  /** Newest first, at most `limit`. */
+  listAudit(siteKey: SiteKey, limit: number): Promise<AuditEntry[]>;
   getSite(key: SiteKey): Promise<Site | null>;
   updateSiteSettings(key: SiteKey, settings: SiteSettings): Promise<void>;
 
@@ -159,6 +188,13 @@ export interface Store {
   /** Keeps who the visitor said they are, and shows it on their open conversation. */
   setVisitorIdentity(siteKey: SiteKey, visitorId: VisitorId, identity: VisitorIdentity): Promise<void>;
   getVisitorIdentity(siteKey: SiteKey, visitorId: VisitorId): Promise<VisitorIdentity | null>;
+  deleteVisitorIdentity(siteKey: SiteKey, visitorId: VisitorId): Promise<void>;
+  /** Every conversation of a visitor on this site, oldest first. */
+  listVisitorConversations(siteKey: SiteKey, visitorId: VisitorId): Promise<Conversation[]>;
+  /** Ids of conversations created before `before` (ms), oldest first, at most `limit`. */
+  listConversationIdsCreatedBefore(siteKey: SiteKey, before: number, limit: number): Promise<ConversationId[]>;
+  /** Deletes a conversation with its messages and every index entry. @returns false when there was none */
+  deleteConversation(siteKey: SiteKey, id: ConversationId): Promise<boolean>;
   /** The visitor's waiting or active conversation on this site, if any. */
   getOpenConversation(siteKey: SiteKey, visitorId: VisitorId): Promise<Conversation | null>;
 

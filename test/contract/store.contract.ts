@@ -225,9 +225,11 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
     });
 
     it('keeps site settings, with defaults for what was never set', async () => {
-      expect((await store.getSite(siteKey))?.settings).toEqual({ topicQuestion: false, fallbackQueue: 'service' });
-      await store.updateSiteSettings(siteKey, { topicQuestion: true, fallbackQueue: 'support' });
-      expect((await store.getSite(siteKey))?.settings).toEqual({ topicQuestion: true, fallbackQueue: 'support' });
+      expect((await store.getSite(siteKey))?.settings).toEqual(DEFAULT_SITE_SETTINGS);
+      const changed = { topicQuestion: true, fallbackQueue: 'support' as const, retentionDays: 30, storeVisitorIp: true };
+      await store.updateSiteSettings(siteKey, changed);
+      expect((await store.getSite(siteKey))?.settings).toEqual(changed);
+      expect(await store.listSiteKeys()).toContain(siteKey);
     });
 
     it('keeps routing rules per site in the order they were added, and removes them by id', async () => {
@@ -295,6 +297,50 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       expect(await store.getVisitorIdentity(siteKey, 'v_nobody')).toBeNull();
       const next = await store.createConversation(newConversation({ visitor: identity }));
       expect(next.conversation.visitor).toEqual(identity);
+    });
+
+    it('finds every conversation of a visitor, and deletes one with its messages and every trace in queues and lists', async () => {
+      const first = await store.createConversation(newConversation());
+      const { visitorId } = first.conversation;
+      await store.claimConversation({ siteKey, conversationId: first.conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
+      await store.resolveConversation({ siteKey, conversationId: first.conversation.id, agentId: 'a1', now });
+      const second = await store.createConversation(newConversation({ visitorId, visitorIp: '203.0.113.9' }));
+      const other = await store.createConversation(newConversation());
+      expect((await store.listVisitorConversations(siteKey, visitorId)).map((c) => c.id)).toEqual([first.conversation.id, second.conversation.id]);
+      expect(second.conversation.visitorIp).toBe('203.0.113.9');
+
+      expect(await store.deleteConversation(siteKey, second.conversation.id)).toBe(true);
+      expect(await store.getConversation(siteKey, second.conversation.id)).toBeNull();
+      expect(await store.messagesAfter(siteKey, second.conversation.id, undefined, 10)).toEqual([]);
+      expect(await store.getOpenConversation(siteKey, visitorId)).toBeNull();
+      expect((await store.listQueue(siteKey, 'service', 10)).entries.map((e) => e.conversationId)).toEqual([other.conversation.id]);
+      expect((await store.listVisitorConversations(siteKey, visitorId)).map((c) => c.id)).toEqual([first.conversation.id]);
+      expect(await store.deleteConversation(siteKey, second.conversation.id)).toBe(false);
+    });
+
+    it('deletes an active conversation from its agent’s list too', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
+      expect(await store.deleteConversation(siteKey, conversation.id)).toBe(true);
+      expect(await store.listAgentConversations(siteKey, 'a1')).toEqual([]);
+    });
+
+    it('lists conversations created before a time, oldest first, for retention', async () => {
+      const old = await store.createConversation(newConversation({ now: 1_000 }));
+      const older = await store.createConversation(newConversation({ now: 500 }));
+      await store.createConversation(newConversation({ now: 5_000 }));
+      expect(await store.listConversationIdsCreatedBefore(siteKey, 2_000, 10)).toEqual([older.conversation.id, old.conversation.id]);
+      expect(await store.listConversationIdsCreatedBefore(siteKey, 2_000, 1)).toEqual([older.conversation.id]);
+    });
+
+    it('keeps an audit trail per site, newest first', async () => {
+      await store.appendAudit(siteKey, { at: 1, actor: 'operator', action: 'site.add', target: siteKey });
+      await store.appendAudit(siteKey, { at: 2, actor: 'agent:a1 ada@x', action: 'routing.rule.add', target: 'rule_1', details: { phrase: 'x' } });
+      expect(await store.listAudit(siteKey, 10)).toEqual([
+        { at: 2, actor: 'agent:a1 ada@x', action: 'routing.rule.add', target: 'rule_1', details: { phrase: 'x' } },
+        { at: 1, actor: 'operator', action: 'site.add', target: siteKey },
+      ]);
+      expect(await store.listAudit('site_other', 10)).toEqual([]);
     });
 
     it('keeps sites apart: a conversation of one site is not found through another', async () => {

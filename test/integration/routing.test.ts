@@ -165,7 +165,10 @@ describe('routing: rules, the visitor topic, re-routing while waiting, transfers
       const missing = await api('DELETE', '/routing/rules/rule_missing');
       expect(missing.status).toBe(404);
       expect(await missing.json()).toMatchObject({ error: { code: 'ROUTING_RULE_NOT_FOUND' } });
-      expect(await (await api('GET', '/routing')).json()).toEqual({ settings: { topicQuestion: false, fallbackQueue: 'service' }, rules: [] });
+      expect(await (await api('GET', '/routing')).json()).toEqual({
+        settings: { topicQuestion: false, fallbackQueue: 'service', retentionDays: null, storeVisitorIp: false },
+        rules: [],
+      });
     });
   });
 });

@@ -68,6 +68,7 @@ describe('loadConfig', () => {
       demoPort: 9000,
       staticDir: '/srv/switchboard',
       routerModelPath: MODEL,
+      retentionIntervalMs: 3_600_000,
     });
   });
 

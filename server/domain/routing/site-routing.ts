@@ -6,6 +6,7 @@ import { createError } from '../../../shared/errors';
 import type { SiteKey } from '../../../shared/ids';
 import type { QueueName } from '../../../shared/queues';
 import type { RoutingRule, SiteSettings, Store } from '../../store/store';
+import type { AuditLog } from '../audit';
 import { randomId } from '../random-id';
 import { normalizeForRules } from './rules';
 
@@ -22,7 +23,7 @@ export interface TrainingRow {
   at: string;
 }
 
-export function createSiteRouting(store: Store, now: () => number = Date.now) {
+export function createSiteRouting(store: Store, audit: AuditLog, now: () => number = Date.now) {
   const requireSite = async (siteKey: SiteKey) => {
     const site = await store.getSite(siteKey);
     if (!site) throw createError('SITE_NOT_FOUND', { siteKey });
@@ -35,14 +36,15 @@ export function createSiteRouting(store: Store, now: () => number = Date.now) {
       return { settings: site.settings, rules };
     },
 
-    async updateSettings(siteKey: SiteKey, changes: Partial<SiteSettings>): Promise<SiteSettings> {
+    async updateSettings(siteKey: SiteKey, changes: Partial<SiteSettings>, actor: string): Promise<SiteSettings> {
       const site = await requireSite(siteKey);
       const settings = { ...site.settings, ...changes };
       await store.updateSiteSettings(siteKey, settings);
+      await audit.record(siteKey, actor, 'site.settings', siteKey, { changes });
       return settings;
     },
 
-    async addRule(siteKey: SiteKey, input: { phrase: string; queue: QueueName }): Promise<RoutingRule> {
+    async addRule(siteKey: SiteKey, input: { phrase: string; queue: QueueName }, actor: string): Promise<RoutingRule> {
       await requireSite(siteKey);
       const phrase = input.phrase.trim().replace(/\s+/g, ' ');
       if (!normalizeForRules(phrase).trim()) {
@@ -52,17 +54,20 @@ export function createSiteRouting(store: Store, now: () => number = Date.now) {
       if (rules.length >= MAX_ROUTING_RULES) throw createError('PAYLOAD_INVALID', { problem: `a site has at most ${MAX_ROUTING_RULES} rules` });
       const rule = { id: randomId('rule'), phrase, queue: input.queue, createdAt: now() };
       await store.addRoutingRule(siteKey, rule);
+      await audit.record(siteKey, actor, 'routing.rule.add', rule.id, { phrase, queue: rule.queue });
       return rule;
     },
 
-    async removeRule(siteKey: SiteKey, id: string): Promise<void> {
+    async removeRule(siteKey: SiteKey, id: string, actor: string): Promise<void> {
       await requireSite(siteKey);
       if (!(await store.removeRoutingRule(siteKey, id))) throw createError('ROUTING_RULE_NOT_FOUND', { id });
+      await audit.record(siteKey, actor, 'routing.rule.remove', id);
     },
 
     /** Transfers as training rows, newest first: a team retrains on its own traffic with them. */
-    async exportCorrections(siteKey: SiteKey, limit = 10_000): Promise<TrainingRow[]> {
+    async exportCorrections(siteKey: SiteKey, actor: string, limit = 10_000): Promise<TrainingRow[]> {
       await requireSite(siteKey);
+      await audit.record(siteKey, actor, 'routing.corrections.export', siteKey);
       return (await store.listRoutingCorrections(siteKey, limit)).map((c) => ({
         text: c.text,
         label: c.corrected,

@@ -8,7 +8,7 @@ import { compareMessageIds } from '../../../shared/ids';
 import { toQueueEntry } from '../../../shared/queue-entry';
 import type { ConversationView, MessageView, QueueEntry, VisitorIdentity } from '../../../shared/protocol';
 import type { QueueName } from '../../../shared/queues';
-import { ROUTING_CORRECTIONS_KEPT, type Agent, type AgentSession, type RoutingCorrection, type RoutingRule, type Site, type Store } from '../store';
+import { AUDIT_ENTRIES_KEPT, ROUTING_CORRECTIONS_KEPT, type Agent, type AuditEntry, type AgentSession, type RoutingCorrection, type RoutingRule, type Site, type Store } from '../store';
 
 interface ConversationRecord {
   conversation: ConversationView;
@@ -26,6 +26,7 @@ export function createMemoryStore(): Store {
   const conversations = new Map<string, ConversationRecord>();
   const openConversationByVisitor = new Map<string, string>();
   const identities = new Map<string, VisitorIdentity>();
+  const auditBySite = new Map<string, AuditEntry[]>();
   const rulesBySite = new Map<string, Map<string, RoutingRule>>();
   const correctionsBySite = new Map<string, RoutingCorrection[]>();
   const counters = new Map<string, { count: number; endsAt: number }>();
@@ -81,6 +82,21 @@ export function createMemoryStore(): Store {
     async createSite(site) {
       sites.set(site.key, clone(site));
       return site;
+    },
+
+    async listSiteKeys() {
+      return [...sites.keys()].sort();
+    },
+
+    async appendAudit(siteKey, entry) {
+      const entries = auditBySite.get(siteKey) ?? [];
+      entries.push(clone(entry));
+      if (entries.length > AUDIT_ENTRIES_KEPT) entries.shift();
+      auditBySite.set(siteKey, entries);
+    },
+
+    async listAudit(siteKey, limit) {
+      return clone((auditBySite.get(siteKey) ?? []).slice(-limit).reverse());
     },
 
     async getSite(key) {
@@ -172,6 +188,7 @@ export function createMemoryStore(): Store {
         routing: clone(input.routing),
         preview: input.preview,
         ...(input.visitor ? { visitor: clone(input.visitor) } : {}),
+        ...(input.visitorIp ? { visitorIp: input.visitorIp } : {}),
         createdAt: input.now,
         queuedAt: input.now,
       };
@@ -207,6 +224,36 @@ export function createMemoryStore(): Store {
     async getVisitorIdentity(siteKey, visitorId) {
       const identity = identities.get(scoped(siteKey, visitorId));
       return identity ? clone(identity) : null;
+    },
+
+    async deleteVisitorIdentity(siteKey, visitorId) {
+      identities.delete(scoped(siteKey, visitorId));
+    },
+
+    async listVisitorConversations(siteKey, visitorId) {
+      return [...conversations.values()]
+        .map((r) => r.conversation)
+        .filter((c) => c.siteKey === siteKey && c.visitorId === visitorId)
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map(clone);
+    },
+
+    async listConversationIdsCreatedBefore(siteKey, before, limit) {
+      return [...conversations.values()]
+        .map((r) => r.conversation)
+        .filter((c) => c.siteKey === siteKey && c.createdAt < before)
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .slice(0, limit)
+        .map((c) => c.id);
+    },
+
+    async deleteConversation(siteKey, id) {
+      const r = record(siteKey, id);
+      if (!r) return false;
+      conversations.delete(scoped(siteKey, id));
+      const visitorKey = scoped(siteKey, r.conversation.visitorId);
+      if (openConversationByVisitor.get(visitorKey) === id) openConversationByVisitor.delete(visitorKey);
+      return true;
     },
 
     async getOpenConversation(siteKey, visitorId) {

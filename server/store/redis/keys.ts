@@ -24,6 +24,12 @@ export interface RedisKeys {
   visitorOpenConversation(site: SiteKey, visitor: VisitorId): string;
   routingRules(site: SiteKey): string;
   visitorIdentity(site: SiteKey, visitor: VisitorId): string;
+  visitorConversations(site: SiteKey, visitor: VisitorId): string;
+  /** Every conversation of a site by creation time, for retention. */
+  siteConversations(site: SiteKey): string;
+  audit(site: SiteKey): string;
+  /** Global: every site key, for jobs that visit each site. */
+  sites(): string;
   routingCorrections(site: SiteKey): string;
 }
 
@@ -45,6 +51,10 @@ export function createKeys(prefix: string): RedisKeys {
     visitorOpenConversation: (site, visitor) => `${tagged(site)}:visitor:${visitor}:open`,
     routingRules: (site) => `${tagged(site)}:routing:rules`,
     visitorIdentity: (site, visitor) => `${tagged(site)}:visitor:${visitor}:identity`,
+    visitorConversations: (site, visitor) => `${tagged(site)}:visitor:${visitor}:conversations`,
+    siteConversations: (site) => `${tagged(site)}:conversations`,
+    audit: (site) => `${tagged(site)}:audit`,
+    sites: () => `${prefix}:sites`,
     routingCorrections: (site) => `${tagged(site)}:routing:corrections`,
   };
 }

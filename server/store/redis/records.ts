@@ -20,6 +20,7 @@ export function conversationToFields(c: ConversationView): string[] {
     resolvedAt: c.resolvedAt,
     transfer: c.transfer ? JSON.stringify(c.transfer) : undefined,
     visitor: c.visitor ? JSON.stringify(c.visitor) : undefined,
+    visitorIp: c.visitorIp,
   };
   return Object.entries(fields).flatMap(([key, value]) => (value === undefined ? [] : [key, String(value)]));
 }
@@ -43,6 +44,7 @@ export function conversationFromHash(h: Record<string, string>): ConversationVie
   if (h.resolvedAt) c.resolvedAt = Number(h.resolvedAt);
   if (h.transfer) c.transfer = JSON.parse(h.transfer) as NonNullable<ConversationView['transfer']>;
   if (h.visitor) c.visitor = JSON.parse(h.visitor) as NonNullable<ConversationView['visitor']>;
+  if (h.visitorIp) c.visitorIp = h.visitorIp;
   return c;
 }
 

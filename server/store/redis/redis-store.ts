@@ -2,7 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { createError } from '../../../shared/errors';
 import type { ConversationView, QueueEntry, VisitorIdentity } from '../../../shared/protocol';
 import { toQueueEntry } from '../../../shared/queue-entry';
-import { ROUTING_CORRECTIONS_KEPT, type AgentSession, type RoutingRule, type Store } from '../store';
+import { AUDIT_ENTRIES_KEPT, ROUTING_CORRECTIONS_KEPT, type AgentSession, type AuditEntry, type RoutingRule, type Store } from '../store';
 import { createKeys } from './keys';
 import {
   agentFromHash,
@@ -73,7 +73,21 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     async createSite(site) {
       await redis.hset(keys.site(site.key), siteToFields(site));
+      await redis.sadd(keys.sites(), site.key);
       return site;
+    },
+
+    async listSiteKeys() {
+      return (await redis.smembers(keys.sites())).sort();
+    },
+
+    async appendAudit(siteKey, entry) {
+      await redis.xadd(keys.audit(siteKey), 'MAXLEN', '~', AUDIT_ENTRIES_KEPT, '*', 'entry', JSON.stringify(entry));
+    },
+
+    async listAudit(siteKey, limit) {
+      const entries = (await redis.xrevrange(keys.audit(siteKey), '+', '-', 'COUNT', limit)) as [string, string[]][];
+      return entries.map(([, fields]) => JSON.parse(fields[1]!) as AuditEntry);
     },
 
     async getSite(key) {
@@ -161,6 +175,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         routing: input.routing,
         preview: input.preview,
         ...(input.visitor ? { visitor: input.visitor } : {}),
+        ...(input.visitorIp ? { visitorIp: input.visitorIp } : {}),
         createdAt: input.now,
         queuedAt: input.now,
       };
@@ -170,6 +185,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         keys.queue(input.siteKey, conversation.queue),
         keys.conversationMessages(input.siteKey, input.id),
         keys.conversationClientIds(input.siteKey, input.id),
+        keys.visitorConversations(input.siteKey, input.visitorId),
+        keys.siteConversations(input.siteKey),
         input.id,
         input.now,
         input.firstMessage.clientId,
@@ -203,6 +220,45 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     async getVisitorIdentity(siteKey, visitorId) {
       const raw = await redis.get(keys.visitorIdentity(siteKey, visitorId));
       return raw ? (JSON.parse(raw) as VisitorIdentity) : null;
+    },
+
+    async deleteVisitorIdentity(siteKey, visitorId) {
+      await redis.del(keys.visitorIdentity(siteKey, visitorId));
+    },
+
+    async listVisitorConversations(siteKey, visitorId) {
+      const ids = await redis.zrange(keys.visitorConversations(siteKey, visitorId), 0, -1);
+      const conversations = await Promise.all(ids.map((id) => getConversation(siteKey, id)));
+      return conversations.filter((c): c is ConversationView => c !== null);
+    },
+
+    async listConversationIdsCreatedBefore(siteKey, before, limit) {
+      return redis.zrangebyscore(keys.siteConversations(siteKey), '-inf', `(${before}`, 'LIMIT', 0, limit);
+    },
+
+    async deleteConversation(siteKey, id) {
+      // The agent's list is a key the script must be told; if the conversation changes hands
+      // between this read and the script, the script says so and the read is done again.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const [visitorId, assigned] = await redis.hmget(keys.conversation(siteKey, id), 'visitorId', 'assignedAgentId');
+        if (!visitorId) return false;
+        const code = await redis.sbDeleteConversationV1(
+          keys.conversation(siteKey, id),
+          keys.conversationMessages(siteKey, id),
+          keys.conversationClientIds(siteKey, id),
+          keys.queue(siteKey, 'service'),
+          keys.queue(siteKey, 'support'),
+          keys.agentConversations(siteKey, assigned ?? '-'),
+          keys.visitorConversations(siteKey, visitorId),
+          keys.siteConversations(siteKey),
+          keys.visitorOpenConversation(siteKey, visitorId),
+          id,
+          assigned ?? '',
+        );
+        if (code === -1) return false;
+        if (code !== -4) return checkScriptResult('deleteConversation', code) === 1;
+      }
+      throw createError('CONVERSATION_CHANGED', { conversationId: id });
     },
 
     async getOpenConversation(siteKey, visitorId) {

@@ -51,6 +51,7 @@ declare module 'ioredis' {
     sbResolveConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbRerouteConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbHitCounterV1(...args: LuaArg[]): Result<[number, number], Context>;
+    sbDeleteConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbTransferConversationV1(...args: LuaArg[]): Result<number, Context>;
   }
 }
@@ -61,6 +62,7 @@ const SCRIPT_ERRORS: Record<string, Record<number, ErrorCode>> = {
   appendMessage: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_ACTIVE', [-3]: 'CONVERSATION_NOT_ASSIGNED_TO_YOU' },
   claimConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_WAITING', [-3]: 'SKILL_REQUIRED' },
   resolveConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_ACTIVE', [-3]: 'CONVERSATION_NOT_ASSIGNED_TO_YOU' },
+  deleteConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-4]: 'CONVERSATION_CHANGED' },
   rerouteConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_WAITING', [-4]: 'CONVERSATION_CHANGED' },
   transferConversation: {
     [-1]: 'CONVERSATION_NOT_FOUND',

@@ -8,6 +8,8 @@
     KEYS[3] queue sorted set (score: queuedAt)
     KEYS[4] conversation message stream
     KEYS[5] conversation client-id → message-id hash
+    KEYS[6] visitor's conversations sorted set (score: createdAt)
+    KEYS[7] site's conversations sorted set (score: createdAt), for retention
 
     ARGV[1] conversation id
     ARGV[2] queuedAt (ms), also createdAt
@@ -34,4 +36,6 @@ redis.call('SET', KEYS[1], ARGV[1])
 local messageId = redis.call('XADD', KEYS[4], '*',
   'clientId', ARGV[3], 'author', 'visitor', 'text', ARGV[4], 'at', ARGV[2])
 redis.call('HSET', KEYS[5], ARGV[3], messageId)
+redis.call('ZADD', KEYS[6], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[7], ARGV[2], ARGV[1])
 return { 1, messageId }

@@ -1,0 +1,25 @@
+/** Who did what, when: every administrative action on a site is recorded (sites, agents, routing, exports, deletions). */
+import type { SiteKey } from '../../shared/ids';
+import type { AgentView } from '../../shared/schemas';
+import type { Store } from '../store/store';
+
+/** The operators' CLI, run by whoever has the Redis URL. */
+export const OPERATOR = 'operator';
+/** Scheduled jobs such as retention. */
+export const SYSTEM = 'system';
+
+export function agentActor(agent: Pick<AgentView, 'id' | 'email'>): string {
+  return `agent:${agent.id} ${agent.email}`;
+}
+
+export interface AuditLog {
+  record(siteKey: SiteKey, actor: string, action: string, target: string, details?: Record<string, unknown>): Promise<void>;
+}
+
+export function createAuditLog(store: Store, now: () => number = Date.now): AuditLog {
+  return {
+    async record(siteKey, actor, action, target, details) {
+      await store.appendAudit(siteKey, { at: now(), actor, action, target, ...(details ? { details } : {}) });
+    },
+  };
+}
