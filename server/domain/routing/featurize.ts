@@ -41,9 +41,10 @@ export const PLACEHOLDERS = {
 const PLACEHOLDER_SET: ReadonlySet<string> = new Set(Object.values(PLACEHOLDERS));
 
 /**
- * The two feature blocks. `word`: unigrams ("refund") and bigrams ("not working"); `char`: character 3- to 5-grams inside one word, padded with a space
- * at each end (" crash", "ash "), which is what makes "crashs", "craches" and "crashing" close.
- * Each block is scaled on its own (see `blockScale`), so neither drowns the other.
+ * The two feature blocks. `word`: unigrams ("refund") and bigrams ("not working"); `char`:
+ * character 3- to 5-grams inside one word, padded with a space at each end (" cras", "ash "),
+ * which is what makes "crashs", "craches" and "crashing" close. Each block is scaled on its own
+ * (see `blockScale`), so neither drowns the other.
  */
 export type FeatureBlock = 'word' | 'char';
 
@@ -51,7 +52,7 @@ export type FeatureBlock = 'word' | 'char';
 export const CHAR_NGRAM_MIN = 3;
 export const CHAR_NGRAM_MAX = 5;
 
-// Patterns applied in order to the NFKC text, before lower-casing where case matters
+// Patterns applied in order by `normalizeTokens`, before lower-casing where case matters
 // (ERR_CONNECTION_RESET, TypeError). Each match becomes a placeholder surrounded by spaces.
 const HTML_TAG = /<\/?[a-z!][^<>]{0,200}>/gi;
 const HTML_ENTITY = /&(?:amp|lt|gt|quot|apos|nbsp|#\d{1,6}|#x[0-9a-f]{1,6});/gi;
@@ -74,12 +75,12 @@ const MONEY =
 const EMOJI = /[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}]+/gu;
 // Skin tones, variation selectors and joiners are what is left of an emoji sequence.
 const EMOJI_LEFTOVERS = /[\u{1F3FB}-\u{1F3FF}\u200d\ufe0e\ufe0f\u20e3]/gu;
-const EMOTICON = /(^|\s)(?:[:;=8][-']?[()dpo/\\|\][*3]+|<3|\^\^|xd+)(?=\s|$)/gi;
+const EMOTICON = /(^|\s)(?:[:;=][-']?[()dpo/\\|\][*3]+|<3|\^\^|xd+)(?=\s|$)/gi;
 const APOSTROPHE = /['’‘`´]/g;
 const NOT_WORD = /[^\p{L}\p{N}_]+/gu;
 const NOT_WORD_ASCII = /[^a-z0-9_]+/g;
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
-const EMOTICON_HINT = /[:;=8<^x]/;
+const EMOTICON_HINT = /[:;=<^x]/;
 const REPEATED = /(\p{L})\1{2,}/gu;
 const DIGITS = /^\d+$/;
 const HAS_DIGIT = /\d/;
@@ -107,7 +108,7 @@ const SPELLINGS: ReadonlyMap<string, string> = new Map([
   ['im', 'i'], ['ive', 'i'],
   ['cannot', 'cant'], ['cnt', 'cant'], ['caint', 'cant'],
   ['doesent', 'doesnt'], ['dosent', 'doesnt'], ['dosnt', 'doesnt'], ['doesn', 'doesnt'],
-  ['wouldnt', 'wont'], ['aint', 'isnt'],
+  ['aint', 'isnt'],
   ['wat', 'what'], ['wut', 'what'], ['whats', 'what'], ['wats', 'what'],
   ['hw', 'how'], ['y', 'why'], ['bc', 'because'], ['cuz', 'because'], ['coz', 'because'],
   ['bcoz', 'because'], ['becuase', 'because'], ['becasue', 'because'],
@@ -135,7 +136,7 @@ const SPELLINGS: ReadonlyMap<string, string> = new Map([
 const NEGATABLE: ReadonlyMap<string, string> = new Map([
   ['do', 'dont'], ['does', 'doesnt'], ['did', 'didnt'], ['is', 'isnt'], ['are', 'arent'],
   ['was', 'wasnt'], ['were', 'werent'], ['can', 'cant'], ['could', 'couldnt'], ['will', 'wont'],
-  ['would', 'wont'], ['has', 'hasnt'], ['have', 'havent'], ['had', 'hadnt'], ['should', 'shouldnt'],
+  ['would', 'wouldnt'], ['has', 'hasnt'], ['have', 'havent'], ['had', 'hadnt'], ['should', 'shouldnt'],
 ]);
 
 /**
