@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Classification } from '../../server/domain/routing/classification';
-import { createRouter } from '../../server/domain/routing/router';
+import { createRouter, describeFeature } from '../../server/domain/routing/router';
 import { matchRule, normalizeForRules } from '../../server/domain/routing/rules';
 import { DEFAULT_SITE_SETTINGS, type RoutingRule } from '../../server/store/store';
 
@@ -47,6 +47,12 @@ describe('the routing pipeline: rule, then visitor choice, then model, then fall
     const decision = createRouter({ classifier: classifierSaying({}) }).route({ text: 'crash', rules: [], settings: DEFAULT_SITE_SETTINGS });
     expect(decision).toMatchObject({ queue: 'support', by: 'model', uncertain: false, confidence: 0.9 });
     expect(decision.reason).toContain('crash');
+  });
+
+  it('names placeholder features in words an agent reads', () => {
+    const router = createRouter({ classifier: classifierSaying({ features: [{ feature: '_err_', weight: 2 }, { feature: '~crashs', weight: 1 }] }) });
+    expect(router.route({ text: 'x', rules: [], settings: DEFAULT_SITE_SETTINGS }).reason).toContain('“an error code”, “crashs”');
+    expect(describeFeature('got _err_')).toBe('got an error code');
   });
 
   it("sends an unsure decision to the site's fallback queue, flagged", () => {

@@ -7,6 +7,7 @@ import type { RoutingDecision } from '../../../shared/protocol';
 import type { QueueName } from '../../../shared/queues';
 import type { RoutingRule, SiteSettings } from '../../store/store';
 import type { Classifier } from './classification';
+import { PLACEHOLDERS } from './featurize';
 import { matchRule } from './rules';
 
 export interface RoutingInput {
@@ -24,6 +25,28 @@ export interface Router {
 
 const QUEUE_WORDS: Record<QueueName, string> = { service: 'General question', support: 'Technical problem' };
 
+/** What the classifier's placeholder tokens stand for, in words an agent reads. */
+const PLACEHOLDER_WORDS: Record<string, string> = {
+  [PLACEHOLDERS.url]: 'a link',
+  [PLACEHOLDERS.email]: 'an email address',
+  [PLACEHOLDERS.user]: 'an @mention',
+  [PLACEHOLDERS.error]: 'an error code',
+  [PLACEHOLDERS.money]: 'an amount of money',
+  [PLACEHOLDERS.number]: 'a number',
+  [PLACEHOLDERS.id]: 'a reference number',
+  [PLACEHOLDERS.emoji]: 'an emoji',
+  [PLACEHOLDERS.long]: 'a long code',
+};
+
+/** A feature as an agent should read it: placeholders in words, no spelling-feature marker. */
+export function describeFeature(feature: string): string {
+  return feature
+    .replace(/^~/, '')
+    .split(' ')
+    .map((token) => PLACEHOLDER_WORDS[token] ?? token)
+    .join(' ');
+}
+
 export function createRouter({ classifier }: { classifier: Classifier }): Router {
   return {
     route({ text, rules, settings, topic }) {
@@ -38,7 +61,7 @@ export function createRouter({ classifier }: { classifier: Classifier }): Router
       const percent = Math.round(result.confidence * 100);
       const words = result.features
         .slice(0, 3)
-        .map((f) => `“${f.feature}”`)
+        .map((f) => `“${describeFeature(f.feature)}”`)
         .join(', ');
       if (result.uncertain) {
         return {
