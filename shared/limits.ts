@@ -57,5 +57,8 @@ export const SOCKET_EVENT_RATE = { perSecond: 10, burst: 20 } as const;
 /** Extra wait added to each failed log-in per earlier failure of that account, up to the cap. */
 export const LOGIN_FAILURE_DELAY_MS = { step: 250, max: 3_000 } as const;
 
+/** The most conversations one agent may be set to hold at once. */
+export const MAX_AGENT_CAPACITY = 20;
+
 /** How long a client waits for an ack before it retries the same event with the same client id. */
 export const ACK_TIMEOUT_MS = 5_000;

@@ -38,7 +38,7 @@ export interface MessageView {
   createdAt: number;
 }
 
-export type ConversationStatus = 'waiting' | 'active' | 'resolved';
+export type ConversationStatus = 'waiting' | 'active' | 'resolved' | 'abandoned';
 
 /**
  * Who the visitor says they are (`visitor:identify`). `verified` only when the site's server signed
@@ -82,6 +82,7 @@ export interface ConversationView {
   assignedAgentName?: string;
   assignedAt?: number;
   resolvedAt?: number;
+  abandonedAt?: number;
   /** Set when an agent handed it over from the other queue. */
   transfer?: { fromQueue: QueueName; note: string; byAgentName: string; at: number };
 }

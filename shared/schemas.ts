@@ -104,6 +104,7 @@ export const AgentViewSchema = Type.Object({
   email: Type.String(),
   name: Type.String(),
   skills: SkillsSchema,
+  capacity: Type.Integer({ minimum: 0 }),
 });
 export type AgentView = Static<typeof AgentViewSchema>;
 

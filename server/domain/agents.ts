@@ -1,11 +1,11 @@
 /** Agent accounts and their console sessions. */
 import { randomBytes } from 'node:crypto';
 import { createError } from '../../shared/errors';
-import { LOGIN_FAILURE_DELAY_MS } from '../../shared/limits';
+import { LOGIN_FAILURE_DELAY_MS, MAX_AGENT_CAPACITY } from '../../shared/limits';
 import type { SiteKey } from '../../shared/ids';
 import type { QueueName } from '../../shared/queues';
 import type { AgentRole, AgentView } from '../../shared/schemas';
-import type { Agent, Store } from '../store/store';
+import { DEFAULT_AGENT_CAPACITY, type Agent, type Store } from '../store/store';
 import { hashPassword, verifyPassword } from './passwords';
 import type { RateLimiter } from './rate-limiter';
 import { randomId } from './random-id';
@@ -25,7 +25,15 @@ export interface AgentAccountsDeps {
 }
 
 export function toAgentView(agent: Agent): AgentView {
-  return { id: agent.id, role: agent.role, siteKey: agent.siteKey, email: agent.email, name: agent.name, skills: agent.skills };
+  return {
+    id: agent.id,
+    role: agent.role,
+    siteKey: agent.siteKey,
+    email: agent.email,
+    name: agent.name,
+    skills: agent.skills,
+    capacity: agent.capacity,
+  };
 }
 
 // Verifying against a real hash when the email is unknown keeps the answer time the same either way,
@@ -46,7 +54,13 @@ export function createAgentAccounts({ store, limiter, sessionTtlMs, now = Date.n
       skills: QueueName[];
       /** @default 'agent' */
       role?: AgentRole;
+      /** @default DEFAULT_AGENT_CAPACITY */
+      capacity?: number;
     }): Promise<AgentView> {
+      const capacity = input.capacity ?? DEFAULT_AGENT_CAPACITY;
+      if (!Number.isInteger(capacity) || capacity < 0 || capacity > MAX_AGENT_CAPACITY) {
+        throw createError('PAYLOAD_INVALID', { path: '/capacity', problem: `a whole number from 0 to ${MAX_AGENT_CAPACITY}` });
+      }
       if (!(await store.getSite(input.siteKey))) throw createError('SITE_NOT_FOUND', { siteKey: input.siteKey });
       const agent = await store.createAgent({
         id: randomId('a'),
@@ -55,6 +69,8 @@ export function createAgentAccounts({ store, limiter, sessionTtlMs, now = Date.n
         name: input.name?.trim() || input.email.split('@')[0]!,
         skills: [...new Set(input.skills)],
         role: input.role ?? 'agent',
+        capacity,
+        disabled: false,
         passwordHash: await hashPassword(input.password),
         createdAt: now(),
       });

@@ -84,6 +84,10 @@ export interface Agent {
   name: string;
   skills: QueueName[];
   role: AgentRole;
+  /** Most conversations at once. @default 3 */
+  capacity: number;
+  /** A disabled agent cannot log in or take conversations; their open ones go back to the queue. */
+  disabled: boolean;
   /** `scrypt$N$r$p$salt$hash`, from `server/domain/passwords.ts`. */
   passwordHash: string;
   createdAt: number;
@@ -97,6 +101,20 @@ export interface AgentSession {
 }
 
 export type Conversation = ConversationView;
+
+export type PresenceStatus = 'online' | 'away' | 'offline';
+
+export interface Presence {
+  status: PresenceStatus;
+  /** Past this (ms) the agent counts as gone, whatever the status says: their connection stopped renewing it. */
+  deadline: number;
+}
+
+/** The default most conversations an agent holds at once. */
+export const DEFAULT_AGENT_CAPACITY = 3;
+
+/** Wait and handle times kept per queue for estimates. */
+export const RECENT_TIMES_KEPT = 50;
 
 export interface NewConversation {
   id: ConversationId;
@@ -210,7 +228,8 @@ export interface Store {
 
   /**
    * Takes a waiting conversation for an agent, atomically: exactly one of several agents racing
-   * wins; the others get CONVERSATION_NOT_WAITING. CONVERSATION_NOT_FOUND when it does not exist.
+   * wins; the others get CONVERSATION_NOT_WAITING. CONVERSATION_NOT_FOUND when it does not exist,
+   * AGENT_OFFLINE without a live presence, AGENT_AT_CAPACITY when the agent holds their most.
    */
   claimConversation(input: {
     siteKey: SiteKey;
@@ -228,6 +247,50 @@ export interface Store {
     agentId: AgentId;
     now: number;
   }): Promise<Conversation>;
+  /**
+   * Puts an active conversation held by `agentId` back at the front of its queue (handed back,
+   * agent gone, disabled). Fails like resolveConversation when it is not theirs to give back.
+   */
+  requeueConversation(input: { siteKey: SiteKey; conversationId: ConversationId; agentId: AgentId; now: number }): Promise<Conversation>;
+
+  /**
+   * Auto mode: gives the conversation at the head of `queue` to the eligible online agent with
+   * the most free places (ties: the longest since their last assignment). Null when the queue is
+   * empty or no eligible agent has a free place.
+   */
+  assignNext(siteKey: SiteKey, queue: QueueName, now: number): Promise<Conversation | null>;
+
+  /** Records an agent's presence and capacity; only 'online' agents with capacity get conversations. */
+  setPresence(input: {
+    siteKey: SiteKey;
+    agent: Pick<Agent, 'id' | 'name' | 'skills' | 'capacity' | 'disabled'>;
+    status: PresenceStatus;
+    deadline: number;
+  }): Promise<void>;
+  /** Every agent's presence on the site that was ever set. */
+  listPresence(siteKey: SiteKey): Promise<Record<AgentId, Presence>>;
+  /** Conversation id → agent id for every active conversation of the site. */
+  listAssignments(siteKey: SiteKey): Promise<Record<ConversationId, AgentId>>;
+  /** Agent id → open conversations. */
+  agentLoads(siteKey: SiteKey): Promise<Record<AgentId, number>>;
+  updateAgent(siteKey: SiteKey, id: AgentId, changes: Partial<Pick<Agent, 'capacity' | 'disabled'>>): Promise<Agent | null>;
+
+  /** 1 for the next in line; null when the conversation is not waiting in that queue. */
+  queuePosition(siteKey: SiteKey, queue: QueueName, conversationId: ConversationId): Promise<number | null>;
+  /** Waiting conversation ids of a queue, in line order. */
+  listQueueIds(siteKey: SiteKey, queue: QueueName): Promise<ConversationId[]>;
+  /** Keeps the last RECENT_TIMES_KEPT wait or handle times of a queue, for estimates. */
+  recordTime(siteKey: SiteKey, queue: QueueName, kind: 'wait' | 'handle', ms: number): Promise<void>;
+  recentTimes(siteKey: SiteKey, queue: QueueName, kind: 'wait' | 'handle'): Promise<number[]>;
+
+  /** Notes that the visitor of a waiting conversation has no connection left (or, with null, is back). */
+  setVisitorGone(siteKey: SiteKey, conversationId: ConversationId, since: number | null): Promise<void>;
+  /** Conversations whose visitor has been gone since before `before`. */
+  listVisitorsGoneBefore(siteKey: SiteKey, before: number): Promise<ConversationId[]>;
+  /** Marks a waiting conversation abandoned and counts it; CONVERSATION_NOT_WAITING when it was taken meanwhile. */
+  abandonConversation(siteKey: SiteKey, conversationId: ConversationId, now: number): Promise<Conversation>;
+  /** Site counters, e.g. `abandoned:service`. */
+  getStats(siteKey: SiteKey): Promise<Record<string, number>>;
 
   /**
    * Moves a waiting conversation to another routing decision (and queue), keeping its place in

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoutingDecision } from '../../shared/protocol';
-import { DEFAULT_SITE_SETTINGS, type Agent, type NewConversation, type Store } from '../../server/store/store';
+import { DEFAULT_SITE_SETTINGS, RECENT_TIMES_KEPT, type Agent, type NewConversation, type Store } from '../../server/store/store';
 
 export interface StoreUnderTest {
   store: Store;
@@ -29,12 +29,22 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
     beforeEach(async () => {
       subject = await createStore();
       store = subject.store;
+      // Agents a1 and a2 (both skills) are online for the whole test unless a test says otherwise.
+      for (const id of ['a1', 'a2']) await present(id);
       await store.createSite({ key: siteKey, name: 'Shop', origins: ['https://shop.example'], settings: DEFAULT_SITE_SETTINGS, identitySecret: 'secret', createdAt: now });
     });
 
     afterEach(async () => {
       await subject.cleanup();
     });
+
+    const present = (id: string, overrides: { skills?: ('service' | 'support')[]; capacity?: number; status?: 'online' | 'away' | 'offline'; deadline?: number } = {}) =>
+      store.setPresence({
+        siteKey,
+        agent: { id, name: id, skills: overrides.skills ?? ['service', 'support'], capacity: overrides.capacity ?? 3, disabled: false },
+        status: overrides.status ?? 'online',
+        deadline: overrides.deadline ?? Number.MAX_SAFE_INTEGER,
+      });
 
     const newConversation = (overrides: Partial<NewConversation> = {}): NewConversation => ({
       id: `c_${randomUUID().slice(0, 8)}`,
@@ -54,6 +64,8 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       name: 'Ada',
       skills: ['service'],
       role: 'agent',
+      capacity: 3,
+      disabled: false,
       passwordHash: 'scrypt$hash',
       createdAt: now,
       ...overrides,
@@ -166,6 +178,7 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
     it('gives a waiting conversation to exactly one of many agents taking it at once', async () => {
       const { conversation } = await store.createConversation(newConversation());
       const agents = await Promise.all(Array.from({ length: 8 }, () => store.createAgent(agent())));
+      for (const a of agents) await present(a.id);
       const results = await Promise.allSettled(
         agents.map((a) =>
           store.claimConversation({ siteKey, conversationId: conversation.id, agentId: a.id, agentName: a.name, skills: a.skills, now }),
@@ -341,6 +354,125 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
         { at: 1, actor: 'operator', action: 'site.add', target: siteKey },
       ]);
       expect(await store.listAudit('site_other', 10)).toEqual([]);
+    });
+
+    describe('assignment', () => {
+      const claim = (conversationId: string, agentId: string, skills: ('service' | 'support')[] = ['service', 'support']) =>
+        store.claimConversation({ siteKey, conversationId, agentId, agentName: agentId, skills, now });
+
+      it('refuses a take by an agent who is offline, gone past their deadline, or at capacity', async () => {
+        const conversations = await Promise.all([1, 2, 3].map(() => store.createConversation(newConversation())));
+        const [first, second, third] = conversations.map((c) => c.conversation.id) as [string, string, string];
+        await expect(claim(first, 'a_nobody')).rejects.toMatchObject({ code: 'AGENT_OFFLINE' });
+        await present('a3', { status: 'offline' });
+        await expect(claim(first, 'a3')).rejects.toMatchObject({ code: 'AGENT_OFFLINE' });
+        await present('a3', { deadline: now - 1 });
+        await expect(claim(first, 'a3')).rejects.toMatchObject({ code: 'AGENT_OFFLINE' });
+
+        await present('a3', { capacity: 2 });
+        await claim(first, 'a3');
+        await claim(second, 'a3');
+        await expect(claim(third, 'a3')).rejects.toMatchObject({ code: 'AGENT_AT_CAPACITY' });
+        expect((await store.getConversation(siteKey, third))?.status).toBe('waiting');
+        expect((await store.agentLoads(siteKey)).a3).toBe(2);
+        await store.resolveConversation({ siteKey, conversationId: first, agentId: 'a3', now });
+        expect((await store.agentLoads(siteKey)).a3).toBe(1);
+        expect((await claim(third, 'a3')).assignedAgentId).toBe('a3');
+      });
+
+      it('auto-assigns the head of the line to the online agent with the most free places, ties to the longest idle', async () => {
+        for (const id of ['a1', 'a2']) await present(id, { status: 'offline' });
+        await present('busy', { capacity: 3 });
+        await present('free', { capacity: 3 });
+        await present('support-only', { skills: ['support'], capacity: 10 });
+        await present('away', { status: 'away', capacity: 10 });
+        await present('expired', { capacity: 10, deadline: now - 1 });
+        const held = await store.createConversation(newConversation());
+        await claim(held.conversation.id, 'busy');
+        const first = await store.createConversation(newConversation());
+        const second = await store.createConversation(newConversation());
+
+        expect(await store.assignNext(siteKey, 'service', now)).toMatchObject({ id: first.conversation.id, assignedAgentId: 'free', status: 'active' });
+        // Now both hold one: the tie goes to the one given a conversation longer ago.
+        const next = await store.assignNext(siteKey, 'service', now + 10);
+        expect(next).toMatchObject({ id: second.conversation.id, assignedAgentId: 'busy' });
+        expect(await store.assignNext(siteKey, 'service', now)).toBeNull();
+        expect(await store.listAssignments(siteKey)).toMatchObject({ [first.conversation.id]: 'free', [second.conversation.id]: 'busy' });
+      });
+
+      it('assigns nothing when every eligible agent is full', async () => {
+        for (const id of ['a1', 'a2']) await present(id, { capacity: 0 });
+        const { conversation } = await store.createConversation(newConversation());
+        expect(await store.assignNext(siteKey, 'service', now)).toBeNull();
+        expect((await store.getConversation(siteKey, conversation.id))?.status).toBe('waiting');
+      });
+
+      it('never gives one conversation twice nor an agent more than their capacity, however many assign at once', async () => {
+        for (const id of ['a1', 'a2']) await present(id, { status: 'offline' });
+        const agents = Array.from({ length: 5 }, (_, i) => `agent-${i}`);
+        for (const id of agents) await present(id, { capacity: 2 });
+        const created = await Promise.all(Array.from({ length: 14 }, () => store.createConversation(newConversation())));
+        const results = await Promise.all(Array.from({ length: 30 }, () => store.assignNext(siteKey, 'service', now)));
+        const assigned = results.filter((c) => c !== null);
+        expect(assigned).toHaveLength(10);
+        expect(new Set(assigned.map((c) => c.id)).size).toBe(10);
+        const loads = await store.agentLoads(siteKey);
+        for (const id of agents) expect(loads[id]).toBe(2);
+        expect((await store.listQueue(siteKey, 'service', 100)).count).toBe(created.length - 10);
+      });
+
+      it('puts a handed-back conversation at the front of its queue and frees the agent’s place', async () => {
+        const older = await store.createConversation(newConversation());
+        const held = await store.createConversation(newConversation());
+        const newer = await store.createConversation(newConversation());
+        await claim(older.conversation.id, 'a1');
+        await claim(held.conversation.id, 'a1');
+        const back = await store.requeueConversation({ siteKey, conversationId: held.conversation.id, agentId: 'a1', now });
+        expect(back).toMatchObject({ status: 'waiting', queue: 'service' });
+        expect(back.assignedAgentId).toBeUndefined();
+        expect(await store.listQueueIds(siteKey, 'service')).toEqual([held.conversation.id, newer.conversation.id]);
+        expect(await store.queuePosition(siteKey, 'service', held.conversation.id)).toBe(1);
+        expect(await store.queuePosition(siteKey, 'service', older.conversation.id)).toBeNull();
+        expect((await store.agentLoads(siteKey)).a1).toBe(1);
+        await expect(store.requeueConversation({ siteKey, conversationId: held.conversation.id, agentId: 'a1', now })).rejects.toMatchObject({
+          code: 'CONVERSATION_NOT_ACTIVE',
+        });
+        await expect(store.requeueConversation({ siteKey, conversationId: older.conversation.id, agentId: 'a2', now })).rejects.toMatchObject({
+          code: 'CONVERSATION_NOT_ASSIGNED_TO_YOU',
+        });
+      });
+
+      it('keeps the latest wait and handle times of each queue', async () => {
+        for (let i = 0; i < 60; i++) await store.recordTime(siteKey, 'service', 'wait', i * 1000);
+        const waits = await store.recentTimes(siteKey, 'service', 'wait');
+        expect(waits).toHaveLength(RECENT_TIMES_KEPT);
+        expect(waits[0]).toBe(59_000);
+        expect(await store.recentTimes(siteKey, 'support', 'wait')).toEqual([]);
+      });
+
+      it('abandons a waiting conversation whose visitor left, counts it, and leaves taken ones alone', async () => {
+        const left = await store.createConversation(newConversation());
+        const taken = await store.createConversation(newConversation());
+        await claim(taken.conversation.id, 'a1');
+        await store.setVisitorGone(siteKey, left.conversation.id, now);
+        await store.setVisitorGone(siteKey, taken.conversation.id, now + 5);
+        expect(await store.listVisitorsGoneBefore(siteKey, now + 1)).toEqual([left.conversation.id]);
+        const abandoned = await store.abandonConversation(siteKey, left.conversation.id, now + 10);
+        expect(abandoned).toMatchObject({ status: 'abandoned', abandonedAt: now + 10 });
+        expect(await store.getOpenConversation(siteKey, left.conversation.visitorId)).toBeNull();
+        expect((await store.listQueue(siteKey, 'service', 10)).count).toBe(0);
+        expect((await store.getStats(siteKey))['abandoned:service']).toBe(1);
+        await expect(store.abandonConversation(siteKey, taken.conversation.id, now)).rejects.toMatchObject({ code: 'CONVERSATION_NOT_WAITING' });
+        await store.setVisitorGone(siteKey, taken.conversation.id, null);
+        expect(await store.listVisitorsGoneBefore(siteKey, now + 100)).toEqual([]);
+      });
+
+      it('keeps an agent’s capacity and disabled flag', async () => {
+        const a = await store.createAgent(agent());
+        expect(await store.updateAgent(siteKey, a.id, { capacity: 5, disabled: true })).toMatchObject({ capacity: 5, disabled: true });
+        expect(await store.getAgent(siteKey, a.id)).toMatchObject({ capacity: 5, disabled: true });
+        expect(await store.updateAgent(siteKey, 'a_missing', { capacity: 1 })).toBeNull();
+      });
     });
 
     it('keeps sites apart: a conversation of one site is not found through another', async () => {

@@ -9,7 +9,7 @@ import {
 } from '../../console/workspace-store';
 import type { ConversationView, QueueEntry } from '../../shared/protocol';
 
-const agent = { id: 'a1', role: 'agent' as const, siteKey: 's', email: 'a@x.example', name: 'Ada', skills: ['service' as const] };
+const agent = { id: 'a1', role: 'agent' as const, capacity: 3, siteKey: 's', email: 'a@x.example', name: 'Ada', skills: ['service' as const] };
 const routing = { queue: 'service' as const, by: 'model' as const, confidence: 0.9, reason: 'r', uncertain: false };
 const entry = (id: string, queuedAt: number): QueueEntry => ({ conversationId: id, queue: 'service', preview: id, queuedAt, routing });
 const apply = (state: ConsoleState, change: Partial<ConsoleState>): ConsoleState => ({ ...state, ...change });

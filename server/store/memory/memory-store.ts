@@ -7,8 +7,8 @@ import { createError } from '../../../shared/errors';
 import { compareMessageIds } from '../../../shared/ids';
 import { toQueueEntry } from '../../../shared/queue-entry';
 import type { ConversationView, MessageView, QueueEntry, VisitorIdentity } from '../../../shared/protocol';
-import type { QueueName } from '../../../shared/queues';
-import { AUDIT_ENTRIES_KEPT, ROUTING_CORRECTIONS_KEPT, type Agent, type AuditEntry, type AgentSession, type RoutingCorrection, type RoutingRule, type Site, type Store } from '../store';
+import { QUEUES, type QueueName } from '../../../shared/queues';
+import { AUDIT_ENTRIES_KEPT, RECENT_TIMES_KEPT, ROUTING_CORRECTIONS_KEPT, type Agent, type AuditEntry, type Presence, type AgentSession, type RoutingCorrection, type RoutingRule, type Site, type Store } from '../store';
 
 interface ConversationRecord {
   conversation: ConversationView;
@@ -26,6 +26,101 @@ export function createMemoryStore(): Store {
   const conversations = new Map<string, ConversationRecord>();
   const openConversationByVisitor = new Map<string, string>();
   const identities = new Map<string, VisitorIdentity>();
+  // Assignment state, per site, mirroring the Redis hashes the Lua scripts keep.
+  const assignments = new Map<string, Map<string, string>>();
+  const loads = new Map<string, Map<string, number>>();
+  const capacities = new Map<string, Map<string, number>>();
+  const presences = new Map<string, Map<string, Presence>>();
+  const lastAssigned = new Map<string, Map<string, number>>();
+  const names = new Map<string, Map<string, string>>();
+  const online = new Map<string, Set<string>>();
+  const visitorsGone = new Map<string, Map<string, number>>();
+  const recent = new Map<string, number[]>();
+  const stats = new Map<string, Map<string, number>>();
+  const siteMap = <V>(maps: Map<string, Map<string, V>>, siteKey: string) => {
+    let map = maps.get(siteKey);
+    if (!map) maps.set(siteKey, (map = new Map()));
+    return map;
+  };
+  const onlineSet = (siteKey: string, queue: QueueName) => {
+    const key = `${siteKey}\n${queue}`;
+    let set = online.get(key);
+    if (!set) online.set(key, (set = new Set()));
+    return set;
+  };
+  const isPresent = (siteKey: string, agentId: string, now: number) => {
+    const presence = siteMap(presences, siteKey).get(agentId);
+    return presence !== undefined && presence.status !== 'offline' && presence.deadline >= now;
+  };
+  const freePlaces = (siteKey: string, agentId: string) =>
+    (siteMap(capacities, siteKey).get(agentId) ?? 0) - (siteMap(loads, siteKey).get(agentId) ?? 0);
+  const assign = (c: ConversationView, agentId: string, agentName: string, now: number) => {
+    c.status = 'active';
+    c.assignedAgentId = agentId;
+    c.assignedAgentName = agentName;
+    c.assignedAt = now;
+    siteMap(assignments, c.siteKey).set(c.id, agentId);
+    siteMap(loads, c.siteKey).set(agentId, (siteMap(loads, c.siteKey).get(agentId) ?? 0) + 1);
+    siteMap(lastAssigned, c.siteKey).set(agentId, now);
+    queueScores.delete(scoped(c.siteKey, c.id));
+  };
+  const unassign = (c: ConversationView) => {
+    const agentId = siteMap(assignments, c.siteKey).get(c.id);
+    if (agentId === undefined) return;
+    siteMap(assignments, c.siteKey).delete(c.id);
+    siteMap(loads, c.siteKey).set(agentId, Math.max(0, (siteMap(loads, c.siteKey).get(agentId) ?? 0) - 1));
+  };
+  /** Queue order: by score (queuedAt, or ahead of the head for a requeued conversation). */
+  const queueScores = new Map<string, number>();
+  const scoreOf = (c: ConversationView) => queueScores.get(scoped(c.siteKey, c.id)) ?? c.queuedAt;
+  /** The one place a conversation's assignment ends, as releaseConversation-6.lua does. */
+  const release = (
+    input: { siteKey: string; conversationId: string; agentId: string; now: number },
+    mode: 'resolve' | 'requeue' | 'transfer',
+    transfer?: { toQueue: QueueName; note: string; agentName: string; text: string },
+  ) => {
+    const r = record(input.siteKey, input.conversationId);
+    const details = { conversationId: input.conversationId };
+    if (!r) throw createError('CONVERSATION_NOT_FOUND', details);
+    const c = r.conversation;
+    if (c.status !== 'active') throw createError('CONVERSATION_NOT_ACTIVE', details);
+    if (c.assignedAgentId !== input.agentId) throw createError('CONVERSATION_NOT_ASSIGNED_TO_YOU', details);
+    if (mode === 'transfer' && c.queue === transfer!.toQueue) throw createError('TRANSFER_SAME_QUEUE', details);
+    unassign(c);
+    if (mode === 'resolve') {
+      c.status = 'resolved';
+      c.resolvedAt = input.now;
+      const visitorKey = scoped(input.siteKey, c.visitorId);
+      if (openConversationByVisitor.get(visitorKey) === c.id) openConversationByVisitor.delete(visitorKey);
+      return clone(c);
+    }
+    delete c.assignedAgentId;
+    delete c.assignedAgentName;
+    delete c.assignedAt;
+    c.status = 'waiting';
+    if (mode === 'transfer') {
+      const corrections = correctionsBySite.get(input.siteKey) ?? [];
+      corrections.push({
+        conversationId: c.id,
+        text: transfer!.text,
+        predicted: c.routing.queue,
+        corrected: transfer!.toQueue,
+        routedBy: c.routing.by,
+        note: transfer!.note,
+        agentId: input.agentId,
+        at: input.now,
+      });
+      if (corrections.length > ROUTING_CORRECTIONS_KEPT) corrections.shift();
+      correctionsBySite.set(input.siteKey, corrections);
+      c.transfer = { fromQueue: c.queue, note: transfer!.note, byAgentName: transfer!.agentName, at: input.now };
+      c.queue = transfer!.toQueue;
+      return clone(c);
+    }
+    const head = queueEntries(input.siteKey, c.queue)[0];
+    const headScore = head ? scoreOf(head) : Infinity;
+    queueScores.set(scoped(c.siteKey, c.id), Math.min(c.queuedAt, headScore - 1));
+    return clone(c);
+  };
   const auditBySite = new Map<string, AuditEntry[]>();
   const rulesBySite = new Map<string, Map<string, RoutingRule>>();
   const correctionsBySite = new Map<string, RoutingCorrection[]>();
@@ -48,11 +143,13 @@ export function createMemoryStore(): Store {
     return `${lastIdMs}-${lastIdSeq}`;
   };
 
-  const queueEntries = (siteKey: string, queue: QueueName) =>
-    [...conversations.values()]
+  // A function declaration: the helpers above use it before this line runs.
+  function queueEntries(siteKey: string, queue: QueueName) {
+    return [...conversations.values()]
       .map((r) => r.conversation)
       .filter((c) => c.siteKey === siteKey && c.queue === queue && c.status === 'waiting')
-      .sort((a, b) => a.queuedAt - b.queuedAt || (a.id < b.id ? -1 : 1));
+      .sort((a, b) => scoreOf(a) - scoreOf(b) || (a.id < b.id ? -1 : 1));
+  }
 
   return {
     async ping() {},
@@ -247,14 +344,6 @@ export function createMemoryStore(): Store {
         .map((c) => c.id);
     },
 
-    async deleteConversation(siteKey, id) {
-      const r = record(siteKey, id);
-      if (!r) return false;
-      conversations.delete(scoped(siteKey, id));
-      const visitorKey = scoped(siteKey, r.conversation.visitorId);
-      if (openConversationByVisitor.get(visitorKey) === id) openConversationByVisitor.delete(visitorKey);
-      return true;
-    },
 
     async getOpenConversation(siteKey, visitorId) {
       const id = openConversationByVisitor.get(scoped(siteKey, visitorId));
@@ -295,33 +384,7 @@ export function createMemoryStore(): Store {
       return clone(after.slice(0, limit));
     },
 
-    async claimConversation(input) {
-      const r = record(input.siteKey, input.conversationId);
-      const details = { conversationId: input.conversationId };
-      if (!r) throw createError('CONVERSATION_NOT_FOUND', details);
-      const c = r.conversation;
-      if (c.status !== 'waiting') throw createError('CONVERSATION_NOT_WAITING', details);
-      if (!input.skills.includes(c.queue)) throw createError('SKILL_REQUIRED', details);
-      c.status = 'active';
-      c.assignedAgentId = input.agentId;
-      c.assignedAgentName = input.agentName;
-      c.assignedAt = input.now;
-      return clone(c);
-    },
 
-    async resolveConversation(input) {
-      const r = record(input.siteKey, input.conversationId);
-      const details = { conversationId: input.conversationId };
-      if (!r) throw createError('CONVERSATION_NOT_FOUND', details);
-      const c = r.conversation;
-      if (c.status !== 'active') throw createError('CONVERSATION_NOT_ACTIVE', details);
-      if (c.assignedAgentId !== input.agentId) throw createError('CONVERSATION_NOT_ASSIGNED_TO_YOU', details);
-      c.status = 'resolved';
-      c.resolvedAt = input.now;
-      const visitorKey = scoped(input.siteKey, c.visitorId);
-      if (openConversationByVisitor.get(visitorKey) === c.id) openConversationByVisitor.delete(visitorKey);
-      return clone(c);
-    },
 
     async rerouteConversation(input) {
       const r = record(input.siteKey, input.conversationId);
@@ -335,40 +398,42 @@ export function createMemoryStore(): Store {
       return clone(c);
     },
 
-    async transferConversation(input) {
+
+    async deleteConversation(siteKey, id) {
+      const r = record(siteKey, id);
+      if (!r) return false;
+      unassign(r.conversation);
+      conversations.delete(scoped(siteKey, id));
+      queueScores.delete(scoped(siteKey, id));
+      siteMap(visitorsGone, siteKey).delete(id);
+      const visitorKey = scoped(siteKey, r.conversation.visitorId);
+      if (openConversationByVisitor.get(visitorKey) === id) openConversationByVisitor.delete(visitorKey);
+      return true;
+    },
+
+    async claimConversation(input) {
       const r = record(input.siteKey, input.conversationId);
       const details = { conversationId: input.conversationId };
       if (!r) throw createError('CONVERSATION_NOT_FOUND', details);
       const c = r.conversation;
-      if (c.status !== 'active') throw createError('CONVERSATION_NOT_ACTIVE', details);
-      if (c.assignedAgentId !== input.agentId) throw createError('CONVERSATION_NOT_ASSIGNED_TO_YOU', details);
-      if (c.queue === input.toQueue) throw createError('TRANSFER_SAME_QUEUE', details);
-      const corrections = correctionsBySite.get(input.siteKey) ?? [];
-      corrections.push({
-        conversationId: c.id,
-        text: input.text,
-        predicted: c.routing.queue,
-        corrected: input.toQueue,
-        routedBy: c.routing.by,
-        note: input.note,
-        agentId: input.agentId,
-        at: input.now,
-      });
-      if (corrections.length > ROUTING_CORRECTIONS_KEPT) corrections.shift();
-      correctionsBySite.set(input.siteKey, corrections);
-      c.transfer = { fromQueue: c.queue, note: input.note, byAgentName: input.agentName, at: input.now };
-      c.status = 'waiting';
-      c.queue = input.toQueue;
-      delete c.assignedAgentId;
-      delete c.assignedAgentName;
-      delete c.assignedAt;
+      if (c.status !== 'waiting') throw createError('CONVERSATION_NOT_WAITING', details);
+      if (!input.skills.includes(c.queue)) throw createError('SKILL_REQUIRED', details);
+      if (!isPresent(input.siteKey, input.agentId, input.now)) throw createError('AGENT_OFFLINE', details);
+      if (freePlaces(input.siteKey, input.agentId) <= 0) throw createError('AGENT_AT_CAPACITY', details);
+      assign(c, input.agentId, input.agentName, input.now);
       return clone(c);
     },
 
-    async listQueue(siteKey, queue, limit) {
-      const waiting = queueEntries(siteKey, queue);
-      const entries: QueueEntry[] = waiting.slice(0, limit).map((c) => toQueueEntry(clone(c)));
-      return { count: waiting.length, entries };
+    async resolveConversation(input) {
+      return release(input, 'resolve');
+    },
+
+    async requeueConversation(input) {
+      return release(input, 'requeue');
+    },
+
+    async transferConversation(input) {
+      return release(input, 'transfer', input);
     },
 
     async listAgentConversations(siteKey, agentId) {
@@ -378,5 +443,115 @@ export function createMemoryStore(): Store {
         .sort((a, b) => (a.assignedAt ?? 0) - (b.assignedAt ?? 0))
         .map(clone);
     },
+
+    async assignNext(siteKey, queue, now) {
+      const head = queueEntries(siteKey, queue)[0];
+      if (!head) return null;
+      let best: string | undefined;
+      let bestFree = 0;
+      let bestLast = 0;
+      for (const agentId of onlineSet(siteKey, queue)) {
+        const presence = siteMap(presences, siteKey).get(agentId);
+        if (presence?.status !== 'online' || presence.deadline < now) continue;
+        const free = freePlaces(siteKey, agentId);
+        const last = siteMap(lastAssigned, siteKey).get(agentId) ?? 0;
+        if (free > 0 && (!best || free > bestFree || (free === bestFree && (last < bestLast || (last === bestLast && agentId < best))))) {
+          [best, bestFree, bestLast] = [agentId, free, last];
+        }
+      }
+      if (!best) return null;
+      assign(head, best, siteMap(names, siteKey).get(best) ?? '', now);
+      return clone(head);
+    },
+
+    async setPresence({ siteKey, agent, status, deadline }) {
+      siteMap(presences, siteKey).set(agent.id, { status, deadline });
+      const capacity = agent.disabled ? 0 : agent.capacity;
+      siteMap(capacities, siteKey).set(agent.id, capacity);
+      siteMap(names, siteKey).set(agent.id, agent.name);
+      for (const queue of QUEUES) {
+        if (status === 'online' && capacity > 0 && agent.skills.includes(queue)) onlineSet(siteKey, queue).add(agent.id);
+        else onlineSet(siteKey, queue).delete(agent.id);
+      }
+    },
+
+    async listPresence(siteKey) {
+      return Object.fromEntries([...siteMap(presences, siteKey)].map(([id, p]) => [id, { ...p }]));
+    },
+
+    async listAssignments(siteKey) {
+      return Object.fromEntries(siteMap(assignments, siteKey));
+    },
+
+    async agentLoads(siteKey) {
+      return Object.fromEntries(siteMap(loads, siteKey));
+    },
+
+    async updateAgent(siteKey, id, changes) {
+      const agent = agents.get(scoped(siteKey, id));
+      if (!agent) return null;
+      if (changes.capacity !== undefined) agent.capacity = changes.capacity;
+      if (changes.disabled !== undefined) agent.disabled = changes.disabled;
+      return clone(agent);
+    },
+
+    async queuePosition(siteKey, queue, conversationId) {
+      const index = queueEntries(siteKey, queue).findIndex((c) => c.id === conversationId);
+      return index < 0 ? null : index + 1;
+    },
+
+    async listQueueIds(siteKey, queue) {
+      return queueEntries(siteKey, queue).map((c) => c.id);
+    },
+
+    async recordTime(siteKey, queue, kind, ms) {
+      const key = `${siteKey}\n${queue}\n${kind}`;
+      const times = recent.get(key) ?? [];
+      times.unshift(Math.max(0, Math.round(ms)));
+      recent.set(key, times.slice(0, RECENT_TIMES_KEPT));
+    },
+
+    async recentTimes(siteKey, queue, kind) {
+      return [...(recent.get(`${siteKey}\n${queue}\n${kind}`) ?? [])];
+    },
+
+    async setVisitorGone(siteKey, conversationId, since) {
+      if (since === null) siteMap(visitorsGone, siteKey).delete(conversationId);
+      else siteMap(visitorsGone, siteKey).set(conversationId, since);
+    },
+
+    async listVisitorsGoneBefore(siteKey, before) {
+      return [...siteMap(visitorsGone, siteKey)].filter(([, since]) => since < before).map(([id]) => id);
+    },
+
+    async abandonConversation(siteKey, conversationId, now) {
+      siteMap(visitorsGone, siteKey).delete(conversationId);
+      const r = record(siteKey, conversationId);
+      const details = { conversationId };
+      if (!r) throw createError('CONVERSATION_NOT_FOUND', details);
+      const c = r.conversation;
+      if (c.status !== 'waiting') throw createError('CONVERSATION_NOT_WAITING', details);
+      c.status = 'abandoned';
+      c.abandonedAt = now;
+      queueScores.delete(scoped(siteKey, conversationId));
+      const visitorKey = scoped(siteKey, c.visitorId);
+      if (openConversationByVisitor.get(visitorKey) === c.id) openConversationByVisitor.delete(visitorKey);
+      const counters = siteMap(stats, siteKey);
+      counters.set(`abandoned:${c.queue}`, (counters.get(`abandoned:${c.queue}`) ?? 0) + 1);
+      return clone(c);
+    },
+
+    async getStats(siteKey) {
+      const result: Record<string, number> = Object.fromEntries(QUEUES.map((queue) => [`abandoned:${queue}`, 0]));
+      for (const [name, value] of siteMap(stats, siteKey)) result[name] = value;
+      return result;
+    },
+
+    async listQueue(siteKey, queue, limit) {
+      const waiting = queueEntries(siteKey, queue);
+      const entries: QueueEntry[] = waiting.slice(0, limit).map((c) => toQueueEntry(clone(c)));
+      return { count: waiting.length, entries };
+    },
+
   };
 }

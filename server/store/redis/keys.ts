@@ -8,7 +8,25 @@ import type { QueueName } from '../../../shared/queues';
 export interface RedisKeys {
   site(site: SiteKey): string;
   agent(site: SiteKey, id: AgentId): string;
-  agentConversations(site: SiteKey, id: AgentId): string;
+  /** Conversation id → agent id, for every active conversation of the site. */
+  assignments(site: SiteKey): string;
+  /** Agent id → open conversations. */
+  agentLoad(site: SiteKey): string;
+  /** Agent id → most open conversations at once (0 while disabled). */
+  agentCapacity(site: SiteKey): string;
+  /** Agent id → "status:deadline". */
+  agentPresence(site: SiteKey): string;
+  /** Agent id → when they were last given a conversation (auto-assign ties). */
+  agentLastAssigned(site: SiteKey): string;
+  agentNames(site: SiteKey): string;
+  /** Agents online with a queue's skill and able to take conversations. */
+  onlineAgents(site: SiteKey, queue: QueueName): string;
+  /** Conversation id → when its visitor's last connection closed, while waiting. */
+  visitorsGone(site: SiteKey): string;
+  /** Recent wait (queued → assigned) or handle (assigned → resolved) times of a queue, newest first. */
+  recentTimes(site: SiteKey, queue: QueueName, kind: 'wait' | 'handle'): string;
+  /** Site counters (abandoned per queue …). */
+  stats(site: SiteKey): string;
   /** Global: logging in starts from an email alone. */
   agentEmail(email: string): string;
   /** Global: a session cookie carries no site. */
@@ -39,7 +57,16 @@ export function createKeys(prefix: string): RedisKeys {
   return {
     site: (site) => `${tagged(site)}:site`,
     agent: (site, id) => `${tagged(site)}:agent:${id}`,
-    agentConversations: (site, id) => `${tagged(site)}:agent:${id}:conversations`,
+    assignments: (site) => `${tagged(site)}:assignments`,
+    agentLoad: (site) => `${tagged(site)}:agents:load`,
+    agentCapacity: (site) => `${tagged(site)}:agents:capacity`,
+    agentPresence: (site) => `${tagged(site)}:agents:presence`,
+    agentLastAssigned: (site) => `${tagged(site)}:agents:last-assigned`,
+    agentNames: (site) => `${tagged(site)}:agents:names`,
+    onlineAgents: (site, queue) => `${tagged(site)}:online:${queue}`,
+    visitorsGone: (site) => `${tagged(site)}:visitors-gone`,
+    recentTimes: (site, queue, kind) => `${tagged(site)}:recent:${queue}:${kind}`,
+    stats: (site) => `${tagged(site)}:stats`,
     agentEmail: (email) => `${prefix}:agent-email:${email.toLowerCase()}`,
     session: (token) => `${prefix}:session:${token}`,
     agentSessions: (agent) => `${prefix}:agent-sessions:${agent}`,

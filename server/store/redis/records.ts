@@ -1,7 +1,7 @@
 /** How domain records are laid out in Redis hashes and stream entries, both ways. */
 import type { ConversationView, MessageView, RoutingDecision } from '../../../shared/protocol';
 import type { QueueName } from '../../../shared/queues';
-import { DEFAULT_SITE_SETTINGS, type Agent, type RoutingCorrection, type Site, type SiteSettings } from '../store';
+import { DEFAULT_AGENT_CAPACITY, DEFAULT_SITE_SETTINGS, type Agent, type RoutingCorrection, type Site, type SiteSettings } from '../store';
 
 export function conversationToFields(c: ConversationView): string[] {
   const fields: Record<string, string | number | undefined> = {
@@ -42,6 +42,7 @@ export function conversationFromHash(h: Record<string, string>): ConversationVie
   if (h.assignedAgentName) c.assignedAgentName = h.assignedAgentName;
   if (h.assignedAt) c.assignedAt = Number(h.assignedAt);
   if (h.resolvedAt) c.resolvedAt = Number(h.resolvedAt);
+  if (h.abandonedAt) c.abandonedAt = Number(h.abandonedAt);
   if (h.transfer) c.transfer = JSON.parse(h.transfer) as NonNullable<ConversationView['transfer']>;
   if (h.visitor) c.visitor = JSON.parse(h.visitor) as NonNullable<ConversationView['visitor']>;
   if (h.visitorIp) c.visitorIp = h.visitorIp;
@@ -95,6 +96,8 @@ export function agentToFields(agent: Agent): Record<string, string> {
     name: agent.name,
     skills: agent.skills.join(','),
     role: agent.role,
+    capacity: String(agent.capacity),
+    disabled: agent.disabled ? '1' : '0',
     passwordHash: agent.passwordHash,
     createdAt: String(agent.createdAt),
   };
@@ -109,6 +112,8 @@ export function agentFromHash(h: Record<string, string>): Agent | null {
     name: h.name ?? '',
     skills: (h.skills ?? '').split(',').filter(Boolean) as QueueName[],
     role: h.role === 'admin' ? 'admin' : 'agent',
+    capacity: h.capacity === undefined ? DEFAULT_AGENT_CAPACITY : Number(h.capacity),
+    disabled: h.disabled === '1',
     passwordHash: h.passwordHash!,
     createdAt: Number(h.createdAt),
   };

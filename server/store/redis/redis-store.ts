@@ -14,7 +14,9 @@ import {
   siteFromHash,
   siteToFields,
 } from './records';
+import { createAssignmentOps } from './assignment';
 import { checkScriptResult, defineScripts } from './scripts';
+import type { QueueName } from '../../../shared/queues';
 
 export interface RedisStoreOptions {
   /** `redis://host:port/db`. */
@@ -44,6 +46,37 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     const [entry] = (await redis.xrange(keys.conversationMessages(siteKey, conversationId), id, id)) as [string, string[]][];
     if (!entry) throw new Error(`message ${id} of ${conversationId} vanished`);
     return messageFromStreamEntry(conversationId, entry);
+  };
+
+  /** releaseConversation-6.lua: the one way an agent's conversation ends or goes back to waiting. */
+  const release = async (
+    input: { siteKey: string; conversationId: string; agentId: string; now: number },
+    mode: 'resolve' | 'requeue' | 'transfer',
+    transfer?: { toQueue: QueueName; note: string; agentName: string; text: string },
+  ) => {
+    const { siteKey, conversationId } = input;
+    const [visitorId, queue] = await redis.hmget(keys.conversation(siteKey, conversationId), 'visitorId', 'queue');
+    if (!visitorId) throw createError('CONVERSATION_NOT_FOUND', { conversationId });
+    const target = (transfer?.toQueue ?? queue ?? 'service') as QueueName;
+    const code = await redis.sbReleaseConversationV1(
+      keys.conversation(siteKey, conversationId),
+      keys.assignments(siteKey),
+      keys.agentLoad(siteKey),
+      keys.visitorOpenConversation(siteKey, visitorId),
+      keys.queue(siteKey, target),
+      keys.routingCorrections(siteKey),
+      conversationId,
+      input.agentId,
+      input.now,
+      mode,
+      target,
+      transfer?.note ?? '',
+      transfer?.agentName ?? '',
+      transfer?.text ?? '',
+      ROUTING_CORRECTIONS_KEPT,
+    );
+    checkScriptResult('releaseConversation', code, { conversationId });
+    return (await getConversation(siteKey, conversationId))!;
   };
 
   const store: RedisStore = {
@@ -122,6 +155,16 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       if (reserved !== 'OK') throw createError('AGENT_EMAIL_TAKEN', { email: agent.email });
       await redis.hset(keys.agent(agent.siteKey, agent.id), agentToFields(agent));
       return agent;
+    },
+
+    async updateAgent(siteKey, id, changes) {
+      const key = keys.agent(siteKey, id);
+      if (!(await redis.exists(key))) return null;
+      const fields: Record<string, string> = {};
+      if (changes.capacity !== undefined) fields.capacity = String(changes.capacity);
+      if (changes.disabled !== undefined) fields.disabled = changes.disabled ? '1' : '0';
+      if (Object.keys(fields).length > 0) await redis.hset(key, fields);
+      return agentFromHash(await redis.hgetall(key));
     },
 
     async getAgent(siteKey, id) {
@@ -236,30 +279,6 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return redis.zrangebyscore(keys.siteConversations(siteKey), '-inf', `(${before}`, 'LIMIT', 0, limit);
     },
 
-    async deleteConversation(siteKey, id) {
-      // The agent's list is a key the script must be told; if the conversation changes hands
-      // between this read and the script, the script says so and the read is done again.
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const [visitorId, assigned] = await redis.hmget(keys.conversation(siteKey, id), 'visitorId', 'assignedAgentId');
-        if (!visitorId) return false;
-        const code = await redis.sbDeleteConversationV1(
-          keys.conversation(siteKey, id),
-          keys.conversationMessages(siteKey, id),
-          keys.conversationClientIds(siteKey, id),
-          keys.queue(siteKey, 'service'),
-          keys.queue(siteKey, 'support'),
-          keys.agentConversations(siteKey, assigned ?? '-'),
-          keys.visitorConversations(siteKey, visitorId),
-          keys.siteConversations(siteKey),
-          keys.visitorOpenConversation(siteKey, visitorId),
-          id,
-          assigned ?? '',
-        );
-        if (code === -1) return false;
-        if (code !== -4) return checkScriptResult('deleteConversation', code) === 1;
-      }
-      throw createError('CONVERSATION_CHANGED', { conversationId: id });
-    },
 
     async getOpenConversation(siteKey, visitorId) {
       const id = await redis.get(keys.visitorOpenConversation(siteKey, visitorId));
@@ -304,36 +323,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return entries.map((entry) => messageFromStreamEntry(id, entry));
     },
 
-    async claimConversation(input) {
-      const code = await redis.sbClaimConversationV1(
-        keys.conversation(input.siteKey, input.conversationId),
-        keys.queue(input.siteKey, 'service'),
-        keys.queue(input.siteKey, 'support'),
-        keys.agentConversations(input.siteKey, input.agentId),
-        input.conversationId,
-        input.agentId,
-        input.agentName,
-        input.now,
-        input.skills.join(','),
-      );
-      checkScriptResult('claimConversation', code, { conversationId: input.conversationId });
-      return (await getConversation(input.siteKey, input.conversationId))!;
-    },
 
-    async resolveConversation(input) {
-      const visitorId = await redis.hget(keys.conversation(input.siteKey, input.conversationId), 'visitorId');
-      if (!visitorId) throw createError('CONVERSATION_NOT_FOUND', { conversationId: input.conversationId });
-      const code = await redis.sbResolveConversationV1(
-        keys.conversation(input.siteKey, input.conversationId),
-        keys.agentConversations(input.siteKey, input.agentId),
-        keys.visitorOpenConversation(input.siteKey, visitorId),
-        input.conversationId,
-        input.agentId,
-        input.now,
-      );
-      checkScriptResult('resolveConversation', code, { conversationId: input.conversationId });
-      return (await getConversation(input.siteKey, input.conversationId))!;
-    },
 
     async rerouteConversation(input) {
       const code = await redis.sbRerouteConversationV1(
@@ -349,24 +339,68 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return (await getConversation(input.siteKey, input.conversationId))!;
     },
 
-    async transferConversation(input) {
-      const code = await redis.sbTransferConversationV1(
+
+    async deleteConversation(siteKey, id) {
+      const visitorId = await redis.hget(keys.conversation(siteKey, id), 'visitorId');
+      if (!visitorId) return false;
+      const code = await redis.sbDeleteConversationV1(
+        keys.conversation(siteKey, id),
+        keys.conversationMessages(siteKey, id),
+        keys.conversationClientIds(siteKey, id),
+        keys.queue(siteKey, 'service'),
+        keys.queue(siteKey, 'support'),
+        keys.assignments(siteKey),
+        keys.agentLoad(siteKey),
+        keys.visitorConversations(siteKey, visitorId),
+        keys.siteConversations(siteKey),
+        keys.visitorOpenConversation(siteKey, visitorId),
+        id,
+      );
+      return code === 1;
+    },
+
+    async claimConversation(input) {
+      const code = await redis.sbClaimConversationV1(
         keys.conversation(input.siteKey, input.conversationId),
-        keys.agentConversations(input.siteKey, input.agentId),
-        keys.queue(input.siteKey, input.toQueue),
-        keys.routingCorrections(input.siteKey),
+        keys.queue(input.siteKey, 'service'),
+        keys.queue(input.siteKey, 'support'),
+        keys.assignments(input.siteKey),
+        keys.agentLoad(input.siteKey),
+        keys.agentCapacity(input.siteKey),
+        keys.agentPresence(input.siteKey),
+        keys.agentLastAssigned(input.siteKey),
         input.conversationId,
         input.agentId,
-        input.toQueue,
         input.agentName,
-        input.text,
-        input.note,
         input.now,
-        ROUTING_CORRECTIONS_KEPT,
+        input.skills.join(','),
       );
-      checkScriptResult('transferConversation', code, { conversationId: input.conversationId });
+      checkScriptResult('claimConversation', code, { conversationId: input.conversationId });
       return (await getConversation(input.siteKey, input.conversationId))!;
     },
+
+    async resolveConversation(input) {
+      return release(input, 'resolve');
+    },
+
+    async requeueConversation(input) {
+      return release(input, 'requeue');
+    },
+
+    async transferConversation(input) {
+      return release(input, 'transfer', input);
+    },
+
+    async listAgentConversations(siteKey, agentId) {
+      const assignments = await redis.hgetall(keys.assignments(siteKey));
+      const ids = Object.keys(assignments).filter((id) => assignments[id] === agentId);
+      const conversations = await Promise.all(ids.map((id) => getConversation(siteKey, id)));
+      return conversations
+        .filter((c): c is ConversationView => c !== null && c.status === 'active')
+        .sort((a, b) => (a.assignedAt ?? 0) - (b.assignedAt ?? 0));
+    },
+
+    ...createAssignmentOps(redis, keys, getConversation),
 
     async listQueue(siteKey, queue, limit) {
       const key = keys.queue(siteKey, queue);
@@ -383,11 +417,6 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return { count, entries };
     },
 
-    async listAgentConversations(siteKey, agentId) {
-      const ids = await redis.zrange(keys.agentConversations(siteKey, agentId), 0, -1);
-      const conversations = await Promise.all(ids.map((id) => getConversation(siteKey, id)));
-      return conversations.filter((c): c is ConversationView => c !== null && c.status === 'active');
-    },
   };
   return store;
 }

@@ -48,11 +48,13 @@ declare module 'ioredis' {
     sbCreateConversationV1(...args: LuaArg[]): Result<StatusWithId, Context>;
     sbAppendMessageV1(...args: LuaArg[]): Result<StatusWithId, Context>;
     sbClaimConversationV1(...args: LuaArg[]): Result<number, Context>;
-    sbResolveConversationV1(...args: LuaArg[]): Result<number, Context>;
+    sbReleaseConversationV1(...args: LuaArg[]): Result<number, Context>;
+    sbAssignNextV1(...args: LuaArg[]): Result<[number, string?], Context>;
+    sbSetPresenceV1(...args: LuaArg[]): Result<number, Context>;
+    sbAbandonConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbRerouteConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbHitCounterV1(...args: LuaArg[]): Result<[number, number], Context>;
     sbDeleteConversationV1(...args: LuaArg[]): Result<number, Context>;
-    sbTransferConversationV1(...args: LuaArg[]): Result<number, Context>;
   }
 }
 
@@ -60,16 +62,23 @@ declare module 'ioredis' {
 const SCRIPT_ERRORS: Record<string, Record<number, ErrorCode>> = {
   createConversation: { [-1]: 'CONVERSATION_ALREADY_OPEN' },
   appendMessage: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_ACTIVE', [-3]: 'CONVERSATION_NOT_ASSIGNED_TO_YOU' },
-  claimConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_WAITING', [-3]: 'SKILL_REQUIRED' },
-  resolveConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_ACTIVE', [-3]: 'CONVERSATION_NOT_ASSIGNED_TO_YOU' },
-  deleteConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-4]: 'CONVERSATION_CHANGED' },
-  rerouteConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_WAITING', [-4]: 'CONVERSATION_CHANGED' },
-  transferConversation: {
+  claimConversation: {
+    [-1]: 'CONVERSATION_NOT_FOUND',
+    [-2]: 'CONVERSATION_NOT_WAITING',
+    [-3]: 'SKILL_REQUIRED',
+    [-5]: 'AGENT_OFFLINE',
+    [-6]: 'AGENT_AT_CAPACITY',
+  },
+  releaseConversation: {
     [-1]: 'CONVERSATION_NOT_FOUND',
     [-2]: 'CONVERSATION_NOT_ACTIVE',
     [-3]: 'CONVERSATION_NOT_ASSIGNED_TO_YOU',
     [-4]: 'TRANSFER_SAME_QUEUE',
   },
+  assignNext: { [-2]: 'CONVERSATION_NOT_WAITING', [-7]: 'CONVERSATION_CHANGED' },
+  abandonConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_WAITING' },
+  deleteConversation: { [-1]: 'CONVERSATION_NOT_FOUND' },
+  rerouteConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_WAITING', [-4]: 'CONVERSATION_CHANGED' },
 };
 
 /** Throws the catalogued error for a negative script result; returns non-negative results as they are. */

@@ -17,7 +17,7 @@
     { 1, messageId }  stored
     { 0, messageId }  this client id was stored before; nothing changed
     -1  conversation not found
-    -2  conversation resolved
+    -2  conversation resolved or abandoned
     -3  agent does not hold this conversation
 ]]
 local existing = redis.call('HGET', KEYS[3], ARGV[1])
@@ -30,7 +30,7 @@ local status, assigned = state[1], state[2]
 if not status then
   return -1
 end
-if status == 'resolved' then
+if status == 'resolved' or status == 'abandoned' then
   return -2
 end
 if ARGV[2] == 'agent' and (status ~= 'active' or assigned ~= ARGV[3]) then

@@ -1,0 +1,151 @@
+/** RedisStore's assignment operations: presence, auto-assign, positions, recent times, abandonment. */
+import type { Redis } from 'ioredis';
+import type { ConversationView } from '../../../shared/protocol';
+import { QUEUES } from '../../../shared/queues';
+import { RECENT_TIMES_KEPT, type Presence, type PresenceStatus, type Store } from '../store';
+import type { RedisKeys } from './keys';
+import { checkScriptResult } from './scripts';
+
+type AssignmentOps = Pick<
+  Store,
+  | 'assignNext'
+  | 'setPresence'
+  | 'listPresence'
+  | 'listAssignments'
+  | 'agentLoads'
+  | 'queuePosition'
+  | 'listQueueIds'
+  | 'recordTime'
+  | 'recentTimes'
+  | 'setVisitorGone'
+  | 'listVisitorsGoneBefore'
+  | 'abandonConversation'
+  | 'getStats'
+>;
+
+export function parsePresence(raw: string): Presence | null {
+  const match = /^(online|away|offline):(\d+)$/.exec(raw);
+  return match ? { status: match[1] as PresenceStatus, deadline: Number(match[2]) } : null;
+}
+
+export function createAssignmentOps(
+  redis: Redis,
+  keys: RedisKeys,
+  getConversation: (siteKey: string, id: string) => Promise<ConversationView | null>,
+): AssignmentOps {
+  return {
+    async assignNext(siteKey, queue, now) {
+      // The script checks that what we saw is still the head; if the line moved, look again.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const [head] = await redis.zrange(keys.queue(siteKey, queue), 0, 0);
+        if (!head) return null;
+        const [code, agentId] = await redis.sbAssignNextV1(
+          keys.conversation(siteKey, head),
+          keys.queue(siteKey, queue),
+          keys.assignments(siteKey),
+          keys.agentLoad(siteKey),
+          keys.agentCapacity(siteKey),
+          keys.agentPresence(siteKey),
+          keys.agentLastAssigned(siteKey),
+          keys.onlineAgents(siteKey, queue),
+          keys.agentNames(siteKey),
+          head,
+          now,
+        );
+        if (code === 0) return null;
+        if (code === 1 && agentId) return getConversation(siteKey, head);
+      }
+      return null;
+    },
+
+    async setPresence({ siteKey, agent, status, deadline }) {
+      await redis.sbSetPresenceV1(
+        keys.agentPresence(siteKey),
+        keys.onlineAgents(siteKey, 'service'),
+        keys.onlineAgents(siteKey, 'support'),
+        keys.agentCapacity(siteKey),
+        keys.agentNames(siteKey),
+        agent.id,
+        status,
+        deadline,
+        agent.skills.join(','),
+        agent.disabled ? 0 : agent.capacity,
+        agent.name,
+      );
+    },
+
+    async listPresence(siteKey) {
+      const raw = await redis.hgetall(keys.agentPresence(siteKey));
+      const presence: Record<string, Presence> = {};
+      for (const [agentId, value] of Object.entries(raw)) {
+        const parsed = parsePresence(value);
+        if (parsed) presence[agentId] = parsed;
+      }
+      return presence;
+    },
+
+    async listAssignments(siteKey) {
+      return redis.hgetall(keys.assignments(siteKey));
+    },
+
+    async agentLoads(siteKey) {
+      const raw = await redis.hgetall(keys.agentLoad(siteKey));
+      return Object.fromEntries(Object.entries(raw).map(([agentId, n]) => [agentId, Number(n)]));
+    },
+
+    async queuePosition(siteKey, queue, conversationId) {
+      const rank = await redis.zrank(keys.queue(siteKey, queue), conversationId);
+      return rank === null ? null : rank + 1;
+    },
+
+    async listQueueIds(siteKey, queue) {
+      return redis.zrange(keys.queue(siteKey, queue), 0, -1);
+    },
+
+    async recordTime(siteKey, queue, kind, ms) {
+      await redis
+        .multi()
+        .lpush(keys.recentTimes(siteKey, queue, kind), Math.max(0, Math.round(ms)))
+        .ltrim(keys.recentTimes(siteKey, queue, kind), 0, RECENT_TIMES_KEPT - 1)
+        .exec();
+    },
+
+    async recentTimes(siteKey, queue, kind) {
+      return (await redis.lrange(keys.recentTimes(siteKey, queue, kind), 0, -1)).map(Number);
+    },
+
+    async setVisitorGone(siteKey, conversationId, since) {
+      if (since === null) await redis.zrem(keys.visitorsGone(siteKey), conversationId);
+      else await redis.zadd(keys.visitorsGone(siteKey), since, conversationId);
+    },
+
+    async listVisitorsGoneBefore(siteKey, before) {
+      return redis.zrangebyscore(keys.visitorsGone(siteKey), '-inf', `(${before}`);
+    },
+
+    async abandonConversation(siteKey, conversationId, now) {
+      const visitorId = await redis.hget(keys.conversation(siteKey, conversationId), 'visitorId');
+      await redis.zrem(keys.visitorsGone(siteKey), conversationId);
+      if (!visitorId) checkScriptResult('abandonConversation', -1, { conversationId });
+      const code = await redis.sbAbandonConversationV1(
+        keys.conversation(siteKey, conversationId),
+        keys.queue(siteKey, 'service'),
+        keys.queue(siteKey, 'support'),
+        keys.visitorOpenConversation(siteKey, visitorId!),
+        keys.stats(siteKey),
+        conversationId,
+        now,
+      );
+      checkScriptResult('abandonConversation', code, { conversationId });
+      return (await getConversation(siteKey, conversationId))!;
+    },
+
+    async getStats(siteKey) {
+      const raw = await redis.hgetall(keys.stats(siteKey));
+      const stats: Record<string, number> = {};
+      for (const queue of QUEUES) stats[`abandoned:${queue}`] = 0;
+      for (const [name, value] of Object.entries(raw)) stats[name] = Number(value);
+      return stats;
+    },
+  };
+}
