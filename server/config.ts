@@ -35,6 +35,10 @@ export interface Config {
   routerModelPath: string;
   /** How often sites' retention periods are applied; 0 turns the job off. @default 60 minutes */
   retentionIntervalMs: number;
+  /** An agent whose connection is gone this long loses their open conversations back to the queue. @default 60 s */
+  agentGraceMs: number;
+  /** How often agents gone past their grace and visitors who left are looked for. @default 5 s */
+  sweepIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -138,6 +142,14 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (!(Number.isInteger(retentionMinutes) && retentionMinutes >= 0 && retentionMinutes <= 10_080)) {
     problems.push(`RETENTION_INTERVAL_MINUTES must be a whole number of minutes from 0 (off) to 10080, got "${text('RETENTION_INTERVAL_MINUTES')}"`);
   }
+  const seconds = (name: string, fallback: number, max: number) => {
+    const raw = text(name);
+    const value = Number(raw ?? fallback);
+    if (!(value > 0 && value <= max)) problems.push(`${name} must be a number of seconds above 0 and at most ${max}, got "${raw}"`);
+    return value * 1000;
+  };
+  const agentGraceMs = seconds('AGENT_GRACE_SECONDS', 60, 3_600);
+  const sweepIntervalMs = seconds('SWEEP_INTERVAL_SECONDS', 5, 600);
   const routerModelPath = text('ROUTER_MODEL') ?? DEFAULT_ROUTER_MODEL;
   if (!existsSync(routerModelPath)) problems.push(`ROUTER_MODEL must name a model file (npm run train writes one), got "${routerModelPath}"`);
   const demoPort = port('DEMO_PORT', portValue === 0 ? 0 : portValue + 1);
@@ -158,5 +170,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     staticDir: text('STATIC_DIR') ?? DEFAULT_STATIC_DIR,
     routerModelPath,
     retentionIntervalMs: retentionMinutes * 60_000,
+    agentGraceMs,
+    sweepIntervalMs,
   });
 }

@@ -13,7 +13,9 @@ import type { Config } from './config';
 import type { AgentAccounts } from './domain/agents';
 import type { ConversationService } from './domain/conversations';
 import type { SiteRouting } from './domain/routing/site-routing';
+import type { AssignmentService } from './domain/assignment';
 import type { AuditLog } from './domain/audit';
+import type { Announcer } from './realtime/announce';
 import type { Privacy } from './domain/privacy';
 import type { RateLimiter } from './domain/rate-limiter';
 import type { VisitorTokens } from './domain/visitor-tokens';
@@ -31,6 +33,8 @@ declare module 'fastify' {
     siteRouting: SiteRouting;
     limiter: RateLimiter;
     audit: AuditLog;
+    assignment: AssignmentService;
+    announce: Announcer;
     privacy: Privacy;
     visitorTokens: VisitorTokens;
     io: Server;

@@ -13,6 +13,7 @@ import type {
   ConversationRefPayload,
   ConversationTransferPayload,
   EmptyPayload,
+  PresenceSetPayload,
   SessionResumePayload,
   VisitorIdentifyPayload,
   VisitorMessageSendPayload,
@@ -98,6 +99,17 @@ export interface QueueEntry {
   visitor?: VisitorIdentity;
 }
 
+/** Where a waiting visitor stands in line. */
+export interface QueuePosition {
+  conversationId: ConversationId;
+  queue: QueueName;
+  /** 1 for the next in line. */
+  position: number;
+  /** About how long until an agent answers; null when no agent is online to answer. */
+  estimatedWaitMs: number | null;
+  agentsOnline: number;
+}
+
 export interface QueueSnapshot {
   queue: QueueName;
   /** Exact number waiting. */
@@ -124,6 +136,8 @@ export interface VisitorSession {
   conversation: ConversationView | null;
   /** Messages of that conversation after `lastMessageId` (all of them when it was not sent), oldest first. */
   messages: MessageView[];
+  /** Where the conversation stands in line, while it waits. */
+  position: QueuePosition | null;
 }
 
 export interface MessageSent {
@@ -143,6 +157,8 @@ export interface VisitorClientEvents {
 export interface VisitorServerEvents {
   'message:new': (message: MessageView) => void;
   'conversation:updated': (conversation: ConversationView) => void;
+  /** While waiting: the visitor's place in line and the estimated wait, whenever either changes. */
+  'queue:position': (position: QueuePosition) => void;
 }
 
 // ---- /agent --------------------------------------------------------------------------------
@@ -167,6 +183,12 @@ export interface AgentClientEvents {
   'conversation:resolve': (payload: ConversationRefPayload, ack: AckCallback<ConversationView>) => void;
   /** Hands the conversation to the other queue with a note; recorded as a routing correction. */
   'conversation:transfer': (payload: ConversationTransferPayload, ack: AckCallback<ConversationView>) => void;
+  /** Gives the conversation back to the front of its queue for another agent. */
+  'conversation:release': (payload: ConversationRefPayload, ack: AckCallback<ConversationView>) => void;
+  /** Takes the longest-waiting conversation of the agent's queues; null when none waits. */
+  'queue:take-next': (payload: EmptyPayload, ack: AckCallback<TakenConversation | null>) => void;
+  /** Online (gets conversations), away (keeps theirs, gets no new ones) or offline (gives theirs back). */
+  'presence:set': (payload: PresenceSetPayload, ack: AckCallback<{ status: PresenceSetPayload['status'] }>) => void;
   'message:send': (payload: AgentMessageSendPayload, ack: AckCallback<MessageSent>) => void;
 }
 
@@ -177,6 +199,8 @@ export interface AgentServerEvents {
   'queue:left': (left: { conversationId: ConversationId; queue: QueueName; takenBy?: AgentId }, count: number) => void;
   'message:new': (message: MessageView) => void;
   'conversation:updated': (conversation: ConversationView) => void;
+  /** An agent was given this conversation (auto mode, or another tab's take): open it. */
+  'conversation:assigned': (taken: TakenConversation) => void;
 }
 
 export interface InterServerEvents {}

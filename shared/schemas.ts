@@ -81,6 +81,12 @@ export const ConversationMessagesPayloadSchema = Type.Object(
 );
 export type ConversationMessagesPayload = Static<typeof ConversationMessagesPayloadSchema>;
 
+export const PresenceSetPayloadSchema = Type.Object(
+  { status: Type.Union([Type.Literal('online'), Type.Literal('away'), Type.Literal('offline')]) },
+  Strict,
+);
+export type PresenceSetPayload = Static<typeof PresenceSetPayloadSchema>;
+
 export const EmptyPayloadSchema = Type.Object({}, Strict);
 export type EmptyPayload = Static<typeof EmptyPayloadSchema>;
 

@@ -4,6 +4,7 @@
 import fp from 'fastify-plugin';
 import type { Classifier } from '../domain/routing/classification';
 import { createAgentAccounts } from '../domain/agents';
+import { createAssignmentService, DEFAULT_ASSIGNMENT_TIMINGS } from '../domain/assignment';
 import { createAuditLog } from '../domain/audit';
 import { createConversationService } from '../domain/conversations';
 import { createPrivacy } from '../domain/privacy';
@@ -34,6 +35,10 @@ export default fp<DomainPluginOptions>(
     app.decorate('audit', audit);
     app.decorate('siteRouting', createSiteRouting(store, audit, now));
     app.decorate('privacy', createPrivacy({ store, audit, now }));
+    app.decorate(
+      'assignment',
+      createAssignmentService({ store, now, timings: { ...DEFAULT_ASSIGNMENT_TIMINGS, graceMs: app.config.agentGraceMs } }),
+    );
     app.addHook('onClose', async () => {
       await store.close();
     });

@@ -7,7 +7,10 @@ import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../../shared/limits';
-import { registerAgentNamespace } from '../realtime/agent-namespace';
+import { DEFAULT_ASSIGNMENT_TIMINGS } from '../domain/assignment';
+import { announceSweep, registerAgentNamespace } from '../realtime/agent-namespace';
+import { createAgentStatuses } from '../realtime/agent-statuses';
+import { createAnnouncer } from '../realtime/announce';
 import { agentHandshake, visitorHandshake } from '../realtime/handshake';
 import { registerVisitorNamespace } from '../realtime/visitor-namespace';
 import type { AgentNamespace, VisitorNamespace } from '../types';
@@ -24,6 +27,9 @@ export default fp<RealtimePluginOptions>(
       maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
       // Any page may try; each namespace's handshake then checks the origin against the site's own list.
       cors: { origin: true, credentials: false },
+      // A dead connection is noticed within 25 s instead of Socket.IO's default 45 s.
+      pingInterval: 15_000,
+      pingTimeout: 10_000,
     });
     const pubSub: Redis[] = [];
     if (adapterRedis) {
@@ -36,16 +42,45 @@ export default fp<RealtimePluginOptions>(
     app.decorate('io', io);
     app.decorate('visitors', io.of('/visitor') as unknown as VisitorNamespace);
     app.decorate('agents', io.of('/agent') as unknown as AgentNamespace);
+    app.decorate('announce', createAnnouncer(app));
     app.visitors.use(visitorHandshake(app));
     app.agents.use(agentHandshake(app));
+    const statuses = createAgentStatuses();
     registerVisitorNamespace(app);
-    registerAgentNamespace(app);
+    registerAgentNamespace(app, statuses);
 
-    // Before Fastify closes the HTTP server (which waits for every open connection): end this
-    // process's sockets in every namespace. `.local`, so with the Redis adapter a server shutting
-    // down does not disconnect the clients of the other servers.
+    // Presence is renewed for every agent connected here well before it would lapse.
+    const heartbeat = setInterval(() => {
+      const seen = new Set<string>();
+      for (const socket of app.agents.sockets.values()) {
+        const { agent } = socket.data;
+        if (!agent || seen.has(agent.id)) continue;
+        seen.add(agent.id);
+        app.assignment.keepPresent(agent, statuses.get(agent.id)).catch((error: unknown) => app.log.warn({ err: error }, 'heartbeat failed'));
+      }
+    }, DEFAULT_ASSIGNMENT_TIMINGS.presenceTtlMs / 3);
+    heartbeat.unref();
+
+    // Gives back conversations of agents gone past their grace, abandons those of visitors who left.
+    let sweeping = false;
+    const sweeper = setInterval(() => {
+      if (sweeping) return;
+      sweeping = true;
+      (async () => {
+        for (const siteKey of await app.store.listSiteKeys()) await announceSweep(app, siteKey, await app.assignment.sweep(siteKey));
+      })()
+        .catch((error: unknown) => app.log.warn({ err: error }, 'sweep failed'))
+        .finally(() => (sweeping = false));
+    }, app.config.sweepIntervalMs);
+    sweeper.unref();
+
+    // Before Fastify closes the HTTP server (which waits for every open connection): close this
+    // process's connections at the transport level. Clients see a lost connection and reconnect
+    // (to this server once restarted, or to another behind the load balancer); a server-side
+    // disconnect (`disconnectSockets`) would tell them to stay away for good.
     app.addHook('preClose', async () => {
-      for (const namespace of [app.visitors, app.agents, io.of('/')]) namespace.local.disconnectSockets(true);
+      clearInterval(heartbeat);
+      clearInterval(sweeper);
       io.engine.close();
     });
     app.addHook('onClose', async () => {

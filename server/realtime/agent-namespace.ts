@@ -1,15 +1,17 @@
 /** `/agent`: what a logged-in agent may do from the console. Each handler: check → domain → ack → broadcast. */
 import type { FastifyInstance } from 'fastify';
+import type { ConversationView } from '../../shared/protocol';
 import {
   AgentMessageSendPayloadSchema,
   ConversationMessagesPayloadSchema,
   ConversationRefPayloadSchema,
   ConversationTransferPayloadSchema,
   EmptyPayloadSchema,
+  PresenceSetPayloadSchema,
 } from '../../shared/schemas';
 import { handleEvent } from './ack';
+import type { AgentStatuses } from './agent-statuses';
 import { limitEventRate } from './event-rate';
-import { toQueueEntry } from '../../shared/queue-entry';
 import { rooms } from './rooms';
 import { compilePayloadCheck } from './validate';
 
@@ -18,27 +20,38 @@ const checkRef = compilePayloadCheck(ConversationRefPayloadSchema);
 const checkMessages = compilePayloadCheck(ConversationMessagesPayloadSchema);
 const checkSend = compilePayloadCheck(AgentMessageSendPayloadSchema);
 const checkTransfer = compilePayloadCheck(ConversationTransferPayloadSchema);
+const checkPresence = compilePayloadCheck(PresenceSetPayloadSchema);
 
-export function registerAgentNamespace(app: FastifyInstance): void {
-  const { visitors, agents, conversations, store } = app;
+export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStatuses): void {
+  const { visitors, agents, conversations, assignment, announce, store } = app;
 
   agents.on('connection', async (socket) => {
     const { agent } = socket.data;
     const { siteKey } = agent;
+    const myQueues = assignment.queuesOf(agent);
     limitEventRate(socket);
+
+    /** The agent let go of a conversation that now waits again: tell everyone, then fill free places. */
+    const backInQueue = async (conversation: ConversationView) => {
+      announce.released(conversation, agent.id);
+      await announce.queued(conversation);
+      await announce.assignWaiting(siteKey, [...new Set([conversation.queue, ...myQueues])]);
+      return conversation;
+    };
+
     socket.on('workspace:load', handleEvent(app.log, 'workspace:load', checkEmpty, () => conversations.loadWorkspace(agent)));
 
     socket.on('conversation:take', handleEvent(app.log, 'conversation:take', checkRef, async ({ conversationId }) => {
       const taken = await conversations.takeConversation(agent, conversationId);
-      const { conversation } = taken;
-      agents.in(rooms.agent(siteKey, agent.id)).socketsJoin(rooms.conversation(siteKey, conversationId));
-      const count = await conversations.queueCount(siteKey, conversation.queue);
-      agents
-        .to(rooms.queue(siteKey, conversation.queue))
-        .emit('queue:left', { conversationId, queue: conversation.queue, takenBy: agent.id }, count);
-      socket.to(rooms.agent(siteKey, agent.id)).emit('conversation:updated', conversation);
-      visitors.to(rooms.visitor(siteKey, conversation.visitorId)).emit('conversation:updated', conversation);
+      await announce.assigned(taken.conversation);
       return taken;
+    }));
+
+    socket.on('queue:take-next', handleEvent(app.log, 'queue:take-next', checkEmpty, async () => {
+      const conversation = await assignment.takeNext(agent);
+      if (!conversation) return null;
+      await announce.assigned(conversation);
+      return { conversation, messages: await conversations.agentMessages(agent, conversation.id) };
     }));
 
     socket.on('conversation:messages', handleEvent(app.log, 'conversation:messages', checkMessages, ({ conversationId, afterId }) =>
@@ -57,20 +70,39 @@ export function registerAgentNamespace(app: FastifyInstance): void {
     socket.on('conversation:resolve', handleEvent(app.log, 'conversation:resolve', checkRef, async ({ conversationId }) => {
       const conversation = await conversations.resolveConversation(agent, conversationId);
       visitors.to(rooms.visitor(siteKey, conversation.visitorId)).emit('conversation:updated', conversation);
-      socket.to(rooms.conversation(siteKey, conversationId)).emit('conversation:updated', conversation);
-      agents.in(rooms.conversation(siteKey, conversationId)).socketsLeave(rooms.conversation(siteKey, conversationId));
+      announce.released(conversation, agent.id);
+      await assignment.recordResolved(conversation);
+      await announce.assignWaiting(siteKey, myQueues);
       return conversation;
     }));
 
-    socket.on('conversation:transfer', handleEvent(app.log, 'conversation:transfer', checkTransfer, async (payload) => {
-      const conversation = await conversations.transferConversation(agent, payload);
-      const count = await conversations.queueCount(siteKey, conversation.queue);
-      agents.to(rooms.queue(siteKey, conversation.queue)).emit('queue:entered', toQueueEntry(conversation), count);
-      visitors.to(rooms.visitor(siteKey, conversation.visitorId)).emit('conversation:updated', conversation);
-      socket.to(rooms.conversation(siteKey, conversation.id)).emit('conversation:updated', conversation);
-      agents.in(rooms.conversation(siteKey, conversation.id)).socketsLeave(rooms.conversation(siteKey, conversation.id));
-      return conversation;
+    socket.on('conversation:transfer', handleEvent(app.log, 'conversation:transfer', checkTransfer, async (payload) =>
+      backInQueue(await conversations.transferConversation(agent, payload)),
+    ));
+
+    socket.on('conversation:release', handleEvent(app.log, 'conversation:release', checkRef, async ({ conversationId }) =>
+      backInQueue(await store.requeueConversation({ siteKey, conversationId, agentId: agent.id, now: Date.now() })),
+    ));
+
+    socket.on('presence:set', handleEvent(app.log, 'presence:set', checkPresence, async ({ status }) => {
+      if (status === 'offline') {
+        statuses.set(agent.id, 'away');
+        await assignment.goOffline(agent);
+        await announceSweep(app, siteKey, await assignment.sweep(siteKey));
+      } else {
+        statuses.set(agent.id, status);
+        await assignment.keepPresent(agent, status);
+        if (status === 'online') await announce.assignWaiting(siteKey, myQueues);
+      }
+      return { status };
     }));
+
+    socket.on('disconnect', () => {
+      void (async () => {
+        if ((await agents.in(rooms.agent(siteKey, agent.id)).fetchSockets()).length > 0) return;
+        await assignment.connectionLost(agent, statuses.get(agent.id));
+      })().catch((error: unknown) => app.log.warn({ err: error }, 'agent presence update failed'));
+    });
 
     // Rooms are joined after the handlers are in place, so no event sent meanwhile goes unanswered.
     const open = await store.listAgentConversations(siteKey, agent.id);
@@ -79,5 +111,17 @@ export function registerAgentNamespace(app: FastifyInstance): void {
       ...agent.skills.map((queue) => rooms.queue(siteKey, queue)),
       ...open.map((c) => rooms.conversation(siteKey, c.id)),
     ]);
+    await assignment.keepPresent(agent, statuses.get(agent.id));
+    await announce.assignWaiting(siteKey, myQueues);
   });
+}
+
+/** Tells everyone what a sweep changed: conversations back in line, visitors who gave up. */
+export async function announceSweep(app: FastifyInstance, siteKey: string, result: Awaited<ReturnType<FastifyInstance['assignment']['sweep']>>) {
+  for (const { conversation, fromAgentId } of result.requeued) {
+    app.announce.released(conversation, fromAgentId);
+    await app.announce.queued(conversation);
+  }
+  for (const conversation of result.abandoned) await app.announce.leftQueue(siteKey, conversation.queue, conversation.id);
+  if (result.requeued.length > 0) await app.announce.assignWaiting(siteKey, ['service', 'support']);
 }

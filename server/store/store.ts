@@ -17,6 +17,10 @@ export interface SiteSettings {
   retentionDays: number | null;
   /** Keep the visitor's IP address on new conversations. @default false */
   storeVisitorIp: boolean;
+  /** `manual`: agents take from the queue; `auto`: the server gives each waiting conversation to an agent. @default 'manual' */
+  assignment: 'manual' | 'auto';
+  /** A waiting conversation whose visitor has been gone this long is abandoned. @default 300 */
+  abandonAfterSeconds: number;
 }
 
 /** Transfers kept per site as routing corrections; older ones are dropped first. */
@@ -27,6 +31,8 @@ export const DEFAULT_SITE_SETTINGS: Readonly<SiteSettings> = Object.freeze({
   fallbackQueue: 'service',
   retentionDays: null,
   storeVisitorIp: false,
+  assignment: 'manual',
+  abandonAfterSeconds: 300,
 });
 
 /** Audit entries kept per site; older ones are dropped first. */

@@ -239,7 +239,7 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
 
     it('keeps site settings, with defaults for what was never set', async () => {
       expect((await store.getSite(siteKey))?.settings).toEqual(DEFAULT_SITE_SETTINGS);
-      const changed = { topicQuestion: true, fallbackQueue: 'support' as const, retentionDays: 30, storeVisitorIp: true };
+      const changed = { ...DEFAULT_SITE_SETTINGS, topicQuestion: true, fallbackQueue: 'support' as const, retentionDays: 30, storeVisitorIp: true };
       await store.updateSiteSettings(siteKey, changed);
       expect((await store.getSite(siteKey))?.settings).toEqual(changed);
       expect(await store.listSiteKeys()).toContain(siteKey);

@@ -2,6 +2,18 @@ import { Redis } from 'ioredis';
 import { TEST_REDIS_URL } from './redis';
 
 /**
+ * Keys that change with every connection and attempt, good or bad, by design: rate counters, and
+ * agents' presence (renewed by heartbeats) with what it keeps in step. Bookkeeping, not data.
+ */
+function isBookkeeping(prefix: string, key: string): boolean {
+  return (
+    key.startsWith(`${prefix}:counter:`) ||
+    key.startsWith(`${prefix}:rest-rate:`) ||
+    /:(agents:presence|agents:capacity|agents:names|online:service|online:support|visitors-gone)$/.test(key)
+  );
+}
+
+/**
  * Every key under a prefix with its type and whole content, for "changes nothing" assertions:
  * take one before a bad input and compare it with one taken after.
  */
@@ -13,8 +25,7 @@ export async function snapshotPrefix(prefix: string, url = TEST_REDIS_URL): Prom
     do {
       const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
       cursor = next;
-      // Rate counters count attempts, good and bad, by design: they are bookkeeping, not data.
-      keys.push(...found.filter((key) => !key.startsWith(`${prefix}:counter:`) && !key.startsWith(`${prefix}:rest-rate:`)));
+      keys.push(...found.filter((key) => !isBookkeeping(prefix, key)));
     } while (cursor !== '0');
     const snapshot: Record<string, unknown> = {};
     for (const key of keys.sort()) {

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOverrides } from '../../server/app';
 import type { RateLimits } from '../../server/domain/rate-limiter';
-import { RATE_LIMITS } from '../../shared/limits';
+import { MAX_AGENT_CAPACITY, RATE_LIMITS } from '../../shared/limits';
 import { loadConfig } from '../../server/config';
 import { toAgentView } from '../../server/domain/agents';
 import { addSite } from '../../server/domain/sites';
@@ -36,10 +36,13 @@ export interface StartedApp {
 }
 
 /**
+ * Agents hold up to MAX_AGENT_CAPACITY conversations, so tests about other things never hit capacity.
  * The real app on a free port against the real Redis under a fresh key prefix, with one site
  * (origin https://shop.example) and three agents. `close()` stops it and deletes its keys.
  */
-export async function startApp(options: { env?: Record<string, string>; overrides?: AppOverrides; prefix?: string } = {}): Promise<StartedApp> {
+export async function startApp(
+  options: { env?: Record<string, string>; overrides?: AppOverrides; prefix?: string; port?: number } = {},
+): Promise<StartedApp> {
   const prefix = options.prefix ?? testPrefix();
   const config = loadConfig({
     PORT: '0',
@@ -52,7 +55,7 @@ export async function startApp(options: { env?: Record<string, string>; override
   });
   // Every test connects from 127.0.0.1, many times: abuse limits are lifted unless a test sets its own.
   const app = await buildApp(config, { rateLimits: RELAXED_LIMITS, sleep: async () => {}, ...options.overrides });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
   const siteKey = `site_${prefix.slice(-8).replace(/[^A-Za-z0-9]/g, 'x')}`;
@@ -61,7 +64,7 @@ export async function startApp(options: { env?: Record<string, string>; override
     const email = `${name}-${prefix.slice(-12)}@agents.example`;
     const password = `${name}-password`;
     const existing = await app.store.findAgentByEmail(email);
-    const view = existing ? toAgentView(existing) : await app.agentAccounts.addAgent({ siteKey, email, name, password, skills, role });
+    const view = existing ? toAgentView(existing) : await app.agentAccounts.addAgent({ siteKey, email, name, password, skills, role, capacity: MAX_AGENT_CAPACITY });
     return { email, password, view };
   };
 

@@ -2,9 +2,13 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAgent, connectVisitor, disconnectAll } from '../helpers/clients';
+import { randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
+import { emitWithTimeout } from '../../shared/emit-with-timeout';
+import { expectOk } from '../helpers/acks';
+import { connectAgent, connectVisitor, disconnectAll, type VisitorClient } from '../helpers/clients';
 import { assertRedisReachable, deletePrefix, TEST_REDIS_URL, testPrefix } from '../helpers/redis';
-import { startApp } from '../helpers/start-app';
+import { SHOP_ORIGIN, startApp } from '../helpers/start-app';
 import { waitFor } from '../helpers/wait-for';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -13,15 +17,52 @@ describe('shutting down with clients connected', () => {
   beforeAll(() => assertRedisReachable());
   afterAll(() => disconnectAll());
 
-  it('closes the app and disconnects visitors and agents instead of waiting for them', async () => {
+  it('closes the app without waiting for connected clients, and leaves them free to reconnect', async () => {
     const started = await startApp();
     const visitor = await connectVisitor(started.url, { siteKey: started.siteKey });
     const agent = await connectAgent(started.url, started.serviceAgent);
-    const visitorGone = waitFor(visitor, 'disconnect');
-    const agentGone = waitFor(agent, 'disconnect');
+    const visitorGone = waitFor<[string]>(visitor, 'disconnect');
+    const agentGone = waitFor<[string]>(agent, 'disconnect');
     await started.close();
-    await Promise.all([visitorGone, agentGone]);
-    expect(visitor.connected || agent.connected).toBe(false);
+    // 'transport close', not 'io server disconnect': a client told the server disconnected it never retries.
+    expect((await visitorGone)[0]).toBe('transport close');
+    expect((await agentGone)[0]).toBe('transport close');
+  });
+
+  it('lets a widget reconnect by itself to the restarted server and resume its conversation', async () => {
+    const env = { SESSION_SECRET: 'restart-test-secret-long-enough-for-the-check' };
+    const first = await startApp({ env });
+    const port = Number(new URL(first.url).port);
+    const visitor = io(`${first.url}/visitor`, {
+      auth: { siteKey: first.siteKey },
+      extraHeaders: { origin: SHOP_ORIGIN },
+      transports: ['websocket'],
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 200,
+    }) as VisitorClient;
+    try {
+      await waitFor(visitor, 'connect');
+      const session = expectOk(await emitWithTimeout(visitor, 2000, 'session:resume', {}));
+      const { conversation } = expectOk(await emitWithTimeout(visitor, 2000, 'message:send', { clientId: randomUUID(), text: 'I was charged twice' }));
+      visitor.auth = { siteKey: first.siteKey, token: session.token };
+
+      const gone = waitFor(visitor, 'disconnect');
+      await first.app.close();
+      await gone;
+      const back = waitFor(visitor, 'connect', 10_000);
+      const second = await startApp({ env, prefix: first.prefix, port });
+      try {
+        await back;
+        const resumed = expectOk(await emitWithTimeout(visitor, 2000, 'session:resume', {}));
+        expect(resumed).toMatchObject({ visitorId: session.visitorId, conversation: { id: conversation.id } });
+      } finally {
+        visitor.disconnect();
+        await second.app.close();
+      }
+    } finally {
+      visitor.disconnect();
+      await first.close();
+    }
   });
 
   it('exits with 0 on SIGTERM while a visitor is connected', async () => {

@@ -69,6 +69,8 @@ describe('loadConfig', () => {
       staticDir: '/srv/switchboard',
       routerModelPath: MODEL,
       retentionIntervalMs: 3_600_000,
+      agentGraceMs: 60_000,
+      sweepIntervalMs: 5_000,
     });
   });
 

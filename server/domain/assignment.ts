@@ -1,0 +1,209 @@
+/**
+ * Who gets which conversation: agents' presence (kept alive by their console connections),
+ * manual "take next", auto-assignment, wait estimates, and the sweep that gives back the
+ * conversations of agents who are gone and abandons those of visitors who left.
+ * Transport-free: the socket layer calls these and broadcasts what they return.
+ */
+import { createError, isSwitchboardError } from '../../shared/errors';
+import type { AgentId, ConversationId, SiteKey } from '../../shared/ids';
+import type { ConversationView, QueuePosition } from '../../shared/protocol';
+import { QUEUES, type QueueName } from '../../shared/queues';
+import type { AgentView } from '../../shared/schemas';
+import type { PresenceStatus, Store } from '../store/store';
+import { estimateWaitMs } from './wait-estimate';
+
+export interface AssignmentTimings {
+  /** A presence lasts this long unless renewed by a heartbeat. @default 30 s */
+  presenceTtlMs: number;
+  /** An agent gone (presence lapsed) this long loses their open conversations back to the queue. @default 60 s */
+  graceMs: number;
+}
+
+export const DEFAULT_ASSIGNMENT_TIMINGS: AssignmentTimings = { presenceTtlMs: 30_000, graceMs: 60_000 };
+
+/** What a sweep changed, for the socket layer to announce. */
+export interface SweepResult {
+  /** Conversations given back to their queue because their agent is gone, offline or disabled. */
+  requeued: { conversation: ConversationView; fromAgentId: AgentId }[];
+  abandoned: ConversationView[];
+}
+
+export function createAssignmentService({
+  store,
+  timings = DEFAULT_ASSIGNMENT_TIMINGS,
+  now = Date.now,
+}: {
+  store: Store;
+  timings?: AssignmentTimings;
+  now?: () => number;
+}) {
+  const requireAgent = async (siteKey: SiteKey, agentId: AgentId) => {
+    const agent = await store.getAgent(siteKey, agentId);
+    if (!agent) throw createError('AGENT_NOT_FOUND', { agentId });
+    return agent;
+  };
+
+  const setPresence = async (agent: AgentView, status: PresenceStatus, deadline: number) => {
+    const record = await requireAgent(agent.siteKey, agent.id);
+    await store.setPresence({ siteKey: agent.siteKey, agent: record, status, deadline });
+  };
+
+  return {
+    /** The agent is reachable with this status until the presence TTL passes without a heartbeat. */
+    async keepPresent(agent: AgentView, status: Exclude<PresenceStatus, 'offline'>) {
+      await setPresence(agent, status, now() + timings.presenceTtlMs);
+    },
+
+    /** The agent's last connection closed: the grace period starts now. */
+    async connectionLost(agent: AgentView, status: Exclude<PresenceStatus, 'offline'>) {
+      await setPresence(agent, status, now());
+    },
+
+    /** The agent chose to go offline (or logged out): their conversations go back at the next sweep. */
+    async goOffline(agent: AgentView) {
+      await setPresence(agent, 'offline', now());
+    },
+
+    /** Records how long a conversation waited, for estimates (and KPIs later). */
+    async recordAssigned(conversation: ConversationView) {
+      if (conversation.assignedAt === undefined) return;
+      await store.recordTime(conversation.siteKey, conversation.queue, 'wait', conversation.assignedAt - conversation.queuedAt);
+    },
+
+    async recordResolved(conversation: ConversationView) {
+      if (conversation.assignedAt === undefined || conversation.resolvedAt === undefined) return;
+      await store.recordTime(conversation.siteKey, conversation.queue, 'handle', conversation.resolvedAt - conversation.assignedAt);
+    },
+
+    /** Manual mode's "Take next": the longest-waiting conversation across the agent's queues. */
+    async takeNext(agent: AgentView): Promise<ConversationView | null> {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const heads = await Promise.all(
+          agent.skills.map(async (queue) => {
+            const [id] = await store.listQueueIds(agent.siteKey, queue);
+            return id ? store.getConversation(agent.siteKey, id) : null;
+          }),
+        );
+        const oldest = heads
+          .filter((c): c is ConversationView => c !== null && c.status === 'waiting')
+          .sort((a, b) => a.queuedAt - b.queuedAt)[0];
+        if (!oldest) return null;
+        try {
+          return await store.claimConversation({
+            siteKey: agent.siteKey,
+            conversationId: oldest.id,
+            agentId: agent.id,
+            agentName: agent.name,
+            skills: agent.skills,
+            now: now(),
+          });
+        } catch (error) {
+          // Someone took that one first: look at the heads again.
+          if (isSwitchboardError(error) && error.code === 'CONVERSATION_NOT_WAITING') continue;
+          throw error;
+        }
+      }
+      return null;
+    },
+
+    /** Auto mode: assigns waiting conversations of a queue while an eligible agent has a place. */
+    async assignWaiting(siteKey: SiteKey, queue: QueueName): Promise<ConversationView[]> {
+      const site = await store.getSite(siteKey);
+      if (site?.settings.assignment !== 'auto') return [];
+      const assigned: ConversationView[] = [];
+      for (;;) {
+        const conversation = await store.assignNext(siteKey, queue, now());
+        if (!conversation) return assigned;
+        assigned.push(conversation);
+      }
+    },
+
+    /** Where a waiting conversation stands, and about how long it will wait. */
+    async position(siteKey: SiteKey, conversation: Pick<ConversationView, 'id' | 'queue'>): Promise<QueuePosition | null> {
+      const position = await store.queuePosition(siteKey, conversation.queue, conversation.id);
+      if (position === null) return null;
+      return { conversationId: conversation.id, queue: conversation.queue, position, ...(await this.estimate(siteKey, conversation.queue, position)) };
+    },
+
+    /** The inputs of wait-estimate.ts for one queue, read once, then an estimate per position. */
+    async estimator(siteKey: SiteKey, queue: QueueName) {
+      const at = now();
+      const [presence, loads, waits, handles] = await Promise.all([
+        store.listPresence(siteKey),
+        store.agentLoads(siteKey),
+        store.recentTimes(siteKey, queue, 'wait'),
+        store.recentTimes(siteKey, queue, 'handle'),
+      ]);
+      const online = Object.entries(presence).filter(([, p]) => p.status === 'online' && p.deadline >= at).map(([id]) => id);
+      const agents = (await Promise.all(online.map((id) => store.getAgent(siteKey, id)))).filter(
+        (a) => a !== null && !a.disabled && a.skills.includes(queue),
+      );
+      const capacity = agents.reduce((sum, a) => sum + a!.capacity, 0);
+      const freePlaces = agents.reduce((sum, a) => sum + Math.max(0, a!.capacity - (loads[a!.id] ?? 0)), 0);
+      return (position: number) => {
+        const estimatedWaitMs = estimateWaitMs({
+          position,
+          agentsOnline: agents.length,
+          averageCapacity: agents.length ? capacity / agents.length : 0,
+          freePlaces,
+          recentHandleMs: handles,
+          recentWaitMs: waits,
+        });
+        return { estimatedWaitMs, agentsOnline: agents.length };
+      };
+    },
+
+    async estimate(siteKey: SiteKey, queue: QueueName, position: number) {
+      return (await this.estimator(siteKey, queue))(position);
+    },
+
+    /**
+     * Gives back the conversations of agents whose presence lapsed more than the grace period ago,
+     * who went offline, or who are disabled; abandons waiting conversations whose visitor has been
+     * gone longer than the site allows. Safe to run on every server at once: each change is one
+     * script that refuses to happen twice.
+     */
+    async sweep(siteKey: SiteKey): Promise<SweepResult> {
+      const at = now();
+      const result: SweepResult = { requeued: [], abandoned: [] };
+      const [site, assignments, presence] = await Promise.all([
+        store.getSite(siteKey),
+        store.listAssignments(siteKey),
+        store.listPresence(siteKey),
+      ]);
+      if (!site) return result;
+      const agentGone = new Map<AgentId, boolean>();
+      for (const [conversationId, agentId] of Object.entries(assignments)) {
+        if (!agentGone.has(agentId)) {
+          const p = presence[agentId];
+          const agent = await store.getAgent(siteKey, agentId);
+          agentGone.set(agentId, !agent || agent.disabled || !p || p.status === 'offline' || p.deadline + timings.graceMs < at);
+        }
+        if (!agentGone.get(agentId)) continue;
+        try {
+          const conversation = await store.requeueConversation({ siteKey, conversationId, agentId, now: at });
+          result.requeued.push({ conversation, fromAgentId: agentId });
+        } catch (error) {
+          if (!isSwitchboardError(error)) throw error;
+        }
+      }
+      for (const conversationId of await store.listVisitorsGoneBefore(siteKey, at - site.settings.abandonAfterSeconds * 1000)) {
+        try {
+          result.abandoned.push(await store.abandonConversation(siteKey, conversationId, at));
+        } catch (error) {
+          if (!isSwitchboardError(error)) throw error;
+        }
+      }
+      return result;
+    },
+
+    /** The visitor of a waiting conversation has no connection left (or is back, with null). */
+    async visitorPresence(siteKey: SiteKey, conversationId: ConversationId, gone: boolean) {
+      await store.setVisitorGone(siteKey, conversationId, gone ? now() : null);
+    },
+
+    queuesOf: (agent: AgentView): QueueName[] => QUEUES.filter((q) => agent.skills.includes(q)),
+  };
+}
+
+export type AssignmentService = ReturnType<typeof createAssignmentService>;

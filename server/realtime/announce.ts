@@ -1,0 +1,100 @@
+/**
+ * What everyone concerned is told when a conversation changes hands or place in line. One place,
+ * so a take, an auto-assignment, a hand-back and a sweep all announce the same way.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { SiteKey } from '../../shared/ids';
+import type { ConversationView } from '../../shared/protocol';
+import { toQueueEntry } from '../../shared/queue-entry';
+import type { QueueName } from '../../shared/queues';
+import { MAX_MESSAGES_PER_PAGE } from '../../shared/limits';
+import { rooms } from './rooms';
+
+/** Position updates of one queue are sent at most this often (ms), however busy it is. */
+const POSITION_UPDATE_DELAY_MS = 300;
+
+export function createAnnouncer(app: FastifyInstance) {
+  const { agents, visitors, store } = app;
+  const pendingPositions = new Map<string, ReturnType<typeof setTimeout>>();
+
+  const sendPositions = async (siteKey: SiteKey, queue: QueueName) => {
+    const ids = await store.listQueueIds(siteKey, queue);
+    const estimate = await app.assignment.estimator(siteKey, queue);
+    await Promise.all(
+      ids.map(async (id, index) => {
+        const conversation = await store.getConversation(siteKey, id);
+        if (!conversation) return;
+        const position = index + 1;
+        visitors
+          .to(rooms.visitor(siteKey, conversation.visitorId))
+          .emit('queue:position', { conversationId: id, queue, position, ...estimate(position) });
+      }),
+    );
+  };
+
+  const announcer = {
+    /** Waiting visitors of the queue learn their new place (debounced per queue). */
+    positionsChanged(siteKey: SiteKey, queue: QueueName) {
+      const key = `${siteKey}\n${queue}`;
+      if (pendingPositions.has(key)) return;
+      const timer = setTimeout(() => {
+        pendingPositions.delete(key);
+        sendPositions(siteKey, queue).catch((error: unknown) => app.log.warn({ err: error }, 'position update failed'));
+      }, POSITION_UPDATE_DELAY_MS);
+      timer.unref();
+      pendingPositions.set(key, timer);
+    },
+
+    /** A conversation (re)entered a queue: agents of that queue see it, its visitor sees the change. */
+    async queued(conversation: ConversationView, options: { tellVisitor?: boolean } = {}) {
+      const count = await app.conversations.queueCount(conversation.siteKey, conversation.queue);
+      agents.to(rooms.queue(conversation.siteKey, conversation.queue)).emit('queue:entered', toQueueEntry(conversation), count);
+      if (options.tellVisitor !== false) {
+        visitors.to(rooms.visitor(conversation.siteKey, conversation.visitorId)).emit('conversation:updated', conversation);
+      }
+      announcer.positionsChanged(conversation.siteKey, conversation.queue);
+    },
+
+    /** A conversation left a queue without an agent (abandoned, re-routed away). */
+    async leftQueue(siteKey: SiteKey, queue: QueueName, conversationId: string) {
+      const count = await app.conversations.queueCount(siteKey, queue);
+      agents.to(rooms.queue(siteKey, queue)).emit('queue:left', { conversationId, queue }, count);
+      announcer.positionsChanged(siteKey, queue);
+    },
+
+    /**
+     * An agent now holds the conversation (taken or auto-assigned): their sockets join its room,
+     * the queue loses it, the visitor learns who joined, and the agent's consoles open it.
+     */
+    async assigned(conversation: ConversationView) {
+      const { siteKey, id } = conversation;
+      const agentId = conversation.assignedAgentId!;
+      agents.in(rooms.agent(siteKey, agentId)).socketsJoin(rooms.conversation(siteKey, id));
+      const count = await app.conversations.queueCount(siteKey, conversation.queue);
+      agents.to(rooms.queue(siteKey, conversation.queue)).emit('queue:left', { conversationId: id, queue: conversation.queue, takenBy: agentId }, count);
+      visitors.to(rooms.visitor(siteKey, conversation.visitorId)).emit('conversation:updated', conversation);
+      const messages = await store.messagesAfter(siteKey, id, undefined, MAX_MESSAGES_PER_PAGE);
+      agents.to(rooms.agent(siteKey, agentId)).emit('conversation:assigned', { conversation, messages });
+      announcer.positionsChanged(siteKey, conversation.queue);
+      await app.assignment.recordAssigned(conversation);
+    },
+
+    /** The agent no longer holds it (resolved, transferred, handed back, swept): their consoles let go. */
+    released(conversation: ConversationView, agentId: string) {
+      const { siteKey, id } = conversation;
+      agents.to(rooms.conversation(siteKey, id)).emit('conversation:updated', conversation);
+      agents.in(rooms.conversation(siteKey, id)).socketsLeave(rooms.conversation(siteKey, id));
+      agents.to(rooms.agent(siteKey, agentId)).emit('conversation:updated', conversation);
+    },
+
+    /** Auto mode: hand waiting conversations of these queues to agents with free places. */
+    async assignWaiting(siteKey: SiteKey, queues: readonly QueueName[]) {
+      for (const queue of queues) {
+        for (const conversation of await app.assignment.assignWaiting(siteKey, queue)) await announcer.assigned(conversation);
+      }
+    },
+  };
+  return announcer;
+}
+
+export type Announcer = ReturnType<typeof createAnnouncer>;
