@@ -19,6 +19,7 @@ import {
   applyQueueLeft,
   applyTaken,
   applyWorkspace,
+  type AgentPresence,
   type ConsoleState,
   type PendingReply,
 } from './workspace-store';
@@ -69,11 +70,28 @@ export function connectAgent(store: StateStore<ConsoleState>, onLoggedOut: () =>
   socket.on('queue:left', (left, count) => apply((s) => applyQueueLeft(s, left, count)));
   socket.on('message:new', (message) => apply((s) => applyMessages(s, message.conversationId, [message])));
   socket.on('conversation:updated', (conversation) => apply((s) => applyConversation(s, conversation)));
+  socket.on('conversation:assigned', ({ conversation, messages }) => apply((s) => applyTaken(s, conversation, messages)));
 
   return {
     async take(conversationId: string) {
       const res = await request('conversation:take', { conversationId });
       if (res.ok) apply((s) => applyTaken(s, res.data.conversation, res.data.messages));
+      else store.setState({ error: res.error });
+    },
+    async takeNext() {
+      const res = await request('queue:take-next', {});
+      if (!res.ok) store.setState({ error: res.error });
+      else if (res.data) apply((s) => applyTaken(s, res.data!.conversation, res.data!.messages));
+      else store.setState({ error: { code: 'NOT_FOUND', message: 'Nobody is waiting in your queues.' } });
+    },
+    async setPresence(status: AgentPresence) {
+      const res = await request('presence:set', { status });
+      if (res.ok) store.setState({ presence: status, error: null });
+      else store.setState({ error: res.error });
+    },
+    async release(conversationId: string) {
+      const res = await request('conversation:release', { conversationId });
+      if (res.ok) apply((s) => applyHandedOver(s, conversationId));
       else store.setState({ error: res.error });
     },
     async resolve(conversationId: string) {

@@ -13,8 +13,12 @@ export interface PendingReply {
   text: string;
 }
 
+export type AgentPresence = 'online' | 'away' | 'offline';
+
 export interface ConsoleState {
   connection: 'connecting' | 'online' | 'offline';
+  /** What the agent chose: online gets new conversations, away keeps theirs, offline gives them back. */
+  presence: AgentPresence;
   agent: AgentView;
   queues: QueueSnapshot[];
   /** This agent's conversations: open ones, and those resolved during this visit. */
@@ -29,6 +33,7 @@ export interface ConsoleState {
 export function initialState(agent: AgentView): ConsoleState {
   return {
     connection: 'connecting',
+    presence: 'online',
     agent,
     queues: agent.skills.map((queue) => ({ queue, count: 0, entries: [] })),
     conversations: [],
@@ -97,6 +102,15 @@ export function applyHandedOver(state: ConsoleState, conversationId: string): Pa
 }
 
 export function applyConversation(state: ConsoleState, conversation: ConversationView): Partial<ConsoleState> {
-  if (conversation.assignedAgentId !== state.agent.id) return {};
-  return { conversations: upsert(state.conversations, conversation) };
+  if (conversation.assignedAgentId === state.agent.id || (conversation.status === 'resolved' && state.conversations.some((c) => c.id === conversation.id))) {
+    return { conversations: upsert(state.conversations, conversation) };
+  }
+  // Given back (handed back, transferred, swept while away): no longer this agent's.
+  if (state.conversations.some((c) => c.id === conversation.id)) return applyHandedOver(state, conversation.id);
+  return {};
+}
+
+/** Open conversations held, for the "2 / 3" the header shows. */
+export function openCount(state: ConsoleState): number {
+  return state.conversations.filter((c) => c.status === 'active').length;
 }

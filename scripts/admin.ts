@@ -2,13 +2,14 @@
  * The operators' CLI, against the Redis in REDIS_URL (and REDIS_PREFIX).
  *
  *   npm run admin -- site:add --name NAME --origin ORIGIN [--origin ORIGIN…]
- *   npm run admin -- agent:add --site KEY --email EMAIL --password PASSWORD --skills service,support [--name NAME] [--role agent|admin]
+ *   npm run admin -- agent:add --site KEY --email EMAIL --password PASSWORD --skills service,support [--name NAME] [--role agent|admin] [--capacity N]
  *   npm run admin -- routing:rules --site KEY
  *   npm run admin -- routing:rule:add --site KEY --phrase PHRASE --queue service|support
  *   npm run admin -- routing:rule:remove --site KEY --id RULE_ID
  *   npm run admin -- routing:settings --site KEY [--topic-question true|false] [--fallback service|support]
  *   npm run admin -- routing:export --site KEY [--out FILE.jsonl]
- *   npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false]
+ *   npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false] [--assignment manual|auto] [--abandon-after SECONDS]
+ *   npm run admin -- agent:update --site KEY --id AGENT_ID [--capacity N] [--disabled true|false]
  *   npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
  *   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
  *   npm run admin -- retention:run [--site KEY]
@@ -30,17 +31,19 @@ import { addSite } from '../server/domain/sites';
 import { createRedisStore } from '../server/store/redis/redis-store';
 import type { Store } from '../server/store/store';
 import { isSwitchboardError } from '../shared/errors';
+import { MAX_AGENT_CAPACITY } from '../shared/limits';
 import { QUEUES, type QueueName } from '../shared/queues';
 
 const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
   npm run admin -- site:add --name NAME --origin ORIGIN [--origin ORIGIN…]
-  npm run admin -- agent:add --site KEY --email EMAIL --password PASSWORD --skills service,support [--name NAME] [--role agent|admin]
+  npm run admin -- agent:add --site KEY --email EMAIL --password PASSWORD --skills service,support [--name NAME] [--role agent|admin] [--capacity N]
   npm run admin -- routing:rules --site KEY
   npm run admin -- routing:rule:add --site KEY --phrase PHRASE --queue service|support
   npm run admin -- routing:rule:remove --site KEY --id RULE_ID
   npm run admin -- routing:settings --site KEY [--topic-question true|false] [--fallback service|support]
   npm run admin -- routing:export --site KEY [--out FILE.jsonl]
-  npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false]
+  npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false] [--assignment manual|auto] [--abandon-after SECONDS]
+  npm run admin -- agent:update --site KEY --id AGENT_ID [--capacity N] [--disabled true|false]
   npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
   npm run admin -- retention:run [--site KEY]
@@ -65,6 +68,10 @@ const OPTIONS = {
   visitor: { type: 'string' },
   limit: { type: 'string' },
   'retention-days': { type: 'string' },
+  assignment: { type: 'string' },
+  'abandon-after': { type: 'string' },
+  capacity: { type: 'string' },
+  disabled: { type: 'string' },
   'store-ip': { type: 'string' },
 } as const;
 
@@ -127,7 +134,19 @@ const COMMANDS: Record<string, (v: Values) => (store: Store) => Promise<unknown>
     if (password.length < 8) throw new UsageError('--password must be at least 8 characters');
     const role = v.role ?? 'agent';
     if (role !== 'agent' && role !== 'admin') throw new UsageError(`--role takes agent or admin, got ${role}`);
-    const input = { siteKey: need(v, 'site'), email: need(v, 'email'), password, skills, role, ...(v.name ? { name: v.name } : {}) } as const;
+    const capacity = v.capacity === undefined ? undefined : Number(v.capacity);
+    if (capacity !== undefined && !(Number.isInteger(capacity) && capacity >= 0 && capacity <= MAX_AGENT_CAPACITY)) {
+      throw new UsageError(`--capacity takes a whole number from 0 to ${MAX_AGENT_CAPACITY}`);
+    }
+    const input = {
+      siteKey: need(v, 'site'),
+      email: need(v, 'email'),
+      password,
+      skills,
+      role,
+      ...(v.name ? { name: v.name } : {}),
+      ...(capacity !== undefined ? { capacity } : {}),
+    } as const;
     return async (store) => {
       const { accounts, audit } = domainFor(store);
       const agent = await accounts.addAgent(input);
@@ -168,15 +187,41 @@ const COMMANDS: Record<string, (v: Values) => (store: Store) => Promise<unknown>
       return writeOrPrint(out, rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : ''), { rows: rows.length });
     };
   },
+  'agent:update': (v) => {
+    const site = need(v, 'site');
+    const id = need(v, 'id');
+    const changes = {
+      ...(v.capacity !== undefined ? { capacity: Number(v.capacity) } : {}),
+      ...(v.disabled !== undefined ? { disabled: booleanOf(v.disabled, '--disabled') } : {}),
+    };
+    if (changes.capacity !== undefined && !(Number.isInteger(changes.capacity) && changes.capacity >= 0 && changes.capacity <= MAX_AGENT_CAPACITY)) {
+      throw new UsageError(`--capacity takes a whole number from 0 to ${MAX_AGENT_CAPACITY}`);
+    }
+    if (Object.keys(changes).length === 0) throw new UsageError('agent:update needs --capacity or --disabled');
+    return async (store) => {
+      const { accounts, audit } = domainFor(store);
+      const agent = await accounts.updateAgent(site, id, changes);
+      await audit.record(site, OPERATOR, 'agent.update', id, changes);
+      return agent;
+    };
+  },
   'site:settings': (v) => {
     const site = need(v, 'site');
     const days = v['retention-days'];
     if (days !== undefined && days !== 'none' && !(Number.isInteger(Number(days)) && Number(days) >= 1 && Number(days) <= 3650)) {
       throw new UsageError(`--retention-days takes a whole number of days from 1 to 3650, or none; got ${days}`);
     }
+    const assignment = v.assignment;
+    if (assignment !== undefined && assignment !== 'manual' && assignment !== 'auto') throw new UsageError(`--assignment takes manual or auto, got ${assignment}`);
+    const abandon = v['abandon-after'];
+    if (abandon !== undefined && !(Number.isInteger(Number(abandon)) && Number(abandon) >= 1 && Number(abandon) <= 86_400)) {
+      throw new UsageError(`--abandon-after takes a whole number of seconds from 1 to 86400, got ${abandon}`);
+    }
     const changes = {
       ...(days !== undefined ? { retentionDays: days === 'none' ? null : Number(days) } : {}),
       ...(v['store-ip'] !== undefined ? { storeVisitorIp: booleanOf(v['store-ip'], '--store-ip') } : {}),
+      ...(assignment !== undefined ? { assignment: assignment as 'manual' | 'auto' } : {}),
+      ...(abandon !== undefined ? { abandonAfterSeconds: Number(abandon) } : {}),
     };
     return (store) => domainFor(store).routing.updateSettings(site, changes, OPERATOR);
   },

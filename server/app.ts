@@ -5,6 +5,7 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config';
+import agentRoutes from './http/agents';
 import healthRoutes from './http/health';
 import privacyRoutes from './http/privacy';
 import routingRoutes from './http/routing';
@@ -39,6 +40,8 @@ export interface AppOverrides {
 export async function buildApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
+    // One line per request drowns what matters; errors and our own events are still logged.
+    disableRequestLogging: true,
     // Unknown fields are refused, never silently dropped (Fastify strips them by default).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     bodyLimit: 64 * 1024,
@@ -66,6 +69,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(sessionRoutes, { prefix: '/api/v1' });
   await app.register(routingRoutes, { prefix: '/api/v1' });
   await app.register(privacyRoutes, { prefix: '/api/v1' });
+  await app.register(agentRoutes, { prefix: '/api/v1' });
   await app.register(retentionPlugin);
   await app.register(staticPlugin);
   return app;

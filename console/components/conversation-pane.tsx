@@ -13,12 +13,13 @@ export interface ConversationPaneProps {
   onReply(text: string): void;
   onResolve(): void;
   onTransfer(queue: QueueName, note: string): void;
+  onRelease(): void;
 }
 
 const OTHER_QUEUE: Record<QueueName, QueueName> = { service: 'support', support: 'service' };
 
 /** One conversation: transcript, routing explanation, reply box, resolve. Messages are text, never HTML. */
-export function ConversationPane({ conversation, messages, pending, onReply, onResolve, onTransfer }: ConversationPaneProps) {
+export function ConversationPane({ conversation, messages, pending, onReply, onResolve, onTransfer, onRelease }: ConversationPaneProps) {
   const [text, setText] = useState('');
   const [transferring, setTransferring] = useState(false);
   const [note, setNote] = useState('');
@@ -53,6 +54,9 @@ export function ConversationPane({ conversation, messages, pending, onReply, onR
         </div>
         {open ? (
           <div class="actions">
+            <button type="button" class="secondary" onClick={onRelease} title="Back to the front of the queue for another agent">
+              Hand back
+            </button>
             <button type="button" class="secondary" aria-expanded={transferring} onClick={() => setTransferring(!transferring)}>
               Transfer to {target}
             </button>
@@ -74,7 +78,7 @@ export function ConversationPane({ conversation, messages, pending, onReply, onR
         >
           <label>
             Transfer note
-            <input type="text" maxLength={500} value={note} placeholder={`What the ${target} team should know`} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+            <input type="text" maxLength={500} value={note} autoFocus placeholder={`What the ${target} team should know`} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
           </label>
           <button type="submit">Transfer</button>
         </form>

@@ -26,7 +26,7 @@ export function LoginScreen({ onLoggedIn }: { onLoggedIn(agent: AgentView): void
         <p>Agent console</p>
         <label>
           Email
-          <input type="email" autoComplete="username" required value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+          <input type="email" autoComplete="username" autoFocus required value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
         </label>
         <label>
           Password

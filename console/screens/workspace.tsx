@@ -6,7 +6,7 @@ import { connectAgent } from '../agent-connection';
 import { api } from '../api';
 import { ConversationPane } from '../components/conversation-pane';
 import { QueueList } from '../components/queue-list';
-import { initialState } from '../workspace-store';
+import { initialState, openCount, type AgentPresence } from '../workspace-store';
 
 export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLoggedOut(): void }) {
   const store = useMemo(() => createStateStore(initialState(agent)), [agent.id]);
@@ -24,8 +24,16 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
           {state.connection === 'online' ? 'Online' : state.connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
         </span>
         <span class="me">
-          {state.agent.name} · {state.agent.skills.join(' & ')}
+          {state.agent.name} · {state.agent.skills.join(' & ')} · {openCount(state)} / {state.agent.capacity} open
         </span>
+        <label class="presence">
+          Status
+          <select value={state.presence} onChange={(e) => void connection.setPresence((e.target as HTMLSelectElement).value as AgentPresence)}>
+            <option value="online">Online</option>
+            <option value="away">Away</option>
+            <option value="offline">Offline</option>
+          </select>
+        </label>
         <button
           type="button"
           class="link"
@@ -39,9 +47,6 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
         </button>
       </header>
       <aside class="side">
-        {state.queues.map((q) => (
-          <QueueList key={q.queue} snapshot={q} onTake={(id) => void connection.take(id)} />
-        ))}
         <section class="mine" aria-labelledby="mine-heading">
           <h2 id="mine-heading">My conversations</h2>
           {mine.length === 0 ? (
@@ -66,6 +71,14 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
             </ul>
           )}
         </section>
+        <div class="take-next">
+          <button type="button" onClick={() => void connection.takeNext()}>
+            Take next
+          </button>
+        </div>
+        {state.queues.map((q) => (
+          <QueueList key={q.queue} snapshot={q} onTake={(id) => void connection.take(id)} />
+        ))}
       </aside>
       <main class="main">
         {state.error && (
@@ -82,6 +95,7 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
             onReply={(text) => connection.reply(selected.id, text)}
             onResolve={() => void connection.resolve(selected.id)}
             onTransfer={(queue, note) => void connection.transfer(selected.id, queue, note)}
+            onRelease={() => void connection.release(selected.id)}
           />
         ) : (
           <p class="placeholder">No conversation selected.</p>

@@ -88,7 +88,7 @@ export function createAgentAccounts({ store, limiter, sessionTtlMs, now = Date.n
       await limiter.assertUnder('loginFailuresPerAccount', account);
       const agent = await store.findAgentByEmail(email.trim());
       const valid = await verifyPassword(password, agent?.passwordHash ?? (await UNKNOWN_AGENT_HASH));
-      if (!agent || !valid) {
+      if (!agent || !valid || agent.disabled) {
         const [failures] = await Promise.all([
           limiter.count('loginFailuresPerAccount', account),
           limiter.count('loginFailuresPerIp', context.ip),
@@ -109,11 +109,28 @@ export function createAgentAccounts({ store, limiter, sessionTtlMs, now = Date.n
       const session = await store.getSession(token, now());
       if (!session) return null;
       const agent = await store.getAgent(session.siteKey, session.agentId);
-      return agent ? toAgentView(agent) : null;
+      return agent && !agent.disabled ? toAgentView(agent) : null;
     },
 
     async logOut(token: string): Promise<void> {
       await store.deleteSession(token);
+    },
+
+    /**
+     * Changes an agent's capacity or disables them. A disabled agent is logged out everywhere and,
+     * at the next sweep, loses their open conversations back to the queue.
+     */
+    async updateAgent(siteKey: SiteKey, agentId: string, changes: { capacity?: number; disabled?: boolean }): Promise<AgentView> {
+      if (changes.capacity !== undefined && (!Number.isInteger(changes.capacity) || changes.capacity < 0 || changes.capacity > MAX_AGENT_CAPACITY)) {
+        throw createError('PAYLOAD_INVALID', { path: '/capacity', problem: `a whole number from 0 to ${MAX_AGENT_CAPACITY}` });
+      }
+      const agent = await store.updateAgent(siteKey, agentId, changes);
+      if (!agent) throw createError('AGENT_NOT_FOUND', { agentId });
+      // Keep the assignment scripts' copy of the capacity in step, whatever the presence is.
+      const presence = (await store.listPresence(siteKey))[agentId] ?? { status: 'offline' as const, deadline: now() };
+      await store.setPresence({ siteKey, agent, status: agent.disabled ? 'offline' : presence.status, deadline: presence.deadline });
+      if (agent.disabled) await store.deleteAgentSessions(agentId);
+      return toAgentView(agent);
     },
 
     /** Ends every session of the agent, on every device. @returns how many were ended */

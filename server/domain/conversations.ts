@@ -195,14 +195,22 @@ export function createConversationService({ store, router, limiter, now = Date.n
     },
 
     async takeConversation(agent: AgentView, conversationId: ConversationId): Promise<TakenConversation> {
-      const conversation = await store.claimConversation({
-        siteKey: agent.siteKey,
-        conversationId,
-        agentId: agent.id,
-        agentName: agent.name,
-        skills: agent.skills,
-        now: now(),
-      });
+      let conversation: ConversationView;
+      try {
+        conversation = await store.claimConversation({
+          siteKey: agent.siteKey,
+          conversationId,
+          agentId: agent.id,
+          agentName: agent.name,
+          skills: agent.skills,
+          now: now(),
+        });
+      } catch (error) {
+        // The same agent clicking Take in two tabs: the second click finds it already theirs.
+        const held = isSwitchboardError(error) && error.code === 'CONVERSATION_NOT_WAITING' ? await store.getConversation(agent.siteKey, conversationId) : null;
+        if (held?.status !== 'active' || held.assignedAgentId !== agent.id) throw error;
+        conversation = held;
+      }
       const messages = await store.messagesAfter(agent.siteKey, conversationId, undefined, MAX_MESSAGES_PER_PAGE);
       return { conversation, messages };
     },

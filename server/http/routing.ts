@@ -12,6 +12,8 @@ const SettingsSchema = Type.Object(
     fallbackQueue: QueueNameSchema,
     retentionDays: Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()]),
     storeVisitorIp: Type.Boolean(),
+    assignment: Type.Union([Type.Literal('manual'), Type.Literal('auto')]),
+    abandonAfterSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
   },
   { additionalProperties: false },
 );

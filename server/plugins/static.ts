@@ -6,6 +6,10 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import fp from 'fastify-plugin';
 
+/** A speech bubble, so browsers stop asking for a favicon that is not there. */
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#1d4ed8" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
+
 export default fp(
   async (app) => {
     const root = app.config.staticDir;
@@ -27,6 +31,8 @@ export default fp(
       },
     });
     app.get('/console', (_request, reply) => reply.sendFile('console/index.html'));
+    app.get('/console/', (_request, reply) => reply.redirect('/console'));
+    app.get('/favicon.ico', (_request, reply) => reply.type('image/svg+xml').header('cache-control', 'max-age=86400').send(FAVICON));
     app.get('/', (_request, reply) => reply.redirect('/console'));
   },
   { name: 'switchboard-static', dependencies: ['switchboard-config'] },

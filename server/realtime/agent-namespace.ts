@@ -25,7 +25,25 @@ const checkPresence = compilePayloadCheck(PresenceSetPayloadSchema);
 export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStatuses): void {
   const { visitors, agents, conversations, assignment, announce, store } = app;
 
-  agents.on('connection', async (socket) => {
+  // Rooms and presence are in place before the client hears it is connected, so its first event
+  // (take-next, say) never finds the agent offline, and no broadcast meanwhile is missed.
+  agents.use(async (socket, next) => {
+    try {
+      const { agent } = socket.data;
+      const open = await store.listAgentConversations(agent.siteKey, agent.id);
+      await socket.join([
+        rooms.agent(agent.siteKey, agent.id),
+        ...agent.skills.map((queue) => rooms.queue(agent.siteKey, queue)),
+        ...open.map((c) => rooms.conversation(agent.siteKey, c.id)),
+      ]);
+      await assignment.keepPresent(agent, statuses.get(agent.id));
+      next();
+    } catch (error) {
+      next(error as Error);
+    }
+  });
+
+  agents.on('connection', (socket) => {
     const { agent } = socket.data;
     const { siteKey } = agent;
     const myQueues = assignment.queuesOf(agent);
@@ -104,15 +122,7 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
       })().catch((error: unknown) => app.log.warn({ err: error }, 'agent presence update failed'));
     });
 
-    // Rooms are joined after the handlers are in place, so no event sent meanwhile goes unanswered.
-    const open = await store.listAgentConversations(siteKey, agent.id);
-    await socket.join([
-      rooms.agent(siteKey, agent.id),
-      ...agent.skills.map((queue) => rooms.queue(siteKey, queue)),
-      ...open.map((c) => rooms.conversation(siteKey, c.id)),
-    ]);
-    await assignment.keepPresent(agent, statuses.get(agent.id));
-    await announce.assignWaiting(siteKey, myQueues);
+    announce.assignWaiting(siteKey, myQueues).catch((error: unknown) => app.log.warn({ err: error }, 'assignment failed'));
   });
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationView, QueueEntry } from '../../shared/protocol';
+import { DEFAULT_SITE_SETTINGS } from '../../server/store/store';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import { expectOk, expectRefused } from '../helpers/acks';
 import { connectAgent, connectVisitor, disconnectAll, logIn, type VisitorClient } from '../helpers/clients';
@@ -166,7 +167,7 @@ describe('routing: rules, the visitor topic, re-routing while waiting, transfers
       expect(missing.status).toBe(404);
       expect(await missing.json()).toMatchObject({ error: { code: 'ROUTING_RULE_NOT_FOUND' } });
       expect(await (await api('GET', '/routing')).json()).toEqual({
-        settings: { topicQuestion: false, fallbackQueue: 'service', retentionDays: null, storeVisitorIp: false },
+        settings: { ...DEFAULT_SITE_SETTINGS },
         rules: [],
       });
     });

@@ -13,7 +13,7 @@ import type { VisitorTransport } from './transport';
 export interface WidgetDeps {
   transport: VisitorTransport;
   storage: WidgetStorage;
-  config: { close(): void; locale?: Locale };
+  config: { close(): void; locale?: Locale; onAgentMessage?(): void };
 }
 
 export function mountWidget(root: HTMLElement, { transport, storage, config }: WidgetDeps) {
@@ -24,6 +24,7 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
     site: null,
     topic: null,
     conversation: null,
+    position: null,
     messages: [],
     pending: persisted.outbox ?? [],
     refused: [],
@@ -59,13 +60,18 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
         const same = s.conversation?.id === session.conversation.id;
         return {
           site: session.site,
+          position: session.position,
           conversation: session.conversation,
           messages: mergeMessages(same ? s.messages : [], session.messages),
         };
       });
       outbox.flush();
     },
+    onPosition(position) {
+      store.setState((s) => (s.conversation?.id === position.conversationId ? { position } : {}));
+    },
     onMessage(message) {
+      if (message.author === 'agent') config.onAgentMessage?.();
       store.setState((s) => ({
         messages: s.conversation && s.conversation.id !== message.conversationId ? s.messages : mergeMessages(s.messages, [message]),
       }));

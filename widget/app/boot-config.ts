@@ -5,6 +5,8 @@ export interface WidgetBootConfig {
   siteKey: string;
   /** Closes the panel (the launcher lives in the loader). */
   close(): void;
+  /** An agent wrote: the loader shows an unread mark while the panel is closed. */
+  onAgentMessage(): void;
   /** From `Switchboard.identify(…)` before the app loaded. */
   identity?: { userId: string; name?: string; email?: string; hash?: string } | undefined;
 }

@@ -1,5 +1,5 @@
 /** The widget's state, read by screens through `useStore(store, selector)`. */
-import type { ConversationView, MessageView, SiteInfo, WireError } from '../../shared/protocol';
+import type { ConversationView, MessageView, QueuePosition, SiteInfo, WireError } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
 import type { PendingMessage } from './storage';
 
@@ -14,6 +14,8 @@ export interface WidgetState {
   messages: MessageView[];
   /** Sent but not yet acked. */
   pending: PendingMessage[];
+  /** Where the visitor stands while waiting. */
+  position: QueuePosition | null;
   /** Refused by the server, shown with the reason. */
   refused: { message: PendingMessage; error: WireError }[];
 }

@@ -4,7 +4,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { ACK_TIMEOUT_MS } from '../../shared/limits';
-import type { MessageSent, MessageView, VisitorClientEvents, VisitorServerEvents, VisitorSession, WireError, ConversationView, Ack } from '../../shared/protocol';
+import type { Ack, ConversationView, MessageSent, MessageView, QueuePosition, VisitorClientEvents, VisitorServerEvents, VisitorSession, WireError } from '../../shared/protocol';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import type { VisitorIdentifyPayload } from '../../shared/schemas';
 import type { PendingMessage } from './storage';
@@ -13,6 +13,7 @@ export interface VisitorTransportEvents {
   onSession(session: VisitorSession): void;
   onMessage(message: MessageView): void;
   onConversation(conversation: ConversationView): void;
+  onPosition(position: QueuePosition): void;
   onConnection(state: 'online' | 'offline'): void;
   /** The server refused the connection for good (unknown site, origin not allowed). */
   onRefused(error: WireError): void;
@@ -76,6 +77,12 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
         }
       });
       s.on('message:new', events.onMessage);
+      s.on('queue:position', events.onPosition);
+      // The browser knows at once when the network is gone; Socket.IO would notice only at its next ping.
+      globalThis.addEventListener?.('offline', () => events.onConnection('offline'));
+      globalThis.addEventListener?.('online', () => {
+        if (!s.connected) s.connect();
+      });
       s.on('conversation:updated', events.onConversation);
     },
     send(message) {

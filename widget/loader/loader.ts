@@ -32,7 +32,8 @@ const STYLE = `:host{all:initial}
 background:var(--sb-accent,#1d4ed8);color:#fff;display:grid;place-items:center;box-shadow:0 4px 14px rgb(0 0 0/.25)}
 .sb-launcher:focus-visible{outline:3px solid #fbbf24;outline-offset:3px}
 .sb-panel{position:fixed;right:20px;bottom:88px;z-index:2147483000}
-.sb-panel[hidden]{display:none}`;
+.sb-panel[hidden]{display:none}
+.sb-unread{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;border-radius:10px;background:#dc2626;color:#fff;font:700 12px/20px system-ui,sans-serif}`;
 
 function start(script: HTMLScriptElement) {
   const siteKey = script.dataset.site;
@@ -59,26 +60,39 @@ function start(script: HTMLScriptElement) {
 
   let app: Promise<WidgetHandle> | undefined;
   let isOpen = false;
+  let unread = 0;
   let identity: Identity;
 
   const render = () => {
-    launcher.setAttribute('aria-label', isOpen ? 'Close chat' : 'Open chat');
+    launcher.setAttribute('aria-label', isOpen ? 'Close chat' : unread ? `Open chat (${unread} new)` : 'Open chat');
     launcher.setAttribute('aria-expanded', String(isOpen));
-    launcher.innerHTML = isOpen ? CLOSE_ICON : CHAT_ICON;
+    launcher.innerHTML = (isOpen ? CLOSE_ICON : CHAT_ICON) + (unread && !isOpen ? `<span class="sb-unread">${Math.min(unread, 9)}</span>` : '');
     panel.hidden = !isOpen;
   };
 
-  const setOpen = (open: boolean) => {
+  const setOpen = (open: boolean, focusLauncher = false) => {
     isOpen = open;
+    if (open) unread = 0;
     try {
       localStorage.setItem(openKey, open ? '1' : '0');
     } catch {
       // Storage can be blocked (private mode, sandboxed frames); the widget still works without it.
     }
     render();
+    if (focusLauncher) launcher.focus();
     if (open) {
       app ??= import(/* @vite-ignore */ `${base}widget/app.js`).then((m: { bootWidget(root: HTMLElement, c: WidgetBootConfig): WidgetHandle }) =>
-        m.bootWidget(panel, { serverUrl: new URL(base).origin, siteKey, close: () => setOpen(false), identity }),
+        m.bootWidget(panel, {
+          serverUrl: new URL(base).origin,
+          siteKey,
+          close: () => setOpen(false, true),
+          onAgentMessage: () => {
+            if (isOpen) return;
+            unread += 1;
+            render();
+          },
+          identity,
+        }),
       );
       void app.then((handle) => handle.focus());
     }

@@ -68,7 +68,7 @@ export function createRouter({ classifier }: { classifier: Classifier }): Router
           queue: settings.fallbackQueue,
           by: 'default',
           confidence: result.confidence,
-          reason: `Unsure (model leaned ${result.label}, ${percent}%): placed in ${settings.fallbackQueue}`,
+          reason: `Unsure: too little to go on, so placed in ${settings.fallbackQueue} (the model's guess: ${result.label})`,
           uncertain: true,
         };
       }

@@ -1,5 +1,6 @@
 import type { RefObject } from 'preact';
 import { MAX_MESSAGE_LENGTH } from '../../../shared/limits';
+import type { QueuePosition } from '../../../shared/protocol';
 import { Composer } from '../components/composer';
 import { MessageList } from '../components/message-list';
 import { translate, type Locale } from '../i18n/en';
@@ -17,6 +18,19 @@ export interface ChatScreenProps {
   inputRef: RefObject<HTMLTextAreaElement>;
 }
 
+type Translate = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => string;
+
+/** What a waiting visitor reads: their place in line and about how long, as far as we know. */
+function waitingLine(t: Translate, queueName: 'service' | 'support', position: QueuePosition | null, hadAgent: boolean): string {
+  const queue = t(queueName === 'support' ? 'queueSupport' : 'queueService');
+  if (hadAgent) return t('backInLine');
+  if (!position) return t('waiting', { queue });
+  if (position.estimatedWaitMs === null) return t('nobodyOnline', { queue });
+  if (position.position === 1 && position.estimatedWaitMs < 60_000) return t('positionSoon', { queue });
+  const minutes = Math.round(position.estimatedWaitMs / 60_000);
+  return t('position', { position: position.position, queue, wait: minutes < 1 ? t('underAMinute') : t('minutes', { n: minutes }) });
+}
+
 export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, onClose, inputRef }: ChatScreenProps) {
   const t = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => translate(locale, key, values);
   const state = useStore(store, (s) => s);
@@ -26,7 +40,7 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
   // Where the visitor stands goes under the header, not into the transcript, so it never sits out of order.
   const standing =
     conversation?.status === 'waiting'
-      ? t('waiting', { queue: t(conversation.queue === 'support' ? 'queueSupport' : 'queueService') })
+      ? waitingLine(t, conversation.queue, state.position, state.messages.some((m) => m.author === 'agent'))
       : conversation?.status === 'active' && conversation.assignedAgentName
         ? t('joined', { agent: conversation.assignedAgentName })
         : null;
@@ -34,7 +48,13 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
   if (ended) notices.push(t('ended'));
 
   return (
-    <section class="sb-window" aria-label={t('title')}>
+    <section
+      class="sb-window"
+      aria-label={t('title')}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onClose();
+      }}
+    >
       <header class="sb-header">
         <h2>{t('title')}</h2>
         <button type="button" class="sb-icon" aria-label={t('close')} onClick={onClose}>
