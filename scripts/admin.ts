@@ -9,6 +9,7 @@
  *   npm run admin -- routing:settings --site KEY [--topic-question true|false] [--fallback service|support]
  *   npm run admin -- routing:export --site KEY [--out FILE.jsonl]
  *   npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false] [--assignment manual|auto] [--abandon-after SECONDS]
+ *       [--business-hours JSON|none] [--verified-priority MINUTES]
  *   npm run admin -- agent:update --site KEY --id AGENT_ID [--capacity N] [--disabled true|false]
  *   npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
  *   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
@@ -26,6 +27,7 @@ import { createAgentAccounts } from '../server/domain/agents';
 import { createRateLimiter } from '../server/domain/rate-limiter';
 import { createSiteRouting } from '../server/domain/routing/site-routing';
 import { createAuditLog, OPERATOR } from '../server/domain/audit';
+import type { BusinessHours } from '../server/domain/business-hours';
 import { createPrivacy } from '../server/domain/privacy';
 import { addSite } from '../server/domain/sites';
 import { createRedisStore } from '../server/store/redis/redis-store';
@@ -43,6 +45,7 @@ const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
   npm run admin -- routing:settings --site KEY [--topic-question true|false] [--fallback service|support]
   npm run admin -- routing:export --site KEY [--out FILE.jsonl]
   npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false] [--assignment manual|auto] [--abandon-after SECONDS]
+      [--business-hours '{"timeZone":"Europe/Paris","weekly":{"mon":["09:00-17:00"]}}'|none] [--verified-priority MINUTES]
   npm run admin -- agent:update --site KEY --id AGENT_ID [--capacity N] [--disabled true|false]
   npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
@@ -71,6 +74,8 @@ const OPTIONS = {
   assignment: { type: 'string' },
   'abandon-after': { type: 'string' },
   capacity: { type: 'string' },
+  'business-hours': { type: 'string' },
+  'verified-priority': { type: 'string' },
   disabled: { type: 'string' },
   'store-ip': { type: 'string' },
 } as const;
@@ -106,6 +111,22 @@ function need(values: Values, key: keyof Values): string {
 function queueOf(value: string, flag: string): QueueName {
   if (!(QUEUES as readonly string[]).includes(value)) throw new UsageError(`${flag} takes ${QUEUES.join(' or ')}, got ${value}`);
   return value as QueueName;
+}
+
+function wholeNumberOf(value: string, flag: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`${flag} takes a whole number from 0 to ${max}, got ${value}`);
+  return n;
+}
+
+/** `none`, or JSON like {"timeZone":"Europe/Paris","weekly":{"mon":["09:00-17:00"]}} (checked by the domain). */
+function businessHoursOf(value: string): BusinessHours | null {
+  if (value === 'none') return null;
+  try {
+    return JSON.parse(value) as BusinessHours;
+  } catch {
+    throw new UsageError(`--business-hours takes none or JSON like {"timeZone":"Europe/Paris","weekly":{"mon":["09:00-17:00"]}}`);
+  }
 }
 
 function booleanOf(value: string, flag: string): boolean {
@@ -222,6 +243,8 @@ const COMMANDS: Record<string, (v: Values) => (store: Store) => Promise<unknown>
       ...(v['store-ip'] !== undefined ? { storeVisitorIp: booleanOf(v['store-ip'], '--store-ip') } : {}),
       ...(assignment !== undefined ? { assignment: assignment as 'manual' | 'auto' } : {}),
       ...(abandon !== undefined ? { abandonAfterSeconds: Number(abandon) } : {}),
+      ...(v['business-hours'] !== undefined ? { businessHours: businessHoursOf(v['business-hours']) } : {}),
+      ...(v['verified-priority'] !== undefined ? { verifiedPriorityMinutes: wholeNumberOf(v['verified-priority'], '--verified-priority', 1440) } : {}),
     };
     return (store) => domainFor(store).routing.updateSettings(site, changes, OPERATOR);
   },

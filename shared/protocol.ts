@@ -13,6 +13,7 @@ import type {
   ConversationRefPayload,
   ConversationTransferPayload,
   EmptyPayload,
+  MessageLeavePayload,
   PresenceSetPayload,
   SessionResumePayload,
   VisitorIdentifyPayload,
@@ -76,6 +77,8 @@ export interface ConversationView {
   visitor?: VisitorIdentity;
   /** Only when the site chose to keep visitor IP addresses. */
   visitorIp?: string;
+  /** Left through the "leave a message" form while nobody was available. */
+  leftMessage?: boolean;
   createdAt: number;
   /** When it entered waiting; the queue is ordered by this. */
   queuedAt: number;
@@ -125,6 +128,8 @@ export interface SiteInfo {
   name: string;
   /** Ask "General question" / "Technical problem" before the first message. */
   topicQuestion: boolean;
+  /** Within business hours and an agent is online: chat now. Otherwise the widget offers to leave a message. */
+  available: boolean;
 }
 
 export interface VisitorSession {
@@ -152,6 +157,8 @@ export interface VisitorClientEvents {
   'message:send': (payload: VisitorMessageSendPayload, ack: AckCallback<MessageSent>) => void;
   /** Tells agents who the visitor is; verified when `hash` is the site's HMAC of `userId`. */
   'visitor:identify': (payload: VisitorIdentifyPayload, ack: AckCallback<VisitorIdentity>) => void;
+  /** Leaves a message with a name and email while nobody is available; an agent answers later, here. */
+  'message:leave': (payload: MessageLeavePayload, ack: AckCallback<MessageSent>) => void;
 }
 
 export interface VisitorServerEvents {

@@ -46,6 +46,14 @@ export const VisitorMessageSendPayloadSchema = Type.Object(
 );
 export type VisitorMessageSendPayload = Static<typeof VisitorMessageSendPayloadSchema>;
 
+const EmailSchema = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' });
+
+export const MessageLeavePayloadSchema = Type.Object(
+  { clientId: ClientIdSchema, text: MessageTextSchema, name: Type.String({ minLength: 1, maxLength: 100 }), email: EmailSchema },
+  Strict,
+);
+export type MessageLeavePayload = Static<typeof MessageLeavePayloadSchema>;
+
 export const VisitorIdentifyPayloadSchema = Type.Object(
   {
     userId: Type.String({ minLength: 1, maxLength: 128 }),

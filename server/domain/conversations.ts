@@ -6,7 +6,11 @@ import { createError, isSwitchboardError } from '../../shared/errors';
 import type { ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
 import { MAX_MESSAGES_PER_PAGE, QUEUE_SNAPSHOT_LIMIT } from '../../shared/limits';
 import type { AgentWorkspace, ConversationView, MessageSent, MessageView, TakenConversation } from '../../shared/protocol';
-import type { AgentView, VisitorIdentifyPayload } from '../../shared/schemas';
+import type { AgentView, MessageLeavePayload, VisitorIdentifyPayload } from '../../shared/schemas';
+import { isOpen } from './business-hours';
+
+/** How long an answered "leave a message" conversation is shown to the visitor on their return. */
+const LEFT_MESSAGE_ANSWER_KEPT_MS = 30 * 86_400_000;
 import { checkIdentity } from './visitor-identity';
 import type { Store } from '../store/store';
 import { checkMessageText, previewOf } from './message-text';
@@ -94,6 +98,12 @@ export function createConversationService({ store, router, limiter, now = Date.n
     }
   };
 
+  const lastAnsweredLeftMessage = async (siteKey: SiteKey, visitorId: VisitorId, at: number) => {
+    const last = (await store.listVisitorConversations(siteKey, visitorId)).at(-1);
+    const recent = last?.resolvedAt !== undefined && at - last.resolvedAt < LEFT_MESSAGE_ANSWER_KEPT_MS;
+    return last?.leftMessage && last.status === 'resolved' && recent ? last : null;
+  };
+
   const appendVisitorMessage = async (
     conversation: ConversationView,
     clientId: string,
@@ -115,8 +125,20 @@ export function createConversationService({ store, router, limiter, now = Date.n
   return {
     /** The visitor's open conversation and what they missed after `lastMessageId`. */
     async resumeVisitor(siteKey: SiteKey, visitorId: VisitorId, lastMessageId?: MessageId) {
-      const [site, conversation] = await Promise.all([requireSite(siteKey), store.getOpenConversation(siteKey, visitorId)]);
-      const siteInfo = { name: site.name, topicQuestion: site.settings.topicQuestion };
+      const [site, open, presence] = await Promise.all([
+        requireSite(siteKey),
+        store.getOpenConversation(siteKey, visitorId),
+        store.listPresence(siteKey),
+      ]);
+      const at = now();
+      const someoneOnline = Object.values(presence).some((p) => p.status === 'online' && p.deadline >= at);
+      const siteInfo = {
+        name: site.name,
+        topicQuestion: site.settings.topicQuestion,
+        available: someoneOnline && isOpen(site.settings.businessHours, at),
+      };
+      // A message left while nobody was there stays on screen, answered, when the visitor comes back.
+      const conversation = open ?? (await lastAnsweredLeftMessage(siteKey, visitorId, at));
       if (!conversation) return { site: siteInfo, conversation: null, messages: [] as MessageView[] };
       const messages = await store.messagesAfter(siteKey, conversation.id, lastMessageId, MAX_MESSAGES_PER_PAGE);
       return { site: siteInfo, conversation, messages };
@@ -128,6 +150,7 @@ export function createConversationService({ store, router, limiter, now = Date.n
       visitorId: VisitorId,
       input: { clientId: string; text: string; topic?: QueueName },
       context: VisitorContext,
+      options: { leftMessage?: boolean } = {},
     ): Promise<VisitorMessageResult> {
       const text = checkMessageText(input.text);
       await limiter.hit('messagesPerVisitor', `${siteKey}:${visitorId}`);
@@ -152,6 +175,8 @@ export function createConversationService({ store, router, limiter, now = Date.n
           visitorId,
           ...(visitor ? { visitor } : {}),
           ...(site.settings.storeVisitorIp ? { visitorIp: context.ip } : {}),
+          ...(options.leftMessage ? { leftMessage: true } : {}),
+          ...(visitor?.verified && site.settings.verifiedPriorityMinutes > 0 ? { priorityMs: site.settings.verifiedPriorityMinutes * 60_000 } : {}),
           routing: router.route({ text, rules, settings: site.settings, ...(input.topic ? { topic: input.topic } : {}) }),
           preview: previewOf(text),
           now: at,
@@ -178,6 +203,15 @@ export function createConversationService({ store, router, limiter, now = Date.n
       const identity = current?.verified && !claimed.verified ? current : claimed;
       if (identity !== current) await store.setVisitorIdentity(siteKey, visitorId, identity);
       return { identity, conversation: await store.getOpenConversation(siteKey, visitorId) };
+    },
+
+    /**
+     * "Leave a message" while nobody is available: who to answer (name, email: an unverified
+     * identity, unless a verified one exists) and the message, as a conversation answered later.
+     */
+    async leaveMessage(siteKey: SiteKey, visitorId: VisitorId, payload: MessageLeavePayload, context: VisitorContext) {
+      await this.identifyVisitor(siteKey, visitorId, { userId: payload.email.toLowerCase(), name: payload.name, email: payload.email });
+      return this.sendVisitorMessage(siteKey, visitorId, { clientId: payload.clientId, text: payload.text }, context, { leftMessage: true });
     },
 
     async loadWorkspace(agent: AgentView): Promise<AgentWorkspace> {

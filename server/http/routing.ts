@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { agentActor } from '../domain/audit';
+import { WEEKDAYS } from '../domain/business-hours';
 import { ErrorReplySchema, QueueNameSchema, SiteKeySchema } from '../../shared/schemas';
 
 const SiteParams = Type.Object({ siteKey: SiteKeySchema }, { additionalProperties: false });
@@ -14,6 +15,20 @@ const SettingsSchema = Type.Object(
     storeVisitorIp: Type.Boolean(),
     assignment: Type.Union([Type.Literal('manual'), Type.Literal('auto')]),
     abandonAfterSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
+    businessHours: Type.Union([
+      Type.Object(
+        {
+          timeZone: Type.String({ minLength: 1, maxLength: 64 }),
+          weekly: Type.Object(
+            Object.fromEntries(WEEKDAYS.map((day) => [day, Type.Optional(Type.Array(Type.String({ maxLength: 11 }), { maxItems: 6 }))])),
+            { additionalProperties: false },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      Type.Null(),
+    ]),
+    verifiedPriorityMinutes: Type.Integer({ minimum: 0, maximum: 1440 }),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,7 @@
 /** `/visitor`: what a widget may do. Each handler: check → domain → ack → broadcast. */
 import type { FastifyInstance } from 'fastify';
 import {
+  MessageLeavePayloadSchema,
   SessionResumePayloadSchema,
   VisitorIdentifyPayloadSchema,
   VisitorMessageSendPayloadSchema,
@@ -13,6 +14,7 @@ import { compilePayloadCheck } from './validate';
 const checkResume = compilePayloadCheck(SessionResumePayloadSchema);
 const checkSend = compilePayloadCheck(VisitorMessageSendPayloadSchema);
 const checkIdentify = compilePayloadCheck(VisitorIdentifyPayloadSchema);
+const checkLeave = compilePayloadCheck(MessageLeavePayloadSchema);
 
 export function registerVisitorNamespace(app: FastifyInstance): void {
   const { visitors, agents, conversations, assignment, announce, store } = app;
@@ -33,26 +35,37 @@ export function registerVisitorNamespace(app: FastifyInstance): void {
       }),
     );
 
+    /** Tells the visitor's other tabs and the agents about a stored message, and queues a new conversation. */
+    const announceSent = async (result: Awaited<ReturnType<typeof conversations.sendVisitorMessage>>) => {
+      const { conversation, message } = result;
+      if (!result.duplicate) {
+        socket.to(room).emit('message:new', message);
+        if (!result.created) agents.to(rooms.conversation(siteKey, conversation.id)).emit('message:new', message);
+      }
+      if (result.created || result.reroutedFrom) {
+        if (result.reroutedFrom && result.reroutedFrom !== conversation.queue) {
+          await announce.leftQueue(siteKey, result.reroutedFrom, conversation.id);
+        }
+        await announce.queued(conversation, { tellVisitor: false });
+        socket.to(room).emit('conversation:updated', conversation);
+        await announce.assignWaiting(siteKey, [conversation.queue]);
+      }
+      const { created: _created, reroutedFrom: _from, ...sent } = result;
+      return sent;
+    };
+
     socket.on(
       'message:send',
-      handleEvent(app.log, 'message:send', checkSend, async (payload) => {
-        const result = await conversations.sendVisitorMessage(siteKey, visitorId, payload, { ip: socket.handshake.address });
-        const { conversation, message } = result;
-        if (!result.duplicate) {
-          socket.to(room).emit('message:new', message);
-          if (!result.created) agents.to(rooms.conversation(siteKey, conversation.id)).emit('message:new', message);
-        }
-        if (result.created || result.reroutedFrom) {
-          if (result.reroutedFrom && result.reroutedFrom !== conversation.queue) {
-            await announce.leftQueue(siteKey, result.reroutedFrom, conversation.id);
-          }
-          await announce.queued(conversation, { tellVisitor: false });
-          socket.to(room).emit('conversation:updated', conversation);
-          await announce.assignWaiting(siteKey, [conversation.queue]);
-        }
-        const { created: _created, reroutedFrom: _from, ...sent } = result;
-        return sent;
-      }),
+      handleEvent(app.log, 'message:send', checkSend, async (payload) =>
+        announceSent(await conversations.sendVisitorMessage(siteKey, visitorId, payload, { ip: socket.handshake.address })),
+      ),
+    );
+
+    socket.on(
+      'message:leave',
+      handleEvent(app.log, 'message:leave', checkLeave, async (payload) =>
+        announceSent(await conversations.leaveMessage(siteKey, visitorId, payload, { ip: socket.handshake.address })),
+      ),
     );
 
     socket.on(
@@ -70,7 +83,8 @@ export function registerVisitorNamespace(app: FastifyInstance): void {
       void (async () => {
         if ((await visitors.in(room).fetchSockets()).length > 0) return;
         const open = await store.getOpenConversation(siteKey, visitorId);
-        if (open?.status === 'waiting') await assignment.visitorPresence(siteKey, open.id, true);
+        // A left message is meant to be answered later: its visitor leaving is not abandoning it.
+        if (open?.status === 'waiting' && !open.leftMessage) await assignment.visitorPresence(siteKey, open.id, true);
       })().catch((error: unknown) => app.log.warn({ err: error }, 'visitor presence update failed'));
     });
   });

@@ -7,6 +7,7 @@ import type { AgentId, ClientMessageId, ConversationId, MessageId, SiteKey, Visi
 import type { ConversationView, MessageAuthor, MessageView, QueueEntry, RoutingDecision, VisitorIdentity } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
 import type { AgentRole } from '../../shared/schemas';
+import type { BusinessHours } from '../domain/business-hours';
 
 export interface SiteSettings {
   /** Ask the visitor "General question" / "Technical problem" before the first message. @default false */
@@ -21,6 +22,10 @@ export interface SiteSettings {
   assignment: 'manual' | 'auto';
   /** A waiting conversation whose visitor has been gone this long is abandoned. @default 300 */
   abandonAfterSeconds: number;
+  /** Opening hours; outside them visitors are offered to leave a message. null: always open. @default null */
+  businessHours: BusinessHours | null;
+  /** Verified customers enter the line as if they had arrived this many minutes earlier. @default 0 */
+  verifiedPriorityMinutes: number;
 }
 
 /** Transfers kept per site as routing corrections; older ones are dropped first. */
@@ -33,6 +38,8 @@ export const DEFAULT_SITE_SETTINGS: Readonly<SiteSettings> = Object.freeze({
   storeVisitorIp: false,
   assignment: 'manual',
   abandonAfterSeconds: 300,
+  businessHours: null,
+  verifiedPriorityMinutes: 0,
 });
 
 /** Audit entries kept per site; older ones are dropped first. */
@@ -129,6 +136,10 @@ export interface NewConversation {
   visitor?: VisitorIdentity;
   /** Only when the site keeps visitor IPs. */
   visitorIp?: string;
+  /** Left through the "leave a message" form: answered later, never abandoned. */
+  leftMessage?: boolean;
+  /** Its place in line is this much earlier than its arrival (verified customers' priority). */
+  priorityMs?: number;
   routing: RoutingDecision;
   preview: string;
   now: number;

@@ -51,6 +51,15 @@ describe('the widget embedded on another origin, answered from the console', () 
     const agentEmail = `embed-${Date.now()}@agents.example`;
     await started.app.agentAccounts.addAgent({ siteKey, email: agentEmail, name: 'Robin', password: 'robin-password', skills: ['service', 'support'] });
 
+    // The agent is at work first: with nobody online the widget would offer to leave a message instead.
+    const agentContext = await browser.newContext();
+    const agent = await agentContext.newPage();
+    await agent.goto(`${started.url}/console`);
+    await agent.getByRole('textbox', { name: 'Email' }).fill(agentEmail);
+    await agent.getByRole('textbox', { name: 'Password' }).fill('robin-password');
+    await agent.getByRole('button', { name: 'Log in' }).click();
+    await agent.getByRole('button', { name: 'Take next' }).waitFor();
+
     const visitorContext = await browser.newContext();
     const visitor = await visitorContext.newPage();
     await visitor.goto(shopUrl);
@@ -64,12 +73,6 @@ describe('the widget embedded on another origin, answered from the console', () 
     await expectText(widgetLog, 'I was charged twice for order <b>#1042</b>');
     await expectText(widgetLog, 'Sending…', { absent: true });
 
-    const agentContext = await browser.newContext();
-    const agent = await agentContext.newPage();
-    await agent.goto(`${started.url}/console`);
-    await agent.getByRole('textbox', { name: 'Email' }).fill(agentEmail);
-    await agent.getByRole('textbox', { name: 'Password' }).fill('robin-password');
-    await agent.getByRole('button', { name: 'Log in' }).click();
     const waiting = agent.locator('li.waiting', { hasText: 'I was charged twice for order <b>#1042</b>' });
     await waiting.waitFor();
     await waiting.getByRole('button', { name: 'Take' }).click();

@@ -91,10 +91,15 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
     },
   });
 
-  const send = (text: string) => {
+  const send = (text: string, leave?: { name: string; email: string }) => {
     const { topic, conversation } = store.getState();
     const starting = !conversation || conversation.status === 'resolved';
-    const item: PendingMessage = { clientId: createClientId(), text, ...(starting && topic ? { topic } : {}) };
+    const item: PendingMessage = {
+      clientId: createClientId(),
+      text,
+      ...(starting && topic ? { topic } : {}),
+      ...(starting && leave ? { leave } : {}),
+    };
     store.setState((s) => ({
       pending: [...s.pending, item],
       ...(s.conversation?.status === 'resolved' ? { conversation: null, messages: [] } : {}),
@@ -107,7 +112,8 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
     <ChatScreen
       store={store}
       locale={config.locale ?? en}
-      onSend={send}
+      onSend={(text) => send(text)}
+      onLeaveMessage={(message) => send(message.text, { name: message.name, email: message.email })}
       onTopic={(topic) => {
         store.setState({ topic });
         setTimeout(() => inputRef.current?.focus());

@@ -87,7 +87,9 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
     },
     send(message) {
       if (!socket?.connected) return Promise.reject(new Error('offline'));
-      return emitWithTimeout(socket, ACK_TIMEOUT_MS, 'message:send', message);
+      const { leave, ...rest } = message;
+      if (leave) return emitWithTimeout(socket, ACK_TIMEOUT_MS, 'message:leave', { clientId: rest.clientId, text: rest.text, ...leave });
+      return emitWithTimeout(socket, ACK_TIMEOUT_MS, 'message:send', rest);
     },
     identify(given) {
       identity = given;

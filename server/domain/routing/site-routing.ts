@@ -7,6 +7,7 @@ import type { SiteKey } from '../../../shared/ids';
 import type { QueueName } from '../../../shared/queues';
 import type { RoutingRule, SiteSettings, Store } from '../../store/store';
 import type { AuditLog } from '../audit';
+import { parseBusinessHours } from '../business-hours';
 import { randomId } from '../random-id';
 import { normalizeForRules } from './rules';
 
@@ -38,6 +39,7 @@ export function createSiteRouting(store: Store, audit: AuditLog, now: () => numb
 
     async updateSettings(siteKey: SiteKey, changes: Partial<SiteSettings>, actor: string): Promise<SiteSettings> {
       const site = await requireSite(siteKey);
+      if (changes.businessHours) parseBusinessHours(changes.businessHours);
       const settings = { ...site.settings, ...changes };
       await store.updateSiteSettings(siteKey, settings);
       await audit.record(siteKey, actor, 'site.settings', siteKey, { changes });

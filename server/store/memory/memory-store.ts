@@ -286,6 +286,7 @@ export function createMemoryStore(): Store {
         preview: input.preview,
         ...(input.visitor ? { visitor: clone(input.visitor) } : {}),
         ...(input.visitorIp ? { visitorIp: input.visitorIp } : {}),
+        ...(input.leftMessage ? { leftMessage: true } : {}),
         createdAt: input.now,
         queuedAt: input.now,
       };
@@ -303,6 +304,7 @@ export function createMemoryStore(): Store {
         messageIdByClientId: new Map([[message.clientId, message.id]]),
       });
       openConversationByVisitor.set(visitorKey, input.id);
+      if (input.priorityMs) queueScores.set(scoped(input.siteKey, input.id), input.now - input.priorityMs);
       return { conversation: clone(conversation), message: clone(message) };
     },
 

@@ -21,6 +21,7 @@ export function conversationToFields(c: ConversationView): string[] {
     transfer: c.transfer ? JSON.stringify(c.transfer) : undefined,
     visitor: c.visitor ? JSON.stringify(c.visitor) : undefined,
     visitorIp: c.visitorIp,
+    leftMessage: c.leftMessage ? '1' : undefined,
   };
   return Object.entries(fields).flatMap(([key, value]) => (value === undefined ? [] : [key, String(value)]));
 }
@@ -46,6 +47,7 @@ export function conversationFromHash(h: Record<string, string>): ConversationVie
   if (h.transfer) c.transfer = JSON.parse(h.transfer) as NonNullable<ConversationView['transfer']>;
   if (h.visitor) c.visitor = JSON.parse(h.visitor) as NonNullable<ConversationView['visitor']>;
   if (h.visitorIp) c.visitorIp = h.visitorIp;
+  if (h.leftMessage === '1') c.leftMessage = true;
   return c;
 }
 

@@ -219,6 +219,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         preview: input.preview,
         ...(input.visitor ? { visitor: input.visitor } : {}),
         ...(input.visitorIp ? { visitorIp: input.visitorIp } : {}),
+        ...(input.leftMessage ? { leftMessage: true } : {}),
         createdAt: input.now,
         queuedAt: input.now,
       };
@@ -234,6 +235,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         input.now,
         input.firstMessage.clientId,
         input.firstMessage.text,
+        input.now - (input.priorityMs ?? 0),
         ...conversationToFields(conversation),
       );
       const [status, id] = result as [number, string];

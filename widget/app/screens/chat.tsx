@@ -1,5 +1,6 @@
 import type { RefObject } from 'preact';
 import { MAX_MESSAGE_LENGTH } from '../../../shared/limits';
+import { useState } from 'preact/hooks';
 import type { QueuePosition } from '../../../shared/protocol';
 import { Composer } from '../components/composer';
 import { MessageList } from '../components/message-list';
@@ -14,8 +15,40 @@ export interface ChatScreenProps {
   onSend(text: string): void;
   onNewConversation(): void;
   onTopic(topic: 'service' | 'support'): void;
+  onLeaveMessage(message: { name: string; email: string; text: string }): void;
   onClose(): void;
   inputRef: RefObject<HTMLTextAreaElement>;
+}
+
+function LeaveMessageForm({ t, onSubmit }: { t: Translate; onSubmit(message: { name: string; email: string; text: string }): void }) {
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [text, setText] = useState('');
+  const value = (setter: (v: string) => void) => (e: Event) => setter((e.target as HTMLInputElement).value);
+  return (
+    <form
+      class="sb-leave"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (name.trim() && email.includes('@') && text.trim()) onSubmit({ name: name.trim(), email: email.trim(), text });
+      }}
+    >
+      <p>{t('leaveIntro')}</p>
+      <label>
+        {t('leaveName')}
+        <input required maxLength={100} autoComplete="name" value={name} onInput={value(setName)} />
+      </label>
+      <label>
+        {t('leaveEmail')}
+        <input required type="email" maxLength={254} autoComplete="email" value={email} onInput={value(setEmail)} />
+      </label>
+      <label>
+        {t('leaveMessage')}
+        <textarea required rows={3} maxLength={MAX_MESSAGE_LENGTH} value={text} onInput={value(setText)} />
+      </label>
+      <button type="submit">{t('leaveSend')}</button>
+    </form>
+  );
 }
 
 type Translate = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => string;
@@ -31,7 +64,7 @@ function waitingLine(t: Translate, queueName: 'service' | 'support', position: Q
   return t('position', { position: position.position, queue, wait: minutes < 1 ? t('underAMinute') : t('minutes', { n: minutes }) });
 }
 
-export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, onClose, inputRef }: ChatScreenProps) {
+export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, onLeaveMessage, onClose, inputRef }: ChatScreenProps) {
   const t = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => translate(locale, key, values);
   const state = useStore(store, (s) => s);
   const { conversation } = state;
@@ -39,7 +72,9 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
 
   // Where the visitor stands goes under the header, not into the transcript, so it never sits out of order.
   const standing =
-    conversation?.status === 'waiting'
+    conversation?.status === 'waiting' && conversation.leftMessage
+      ? t('leftThanks')
+      : conversation?.status === 'waiting'
       ? waitingLine(t, conversation.queue, state.position, state.messages.some((m) => m.author === 'agent'))
       : conversation?.status === 'active' && conversation.assignedAgentName
         ? t('joined', { agent: conversation.assignedAgentName })
@@ -91,7 +126,9 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
         agentLabel={t('agent')}
         notices={notices}
       />
-      {ended ? (
+      {!conversation && state.pending.length === 0 && state.site && !state.site.available ? (
+        <LeaveMessageForm t={t} onSubmit={onLeaveMessage} />
+      ) : ended ? (
         <button type="button" class="sb-new" onClick={onNewConversation}>
           {t('newConversation')}
         </button>

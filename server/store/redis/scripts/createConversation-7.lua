@@ -15,7 +15,8 @@
     ARGV[2] queuedAt (ms), also createdAt
     ARGV[3] first message client id
     ARGV[4] first message text
-    ARGV[5..] conversation hash fields as field, value pairs
+    ARGV[5] its score in the queue (queuedAt, earlier for a priority customer)
+    ARGV[6..] conversation hash fields as field, value pairs
 
   Output:
     { 1, messageId }        created
@@ -27,11 +28,11 @@ if open then
 end
 
 local fields = {}
-for i = 5, #ARGV do
+for i = 6, #ARGV do
   fields[#fields + 1] = ARGV[i]
 end
 redis.call('HSET', KEYS[2], unpack(fields))
-redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
 redis.call('SET', KEYS[1], ARGV[1])
 local messageId = redis.call('XADD', KEYS[4], '*',
   'clientId', ARGV[3], 'author', 'visitor', 'text', ARGV[4], 'at', ARGV[2])
