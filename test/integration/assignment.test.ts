@@ -4,12 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { toAgentView } from '../../server/domain/agents';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import type { ConversationView, QueueEntry, QueuePosition, TakenConversation } from '../../shared/protocol';
 import { expectOk, expectRefused } from '../helpers/acks';
 import { connectAgent, connectVisitor, disconnectAll, logIn, type AgentClient, type VisitorClient } from '../helpers/clients';
 import { assertRedisReachable } from '../helpers/redis';
+import { siteApi, takeEveryoneOffline } from '../helpers/site-api';
 import { startApp, type StartedApp, type TestAgent } from '../helpers/start-app';
 import { collect, eventually, waitFor } from '../helpers/wait-for';
 
@@ -17,12 +17,7 @@ describe('queues and assignment', () => {
   let started: StartedApp;
   let adminCookie: string;
 
-  const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${started.url}/api/v1/sites/${started.siteKey}${path}`, {
-      method,
-      headers: { cookie: adminCookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const api = (method: string, path: string, body?: unknown) => siteApi(started, method, path, adminCookie, body);
 
   /** A fresh agent of this test alone, with the given capacity and skills. */
   async function newAgent(capacity: number, skills: ('service' | 'support')[] = ['service']): Promise<TestAgent> {
@@ -55,12 +50,7 @@ describe('queues and assignment', () => {
   });
   afterEach(async () => {
     disconnectAll();
-    // Every agent of this test is gone for the next one, without waiting for disconnects to be noticed.
-    for (const agentId of Object.keys(await started.app.store.listPresence(started.siteKey))) {
-      const agent = await started.app.store.getAgent(started.siteKey, agentId);
-      if (agent) await started.app.assignment.goOffline(toAgentView(agent));
-    }
-    await started.app.assignment.sweep(started.siteKey);
+    await takeEveryoneOffline(started);
     await api('PATCH', '/routing/settings', { assignment: 'manual', abandonAfterSeconds: 300 });
     await drainQueues();
   });

@@ -1,22 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { toAgentView } from '../../server/domain/agents';
 import { identityHash } from '../../server/domain/visitor-identity';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import { expectOk, expectRefused } from '../helpers/acks';
 import { connectAgent, connectVisitor, disconnectAll, logIn } from '../helpers/clients';
 import { assertRedisReachable } from '../helpers/redis';
+import { siteApi, takeEveryoneOffline } from '../helpers/site-api';
 import { startApp, type StartedApp } from '../helpers/start-app';
 
 describe('business hours, leaving a message, and priority for verified customers', () => {
   let started: StartedApp;
   let adminCookie: string;
-  const settings = (body: unknown) =>
-    fetch(`${started.url}/api/v1/sites/${started.siteKey}/routing/settings`, {
-      method: 'PATCH',
-      headers: { cookie: adminCookie, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const settings = (body: unknown) => siteApi(started, 'PATCH', '/routing/settings', adminCookie, body);
 
   beforeAll(async () => {
     await assertRedisReachable();
@@ -25,10 +20,7 @@ describe('business hours, leaving a message, and priority for verified customers
   });
   afterEach(async () => {
     disconnectAll();
-    for (const agentId of Object.keys(await started.app.store.listPresence(started.siteKey))) {
-      const agent = await started.app.store.getAgent(started.siteKey, agentId);
-      if (agent) await started.app.assignment.goOffline(toAgentView(agent));
-    }
+    await takeEveryoneOffline(started);
     await settings({ businessHours: null, verifiedPriorityMinutes: 0, abandonAfterSeconds: 300 });
   });
   afterAll(() => started?.close());

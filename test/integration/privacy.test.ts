@@ -8,6 +8,7 @@ import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import { expectOk } from '../helpers/acks';
 import { connectAgent, connectVisitor, disconnectAll, logIn, type VisitorClient } from '../helpers/clients';
 import { assertRedisReachable, TEST_REDIS_URL } from '../helpers/redis';
+import { siteApi } from '../helpers/site-api';
 import { startApp, type StartedApp } from '../helpers/start-app';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,12 +20,7 @@ describe('privacy: export and delete a visitor, retention, IP addresses only on 
   let shift = 0;
   let adminCookie: string;
 
-  const api = (method: string, path: string, body?: unknown, cookie = adminCookie) =>
-    fetch(`${started.url}/api/v1/sites/${started.siteKey}${path}`, {
-      method,
-      headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const api = (method: string, path: string, body?: unknown, cookie = adminCookie) => siteApi(started, method, path, cookie, body);
 
   const say = async (visitor: VisitorClient, text: string) =>
     expectOk(await emitWithTimeout(visitor, 2000, 'message:send', { clientId: randomUUID(), text }));

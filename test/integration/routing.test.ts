@@ -6,6 +6,7 @@ import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import { expectOk, expectRefused } from '../helpers/acks';
 import { connectAgent, connectVisitor, disconnectAll, logIn, type VisitorClient } from '../helpers/clients';
 import { assertRedisReachable } from '../helpers/redis';
+import { siteApi } from '../helpers/site-api';
 import { startApp, type StartedApp } from '../helpers/start-app';
 import { collect, eventually, waitFor } from '../helpers/wait-for';
 
@@ -13,12 +14,7 @@ describe('routing: rules, the visitor topic, re-routing while waiting, transfers
   let started: StartedApp;
   let adminCookie: string;
 
-  const api = (method: string, path: string, body?: unknown, cookie = adminCookie) =>
-    fetch(`${started.url}/api/v1/sites/${started.siteKey}${path}`, {
-      method,
-      headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const api = (method: string, path: string, body?: unknown, cookie = adminCookie) => siteApi(started, method, path, cookie, body);
 
   const firstMessage = async (visitor: VisitorClient, text: string, topic?: 'service' | 'support') =>
     expectOk(await emitWithTimeout(visitor, 2000, 'message:send', { clientId: randomUUID(), text, ...(topic ? { topic } : {}) }))
@@ -54,7 +50,7 @@ describe('routing: rules, the visitor topic, re-routing while waiting, transfers
     expect((await api('PATCH', '/routing/settings', { topicQuestion: true })).status).toBe(200);
     const visitor = await connectVisitor(started.url, { siteKey: started.siteKey });
     const session = expectOk(await emitWithTimeout(visitor, 2000, 'session:resume', {}));
-    expect(session.site).toEqual({ name: 'Test shop', topicQuestion: true });
+    expect(session.site).toMatchObject({ name: 'Test shop', topicQuestion: true });
     const conversation = await firstMessage(visitor, 'hello there', 'support');
     expect(conversation).toMatchObject({ queue: 'support', routing: { by: 'visitor', uncertain: false } });
   });
