@@ -81,6 +81,7 @@ export default fp<RealtimePluginOptions>(
     app.addHook('preClose', async () => {
       clearInterval(heartbeat);
       clearInterval(sweeper);
+      app.announce.stop();
       io.engine.close();
     });
     app.addHook('onClose', async () => {

@@ -33,6 +33,12 @@ export function createAnnouncer(app: FastifyInstance) {
   };
 
   const announcer = {
+    /** Drops pending position updates: the app is closing and the store with it. */
+    stop() {
+      for (const timer of pendingPositions.values()) clearTimeout(timer);
+      pendingPositions.clear();
+    },
+
     /** Waiting visitors of the queue learn their new place (debounced per queue). */
     positionsChanged(siteKey: SiteKey, queue: QueueName) {
       const key = `${siteKey}\n${queue}`;

@@ -27,9 +27,16 @@ export function createTokenBucket({ perSecond, burst }: { perSecond: number; bur
 
 export function limitEventRate(socket: Socket, rate = SOCKET_EVENT_RATE): void {
   const bucket = createTokenBucket(rate);
+  // A client that keeps going after being told to wait is not a person: cut it off, so answering
+  // refusals cannot become a flood of its own. (A server-side disconnect is final for the client.)
+  const refusals = createTokenBucket({ perSecond: rate.perSecond, burst: rate.burst * 2 });
   socket.use((packet, next) => {
     const retryAfterMs = bucket.take();
     if (retryAfterMs === 0) return next();
+    if (refusals.take() !== 0) {
+      socket.disconnect(true);
+      return;
+    }
     const ack = packet.at(-1);
     if (typeof ack === 'function') {
       ack({ ok: false, error: toWireError(createError('RATE_LIMITED', { retryAfterMs, limit: rate.burst, perSecond: rate.perSecond })) });

@@ -141,6 +141,7 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       const listing = await store.listQueue(siteKey, 'service', 2);
       expect(listing.count).toBe(5);
       expect(listing.entries).toHaveLength(2);
+      expect(await store.listQueue(siteKey, 'service', 0)).toEqual({ count: 5, entries: [] });
     });
 
     it('refuses a second open conversation for the same visitor and changes nothing', async () => {

@@ -12,6 +12,7 @@ import { expectOk } from '../helpers/acks';
 import { connectAgent, connectVisitor, disconnectAll, type VisitorClient } from '../helpers/clients';
 import { assertRedisReachable } from '../helpers/redis';
 import { startApp, type StartedApp } from '../helpers/start-app';
+import { waitFor } from '../helpers/wait-for';
 
 const relaxed = Object.fromEntries(Object.entries(RATE_LIMITS).map(([name, rule]) => [name, { ...rule, limit: 1_000_000 }])) as unknown as RateLimits;
 const withLimits = (limits: Partial<RateLimits>, sleep?: (ms: number) => Promise<void>) =>
@@ -84,6 +85,16 @@ describe('abuse limits', () => {
     expect(refused.length).toBeGreaterThanOrEqual(15);
     expect(refused.every((a) => !a.ok && a.error.code === 'RATE_LIMITED')).toBe(true);
     expect(acks.filter((a) => a.ok).length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('cuts off a socket that keeps flooding after being refused, and leaves other visitors alone', async () => {
+    started = await withLimits({});
+    const flooder = await connectVisitor(started.url, { siteKey: started.siteKey });
+    const bystander = await connectVisitor(started.url, { siteKey: started.siteKey });
+    const cutOff = waitFor<[string]>(flooder, 'disconnect');
+    await Promise.allSettled(Array.from({ length: 200 }, () => emitWithTimeout(flooder, 1000, 'session:resume', {})));
+    expect((await cutOff)[0]).toBe('io server disconnect');
+    expect((await emitWithTimeout(bystander, 2000, 'session:resume', {})).ok).toBe(true);
   });
 
   describe('log-in throttling', () => {

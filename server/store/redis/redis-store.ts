@@ -406,7 +406,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     async listQueue(siteKey, queue, limit) {
       const key = keys.queue(siteKey, queue);
-      const [count, ids] = await Promise.all([redis.zcard(key), redis.zrange(key, 0, limit - 1)]);
+      // ZRANGE 0 -1 would be the whole queue: a count-only listing (limit 0) reads no entries.
+      const [count, ids] = await Promise.all([redis.zcard(key), limit > 0 ? redis.zrange(key, 0, limit - 1) : Promise.resolve([])]);
       const pipeline = redis.pipeline();
       for (const id of ids) pipeline.hgetall(keys.conversation(siteKey, id));
       const rows = (await pipeline.exec()) ?? [];
