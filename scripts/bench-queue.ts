@@ -1,0 +1,352 @@
+/**
+ * Prints how fast the queues hand out conversations (issue 5's benchmark):
+ *
+ *   npm run bench:queue [-- --rounds 5 --samples 200]
+ *
+ * (a) Assignments per second through Redis: 1,000 waiting conversations and 50 online agents with
+ *     room for all of them, emptied with `assignNext` from 1 and from 4 concurrent loops (each on
+ *     its own connection, as separate server processes would be); the median rate of the rounds.
+ *     Beside it: the same with a single online agent (what looking at every agent costs), and a
+ *     bare Lua pop of a sorted set's head, one round trip each, as the floor.
+ * (b) Latency from a visitor's first message to the conversation being offered to an agent, through
+ *     the real app (buildApp on port 0, real socket.io-client visitors and agents, real Redis):
+ *     auto mode with nothing else waiting, auto mode with 1,000 waiting in the other queue, and
+ *     manual mode with 1,000 waiting ahead in the same queue (there "offered" is the agents'
+ *     `queue:entered`). One message at a time; p50 and p99 of each round, median of the rounds.
+ *
+ * Uses REDIS_URL (default redis://127.0.0.1:6379) under its own random prefix, deleted at the end.
+ * Clients and server share this process, so their work is in the figures, as a browser's is not.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { io, type Socket } from 'socket.io-client';
+import { buildApp } from '../server/app';
+import { loadConfig } from '../server/config';
+import { hashPassword } from '../server/domain/passwords';
+import type { RateLimits } from '../server/domain/rate-limiter';
+import { addSite } from '../server/domain/sites';
+import { SESSION_COOKIE } from '../server/http/sessions';
+import { createRedisStore, type RedisStore } from '../server/store/redis/redis-store';
+import type { Store } from '../server/store/store';
+import { emitWithTimeout } from '../shared/emit-with-timeout';
+import type { AgentClientEvents, AgentServerEvents, QueueEntry, TakenConversation, VisitorClientEvents, VisitorServerEvents } from '../shared/protocol';
+import type { QueueName } from '../shared/queues';
+import { RATE_LIMITS } from '../shared/limits';
+
+type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
+type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ORIGIN = 'https://shop.example';
+const WAITING = 1_000;
+const AGENTS = 50;
+const ASSIGN_ROUNDS = 7;
+const LOOP_COUNTS = [1, 4];
+const WARM_UP_SAMPLES = 50;
+/** Visitors taking turns, so no one socket comes near the per-socket event budget. */
+const VISITORS = 40;
+
+/** Every test and bench connects from 127.0.0.1 many times: abuse limits are lifted, as test/helpers/start-app.ts does. */
+const RELAXED_LIMITS = Object.fromEntries(
+  Object.entries(RATE_LIMITS).map(([name, rule]) => [name, { ...rule, limit: 1_000_000 }]),
+) as unknown as RateLimits;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+async function deletePrefix(prefix: string) {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** `count` waiting conversations of one queue, created 100 at a time straight in the store. */
+async function fillQueue(store: Store, siteKey: string, queue: QueueName, count: number, startAt: number) {
+  const ids: string[] = [];
+  for (let done = 0; done < count; done += 100) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(100, count - done) }, (_, j) =>
+        store.createConversation({
+          id: `c_fill_${randomUUID()}`,
+          siteKey,
+          visitorId: `v_fill_${randomUUID()}`,
+          routing: { queue, by: 'visitor', confidence: 1, reason: 'bench', uncertain: false },
+          preview: 'My order has not arrived yet',
+          now: startAt + done + j,
+          firstMessage: { clientId: randomUUID(), text: 'My order has not arrived yet' },
+        }),
+      ),
+    );
+    ids.push(...batch.map((c) => c.conversation.id));
+  }
+  return ids;
+}
+
+// ---- (a) assignments per second ------------------------------------------------------------
+
+async function benchAssignments(prefix: string) {
+  const stores: RedisStore[] = Array.from({ length: Math.max(...LOOP_COUNTS) }, () => createRedisStore({ url: REDIS_URL, prefix }));
+  const results: string[] = [];
+  try {
+    const runRound = async (siteKey: string, loops: number, agents: number) => {
+      const deadline = Date.now() + 10 * 60_000;
+      await Promise.all(
+        Array.from({ length: agents }, (_, i) =>
+          stores[0]!.setPresence({
+            siteKey,
+            agent: { id: `a_${i}`, name: `Agent ${i}`, skills: ['service'], capacity: Math.ceil(WAITING / agents) + 1, disabled: false },
+            status: 'online',
+            deadline,
+          }),
+        ),
+      );
+      await fillQueue(stores[0]!, siteKey, 'service', WAITING, 1_700_000_000_000);
+      let assigned = 0;
+      const start = performance.now();
+      await Promise.all(
+        stores.slice(0, loops).map(async (store) => {
+          while (await store.assignNext(siteKey, 'service', Date.now())) assigned++;
+        }),
+      );
+      const seconds = (performance.now() - start) / 1000;
+      if (assigned !== WAITING) throw new Error(`assigned ${assigned} of ${WAITING}`);
+      return WAITING / seconds;
+    };
+
+    // The last row shows what the script's look at every online agent costs: the same with one agent.
+    for (const [loops, agents] of [...LOOP_COUNTS.map((loops) => [loops, AGENTS]), [1, 1]] as const) {
+      await runRound(`site_warm_${loops}_${agents}`, loops, agents);
+      const rates: number[] = [];
+      for (let round = 0; round < ASSIGN_ROUNDS; round++) rates.push(await runRound(`site_a${loops}_${agents}_${round}`, loops, agents));
+      results.push(
+        `  assignNext, ${loops} loop${loops > 1 ? 's' : ' '}, ${String(agents).padStart(2)} agent${agents > 1 ? 's' : ' '} online: ` +
+          `${fmt(median(rates), 0).padStart(6)} assignments/s   (rounds: ${rates.map((r) => fmt(r, 0)).join(', ')})`,
+      );
+    }
+
+    // The floor: a one-line Lua script popping the head of a sorted set, one round trip per call.
+    const redis = stores[0]!.redis;
+    const key = `${prefix}:{bare}:queue`;
+    const rates: number[] = [];
+    for (let round = 0; round < ASSIGN_ROUNDS; round++) {
+      await redis.zadd(key, ...Array.from({ length: WAITING }, (_, i) => [i, `c${i}`]).flat());
+      const start = performance.now();
+      let popped = 0;
+      await Promise.all(
+        stores.map(async (store) => {
+          for (;;) {
+            const head = (await store.redis.eval("return redis.call('ZPOPMIN', KEYS[1])", 1, key)) as string[];
+            if (head.length === 0) break;
+            popped++;
+          }
+        }),
+      );
+      rates.push(popped / ((performance.now() - start) / 1000));
+    }
+    results.push(`  bare Lua ZPOPMIN, ${stores.length} loops:           ${fmt(median(rates), 0).padStart(6)} pops/s          (one round trip each: the floor on this machine)`);
+  } finally {
+    await Promise.all(stores.map((s) => s.close()));
+  }
+  return results;
+}
+
+// ---- (b) first message → offered ------------------------------------------------------------
+
+interface Scenario {
+  name: string;
+  mode: 'auto' | 'manual';
+}
+
+async function benchLatency(prefix: string, rounds: number, samples: number) {
+  const config = loadConfig({
+    PORT: '0',
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    SESSION_SECRET: randomUUID() + randomUUID(),
+    LOG_LEVEL: 'warn',
+    DEMO: 'false',
+  });
+  const app = await buildApp(config, { rateLimits: RELAXED_LIMITS });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const sockets: Socket[] = [];
+  const lines: string[] = [];
+  try {
+    const siteKey = 'site_bench';
+    await addSite(app.store, { key: siteKey, name: 'Bench shop', origins: [ORIGIN] });
+
+    // 40 service agents answer; 10 support agents are kept busy so a support backlog can build up.
+    // One password hash for all, and sessions made directly: logging 50 agents in costs 50 scrypt runs.
+    const passwordHash = await hashPassword(randomUUID());
+    const agentSockets: { id: string; skills: QueueName[]; socket: AgentSocket }[] = [];
+    for (let i = 0; i < AGENTS; i++) {
+      const skills: QueueName[] = i < 40 ? ['service'] : ['support'];
+      const id = `a_bench_${i}`;
+      await app.store.createAgent({
+        id,
+        siteKey,
+        email: `agent${i}-${prefix.slice(-8)}@bench.example`,
+        name: `Agent ${i}`,
+        skills,
+        role: 'agent',
+        capacity: 3,
+        disabled: false,
+        passwordHash,
+        createdAt: Date.now(),
+      });
+      const token = randomUUID();
+      await app.store.createSession({ token, agentId: id, siteKey, expiresAt: Date.now() + 3_600_000 });
+      const socket: AgentSocket = io(`${url}/agent`, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { cookie: `${SESSION_COOKIE}=${token}` },
+      });
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      agentSockets.push({ id, skills, socket });
+    }
+
+    const visitors: VisitorSocket[] = [];
+    for (let i = 0; i < VISITORS; i++) {
+      const socket: VisitorSocket = io(`${url}/visitor`, {
+        auth: { siteKey },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { origin: ORIGIN },
+      });
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      visitors.push(socket);
+    }
+
+    // When each conversation reached an agent (auto: conversation:assigned; manual: queue:entered).
+    let currentMode: Scenario['mode'] = 'auto';
+    const offeredAt = new Map<string, number>();
+    const holder = new Map<string, AgentSocket>();
+    for (const { socket } of agentSockets) {
+      socket.on('conversation:assigned', ({ conversation }: TakenConversation) => {
+        if (currentMode === 'auto' && !offeredAt.has(conversation.id)) offeredAt.set(conversation.id, performance.now());
+        holder.set(conversation.id, socket);
+      });
+    }
+    const serviceWatcher = agentSockets[0]!.socket;
+    serviceWatcher.on('queue:entered', (entry: QueueEntry) => {
+      if (currentMode === 'manual' && !offeredAt.has(entry.conversationId)) offeredAt.set(entry.conversationId, performance.now());
+    });
+    const waitOffered = async (id: string) => {
+      const giveUp = performance.now() + 5_000;
+      while (!offeredAt.has(id)) {
+        if (performance.now() > giveUp) throw new Error(`conversation ${id} was never offered`);
+        await new Promise((r) => setImmediate(r));
+      }
+      return offeredAt.get(id)!;
+    };
+
+    let turn = 0;
+    const sample = async (mode: Scenario['mode']) => {
+      const visitor = visitors[turn % VISITORS]!;
+      const taker = agentSockets[turn % 40]!.socket;
+      turn++;
+      const start = performance.now();
+      const ack = await emitWithTimeout(visitor, 5_000, 'message:send', { clientId: randomUUID(), text: 'Hello, my parcel never came', topic: 'service' });
+      if (!ack.ok) throw new Error(`message:send refused: ${ack.error.code}`);
+      const id = ack.data.conversation.id;
+      const latency = (await waitOffered(id)) - start;
+      // Close it again so the visitor can start another and the agents keep their places.
+      if (mode === 'manual') {
+        const taken = await emitWithTimeout(taker, 5_000, 'conversation:take', { conversationId: id });
+        if (!taken.ok) throw new Error(`take refused: ${taken.error.code}`);
+      }
+      const agent = mode === 'manual' ? taker : holder.get(id)!;
+      const resolved = await emitWithTimeout(agent, 5_000, 'conversation:resolve', { conversationId: id });
+      if (!resolved.ok) throw new Error(`resolve refused: ${resolved.error.code}`);
+      offeredAt.delete(id);
+      holder.delete(id);
+      return latency;
+    };
+
+    const runScenario = async (scenario: Scenario) => {
+      currentMode = scenario.mode;
+      await app.siteRouting.updateSettings(siteKey, { assignment: scenario.mode }, 'bench');
+      for (let i = 0; i < WARM_UP_SAMPLES; i++) await sample(scenario.mode);
+      const p50s: number[] = [];
+      const p99s: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        const times: number[] = [];
+        for (let i = 0; i < samples; i++) times.push(await sample(scenario.mode));
+        times.sort((a, b) => a - b);
+        p50s.push(percentile(times, 0.5));
+        p99s.push(percentile(times, 0.99));
+      }
+      lines.push(
+        `  ${scenario.name}`,
+        `      p50 ${fmt(median(p50s), 2).padStart(6)} ms   (rounds: ${p50s.map((t) => fmt(t, 2)).join(', ')})`,
+        `      p99 ${fmt(median(p99s), 2).padStart(6)} ms   (rounds: ${p99s.map((t) => fmt(t, 2)).join(', ')})`,
+      );
+    };
+
+    await runScenario({ name: 'auto mode, nothing else waiting (first message → conversation:assigned)', mode: 'auto' });
+
+    // A support backlog: its 10 agents hold 3 each and 1,000 more wait behind them.
+    await fillQueue(app.store, siteKey, 'support', 30 + WAITING, Date.now() - 3_600_000);
+    await app.announce.assignWaiting(siteKey, ['support']);
+    const supportWaiting = (await app.store.listQueueIds(siteKey, 'support')).length;
+    await runScenario({ name: `auto mode, ${supportWaiting} waiting in the support queue (first message → conversation:assigned)`, mode: 'auto' });
+
+    // Manual mode: 1,000 waiting ahead in the very queue the new conversations join.
+    await app.siteRouting.updateSettings(siteKey, { assignment: 'manual' }, 'bench');
+    await fillQueue(app.store, siteKey, 'service', WAITING, Date.now() - 3_600_000);
+    const serviceWaiting = (await app.store.listQueueIds(siteKey, 'service')).length;
+    await runScenario({ name: `manual mode, ${serviceWaiting} waiting ahead in the same queue (first message → queue:entered)`, mode: 'manual' });
+  } finally {
+    for (const socket of sockets) socket.disconnect();
+    // Queue position updates are debounced by 300 ms (server/realtime/announce.ts) and not cancelled
+    // by close(): let the last ones go out, or they log "position update failed" on a closed store.
+    await new Promise((r) => setTimeout(r, 400));
+    await app.close();
+  }
+  return lines;
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, samples: { type: 'string', default: '200' } } });
+  const rounds = Number(values.rounds);
+  const samples = Number(values.samples);
+  const prefix = `sb:bench:${randomUUID()}`;
+  try {
+    process.stdout.write(`bench:queue against ${REDIS_URL} (prefix ${prefix}, deleted afterwards)\n\n`);
+    process.stdout.write(`(a) ${WAITING} waiting conversations, ${AGENTS} online agents with room for all; median of ${ASSIGN_ROUNDS} rounds\n`);
+    process.stdout.write(`${(await benchAssignments(`${prefix}:a`)).join('\n')}\n`);
+    process.stdout.write('      target: at least 5,000 assignments/s\n\n');
+    process.stdout.write(
+      `(b) first message → offered to an agent, real app and sockets, ${AGENTS} agents online, one message at a time;\n` +
+        `    ${samples} samples a round after ${WARM_UP_SAMPLES} warm-up, median of ${rounds} rounds\n`,
+    );
+    process.stdout.write(`${(await benchLatency(`${prefix}:b`, rounds, samples)).join('\n')}\n`);
+    process.stdout.write('      target: p99 under 10 ms\n');
+  } finally {
+    await deletePrefix(prefix);
+  }
+}
+
+await main();

@@ -1,0 +1,76 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Only the first few KB of a child's log are kept for error messages. */
+const KEPT_LOG_CHARS = 20_000;
+
+export interface ServerProcess {
+  url: string;
+  /** What the process wrote so far (stdout and stderr), for failure messages. */
+  output(): string;
+  /** SIGTERM, then SIGKILL if it has not exited within `ms`. Safe to call twice. */
+  stop(ms?: number): Promise<void>;
+}
+
+/**
+ * Runs `node --import tsx server/main.ts` as a separate process, exactly as production starts, with
+ * `env` added to this process's environment, and resolves once it logs "Server listening at".
+ * The process is killed if this one exits first, so a crashed test run leaves no server behind.
+ */
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', DEMO: 'false', LOG_LEVEL: 'info', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    if (output.length < KEPT_LOG_CHARS) output += chunk.toString();
+  };
+  child.stderr.on('data', keep);
+  const exited = once(child, 'exit');
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server process did not listen within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      keep(chunk);
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server process exited early (${code ?? signal}):\n${output}`));
+    });
+  }).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    process.off('exit', killOnExit);
+    throw error;
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    output: () => output,
+    stop(ms = 5_000) {
+      stopping ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+          await exited;
+          clearTimeout(timer);
+        }
+        process.off('exit', killOnExit);
+      })();
+      return stopping;
+    },
+  };
+}
