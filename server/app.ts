@@ -3,7 +3,7 @@
  * by every test, so tests run exactly what production runs.
  */
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config';
 import agentRoutes from './http/agents';
 import healthRoutes from './http/health';
@@ -41,7 +41,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   const app = Fastify({
     logger: { level: config.logLevel },
     // One line per request drowns what matters; errors and our own events are still logged.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Unknown fields are refused, never silently dropped (Fastify strips them by default).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     bodyLimit: 64 * 1024,

@@ -4,7 +4,12 @@ import type { ConversationView } from '../../../shared/protocol';
 import { QUEUES } from '../../../shared/queues';
 import { RECENT_TIMES_KEPT, type Presence, type PresenceStatus, type Store } from '../store';
 import type { RedisKeys } from './keys';
+import { conversationFromHash } from './records';
 import { checkScriptResult } from './scripts';
+
+function* pairs(flat: string[]): Generator<[string, string]> {
+  for (let i = 0; i + 1 < flat.length; i += 2) yield [flat[i]!, flat[i + 1]!];
+}
 
 type AssignmentOps = Pick<
   Store,
@@ -39,7 +44,7 @@ export function createAssignmentOps(
       for (let attempt = 0; attempt < 20; attempt++) {
         const [head] = await redis.zrange(keys.queue(siteKey, queue), 0, 0);
         if (!head) return null;
-        const [code, agentId] = await redis.sbAssignNextV1(
+        const [code, agentId, ...fields] = (await redis.sbAssignNextV1(
           keys.conversation(siteKey, head),
           keys.queue(siteKey, queue),
           keys.assignments(siteKey),
@@ -51,9 +56,10 @@ export function createAssignmentOps(
           keys.agentNames(siteKey),
           head,
           now,
-        );
+        )) as [number, string?, ...string[]];
         if (code === 0) return null;
-        if (code === 1 && agentId) return getConversation(siteKey, head);
+        // The script returns the conversation as it left it: no third round trip to read it.
+        if (code === 1 && agentId) return conversationFromHash(Object.fromEntries(pairs(fields)));
       }
       return null;
     },

@@ -49,7 +49,7 @@ declare module 'ioredis' {
     sbAppendMessageV1(...args: LuaArg[]): Result<StatusWithId, Context>;
     sbClaimConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbReleaseConversationV1(...args: LuaArg[]): Result<number, Context>;
-    sbAssignNextV1(...args: LuaArg[]): Result<[number, string?], Context>;
+    sbAssignNextV1(...args: LuaArg[]): Result<[number, ...string[]], Context>;
     sbSetPresenceV1(...args: LuaArg[]): Result<number, Context>;
     sbAbandonConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbRerouteConversationV1(...args: LuaArg[]): Result<number, Context>;

@@ -18,7 +18,7 @@
     ARGV[2] now (ms)
 
   Output:
-    { 1, agentId }  assigned
+    { 1, agentId, conversation hash as field, value, … }  assigned
     { 0 }           no eligible agent has a free place
     { -2 }          the conversation is no longer waiting
     { -7 }          it is no longer at the head of the queue (read the head again)
@@ -32,13 +32,22 @@ if redis.call('HGET', KEYS[1], 'status') ~= 'waiting' then
 end
 
 local now = tonumber(ARGV[2])
+local agents = redis.call('SMEMBERS', KEYS[8])
+if #agents == 0 then
+  return { 0 }
+end
+-- One HMGET per hash for every candidate, rather than four calls per agent.
+local presences = redis.call('HMGET', KEYS[6], unpack(agents))
+local capacities = redis.call('HMGET', KEYS[5], unpack(agents))
+local loads = redis.call('HMGET', KEYS[4], unpack(agents))
+local lasts = redis.call('HMGET', KEYS[7], unpack(agents))
 local best, bestFree, bestLast = nil, 0, 0
-for _, agent in ipairs(redis.call('SMEMBERS', KEYS[8])) do
-  local presenceStatus, deadline = string.match(redis.call('HGET', KEYS[6], agent) or '', '^(%a+):(%d+)$')
+for i, agent in ipairs(agents) do
+  local presenceStatus, deadline = string.match(presences[i] or '', '^(%a+):(%d+)$')
   if presenceStatus == 'online' and tonumber(deadline) >= now then
-    local free = tonumber(redis.call('HGET', KEYS[5], agent) or '0') - tonumber(redis.call('HGET', KEYS[4], agent) or '0')
+    local free = tonumber(capacities[i] or '0') - tonumber(loads[i] or '0')
     if free > 0 then
-      local last = tonumber(redis.call('HGET', KEYS[7], agent) or '0')
+      local last = tonumber(lasts[i] or '0')
       if not best or free > bestFree or (free == bestFree and (last < bestLast or (last == bestLast and agent < best))) then
         best, bestFree, bestLast = agent, free, last
       end
@@ -55,4 +64,8 @@ redis.call('HSET', KEYS[1], 'status', 'active', 'assignedAgentId', best,
 redis.call('HSET', KEYS[3], ARGV[1], best)
 redis.call('HINCRBY', KEYS[4], best, 1)
 redis.call('HSET', KEYS[7], best, ARGV[2])
-return { 1, best }
+local result = { 1, best }
+for _, value in ipairs(redis.call('HGETALL', KEYS[1])) do
+  result[#result + 1] = value
+end
+return result
