@@ -11,6 +11,7 @@ import type {
   AgentView,
   ConversationMessagesPayload,
   ConversationRefPayload,
+  ConversationHandOverPayload,
   ConversationTransferPayload,
   EmptyPayload,
   MessageLeavePayload,
@@ -190,6 +191,11 @@ export interface AgentClientEvents {
   'conversation:resolve': (payload: ConversationRefPayload, ack: AckCallback<ConversationView>) => void;
   /** Hands the conversation to the other queue with a note; recorded as a routing correction. */
   'conversation:transfer': (payload: ConversationTransferPayload, ack: AckCallback<ConversationView>) => void;
+  /**
+   * Hands the conversation to a named colleague with the skill, online and with a free place
+   * (AGENT_NOT_FOUND, SKILL_REQUIRED, AGENT_OFFLINE, AGENT_AT_CAPACITY otherwise, nothing changed).
+   */
+  'conversation:hand-over': (payload: ConversationHandOverPayload, ack: AckCallback<ConversationView>) => void;
   /** Gives the conversation back to the front of its queue for another agent. */
   'conversation:release': (payload: ConversationRefPayload, ack: AckCallback<ConversationView>) => void;
   /** Takes the longest-waiting conversation of the agent's queues; null when none waits. */

@@ -83,6 +83,13 @@ export const ConversationTransferPayloadSchema = Type.Object(
 );
 export type ConversationTransferPayload = Static<typeof ConversationTransferPayloadSchema>;
 
+/** Hands a conversation straight to a named colleague (who needs the skill, presence and a free place). */
+export const ConversationHandOverPayloadSchema = Type.Object(
+  { conversationId: IdSchema, agentId: IdSchema, note: TransferNoteSchema },
+  Strict,
+);
+export type ConversationHandOverPayload = Static<typeof ConversationHandOverPayloadSchema>;
+
 export const ConversationMessagesPayloadSchema = Type.Object(
   { conversationId: IdSchema, afterId: Type.Optional(MessageIdSchema) },
   Strict,

@@ -3,12 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ConversationView } from '../../shared/protocol';
 import {
   AgentMessageSendPayloadSchema,
+  ConversationHandOverPayloadSchema,
   ConversationMessagesPayloadSchema,
   ConversationRefPayloadSchema,
   ConversationTransferPayloadSchema,
   EmptyPayloadSchema,
   PresenceSetPayloadSchema,
 } from '../../shared/schemas';
+import { handOverConversation } from '../domain/hand-over';
 import { handleEvent } from './ack';
 import type { AgentStatuses } from './agent-statuses';
 import { limitEventRate } from './event-rate';
@@ -21,6 +23,7 @@ const checkMessages = compilePayloadCheck(ConversationMessagesPayloadSchema);
 const checkSend = compilePayloadCheck(AgentMessageSendPayloadSchema);
 const checkTransfer = compilePayloadCheck(ConversationTransferPayloadSchema);
 const checkPresence = compilePayloadCheck(PresenceSetPayloadSchema);
+const checkHandOver = compilePayloadCheck(ConversationHandOverPayloadSchema);
 
 export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStatuses): void {
   const { visitors, agents, conversations, assignment, announce, store } = app;
@@ -97,6 +100,20 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
     socket.on('conversation:transfer', handleEvent(app.log, 'conversation:transfer', checkTransfer, async (payload) =>
       backInQueue(await conversations.transferConversation(agent, payload)),
     ));
+
+    socket.on('conversation:hand-over', handleEvent(app.log, 'conversation:hand-over', checkHandOver, async (payload) => {
+      const conversation = await handOverConversation(store, agent, payload, Date.now());
+      announce.released(conversation, agent.id);
+      await announce.assigned(conversation);
+      if (payload.note.trim()) {
+        await app.audit.record(siteKey, `agent:${agent.id} ${agent.email}`, 'conversation.hand-over', conversation.id, {
+          to: payload.agentId,
+          note: payload.note.trim(),
+        });
+      }
+      await announce.assignWaiting(siteKey, myQueues);
+      return conversation;
+    }));
 
     socket.on('conversation:release', handleEvent(app.log, 'conversation:release', checkRef, async ({ conversationId }) =>
       backInQueue(await store.requeueConversation({ siteKey, conversationId, agentId: agent.id, now: Date.now() })),

@@ -203,6 +203,39 @@ describe('queues and assignment', () => {
     expect(login.status).toBe(401);
   });
 
+  it('hands a conversation to a named colleague, who gets it opened, and refuses one who cannot take it', async () => {
+    const from = await newAgent(3);
+    const colleague = await newAgent(1);
+    const supportOnly = await newAgent(3, ['support']);
+    const offline = await newAgent(3);
+    const fromSocket = await connectAgent(started.url, from);
+    const colleagueSocket = await connectAgent(started.url, colleague);
+    await connectAgent(started.url, supportOnly);
+    const { conversation, visitor } = await waitingVisitor();
+    expectOk(await emitWithTimeout(fromSocket, 2000, 'conversation:take', { conversationId: conversation.id }));
+    const handOver = (agentId: string) => emitWithTimeout(fromSocket, 2000, 'conversation:hand-over', { conversationId: conversation.id, agentId, note: 'VIP, be nice' });
+
+    expectRefused(await handOver(supportOnly.view.id), 'SKILL_REQUIRED');
+    expectRefused(await handOver(offline.view.id), 'AGENT_OFFLINE');
+    expectRefused(await handOver('a_nobody'), 'AGENT_NOT_FOUND');
+    expect(await started.app.store.getConversation(started.siteKey, conversation.id)).toMatchObject({ status: 'active', assignedAgentId: from.view.id });
+
+    const opened = waitFor<[TakenConversation]>(colleagueSocket, 'conversation:assigned');
+    const visitorSees = collect<ConversationView>(visitor, 'conversation:updated');
+    expect(expectOk(await handOver(colleague.view.id))).toMatchObject({ status: 'active', assignedAgentId: colleague.view.id });
+    expect((await opened)[0].conversation.id).toBe(conversation.id);
+    await eventually(() => expect(visitorSees.at(-1)).toMatchObject({ assignedAgentId: colleague.view.id }));
+    expect(await started.app.store.listAgentConversations(started.siteKey, from.view.id)).toEqual([]);
+
+    // The colleague is now full (capacity 1): a second hand-over to them is refused.
+    const another = await waitingVisitor();
+    expectOk(await emitWithTimeout(fromSocket, 2000, 'conversation:take', { conversationId: another.conversation.id }));
+    expectRefused(
+      await emitWithTimeout(fromSocket, 2000, 'conversation:hand-over', { conversationId: another.conversation.id, agentId: colleague.view.id, note: '' }),
+      'AGENT_AT_CAPACITY',
+    );
+  });
+
   describe('bad input changes nothing', () => {
     it('refuses a negative or huge capacity, an unknown agent, a bad presence and a bad assignment mode', async () => {
       const agent = await newAgent(2);
