@@ -227,6 +227,8 @@ export interface VisitorSocketData {
 
 export interface AgentSocketData {
   agent: AgentView;
+  /** The console session this socket rides on: logging it out ends the socket too. */
+  sessionToken: string;
 }
 
 /** Error details on a refused handshake: `connect_error` carries `{ message, data: WireError }`. */

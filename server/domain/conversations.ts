@@ -210,8 +210,12 @@ export function createConversationService({ store, router, limiter, now = Date.n
      * identity, unless a verified one exists) and the message, as a conversation answered later.
      */
     async leaveMessage(siteKey: SiteKey, visitorId: VisitorId, payload: MessageLeavePayload, context: VisitorContext) {
+      // The message first: if it is refused (empty, too long, rate limited), nothing about the visitor is kept.
+      const sent = await this.sendVisitorMessage(siteKey, visitorId, { clientId: payload.clientId, text: payload.text }, context, {
+        leftMessage: true,
+      });
       await this.identifyVisitor(siteKey, visitorId, { userId: payload.email.toLowerCase(), name: payload.name, email: payload.email });
-      return this.sendVisitorMessage(siteKey, visitorId, { clientId: payload.clientId, text: payload.text }, context, { leftMessage: true });
+      return { ...sent, conversation: (await store.getConversation(siteKey, sent.conversation.id)) ?? sent.conversation };
     },
 
     async loadWorkspace(agent: AgentView): Promise<AgentWorkspace> {
@@ -260,6 +264,11 @@ export function createConversationService({ store, router, limiter, now = Date.n
     ): Promise<MessageSent> {
       const text = checkMessageText(input.text);
       const conversation = await requireConversation(agent.siteKey, input.conversationId);
+      // Checked before the store's duplicate lookup, so a colleague cannot read someone else's
+      // conversation by resending one of its client ids. The holder keeps it after resolving.
+      if (conversation.assignedAgentId !== agent.id) {
+        throw createError('CONVERSATION_NOT_ASSIGNED_TO_YOU', { conversationId: input.conversationId });
+      }
       const { message, duplicate } = await store.appendMessage({
         siteKey: agent.siteKey,
         conversationId: input.conversationId,

@@ -4,8 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { MAX_AGENT_CAPACITY } from '../../shared/limits';
 import { AgentViewSchema, ErrorReplySchema, IdSchema, SiteKeySchema } from '../../shared/schemas';
 import { agentActor } from '../domain/audit';
-import { announceSweep } from '../realtime/agent-namespace';
-import { rooms } from '../realtime/rooms';
+import { announceSweep, disconnectAgentSockets } from '../realtime/agent-namespace';
 
 const AgentParams = Type.Object({ siteKey: SiteKeySchema, agentId: IdSchema }, { additionalProperties: false });
 const AgentPatch = Type.Object(
@@ -30,7 +29,7 @@ export default async function agentRoutes(app: FastifyInstance) {
       await app.audit.record(siteKey, agentActor(request.agent!), 'agent.update', agentId, { ...request.body });
       if (request.body.disabled) {
         // Their consoles go now, and so do their conversations: back to the front of the queue.
-        app.agents.in(rooms.agent(siteKey, agentId)).disconnectSockets(true);
+        await disconnectAgentSockets(app, siteKey, agentId);
         await announceSweep(app, siteKey, await app.assignment.sweep(siteKey));
       } else {
         await app.announce.assignWaiting(siteKey, agent.skills);

@@ -25,10 +25,12 @@ export default fp(
       request.agent = agent;
     };
 
-    // Cross-site request forgery: a state-changing API call must come from the console's own pages.
+    // Cross-site request forgery: a state-changing call must come from the console's own pages.
     // (The SameSite=Strict cookie already stays home; this also covers browsers that ignore it.)
+    // Every unsafe method, whatever its path: the raw URL can spell '/api/' with escapes the router
+    // decodes (Socket.IO's own requests never reach Fastify).
     app.addHook('onRequest', async (request) => {
-      if (SAFE_METHODS.has(request.method) || !request.url.startsWith('/api/')) return;
+      if (SAFE_METHODS.has(request.method)) return;
       if (!isFromConsole(request.headers.origin, app.config.publicUrl, request.headers.host)) {
         throw createError('ORIGIN_NOT_ALLOWED', { origin: request.headers.origin ?? null });
       }

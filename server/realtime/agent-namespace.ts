@@ -11,6 +11,7 @@ import {
   PresenceSetPayloadSchema,
 } from '../../shared/schemas';
 import { handOverConversation } from '../domain/hand-over';
+import { toWireError } from '../../shared/errors';
 import { handleEvent } from './ack';
 import type { AgentStatuses } from './agent-statuses';
 import { limitEventRate } from './event-rate';
@@ -42,7 +43,8 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
       await assignment.keepPresent(agent, statuses.get(agent.id));
       next();
     } catch (error) {
-      next(error as Error);
+      const wire = toWireError(error);
+      next(Object.assign(new Error(wire.message), { data: wire }));
     }
   });
 
@@ -51,6 +53,7 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
     const { siteKey } = agent;
     const myQueues = assignment.queuesOf(agent);
     limitEventRate(socket);
+    endWithSession(app, socket);
 
     /** The agent let go of a conversation that now waits again: tell everyone, then fill free places. */
     const backInQueue = async (conversation: ConversationView) => {
@@ -141,6 +144,25 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
 
     announce.assignWaiting(siteKey, myQueues).catch((error: unknown) => app.log.warn({ err: error }, 'assignment failed'));
   });
+}
+
+/**
+ * A socket lives no longer than its session: every event re-checks it (expired, logged out on
+ * another device, agent disabled). Agents send few events, so two Redis reads each cost nothing.
+ */
+function endWithSession(app: FastifyInstance, socket: Parameters<Parameters<FastifyInstance['agents']['on']>[1]>[0]) {
+  socket.use((_packet, next) => {
+    app.agentAccounts.authenticate(socket.data.sessionToken).then(
+      (agent) => (agent ? next() : socket.disconnect(true)),
+      (error: unknown) => next(error as Error),
+    );
+  });
+}
+
+/** Ends the sockets riding on one session (log out), or all of an agent's (log out everywhere, disabled). */
+export async function disconnectAgentSockets(app: FastifyInstance, siteKey: string, agentId: string, sessionToken?: string) {
+  const sockets = await app.agents.in(rooms.agent(siteKey, agentId)).fetchSockets();
+  for (const socket of sockets) if (!sessionToken || socket.data.sessionToken === sessionToken) socket.disconnect(true);
 }
 
 /** Tells everyone what a sweep changed: conversations back in line, visitors who gave up. */

@@ -59,7 +59,7 @@ export function agentHandshake(app: FastifyInstance) {
       const token = cookie ? app.parseCookie(cookie)[SESSION_COOKIE] : undefined;
       const agent = await app.agentAccounts.authenticate(token);
       if (!agent) throw createError('AUTH_REQUIRED');
-      socket.data = { agent };
+      socket.data = { agent, sessionToken: token! };
       next();
     } catch (error) {
       refuse(next, error);

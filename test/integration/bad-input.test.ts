@@ -14,6 +14,7 @@ import { expectOk, expectRefused } from '../helpers/acks';
 import { connectAgent, connectVisitor, disconnectAll, logIn, type AgentClient, type VisitorClient } from '../helpers/clients';
 import { assertRedisReachable } from '../helpers/redis';
 import { snapshotPrefix } from '../helpers/redis-snapshot';
+import { QUIET_SWEEP_ENV } from '../helpers/data-snapshot';
 import { SHOP_ORIGIN, startApp, type StartedApp } from '../helpers/start-app';
 
 const ACK_MS = 5_000;
@@ -64,7 +65,8 @@ describe('bad input gets a stable error code and changes nothing', () => {
 
   beforeAll(async () => {
     await assertRedisReachable();
-    started = await startApp();
+    // Its fixtures (an active conversation held by an agent no longer connected) must outlive a slow run.
+    started = await startApp({ env: QUIET_SWEEP_ENV });
     const { url, siteKey, app } = started;
     const otherSiteKey = `${siteKey}_other`;
     await addSite(app.store, { key: otherSiteKey, name: 'Other shop', origins: [OTHER_ORIGIN] });
