@@ -22,6 +22,7 @@ const builtAt = existsSync(BUILD_STAMP) ? statSync(BUILD_STAMP).mtimeMs : 0;
 const changedAt = Math.max(...SOURCES.map((dir) => newestSourceTime(ROOT + dir)), statSync(`${ROOT}package-lock.json`).mtimeMs);
 if (changedAt > builtAt) {
   console.log('Building the widget and the console…');
-  await buildAll();
+  const sizes = await buildAll();
+  console.log(sizes.map((s) => `  ${s.file} ${(s.gzip / 1024).toFixed(1)} KB gz`).join('\n'));
 }
 await import('../server/main');
