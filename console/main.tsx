@@ -1,18 +1,34 @@
-/** The console page: log-in, then the workspace. */
+/** The console page: log-in, then the workspace, or the KPI dashboard at `#dashboard`. */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentView } from '../shared/schemas';
 import { api } from './api';
+import { DashboardScreen } from './screens/dashboard';
 import { LoginScreen } from './screens/login';
 import { WorkspaceScreen } from './screens/workspace';
 
 function Console() {
   const [agent, setAgent] = useState<AgentView | null | undefined>(undefined);
+  const [view, setView] = useState(location.hash);
   useEffect(() => {
     void api.currentAgent().then(setAgent);
+    const onHash = () => setView(location.hash);
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
   }, []);
   if (agent === undefined) return <p class="loading">Loading…</p>;
   if (agent === null) return <LoginScreen onLoggedIn={setAgent} />;
+  if (view === '#dashboard') {
+    return (
+      <div class="dashboard-page">
+        <header class="top">
+          <h1>Switchboard · KPIs</h1>
+          <a href="#">Back to conversations</a>
+        </header>
+        <DashboardScreen agent={agent} />
+      </div>
+    );
+  }
   return <WorkspaceScreen agent={agent} onLoggedOut={() => setAgent(null)} />;
 }
 

@@ -9,12 +9,13 @@
  *   npm run admin -- routing:settings --site KEY [--topic-question true|false] [--fallback service|support]
  *   npm run admin -- routing:export --site KEY [--out FILE.jsonl]
  *   npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false] [--assignment manual|auto] [--abandon-after SECONDS]
- *       [--business-hours JSON|none] [--verified-priority MINUTES]
+ *       [--business-hours JSON|none] [--verified-priority MINUTES] [--nps true|false]
  *   npm run admin -- agent:update --site KEY --id AGENT_ID [--capacity N] [--disabled true|false]
  *   npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
  *   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
  *   npm run admin -- retention:run [--site KEY]
  *   npm run admin -- audit --site KEY [--limit N]
+ *   npm run admin -- site:token --site KEY [--name NAME]     (an API token for the wallboard feed, shown once)
  *
  * Every change, export and deletion is recorded in the site's audit trail as done by `operator`.
  * Prints JSON (routing:export: JSON Lines training rows) on success; prints usage and exits 2 on a
@@ -29,6 +30,7 @@ import { createSiteRouting } from '../server/domain/routing/site-routing';
 import { createAuditLog, OPERATOR } from '../server/domain/audit';
 import type { BusinessHours } from '../server/domain/business-hours';
 import { createPrivacy } from '../server/domain/privacy';
+import { createApiTokens } from '../server/domain/api-tokens';
 import { addSite } from '../server/domain/sites';
 import { createRedisStore } from '../server/store/redis/redis-store';
 import type { Store } from '../server/store/store';
@@ -45,12 +47,13 @@ const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
   npm run admin -- routing:settings --site KEY [--topic-question true|false] [--fallback service|support]
   npm run admin -- routing:export --site KEY [--out FILE.jsonl]
   npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false] [--assignment manual|auto] [--abandon-after SECONDS]
-      [--business-hours '{"timeZone":"Europe/Paris","weekly":{"mon":["09:00-17:00"]}}'|none] [--verified-priority MINUTES]
+      [--business-hours '{"timeZone":"Europe/Paris","weekly":{"mon":["09:00-17:00"]}}'|none] [--verified-priority MINUTES] [--nps true|false]
   npm run admin -- agent:update --site KEY --id AGENT_ID [--capacity N] [--disabled true|false]
   npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
   npm run admin -- retention:run [--site KEY]
-  npm run admin -- audit --site KEY [--limit N]`;
+  npm run admin -- audit --site KEY [--limit N]
+  npm run admin -- site:token --site KEY [--name NAME]`;
 
 class UsageError extends Error {}
 
@@ -76,6 +79,7 @@ const OPTIONS = {
   capacity: { type: 'string' },
   'business-hours': { type: 'string' },
   'verified-priority': { type: 'string' },
+  nps: { type: 'string' },
   disabled: { type: 'string' },
   'store-ip': { type: 'string' },
 } as const;
@@ -88,6 +92,7 @@ function domainFor(store: Store) {
     accounts: createAgentAccounts({ store, limiter: createRateLimiter(store), sessionTtlMs: 0 }),
     routing: createSiteRouting(store, audit),
     privacy: createPrivacy({ store, audit }),
+    apiTokens: createApiTokens({ store, audit }),
   };
 }
 
@@ -136,6 +141,12 @@ function booleanOf(value: string, flag: string): boolean {
 
 /** Each command: check its arguments (throwing UsageError), then a function that runs it. */
 const COMMANDS: Record<string, (v: Values) => (store: Store) => Promise<unknown>> = {
+  'site:token': (v) => {
+    const siteKey = need(v, 'site');
+    const name = v.name ?? 'wallboard';
+    // The token is shown once; only its hash is kept.
+    return async (store) => domainFor(store).apiTokens.create(siteKey, name, OPERATOR);
+  },
   'site:add': (v) => {
     const name = need(v, 'name');
     if (!v.origin?.length) throw new UsageError('--origin is required');
@@ -245,6 +256,7 @@ const COMMANDS: Record<string, (v: Values) => (store: Store) => Promise<unknown>
       ...(abandon !== undefined ? { abandonAfterSeconds: Number(abandon) } : {}),
       ...(v['business-hours'] !== undefined ? { businessHours: businessHoursOf(v['business-hours']) } : {}),
       ...(v['verified-priority'] !== undefined ? { verifiedPriorityMinutes: wholeNumberOf(v['verified-priority'], '--verified-priority', 1440) } : {}),
+      ...(v.nps !== undefined ? { npsSurvey: booleanOf(v.nps, '--nps') } : {}),
     };
     return (store) => domainFor(store).routing.updateSettings(site, changes, OPERATOR);
   },

@@ -47,7 +47,11 @@ export async function buildAll(): Promise<{ file: string; bytes: number; gzip: n
     build({ ...common, entryPoints: [`${ROOT}console/main.tsx`], outfile: `${DIST}console/app.js`, format: 'esm' }),
   ]);
   copyFileSync(`${ROOT}console/index.html`, `${DIST}console/index.html`);
-  copyFileSync(`${ROOT}console/styles.css`, `${DIST}console/app.css`);
+  // The chart library's own few rules (legend, cursor) go with the console's.
+  writeFileSync(
+    `${DIST}console/app.css`,
+    readFileSync(`${ROOT}console/styles.css`, 'utf8') + '\n' + readFileSync(`${ROOT}node_modules/uplot/dist/uPlot.min.css`, 'utf8'),
+  );
   writeFileSync(BUILD_STAMP, new Date().toISOString());
 
   return ['widget.js', 'widget/app.js', 'console/app.js', 'console/app.css'].map((file) => {

@@ -7,6 +7,8 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config';
 import agentRoutes from './http/agents';
 import healthRoutes from './http/health';
+import metricsRoutes from './http/metrics';
+import metricsLiveRoutes from './http/metrics-live';
 import privacyRoutes from './http/privacy';
 import routingRoutes from './http/routing';
 import sessionRoutes from './http/sessions';
@@ -70,6 +72,8 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(routingRoutes, { prefix: '/api/v1' });
   await app.register(privacyRoutes, { prefix: '/api/v1' });
   await app.register(agentRoutes, { prefix: '/api/v1' });
+  await app.register(metricsRoutes, { prefix: '/api/v1' });
+  await app.register(metricsLiveRoutes, { prefix: '/api/v1' });
   await app.register(retentionPlugin);
   await app.register(staticPlugin);
   return app;

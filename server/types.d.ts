@@ -20,6 +20,9 @@ import type { Privacy } from './domain/privacy';
 import type { RateLimiter } from './domain/rate-limiter';
 import type { VisitorTokens } from './domain/visitor-tokens';
 import type { Store } from './store/store';
+import type { KpiRecorder } from './domain/kpi-events';
+import type { Kpis } from './domain/kpis';
+import type { ApiTokens } from './domain/api-tokens';
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, InterServerEvents, VisitorSocketData>;
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, InterServerEvents, AgentSocketData>;
@@ -36,6 +39,11 @@ declare module 'fastify' {
     assignment: AssignmentService;
     announce: Announcer;
     privacy: Privacy;
+    kpiRecorder: KpiRecorder;
+    kpis: Kpis;
+    /** The clock of the KPIs (the app's `now`, controllable in tests). */
+    kpiNow: () => number;
+    apiTokens: ApiTokens;
     visitorTokens: VisitorTokens;
     io: Server;
     visitors: VisitorNamespace;

@@ -27,6 +27,12 @@ export const ERRORS = {
   AGENT_EMAIL_TAKEN: { status: 409, message: 'An agent with this email already exists.' },
   NOT_FOUND: { status: 404, message: 'Nothing is here.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; try again after details.retryAfterMs milliseconds.' },
+  CONVERSATION_NOT_RESOLVED: { status: 409, message: 'Only a resolved conversation can be rated.' },
+  RATING_ALREADY_GIVEN: { status: 409, message: 'This conversation has already been rated.' },
+  METRICS_RANGE_INVALID: { status: 400, message: 'The range must have `from` before `to`, both valid times.' },
+  METRICS_RANGE_TOO_LONG: { status: 400, message: 'The range is longer than one year.' },
+  METRICS_GROUP_UNKNOWN: { status: 400, message: 'groupBy must be hour, day, queue or agent.' },
+  API_TOKEN_INVALID: { status: 401, message: 'The API token is missing, wrong or for another site.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -10,6 +10,7 @@ import type {
   AgentMessageSendPayload,
   AgentView,
   ConversationMessagesPayload,
+  ConversationRatePayload,
   ConversationRefPayload,
   ConversationHandOverPayload,
   ConversationTransferPayload,
@@ -90,6 +91,17 @@ export interface ConversationView {
   abandonedAt?: number;
   /** Set when an agent handed it over from the other queue. */
   transfer?: { fromQueue: QueueName; note: string; byAgentName: string; at: number };
+  /** The visitor's answer to the end-of-chat survey, given once. */
+  rating?: ConversationRating;
+}
+
+/** CSAT 1–5 (service), CES 1–7 (support), NPS 0–10 when the site asks it; an optional comment. */
+export interface ConversationRating {
+  csat?: number;
+  ces?: number;
+  nps?: number;
+  comment?: string;
+  at: number;
 }
 
 /** One waiting conversation as an agent sees it in a queue list. */
@@ -131,6 +143,8 @@ export interface SiteInfo {
   topicQuestion: boolean;
   /** Within business hours and an agent is online: chat now. Otherwise the widget offers to leave a message. */
   available: boolean;
+  /** The end-of-chat survey also asks NPS 0–10. */
+  npsSurvey: boolean;
 }
 
 export interface VisitorSession {
@@ -160,6 +174,11 @@ export interface VisitorClientEvents {
   'visitor:identify': (payload: VisitorIdentifyPayload, ack: AckCallback<VisitorIdentity>) => void;
   /** Leaves a message with a name and email while nobody is available; an agent answers later, here. */
   'message:leave': (payload: MessageLeavePayload, ack: AckCallback<MessageSent>) => void;
+  /**
+   * Answers the end-of-chat survey of a resolved conversation, once: `csat` for a service
+   * conversation, `ces` for a support one, `nps` too when the site asks it. Skipping is sending nothing.
+   */
+  'conversation:rate': (payload: ConversationRatePayload, ack: AckCallback<ConversationView>) => void;
 }
 
 export interface VisitorServerEvents {

@@ -136,3 +136,118 @@ export const ErrorReplySchema = Type.Object({
     details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   }),
 });
+
+// ---- KPIs (DESIGN.md, "KPIs") ---------------------------------------------------------------
+
+/**
+ * The end-of-chat survey (`conversation:rate`): CSAT 1–5 for a service conversation, customer
+ * effort 1–7 for a support one, NPS 0–10 as well when the site asks it; an optional comment.
+ */
+export const ConversationRatePayloadSchema = Type.Object(
+  {
+    conversationId: IdSchema,
+    csat: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
+    ces: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 })),
+    nps: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+    comment: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  Strict,
+);
+export type ConversationRatePayload = Static<typeof ConversationRatePayloadSchema>;
+
+export const METRICS_GROUPS = ['hour', 'day', 'queue', 'agent'] as const;
+export type MetricsGroup = (typeof METRICS_GROUPS)[number];
+
+// Query strings are text and the server coerces no types: times are ISO 8601 or epoch milliseconds, as text.
+const TimeTextSchema = Type.String({ minLength: 1, maxLength: 40, pattern: '^([0-9]{1,15}|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)$' });
+
+export const MetricsQuerySchema = Type.Object(
+  {
+    site: SiteKeySchema,
+    from: TimeTextSchema,
+    to: TimeTextSchema,
+    queue: Type.Optional(QueueNameSchema),
+    agent: Type.Optional(IdSchema),
+    // Any text here, so an unknown group is answered with METRICS_GROUP_UNKNOWN rather than a bare schema error.
+    groupBy: Type.Optional(Type.String({ maxLength: 32 })),
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+  },
+  Strict,
+);
+export type MetricsQuery = Static<typeof MetricsQuerySchema>;
+
+const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** Milliseconds: median and p90 from log-scale histograms (the upper edge of the bucket), mean exact. */
+export const DurationFiguresSchema = Type.Object({
+  count: Type.Integer(),
+  median: Nullable(Type.Number()),
+  p90: Nullable(Type.Number()),
+  mean: Nullable(Type.Number()),
+});
+export type DurationFigures = Static<typeof DurationFiguresSchema>;
+
+export const KpiFiguresSchema = Type.Object({
+  /** Conversations created (for an agent: conversations assigned to them). */
+  conversations: Type.Integer(),
+  assigned: Type.Integer(),
+  resolved: Type.Integer(),
+  resolutionRate: Nullable(Type.Number()),
+  abandoned: Type.Integer(),
+  abandonmentRate: Nullable(Type.Number()),
+  transfers: Type.Object({ serviceToSupport: Type.Integer(), supportToService: Type.Integer() }),
+  transferRate: Type.Object({ serviceToSupport: Nullable(Type.Number()), supportToService: Nullable(Type.Number()) }),
+  waitMs: DurationFiguresSchema,
+  frtMs: DurationFiguresSchema,
+  ahtMs: DurationFiguresSchema,
+  csat: Type.Object({ count: Type.Integer(), mean: Nullable(Type.Number()), satisfiedShare: Nullable(Type.Number()) }),
+  ces: Type.Object({ count: Type.Integer(), mean: Nullable(Type.Number()) }),
+  nps: Type.Object({ count: Type.Integer(), score: Nullable(Type.Number()) }),
+  repeatContacts: Type.Integer(),
+  repeatContactRate: Nullable(Type.Number()),
+  misrouted: Type.Integer(),
+  routerAccuracy: Nullable(Type.Number()),
+  /** The FRT histogram: upper edge (ms) → conversations, for charts. */
+  frtHistogram: Type.Array(Type.Object({ upToMs: Type.Number(), count: Type.Integer() })),
+});
+export type KpiFigures = Static<typeof KpiFiguresSchema>;
+
+export const QueueNowSchema = Type.Object({
+  queue: QueueNameSchema,
+  waiting: Type.Integer(),
+  /** How long the head of the line has waited, 0 when nobody waits. */
+  longestWaitMs: Type.Number(),
+});
+export type QueueNow = Static<typeof QueueNowSchema>;
+
+export const MetricsReportSchema = Type.Object({
+  site: Type.String(),
+  from: Type.Number(),
+  to: Type.Number(),
+  queue: Type.Union([QueueNameSchema, Type.Null()]),
+  agent: Type.Union([Type.String(), Type.Null()]),
+  groupBy: Type.Union([Type.String(), Type.Null()]),
+  now: Type.Object({ at: Type.Number(), queues: Type.Array(QueueNowSchema) }),
+  totals: KpiFiguresSchema,
+  groups: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), figures: KpiFiguresSchema })),
+});
+export type MetricsReport = Static<typeof MetricsReportSchema>;
+
+/** What the wallboard feed `/api/v1/metrics/live` sends: the whole picture, each time it changes (at most once a second). */
+export const LiveMetricsMessageSchema = Type.Object({
+  type: Type.Literal('metrics'),
+  site: Type.String(),
+  at: Type.Number(),
+  queues: Type.Array(QueueNowSchema),
+  /** Since 00:00 UTC today. */
+  today: KpiFiguresSchema,
+  todayByQueue: Type.Object({ service: KpiFiguresSchema, support: KpiFiguresSchema }),
+});
+export type LiveMetricsMessage = Static<typeof LiveMetricsMessageSchema>;
+
+export const LiveMetricsQuerySchema = Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) }, Strict);
+export type LiveMetricsQuery = Static<typeof LiveMetricsQuerySchema>;
+
+export const ApiTokenBodySchema = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, Strict);
+export type ApiTokenBody = Static<typeof ApiTokenBodySchema>;
+export const ApiTokenCreatedSchema = Type.Object({ token: Type.String(), name: Type.String(), createdAt: Type.Number() });

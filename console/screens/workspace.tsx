@@ -34,6 +34,9 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
             <option value="offline">Offline</option>
           </select>
         </label>
+        <a class="link" href="#dashboard">
+          Dashboard
+        </a>
         <button
           type="button"
           class="link"

@@ -11,6 +11,7 @@ import { QUEUES, type QueueName } from '../../shared/queues';
 import type { AgentView } from '../../shared/schemas';
 import type { PresenceStatus, Store } from '../store/store';
 import { estimateWaitMs } from './wait-estimate';
+import type { KpiRecorder } from './kpi-events';
 
 export interface AssignmentTimings {
   /** A presence lasts this long unless renewed by a heartbeat. @default 30 s */
@@ -32,8 +33,10 @@ export function createAssignmentService({
   store,
   timings = DEFAULT_ASSIGNMENT_TIMINGS,
   now = Date.now,
+  kpis,
 }: {
   store: Store;
+  kpis: KpiRecorder;
   timings?: AssignmentTimings;
   now?: () => number;
 }) {
@@ -67,6 +70,7 @@ export function createAssignmentService({
     /** Records how long a conversation waited, for estimates (and KPIs later). */
     async recordAssigned(conversation: ConversationView) {
       if (conversation.assignedAt === undefined) return;
+      await kpis.assigned(conversation);
       await store.recordTime(conversation.siteKey, conversation.queue, 'wait', conversation.assignedAt - conversation.queuedAt);
     },
 
@@ -189,7 +193,9 @@ export function createAssignmentService({
       }
       for (const conversationId of await store.listVisitorsGoneBefore(siteKey, at - site.settings.abandonAfterSeconds * 1000)) {
         try {
-          result.abandoned.push(await store.abandonConversation(siteKey, conversationId, at));
+          const abandoned = await store.abandonConversation(siteKey, conversationId, at);
+          await kpis.abandoned(abandoned);
+          result.abandoned.push(abandoned);
         } catch (error) {
           if (!isSwitchboardError(error)) throw error;
         }

@@ -18,11 +18,15 @@ import { randomId } from './random-id';
 import type { QueueName } from '../../shared/queues';
 import type { RateLimiter } from './rate-limiter';
 import type { Router } from './routing/router';
+import type { KpiRecorder } from './kpi-events';
+import type { ConversationRatePayload } from '../../shared/schemas';
 
 export interface ConversationServiceDeps {
   store: Store;
   router: Router;
   limiter: RateLimiter;
+  /** Records each step of a conversation's life for the KPIs. */
+  kpis: KpiRecorder;
   /** @default Date.now */
   now?: () => number;
 }
@@ -42,7 +46,7 @@ export interface VisitorContext {
   ip: string;
 }
 
-export function createConversationService({ store, router, limiter, now = Date.now }: ConversationServiceDeps) {
+export function createConversationService({ store, router, limiter, kpis, now = Date.now }: ConversationServiceDeps) {
   const requireConversation = async (siteKey: SiteKey, id: ConversationId) => {
     const conversation = await store.getConversation(siteKey, id);
     if (!conversation) throw createError('CONVERSATION_NOT_FOUND', { conversationId: id });
@@ -85,12 +89,14 @@ export function createConversationService({ store, router, limiter, now = Date.n
     });
     if (decision.uncertain) return null;
     try {
-      return await store.rerouteConversation({
+      const rerouted = await store.rerouteConversation({
         siteKey: conversation.siteKey,
         conversationId: conversation.id,
         fromQueue: conversation.queue,
         routing: decision,
       });
+      await kpis.rerouted(rerouted, conversation.queue, now());
+      return rerouted;
     } catch (error) {
       // Taken by an agent or moved by a message sent at the same moment: the router has no say any more.
       if (isSwitchboardError(error) && (error.code === 'CONVERSATION_NOT_WAITING' || error.code === 'CONVERSATION_CHANGED')) return null;
@@ -136,6 +142,7 @@ export function createConversationService({ store, router, limiter, now = Date.n
         name: site.name,
         topicQuestion: site.settings.topicQuestion,
         available: someoneOnline && isOpen(site.settings.businessHours, at),
+        npsSurvey: site.settings.npsSurvey,
       };
       // A message left while nobody was there stays on screen, answered, when the visitor comes back.
       const conversation = open ?? (await lastAnsweredLeftMessage(siteKey, visitorId, at));
@@ -182,6 +189,9 @@ export function createConversationService({ store, router, limiter, now = Date.n
           now: at,
           firstMessage: { clientId: input.clientId, text },
         });
+        const history = await store.listVisitorConversations(siteKey, visitorId);
+        const previous = history.filter((c) => c.id !== created.conversation.id).at(-1);
+        await kpis.created(created.conversation, previous?.createdAt);
         return { ...created, duplicate: false, created: true };
       } catch (error) {
         // Two tabs of one visitor sent a first message at once: the other one made the conversation.
@@ -279,6 +289,7 @@ export function createConversationService({ store, router, limiter, now = Date.n
         text,
         now: now(),
       });
+      if (!duplicate) await kpis.agentReplied(conversation, agent.id, message.createdAt);
       return { message, duplicate, conversation };
     },
 
@@ -288,7 +299,8 @@ export function createConversationService({ store, router, limiter, now = Date.n
       input: { conversationId: ConversationId; queue: QueueName; note: string },
     ): Promise<ConversationView> {
       const conversation = await requireConversation(agent.siteKey, input.conversationId);
-      return store.transferConversation({
+      const at = now();
+      const transferred = await store.transferConversation({
         siteKey: agent.siteKey,
         conversationId: input.conversationId,
         agentId: agent.id,
@@ -296,12 +308,47 @@ export function createConversationService({ store, router, limiter, now = Date.n
         toQueue: input.queue,
         note: input.note.trim(),
         text: await visitorText(conversation),
-        now: now(),
+        now: at,
       });
+      await kpis.transferred(transferred, conversation.queue, agent.id, at);
+      return transferred;
     },
 
     async resolveConversation(agent: AgentView, conversationId: ConversationId): Promise<ConversationView> {
-      return store.resolveConversation({ siteKey: agent.siteKey, conversationId, agentId: agent.id, now: now() });
+      const resolved = await store.resolveConversation({ siteKey: agent.siteKey, conversationId, agentId: agent.id, now: now() });
+      await kpis.resolved(resolved, agent.id, resolved.assignedAt ?? resolved.queuedAt);
+      return resolved;
+    },
+
+    /**
+     * The visitor's end-of-chat survey, once per resolved conversation: CSAT for a service
+     * conversation, CES for a support one, NPS as well only when the site asks it.
+     */
+    async rateConversation(siteKey: SiteKey, visitorId: VisitorId, payload: ConversationRatePayload): Promise<ConversationView> {
+      const [site, conversation] = await Promise.all([requireSite(siteKey), store.getConversation(siteKey, payload.conversationId)]);
+      if (!conversation || conversation.visitorId !== visitorId) throw createError('CONVERSATION_NOT_FOUND', { conversationId: payload.conversationId });
+      const asked = conversation.queue === 'service' ? 'csat' : 'ces';
+      const wrong = asked === 'csat' ? payload.ces !== undefined : payload.csat !== undefined;
+      if (wrong || payload[asked] === undefined) {
+        throw createError('PAYLOAD_INVALID', { conversationId: conversation.id, expected: asked }, `This ${conversation.queue} conversation is rated with ${asked}.`);
+      }
+      if (payload.nps !== undefined && !site.settings.npsSurvey) {
+        throw createError('PAYLOAD_INVALID', { field: 'nps' }, 'This site does not ask NPS.');
+      }
+      const comment = payload.comment?.trim();
+      const rated = await store.rateConversation({
+        siteKey,
+        conversationId: conversation.id,
+        visitorId,
+        rating: {
+          [asked]: payload[asked]!,
+          ...(payload.nps !== undefined ? { nps: payload.nps } : {}),
+          ...(comment ? { comment } : {}),
+          at: now(),
+        },
+      });
+      await kpis.rated(rated);
+      return rated;
     },
   };
 }

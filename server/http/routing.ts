@@ -29,6 +29,7 @@ const SettingsSchema = Type.Object(
       Type.Null(),
     ]),
     verifiedPriorityMinutes: Type.Integer({ minimum: 0, maximum: 1440 }),
+    npsSurvey: Type.Boolean(),
   },
   { additionalProperties: false },
 );

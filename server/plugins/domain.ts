@@ -7,6 +7,9 @@ import { createAgentAccounts } from '../domain/agents';
 import { createAssignmentService, DEFAULT_ASSIGNMENT_TIMINGS } from '../domain/assignment';
 import { createAuditLog } from '../domain/audit';
 import { createConversationService } from '../domain/conversations';
+import { createKpiRecorder } from '../domain/kpi-events';
+import { createApiTokens } from '../domain/api-tokens';
+import { createKpis } from '../domain/kpis';
 import { createPrivacy } from '../domain/privacy';
 import { createRateLimiter, type RateLimits } from '../domain/rate-limiter';
 import { createRouter } from '../domain/routing/router';
@@ -29,15 +32,20 @@ export default fp<DomainPluginOptions>(
     app.decorate('visitorTokens', createVisitorTokens(app.config.sessionSecret, app.config.previousSessionSecrets));
     const limiter = createRateLimiter(store, rateLimits);
     app.decorate('limiter', limiter);
-    app.decorate('conversations', createConversationService({ store, router: createRouter({ classifier }), limiter, now }));
+    const kpiRecorder = createKpiRecorder({ store });
+    app.decorate('kpiRecorder', kpiRecorder);
+    app.decorate('kpis', createKpis({ store, now }));
+    app.decorate('kpiNow', now);
+    app.decorate('conversations', createConversationService({ store, router: createRouter({ classifier }), limiter, kpis: kpiRecorder, now }));
     app.decorate('agentAccounts', createAgentAccounts({ store, limiter, sessionTtlMs: app.config.sessionTtlMs, now, ...(sleep ? { sleep } : {}) }));
     const audit = createAuditLog(store, now);
     app.decorate('audit', audit);
     app.decorate('siteRouting', createSiteRouting(store, audit, now));
     app.decorate('privacy', createPrivacy({ store, audit, now }));
+    app.decorate('apiTokens', createApiTokens({ store, audit, now }));
     app.decorate(
       'assignment',
-      createAssignmentService({ store, now, timings: { ...DEFAULT_ASSIGNMENT_TIMINGS, graceMs: app.config.agentGraceMs } }),
+      createAssignmentService({ store, now, kpis: kpiRecorder, timings: { ...DEFAULT_ASSIGNMENT_TIMINGS, graceMs: app.config.agentGraceMs } }),
     );
     app.addHook('onClose', async () => {
       await store.close();

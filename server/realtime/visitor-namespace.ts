@@ -1,6 +1,7 @@
 /** `/visitor`: what a widget may do. Each handler: check → domain → ack → broadcast. */
 import type { FastifyInstance } from 'fastify';
 import {
+  ConversationRatePayloadSchema,
   MessageLeavePayloadSchema,
   SessionResumePayloadSchema,
   VisitorIdentifyPayloadSchema,
@@ -15,6 +16,7 @@ const checkResume = compilePayloadCheck(SessionResumePayloadSchema);
 const checkSend = compilePayloadCheck(VisitorMessageSendPayloadSchema);
 const checkIdentify = compilePayloadCheck(VisitorIdentifyPayloadSchema);
 const checkLeave = compilePayloadCheck(MessageLeavePayloadSchema);
+const checkRate = compilePayloadCheck(ConversationRatePayloadSchema);
 
 export function registerVisitorNamespace(app: FastifyInstance): void {
   const { visitors, agents, conversations, assignment, announce, store } = app;
@@ -75,6 +77,15 @@ export function registerVisitorNamespace(app: FastifyInstance): void {
         if (conversation?.status === 'waiting') await announce.queued(conversation, { tellVisitor: false });
         else if (conversation) agents.to(rooms.conversation(siteKey, conversation.id)).emit('conversation:updated', conversation);
         return identity;
+      }),
+    );
+
+    socket.on(
+      'conversation:rate',
+      handleEvent(app.log, 'conversation:rate', checkRate, async (payload) => {
+        const rated = await conversations.rateConversation(siteKey, visitorId, payload);
+        socket.to(room).emit('conversation:updated', rated);
+        return rated;
       }),
     );
 

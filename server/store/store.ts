@@ -4,7 +4,7 @@
  * Every method that changes more than one record does so atomically.
  */
 import type { AgentId, ClientMessageId, ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
-import type { ConversationView, MessageAuthor, MessageView, QueueEntry, RoutingDecision, VisitorIdentity } from '../../shared/protocol';
+import type { ConversationRating, ConversationView, MessageAuthor, MessageView, QueueEntry, RoutingDecision, VisitorIdentity } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
 import type { AgentRole } from '../../shared/schemas';
 import type { BusinessHours } from '../domain/business-hours';
@@ -26,6 +26,8 @@ export interface SiteSettings {
   businessHours: BusinessHours | null;
   /** Verified customers enter the line as if they had arrived this many minutes earlier. @default 0 */
   verifiedPriorityMinutes: number;
+  /** The end-of-chat survey also asks NPS 0–10. @default false */
+  npsSurvey: boolean;
 }
 
 /** Transfers kept per site as routing corrections; older ones are dropped first. */
@@ -40,7 +42,56 @@ export const DEFAULT_SITE_SETTINGS: Readonly<SiteSettings> = Object.freeze({
   abandonAfterSeconds: 300,
   businessHours: null,
   verifiedPriorityMinutes: 0,
+  npsSurvey: false,
 });
+
+/** Raw KPI events kept per site (a capped stream); older ones are dropped first. */
+export const KPI_EVENTS_KEPT = 200_000;
+/** Hourly KPI aggregates are kept this long after their hour (ms): 93 days. */
+export const KPI_HOURS_KEPT_MS = 93 * 86_400_000;
+/** Daily KPI aggregates are kept this long after their day (ms): 400 days, so a one-year range is whole. */
+export const KPI_DAYS_KEPT_MS = 400 * 86_400_000;
+
+/**
+ * Aggregates are split so that a report reads only the fields it sums: `site` holds the site and
+ * queue dimensions, `agent` each agent's, `agentQueue` each agent's within one queue.
+ */
+export type KpiScope = 'site' | 'agent' | 'agentQueue';
+export type KpiUnit = 'hour' | 'day';
+
+/** One counter to add to in the hour and the day of an event: `field` is `<dimension>|<metric>`. */
+export interface KpiIncrement {
+  scope: KpiScope;
+  field: string;
+  by: number;
+  /** Only when the event is the conversation's first of its kind (see `first` of recordKpiEvent). */
+  firstOnly?: boolean;
+}
+
+/** One step of a conversation's life, as kept in the raw event stream. */
+export type KpiEvent = { at: number; conversationId: ConversationId } & (
+  | { type: 'created'; queue: QueueName; routedBy: RoutingDecision['by']; visitorId: VisitorId; repeat: boolean }
+  | { type: 'rerouted'; from: QueueName; to: QueueName; routedBy: RoutingDecision['by'] }
+  | { type: 'assigned'; queue: QueueName; agentId: AgentId; waitMs: number }
+  | { type: 'first-reply'; queue: QueueName; agentId: AgentId; frtMs: number }
+  | { type: 'transferred'; from: QueueName; to: QueueName; agentId: AgentId; routedQueue: QueueName }
+  | { type: 'resolved'; queue: QueueName; agentId: AgentId; handleMs: number }
+  | { type: 'abandoned'; queue: QueueName; waitedMs: number }
+  | { type: 'rated'; queue: QueueName; agentId: AgentId | null; csat?: number; ces?: number; nps?: number; comment?: string }
+);
+
+export interface KpiBucket {
+  /** Hours or days since the epoch (UTC). */
+  index: number;
+  fields: Record<string, number>;
+}
+
+/** A per-site API token as kept: only its SHA-256, never the token. */
+export interface ApiTokenRecord {
+  hash: string;
+  name: string;
+  createdAt: number;
+}
 
 /** Audit entries kept per site; older ones are dropped first. */
 export const AUDIT_ENTRIES_KEPT = 100_000;
@@ -342,4 +393,33 @@ export interface Store {
   listQueue(siteKey: SiteKey, queue: QueueName, limit: number): Promise<{ count: number; entries: QueueEntry[] }>;
   /** Active conversations assigned to the agent, oldest first. */
   listAgentConversations(siteKey: SiteKey, agentId: AgentId): Promise<Conversation[]>;
+
+  /**
+   * Records one KPI event: appends it to the site's capped event stream and adds the increments
+   * to the aggregates of its hour and day, atomically, unless the conversation already recorded
+   * the mark `once` (then nothing changes and the answer is false). Increments marked `firstOnly`
+   * apply only when the mark `first` was not recorded before either (a first assignment, a first transfer).
+   */
+  recordKpiEvent(input: {
+    siteKey: SiteKey;
+    once: string;
+    first?: string;
+    event: KpiEvent;
+    increments: KpiIncrement[];
+  }): Promise<boolean>;
+  /** The non-empty aggregates of buckets `from` ≤ index < `to`, in index order. */
+  readKpiBuckets(siteKey: SiteKey, scope: KpiScope, unit: KpiUnit, from: number, to: number): Promise<KpiBucket[]>;
+  /** The sums over buckets `from` ≤ index < `to` of the fields that start with `prefix` (all fields for ''). */
+  sumKpiBuckets(siteKey: SiteKey, scope: KpiScope, unit: KpiUnit, from: number, to: number, prefix: string): Promise<Record<string, number>>;
+  /** Raw KPI events, newest first, at most `limit`. */
+  listKpiEvents(siteKey: SiteKey, limit: number): Promise<KpiEvent[]>;
+  /**
+   * Keeps the visitor's survey answer on their resolved conversation, once. CONVERSATION_NOT_FOUND
+   * (also for another visitor's), CONVERSATION_NOT_RESOLVED, RATING_ALREADY_GIVEN.
+   */
+  rateConversation(input: { siteKey: SiteKey; conversationId: ConversationId; visitorId: VisitorId; rating: ConversationRating }): Promise<Conversation>;
+
+  addApiToken(siteKey: SiteKey, token: ApiTokenRecord): Promise<void>;
+  /** The token record with this SHA-256, or null. */
+  findApiToken(siteKey: SiteKey, hash: string): Promise<ApiTokenRecord | null>;
 }

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoutingDecision } from '../../shared/protocol';
-import { DEFAULT_SITE_SETTINGS, RECENT_TIMES_KEPT, type Agent, type NewConversation, type Store } from '../../server/store/store';
+import { DEFAULT_SITE_SETTINGS, RECENT_TIMES_KEPT, type Agent, type KpiEvent, type NewConversation, type Store } from '../../server/store/store';
 
 export interface StoreUnderTest {
   store: Store;
@@ -473,6 +473,86 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
         expect(await store.updateAgent(siteKey, a.id, { capacity: 5, disabled: true })).toMatchObject({ capacity: 5, disabled: true });
         expect(await store.getAgent(siteKey, a.id)).toMatchObject({ capacity: 5, disabled: true });
         expect(await store.updateAgent(siteKey, 'a_missing', { capacity: 1 })).toBeNull();
+      });
+    });
+
+    describe('KPI events and aggregates', () => {
+      const HOUR = 3_600_000;
+      // Two days ago, 10:30 UTC: Redis expires aggregates by the real clock (hours after 93 days).
+      const at = Math.floor(Date.now() / 86_400_000 - 2) * 86_400_000 + 10.5 * HOUR;
+      const created = (conversationId: string, when = at): KpiEvent => ({
+        type: 'created', at: when, conversationId, queue: 'service', routedBy: 'model', visitorId: 'v1', repeat: false,
+      });
+
+      it('records an event once per mark, in its hour and its day, and keeps the raw event', async () => {
+        const inc = [{ scope: 'site' as const, field: '*|created', by: 1 }];
+        expect(await store.recordKpiEvent({ siteKey, once: 'created', event: created('c1'), increments: inc })).toBe(true);
+        expect(await store.recordKpiEvent({ siteKey, once: 'created', event: created('c1'), increments: inc })).toBe(false);
+        expect(await store.recordKpiEvent({ siteKey, once: 'created', event: created('c2', at + HOUR), increments: inc })).toBe(true);
+        const hour = Math.floor(at / HOUR);
+        expect(await store.readKpiBuckets(siteKey, 'site', 'hour', hour - 1, hour + 3)).toEqual([
+          { index: hour, fields: { '*|created': 1 } },
+          { index: hour + 1, fields: { '*|created': 1 } },
+        ]);
+        const day = Math.floor(at / 86_400_000);
+        expect(await store.readKpiBuckets(siteKey, 'site', 'day', day, day + 1)).toEqual([{ index: day, fields: { '*|created': 2 } }]);
+        expect(await store.readKpiBuckets(siteKey, 'agent', 'day', day, day + 1)).toEqual([]);
+        expect((await store.listKpiEvents(siteKey, 10)).map((e) => e.conversationId)).toEqual(['c2', 'c1']);
+        expect(await store.readKpiBuckets('site_other', 'site', 'day', day, day + 1)).toEqual([]);
+      });
+
+      it('applies first-only increments only to the first event of a kind, and keeps scopes apart', async () => {
+        const assigned = (when: number): KpiEvent => ({ type: 'assigned', at: when, conversationId: 'c1', queue: 'service', agentId: 'a1', waitMs: 5 });
+        const inc = [
+          { scope: 'agent' as const, field: 'a:a1|assigned', by: 1 },
+          { scope: 'site' as const, field: '*|wait.n', by: 1, firstOnly: true },
+        ];
+        expect(await store.recordKpiEvent({ siteKey, once: `assigned:${at}`, first: 'assigned', event: assigned(at), increments: inc })).toBe(true);
+        expect(await store.recordKpiEvent({ siteKey, once: `assigned:${at + 1}`, first: 'assigned', event: assigned(at + 1), increments: inc })).toBe(true);
+        const day = Math.floor(at / 86_400_000);
+        expect(await store.readKpiBuckets(siteKey, 'site', 'day', day, day + 1)).toEqual([{ index: day, fields: { '*|wait.n': 1 } }]);
+        expect(await store.readKpiBuckets(siteKey, 'agent', 'day', day, day + 1)).toEqual([{ index: day, fields: { 'a:a1|assigned': 2 } }]);
+      });
+
+      it('sums the fields with a prefix over many buckets', async () => {
+        const hour = Math.floor(at / HOUR);
+        // Eleven hours: more than one call's worth of keys in Redis (eight per call).
+        for (let h = 0; h < 11; h++) {
+          const event = created(`c${h}`, (hour + h) * HOUR);
+          const increments = [
+            { scope: 'agent' as const, field: 'a:a1|frt.sum', by: 1_000_000_000_000 + h },
+            { scope: 'agent' as const, field: 'a:a2|frt.sum', by: 1 },
+            { scope: 'agent' as const, field: 'b:x|n', by: 1 },
+          ];
+          await store.recordKpiEvent({ siteKey, once: 'created', event, increments });
+        }
+        expect(await store.sumKpiBuckets(siteKey, 'agent', 'hour', hour - 2, hour + 12, 'a:')).toEqual({ 'a:a1|frt.sum': 11_000_000_000_055, 'a:a2|frt.sum': 11 });
+        expect(await store.sumKpiBuckets(siteKey, 'agent', 'hour', hour, hour + 3, 'a:a2|')).toEqual({ 'a:a2|frt.sum': 3 });
+        expect(Object.keys(await store.sumKpiBuckets(siteKey, 'agent', 'hour', hour, hour + 1, ''))).toHaveLength(3);
+        expect(await store.sumKpiBuckets(siteKey, 'agent', 'hour', hour + 20, hour + 30, '')).toEqual({});
+      });
+
+      it('keeps a survey answer once, on a resolved conversation of that visitor only', async () => {
+        const { conversation } = await store.createConversation(newConversation());
+        const rate = (visitorId = conversation.visitorId) =>
+          store.rateConversation({ siteKey, conversationId: conversation.id, visitorId, rating: { csat: 5, at: now } });
+        await expect(rate()).rejects.toMatchObject({ code: 'CONVERSATION_NOT_RESOLVED' });
+        await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'A', skills: ['service'], now });
+        await store.resolveConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', now: now + 1 });
+        await expect(rate('v_someone_else')).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
+        expect(await rate()).toMatchObject({ status: 'resolved', rating: { csat: 5, at: now } });
+        await expect(rate()).rejects.toMatchObject({ code: 'RATING_ALREADY_GIVEN' });
+        expect((await store.getConversation(siteKey, conversation.id))!.rating).toEqual({ csat: 5, at: now });
+        await expect(
+          store.rateConversation({ siteKey, conversationId: 'c_missing', visitorId: 'v', rating: { csat: 1, at: now } }),
+        ).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
+      });
+
+      it('keeps API tokens by hash, per site', async () => {
+        await store.addApiToken(siteKey, { hash: 'h1', name: 'wallboard', createdAt: now });
+        expect(await store.findApiToken(siteKey, 'h1')).toEqual({ hash: 'h1', name: 'wallboard', createdAt: now });
+        expect(await store.findApiToken(siteKey, 'h2')).toBeNull();
+        expect(await store.findApiToken('site_other', 'h1')).toBeNull();
       });
     });
 

@@ -28,6 +28,7 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
     messages: [],
     pending: persisted.outbox ?? [],
     refused: [],
+    surveyDone: null,
   });
   const withoutPending = (clientId: string) => store.getState().pending.filter((p) => p.clientId !== clientId);
 
@@ -122,6 +123,19 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
         store.setState({ conversation: null, messages: [], refused: [], topic: null });
         setTimeout(() => inputRef.current?.focus());
       }}
+      onRate={(answer) => {
+        const { conversation } = store.getState();
+        if (!conversation) return;
+        store.setState({ surveyDone: conversation.id });
+        transport
+          .rate({ conversationId: conversation.id, ...answer })
+          .then((res) => {
+            if (res.ok) store.setState((s) => (s.conversation?.id === res.data.id ? { conversation: res.data } : {}));
+          })
+          // Not worth bothering the visitor about: the survey is a courtesy.
+          .catch(() => undefined);
+      }}
+      onSkipSurvey={() => store.setState((s) => ({ surveyDone: s.conversation?.id ?? null }))}
       onClose={config.close}
       inputRef={inputRef}
     />

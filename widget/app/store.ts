@@ -16,6 +16,8 @@ export interface WidgetState {
   pending: PendingMessage[];
   /** Where the visitor stands while waiting. */
   position: QueuePosition | null;
+  /** The conversation whose end-of-chat survey the visitor skipped or answered. */
+  surveyDone: string | null;
   /** Refused by the server, shown with the reason. */
   refused: { message: PendingMessage; error: WireError }[];
 }

@@ -6,7 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { ACK_TIMEOUT_MS } from '../../shared/limits';
 import type { Ack, ConversationView, MessageSent, MessageView, QueuePosition, VisitorClientEvents, VisitorServerEvents, VisitorSession, WireError } from '../../shared/protocol';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
-import type { VisitorIdentifyPayload } from '../../shared/schemas';
+import type { ConversationRatePayload, VisitorIdentifyPayload } from '../../shared/schemas';
 import type { PendingMessage } from './storage';
 
 export interface VisitorTransportEvents {
@@ -24,6 +24,8 @@ export interface VisitorTransport {
   send(message: PendingMessage): Promise<Ack<MessageSent>>;
   /** Sent now and again after every reconnect. */
   identify(identity: VisitorIdentifyPayload): void;
+  /** The end-of-chat survey's answer. */
+  rate(payload: ConversationRatePayload): Promise<Ack<ConversationView>>;
   stop(): void;
 }
 
@@ -90,6 +92,10 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
       const { leave, ...rest } = message;
       if (leave) return emitWithTimeout(socket, ACK_TIMEOUT_MS, 'message:leave', { clientId: rest.clientId, text: rest.text, ...leave });
       return emitWithTimeout(socket, ACK_TIMEOUT_MS, 'message:send', rest);
+    },
+    rate(payload) {
+      if (!socket?.connected) return Promise.reject(new Error('offline'));
+      return emitWithTimeout(socket, ACK_TIMEOUT_MS, 'conversation:rate', payload);
     },
     identify(given) {
       identity = given;

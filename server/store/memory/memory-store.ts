@@ -8,6 +8,7 @@ import { compareMessageIds } from '../../../shared/ids';
 import { toQueueEntry } from '../../../shared/queue-entry';
 import type { ConversationView, MessageView, QueueEntry, VisitorIdentity } from '../../../shared/protocol';
 import { QUEUES, type QueueName } from '../../../shared/queues';
+import { createMemoryKpiOps } from './kpis';
 import { AUDIT_ENTRIES_KEPT, RECENT_TIMES_KEPT, ROUTING_CORRECTIONS_KEPT, type Agent, type AuditEntry, type Presence, type AgentSession, type RoutingCorrection, type RoutingRule, type Site, type Store } from '../store';
 
 interface ConversationRecord {
@@ -151,7 +152,10 @@ export function createMemoryStore(): Store {
       .sort((a, b) => scoreOf(a) - scoreOf(b) || (a.id < b.id ? -1 : 1));
   }
 
+  const { forgetConversation, ...kpiOps } = createMemoryKpiOps((siteKey, id) => record(siteKey, id)?.conversation);
+
   return {
+    ...kpiOps,
     async ping() {},
     async close() {},
 
@@ -406,6 +410,7 @@ export function createMemoryStore(): Store {
       if (!r) return false;
       unassign(r.conversation);
       conversations.delete(scoped(siteKey, id));
+      forgetConversation(siteKey, id);
       queueScores.delete(scoped(siteKey, id));
       siteMap(visitorsGone, siteKey).delete(id);
       const visitorKey = scoped(siteKey, r.conversation.visitorId);

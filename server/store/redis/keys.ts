@@ -49,6 +49,12 @@ export interface RedisKeys {
   /** Global: every site key, for jobs that visit each site. */
   sites(): string;
   routingCorrections(site: SiteKey): string;
+  /** The site's raw KPI events, a capped stream. */
+  kpiEvents(site: SiteKey): string;
+  /** KPI aggregates of one hour or day (index since the epoch, UTC): `site` holds the site and queue figures, `agent` the per-agent ones. */
+  kpiBucket(site: SiteKey, scope: 'site' | 'agent' | 'agentQueue', unit: 'hour' | 'day', index: number): string;
+  /** The hashes of the site's API tokens. */
+  siteApiTokens(site: SiteKey): string;
 }
 
 /** @param prefix namespace of every key, e.g. `sb` or `sb:test:<uuid>` */
@@ -83,5 +89,8 @@ export function createKeys(prefix: string): RedisKeys {
     audit: (site) => `${tagged(site)}:audit`,
     sites: () => `${prefix}:sites`,
     routingCorrections: (site) => `${tagged(site)}:routing:corrections`,
+    kpiEvents: (site) => `${tagged(site)}:kpi:events`,
+    kpiBucket: (site, scope, unit, index) => `${tagged(site)}:kpi:${scope}:${unit}:${index}`,
+    siteApiTokens: (site) => `${tagged(site)}:api-tokens`,
   };
 }

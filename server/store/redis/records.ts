@@ -19,6 +19,7 @@ export function conversationToFields(c: ConversationView): string[] {
     assignedAt: c.assignedAt,
     resolvedAt: c.resolvedAt,
     transfer: c.transfer ? JSON.stringify(c.transfer) : undefined,
+    rating: c.rating ? JSON.stringify(c.rating) : undefined,
     visitor: c.visitor ? JSON.stringify(c.visitor) : undefined,
     visitorIp: c.visitorIp,
     leftMessage: c.leftMessage ? '1' : undefined,
@@ -45,6 +46,7 @@ export function conversationFromHash(h: Record<string, string>): ConversationVie
   if (h.resolvedAt) c.resolvedAt = Number(h.resolvedAt);
   if (h.abandonedAt) c.abandonedAt = Number(h.abandonedAt);
   if (h.transfer) c.transfer = JSON.parse(h.transfer) as NonNullable<ConversationView['transfer']>;
+  if (h.rating) c.rating = JSON.parse(h.rating) as NonNullable<ConversationView['rating']>;
   if (h.visitor) c.visitor = JSON.parse(h.visitor) as NonNullable<ConversationView['visitor']>;
   if (h.visitorIp) c.visitorIp = h.visitorIp;
   if (h.leftMessage === '1') c.leftMessage = true;

@@ -15,6 +15,7 @@ import {
   siteToFields,
 } from './records';
 import { createAssignmentOps } from './assignment';
+import { createKpiOps } from './kpis';
 import { checkScriptResult, defineScripts } from './scripts';
 import type { QueueName } from '../../../shared/queues';
 
@@ -403,6 +404,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     },
 
     ...createAssignmentOps(redis, keys, getConversation),
+    ...createKpiOps(redis, keys, getConversation),
 
     async listQueue(siteKey, queue, limit) {
       const key = keys.queue(siteKey, queue);

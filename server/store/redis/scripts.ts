@@ -55,6 +55,9 @@ declare module 'ioredis' {
     sbRerouteConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbHitCounterV1(...args: LuaArg[]): Result<[number, number], Context>;
     sbDeleteConversationV1(...args: LuaArg[]): Result<number, Context>;
+    sbRecordKpiEventV1(...args: LuaArg[]): Result<number, Context>;
+    sbRateConversationV1(...args: LuaArg[]): Result<number, Context>;
+    sbSumKpiBucketsV1(...args: LuaArg[]): Result<string[], Context>;
   }
 }
 
@@ -78,6 +81,7 @@ const SCRIPT_ERRORS: Record<string, Record<number, ErrorCode>> = {
   assignNext: { [-2]: 'CONVERSATION_NOT_WAITING', [-7]: 'CONVERSATION_CHANGED' },
   abandonConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_WAITING' },
   deleteConversation: { [-1]: 'CONVERSATION_NOT_FOUND' },
+  rateConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_RESOLVED', [-3]: 'RATING_ALREADY_GIVEN' },
   rerouteConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_WAITING', [-4]: 'CONVERSATION_CHANGED' },
 };
 

@@ -35,6 +35,17 @@ export const en = {
   topicService: 'General question',
   topicSupport: 'Technical problem',
   tooLong: 'Messages can be up to {max} characters.',
+  csatQuestion: 'How satisfied are you with the help you got?',
+  csatLow: 'Not at all',
+  csatHigh: 'Very',
+  cesQuestion: 'How easy was it to get your problem solved?',
+  cesLow: 'Very hard',
+  cesHigh: 'Very easy',
+  npsQuestion: 'How likely are you to recommend us to a friend?',
+  surveyComment: 'Anything to add? (optional)',
+  surveySend: 'Send',
+  surveySkip: 'Skip',
+  surveyThanks: 'Thank you for your feedback!',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import type { QueuePosition } from '../../../shared/protocol';
 import { Composer } from '../components/composer';
 import { MessageList } from '../components/message-list';
+import { Survey, type SurveyAnswer } from '../components/survey';
 import { translate, type Locale } from '../i18n/en';
 import type { StateStore } from '../../../shared/state-store';
 import { useStore } from '../../../shared/use-store';
@@ -16,6 +17,8 @@ export interface ChatScreenProps {
   onNewConversation(): void;
   onTopic(topic: 'service' | 'support'): void;
   onLeaveMessage(message: { name: string; email: string; text: string }): void;
+  onRate(answer: SurveyAnswer): void;
+  onSkipSurvey(): void;
   onClose(): void;
   inputRef: RefObject<HTMLTextAreaElement>;
 }
@@ -64,7 +67,7 @@ function waitingLine(t: Translate, queueName: 'service' | 'support', position: Q
   return t('position', { position: position.position, queue, wait: minutes < 1 ? t('underAMinute') : t('minutes', { n: minutes }) });
 }
 
-export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, onLeaveMessage, onClose, inputRef }: ChatScreenProps) {
+export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, onLeaveMessage, onRate, onSkipSurvey, onClose, inputRef }: ChatScreenProps) {
   const t = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => translate(locale, key, values);
   const state = useStore(store, (s) => s);
   const { conversation } = state;
@@ -81,6 +84,8 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
         : null;
   const notices = state.refused.map((r) => t('refused', { reason: r.error.message }));
   if (ended) notices.push(t('ended'));
+  const surveyOpen = ended && !conversation.rating && state.surveyDone !== conversation.id;
+  if (ended && (conversation.rating || state.surveyDone === conversation.id)) notices.push(t('surveyThanks'));
 
   return (
     <section
@@ -128,6 +133,22 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
       />
       {!conversation && state.pending.length === 0 && state.site && !state.site.available ? (
         <LeaveMessageForm t={t} onSubmit={onLeaveMessage} />
+      ) : surveyOpen ? (
+        <Survey
+          kind={conversation.queue === 'service' ? 'csat' : 'ces'}
+          nps={state.site?.npsSurvey ?? false}
+          labels={{
+            question: t(conversation.queue === 'service' ? 'csatQuestion' : 'cesQuestion'),
+            low: t(conversation.queue === 'service' ? 'csatLow' : 'cesLow'),
+            high: t(conversation.queue === 'service' ? 'csatHigh' : 'cesHigh'),
+            npsQuestion: t('npsQuestion'),
+            comment: t('surveyComment'),
+            send: t('surveySend'),
+            skip: t('surveySkip'),
+          }}
+          onSubmit={onRate}
+          onSkip={onSkipSurvey}
+        />
       ) : ended ? (
         <button type="button" class="sb-new" onClick={onNewConversation}>
           {t('newConversation')}

@@ -1,0 +1,43 @@
+/**
+ * KPIs over REST: `GET /api/v1/metrics?site=&from=&to=&queue=&agent=&groupBy=&format=` as JSON or
+ * CSV, for the agents and admins of the site. The figures come from server/domain/kpis.ts.
+ */
+import type { FastifyInstance } from 'fastify';
+import { createError } from '../../shared/errors';
+import { metricsToCsv } from '../../shared/metrics-csv';
+import { ErrorReplySchema, MetricsQuerySchema, MetricsReportSchema, type MetricsQuery } from '../../shared/schemas';
+import { parseTime } from '../domain/kpis';
+
+export default async function metricsRoutes(app: FastifyInstance) {
+  app.get<{ Querystring: MetricsQuery }>(
+    '/metrics',
+    {
+      config: { auth: 'agent' },
+      schema: {
+        querystring: MetricsQuerySchema,
+        response: { 200: MetricsReportSchema, 400: ErrorReplySchema, 401: ErrorReplySchema, 403: ErrorReplySchema, 404: ErrorReplySchema },
+      },
+    },
+    async (request, reply) => {
+      const { site, from, to, queue, agent, groupBy, format } = request.query;
+      // Another site's figures answer as if it did not exist, as every other site route does.
+      if (site !== request.agent!.siteKey) throw createError('SITE_NOT_FOUND', { siteKey: site });
+      const report = await app.kpis.report({
+        siteKey: site,
+        from: parseTime(from),
+        to: parseTime(to),
+        ...(queue ? { queue } : {}),
+        ...(agent ? { agent } : {}),
+        ...(groupBy !== undefined ? { groupBy } : {}),
+      });
+      if (format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="metrics-${site}.csv"`)
+          .serializer((payload: unknown) => payload as string)
+          .send(metricsToCsv(report));
+      }
+      return report;
+    },
+  );
+}

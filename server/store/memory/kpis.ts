@@ -1,0 +1,98 @@
+/** KPI events and aggregates, survey answers and API tokens in memory, as server/store/redis/kpis.ts keeps them in Redis. */
+import { createError } from '../../../shared/errors';
+import type { ConversationView } from '../../../shared/protocol';
+import { KPI_EVENTS_KEPT, type ApiTokenRecord, type KpiBucket, type KpiEvent, type Store } from '../store';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+type KpiOps = Pick<Store, 'recordKpiEvent' | 'readKpiBuckets' | 'sumKpiBuckets' | 'listKpiEvents' | 'rateConversation' | 'addApiToken' | 'findApiToken'>;
+
+export function createMemoryKpiOps(conversationOf: (siteKey: string, id: string) => ConversationView | undefined): KpiOps & {
+  /** Forgets a deleted conversation's marks. */
+  forgetConversation(siteKey: string, id: string): void;
+} {
+  const marks = new Map<string, Set<string>>();
+  const events = new Map<string, KpiEvent[]>();
+  /** `${siteKey}\n${scope}\n${unit}\n${index}` → field → count. Unlike Redis, nothing expires: a demo does not live for months. */
+  const buckets = new Map<string, Map<string, number>>();
+  const tokens = new Map<string, Map<string, ApiTokenRecord>>();
+  const bucketKey = (siteKey: string, scope: string, unit: string, index: number) => `${siteKey}\n${scope}\n${unit}\n${index}`;
+  const add = (key: string, field: string, by: number) => {
+    let bucket = buckets.get(key);
+    if (!bucket) buckets.set(key, (bucket = new Map()));
+    bucket.set(field, (bucket.get(field) ?? 0) + by);
+  };
+
+  return {
+    forgetConversation(siteKey, id) {
+      marks.delete(`${siteKey}\n${id}`);
+    },
+
+    async recordKpiEvent({ siteKey, once, first, event, increments }) {
+      const markKey = `${siteKey}\n${event.conversationId}`;
+      let set = marks.get(markKey);
+      if (!set) marks.set(markKey, (set = new Set()));
+      if (set.has(once)) return false;
+      set.add(once);
+      const isFirst = first !== undefined && first !== '' && !set.has(first);
+      if (isFirst) set.add(first!);
+      const list = events.get(siteKey) ?? [];
+      list.push(structuredClone(event));
+      if (list.length > KPI_EVENTS_KEPT) list.shift();
+      events.set(siteKey, list);
+      const hour = Math.floor(event.at / HOUR_MS);
+      const day = Math.floor(event.at / DAY_MS);
+      for (const inc of increments) {
+        if (inc.firstOnly && !isFirst) continue;
+        add(bucketKey(siteKey, inc.scope, 'hour', hour), inc.field, inc.by);
+        add(bucketKey(siteKey, inc.scope, 'day', day), inc.field, inc.by);
+      }
+      return true;
+    },
+
+    async readKpiBuckets(siteKey, scope, unit, from, to) {
+      const result: KpiBucket[] = [];
+      for (let index = from; index < to; index++) {
+        const bucket = buckets.get(bucketKey(siteKey, scope, unit, index));
+        if (bucket && bucket.size > 0) result.push({ index, fields: Object.fromEntries(bucket) });
+      }
+      return result;
+    },
+
+    async sumKpiBuckets(siteKey, scope, unit, from, to, prefix) {
+      const sums: Record<string, number> = {};
+      for (let index = from; index < to; index++) {
+        for (const [field, value] of buckets.get(bucketKey(siteKey, scope, unit, index)) ?? []) {
+          if (field.startsWith(prefix)) sums[field] = (sums[field] ?? 0) + value;
+        }
+      }
+      return sums;
+    },
+
+    async listKpiEvents(siteKey, limit) {
+      return (events.get(siteKey) ?? []).slice(-limit).reverse().map((e) => structuredClone(e));
+    },
+
+    async rateConversation({ siteKey, conversationId, visitorId, rating }) {
+      const c = conversationOf(siteKey, conversationId);
+      const details = { conversationId };
+      if (!c || c.visitorId !== visitorId) throw createError('CONVERSATION_NOT_FOUND', details);
+      if (c.status !== 'resolved') throw createError('CONVERSATION_NOT_RESOLVED', details);
+      if (c.rating) throw createError('RATING_ALREADY_GIVEN', details);
+      c.rating = structuredClone(rating);
+      return structuredClone(c);
+    },
+
+    async addApiToken(siteKey, token) {
+      let map = tokens.get(siteKey);
+      if (!map) tokens.set(siteKey, (map = new Map()));
+      map.set(token.hash, structuredClone(token));
+    },
+
+    async findApiToken(siteKey, hash) {
+      const token = tokens.get(siteKey)?.get(hash);
+      return token ? structuredClone(token) : null;
+    },
+  };
+}

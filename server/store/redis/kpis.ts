@@ -1,0 +1,102 @@
+/** KPI events and aggregates, survey answers and API tokens in Redis (see recordKpiEvent-6.lua). */
+import type { Redis } from 'ioredis';
+import type { ConversationView } from '../../../shared/protocol';
+import { KPI_DAYS_KEPT_MS, KPI_EVENTS_KEPT, KPI_HOURS_KEPT_MS, type ApiTokenRecord, type KpiBucket, type KpiEvent, type Store } from '../store';
+import type { RedisKeys } from './keys';
+import { checkScriptResult } from './scripts';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** Which pair of KEYS (hour, day) of recordKpiEvent-8.lua an increment goes to. */
+const SCOPE_CODE = { site: 0, agent: 1, agentQueue: 2 } as const;
+
+/** Keys per call of sumKpiBuckets-8.lua. */
+const SUM_KEYS = 8;
+
+type KpiOps = Pick<Store, 'recordKpiEvent' | 'readKpiBuckets' | 'sumKpiBuckets' | 'listKpiEvents' | 'rateConversation' | 'addApiToken' | 'findApiToken'>;
+
+export function createKpiOps(
+  redis: Redis,
+  keys: RedisKeys,
+  getConversation: (siteKey: string, id: string) => Promise<ConversationView | null>,
+): KpiOps {
+  return {
+    async recordKpiEvent({ siteKey, once, first, event, increments }) {
+      const hour = Math.floor(event.at / HOUR_MS);
+      const day = Math.floor(event.at / DAY_MS);
+      const args: (string | number)[] = [];
+      for (const inc of increments) args.push(SCOPE_CODE[inc.scope], inc.firstOnly ? 'first' : 'always', inc.field, inc.by);
+      const recorded = await redis.sbRecordKpiEventV1(
+        keys.kpiEvents(siteKey),
+        keys.conversation(siteKey, event.conversationId),
+        keys.kpiBucket(siteKey, 'site', 'hour', hour),
+        keys.kpiBucket(siteKey, 'site', 'day', day),
+        keys.kpiBucket(siteKey, 'agent', 'hour', hour),
+        keys.kpiBucket(siteKey, 'agent', 'day', day),
+        keys.kpiBucket(siteKey, 'agentQueue', 'hour', hour),
+        keys.kpiBucket(siteKey, 'agentQueue', 'day', day),
+        once,
+        first ?? '',
+        JSON.stringify(event),
+        KPI_EVENTS_KEPT,
+        (hour + 1) * HOUR_MS + KPI_HOURS_KEPT_MS,
+        (day + 1) * DAY_MS + KPI_DAYS_KEPT_MS,
+        ...args,
+      );
+      return recorded === 1;
+    },
+
+    async readKpiBuckets(siteKey, scope, unit, from, to) {
+      if (to <= from) return [];
+      const pipeline = redis.pipeline();
+      for (let index = from; index < to; index++) pipeline.hgetall(keys.kpiBucket(siteKey, scope, unit, index));
+      const rows = (await pipeline.exec()) ?? [];
+      const buckets: KpiBucket[] = [];
+      rows.forEach(([error, hash], i) => {
+        if (error) throw error;
+        const raw = hash as Record<string, string>;
+        const names = Object.keys(raw);
+        if (names.length === 0) return;
+        const fields: Record<string, number> = {};
+        for (const name of names) fields[name] = Number(raw[name]);
+        buckets.push({ index: from + i, fields });
+      });
+      return buckets;
+    },
+
+    async sumKpiBuckets(siteKey, scope, unit, from, to, prefix) {
+      const calls: Promise<string[]>[] = [];
+      // Index -1 is never written: it fills the unused key slots of the last call.
+      const filler = keys.kpiBucket(siteKey, scope, unit, -1);
+      for (let start = from; start < to; start += SUM_KEYS) {
+        const slots = Array.from({ length: SUM_KEYS }, (_, i) => (start + i < to ? keys.kpiBucket(siteKey, scope, unit, start + i) : filler));
+        calls.push(redis.sbSumKpiBucketsV1(...slots, prefix));
+      }
+      const sums: Record<string, number> = {};
+      for (const flat of await Promise.all(calls)) {
+        for (let i = 0; i < flat.length; i += 2) sums[flat[i]!] = (sums[flat[i]!] ?? 0) + Number(flat[i + 1]);
+      }
+      return sums;
+    },
+
+    async listKpiEvents(siteKey, limit) {
+      const entries = (await redis.xrevrange(keys.kpiEvents(siteKey), '+', '-', 'COUNT', limit)) as [string, string[]][];
+      return entries.map(([, fields]) => JSON.parse(fields[1]!) as KpiEvent);
+    },
+
+    async rateConversation({ siteKey, conversationId, visitorId, rating }) {
+      const code = await redis.sbRateConversationV1(keys.conversation(siteKey, conversationId), visitorId, JSON.stringify(rating));
+      checkScriptResult('rateConversation', code, { conversationId });
+      return (await getConversation(siteKey, conversationId))!;
+    },
+
+    async addApiToken(siteKey, token) {
+      await redis.hset(keys.siteApiTokens(siteKey), token.hash, JSON.stringify(token));
+    },
+
+    async findApiToken(siteKey, hash) {
+      const raw = await redis.hget(keys.siteApiTokens(siteKey), hash);
+      return raw ? (JSON.parse(raw) as ApiTokenRecord) : null;
+    },
+  };
+}

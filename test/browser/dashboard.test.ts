@@ -1,0 +1,114 @@
+/**
+ * The KPIs end to end in a real browser: a visitor chats through the embedded widget, the agent
+ * resolves, the widget's end-of-chat survey takes a CSAT answer, and the console's dashboard shows
+ * the real numbers with charts drawn, and remembers its range across a reload.
+ */
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type { Browser, Locator } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startShopPage } from '../../server/demo/shop-page';
+import { addSite } from '../../server/domain/sites';
+import { BUILD_STAMP } from '../../scripts/build';
+import { emitWithTimeout } from '../../shared/emit-with-timeout';
+import { expectOk } from '../helpers/acks';
+import { launchBrowser } from '../helpers/browser';
+import { connectAgent, disconnectAll } from '../helpers/clients';
+import { assertRedisReachable } from '../helpers/redis';
+import { startApp, type StartedApp } from '../helpers/start-app';
+import { eventually } from '../helpers/wait-for';
+
+async function expectText(locator: Locator, text: string) {
+  await eventually(async () => {
+    const content = (await locator.textContent()) ?? '';
+    expect(content.includes(text), `"${text}" in "${content}"`).toBe(true);
+  }, 10_000);
+}
+
+describe('the KPI dashboard and the end-of-chat survey, in a browser', () => {
+  let started: StartedApp;
+  let shop: Server;
+  let shopUrl: string;
+  let browser: Browser;
+  const siteKey = `site_kpi_${Date.now().toString(36)}`;
+  const email = `lead-${Date.now()}@agents.example`;
+  const password = 'lead-password';
+
+  beforeAll(async () => {
+    if (!existsSync(BUILD_STAMP)) throw new Error('dist/ is missing: run npm run build (npm test does it first)');
+    await assertRedisReachable();
+    started = await startApp();
+    shop = await startShopPage({ host: '127.0.0.1', port: 0, publicUrl: started.url, siteKey });
+    shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
+    await addSite(started.app.store, { key: siteKey, name: 'KPI shop', origins: [shopUrl] });
+    await started.app.agentAccounts.addAgent({ siteKey, email, name: 'Robin', password, skills: ['service', 'support'], role: 'admin' });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    disconnectAll();
+    await browser?.close();
+    shop?.close();
+    await started?.close();
+  });
+
+  it('asks the visitor for CSAT when the agent resolves, and shows it with the other figures on the dashboard', async () => {
+    const agent = await connectAgent(started.url, { email, password, view: undefined as never });
+
+    const visitorContext = await browser.newContext();
+    const visitor = await visitorContext.newPage();
+    await visitor.goto(shopUrl);
+    await visitor.getByRole('button', { name: 'Open chat' }).click();
+    await visitor.getByRole('textbox', { name: 'Message' }).fill('I was charged twice for my order');
+    await visitor.getByRole('button', { name: 'Send' }).click();
+
+    let conversationId = '';
+    await eventually(async () => {
+      [conversationId = ''] = await started.app.store.listQueueIds(siteKey, 'service');
+      expect(conversationId).not.toBe('');
+    }, 10_000);
+    expectOk(await emitWithTimeout(agent, 2000, 'conversation:take', { conversationId }));
+    expectOk(await emitWithTimeout(agent, 2000, 'message:send', { conversationId, clientId: randomUUID(), text: 'Refunded, sorry!' }));
+    expectOk(await emitWithTimeout(agent, 2000, 'conversation:resolve', { conversationId }));
+
+    const survey = visitor.getByRole('radiogroup', { name: 'How satisfied are you with the help you got?' });
+    await survey.waitFor();
+    await survey.getByRole('radio', { name: '4' }).click();
+    await visitor.getByRole('textbox', { name: 'Anything to add? (optional)' }).fill('Quick and kind');
+    await visitor.getByRole('button', { name: 'Send' }).click();
+    await expectText(visitor.getByRole('log'), 'Thank you for your feedback!');
+    await eventually(async () => {
+      expect((await started.app.store.getConversation(siteKey, conversationId))?.rating).toMatchObject({ csat: 4, comment: 'Quick and kind' });
+    }, 5000);
+    await visitorContext.close();
+
+    const leadContext = await browser.newContext();
+    const lead = await leadContext.newPage();
+    await lead.goto(`${started.url}/console`);
+    await lead.getByRole('textbox', { name: 'Email' }).fill(email);
+    await lead.getByRole('textbox', { name: 'Password' }).fill(password);
+    await lead.getByRole('button', { name: 'Log in' }).click();
+    await lead.getByRole('link', { name: 'Dashboard' }).click();
+
+    const service = lead.getByRole('region', { name: 'Customer service' });
+    await expectText(service.locator('[data-figure="Conversations"]'), '1');
+    await expectText(service.locator('[data-figure="CSAT"]'), '4');
+    await expectText(service.locator('[data-figure="Resolution"]'), '100%');
+    await expectText(lead.getByRole('region', { name: 'Technical support' }).locator('[data-figure="Conversations"]'), '0');
+    const robin = lead.getByRole('row', { name: /Robin/ });
+    await expectText(robin, 'Robin');
+    expect((await robin.getByRole('cell').allTextContents()).slice(0, 2)).toEqual(['1', '1']);
+    // The charts are drawn by the chart library (canvas), one per chart.
+    await eventually(async () => expect(await lead.locator('.chart canvas').count()).toBeGreaterThanOrEqual(5), 5000);
+
+    // The range picker remembers its choice across a reload.
+    await lead.getByLabel('Range').selectOption('30d');
+    await lead.reload();
+    await service.locator('[data-figure="CSAT"]').waitFor();
+    expect(await lead.getByLabel('Range').inputValue()).toBe('30d');
+    await expectText(service.locator('[data-figure="CSAT"]'), '4');
+    await leadContext.close();
+  }, 60_000);
+});
