@@ -32,6 +32,7 @@ import { SESSION_COOKIE } from '../server/http/sessions';
 import { emitWithTimeout } from '../shared/emit-with-timeout';
 import { RATE_LIMITS, SOCKET_EVENT_RATE } from '../shared/limits';
 import type { AgentClientEvents, AgentServerEvents, VisitorClientEvents, VisitorServerEvents } from '../shared/protocol';
+import { deleteKeysWithPrefix } from '../server/store/redis/delete-prefix';
 
 type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
 type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
@@ -180,12 +181,7 @@ async function measureNormalVisitors(url: string, siteKey: string, ms: number) {
 async function deletePrefix(prefix: string) {
   const redis = new Redis(REDIS_URL);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis, prefix);
   } finally {
     redis.disconnect();
   }

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createKpiRecorder } from '../server/domain/kpi-events';
 import { createKpis, DAY_MS } from '../server/domain/kpis';
+import { deleteKeysWithPrefix } from '../server/store/redis/delete-prefix';
 import { createRedisStore } from '../server/store/redis/redis-store';
 import type { KpiEvent } from '../server/store/store';
 import type { QueueName } from '../shared/queues';
@@ -153,14 +154,7 @@ async function main() {
       console.log(`${name.padEnd(52)} median cold ${ms(cold)}   warm ${ms(warm)}   (${ROUNDS} runs each)`);
     }
   } finally {
-    if (!values.keep) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await store.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
-        cursor = next;
-        if (keys.length > 0) await store.redis.unlink(...keys);
-      } while (cursor !== '0');
-    }
+    if (!values.keep) await deleteKeysWithPrefix(store.redis, prefix);
     await store.close();
   }
 }

@@ -35,6 +35,7 @@ import { emitWithTimeout } from '../shared/emit-with-timeout';
 import type { AgentClientEvents, AgentServerEvents, QueueEntry, TakenConversation, VisitorClientEvents, VisitorServerEvents } from '../shared/protocol';
 import type { QueueName } from '../shared/queues';
 import { RATE_LIMITS } from '../shared/limits';
+import { deleteKeysWithPrefix } from '../server/store/redis/delete-prefix';
 
 type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
 type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
@@ -61,12 +62,7 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 async function deletePrefix(prefix: string) {
   const redis = new Redis(REDIS_URL);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis, prefix);
   } finally {
     redis.disconnect();
   }
