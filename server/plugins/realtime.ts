@@ -46,8 +46,9 @@ export default fp<RealtimePluginOptions>(
     app.visitors.use(visitorHandshake(app));
     app.agents.use(agentHandshake(app));
     const statuses = createAgentStatuses();
-    registerVisitorNamespace(app);
-    registerAgentNamespace(app, statuses);
+    let closing = false;
+    registerVisitorNamespace(app, () => closing);
+    registerAgentNamespace(app, statuses, () => closing);
 
     // Presence is renewed for every agent connected here well before it would lapse.
     const heartbeat = setInterval(() => {
@@ -79,6 +80,7 @@ export default fp<RealtimePluginOptions>(
     // (to this server once restarted, or to another behind the load balancer); a server-side
     // disconnect (`disconnectSockets`) would tell them to stay away for good.
     app.addHook('preClose', async () => {
+      closing = true;
       clearInterval(heartbeat);
       clearInterval(sweeper);
       app.announce.stop();

@@ -26,7 +26,11 @@ const checkTransfer = compilePayloadCheck(ConversationTransferPayloadSchema);
 const checkPresence = compilePayloadCheck(PresenceSetPayloadSchema);
 const checkHandOver = compilePayloadCheck(ConversationHandOverPayloadSchema);
 
-export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStatuses): void {
+/**
+ * @param closing true once the app is shutting down: connections closing then are not agents
+ * leaving, and the store and the adapter's Redis connections are going away.
+ */
+export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStatuses, closing: () => boolean): void {
   const { visitors, agents, conversations, assignment, announce, store } = app;
 
   // Rooms and presence are in place before the client hears it is connected, so its first event
@@ -136,6 +140,7 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
     }));
 
     socket.on('disconnect', () => {
+      if (closing()) return;
       void (async () => {
         if ((await agents.in(rooms.agent(siteKey, agent.id)).fetchSockets()).length > 0) return;
         await assignment.connectionLost(agent, statuses.get(agent.id));

@@ -18,7 +18,8 @@ const checkIdentify = compilePayloadCheck(VisitorIdentifyPayloadSchema);
 const checkLeave = compilePayloadCheck(MessageLeavePayloadSchema);
 const checkRate = compilePayloadCheck(ConversationRatePayloadSchema);
 
-export function registerVisitorNamespace(app: FastifyInstance): void {
+/** @param closing true once the app is shutting down (see registerAgentNamespace). */
+export function registerVisitorNamespace(app: FastifyInstance, closing: () => boolean): void {
   const { visitors, agents, conversations, assignment, announce, store } = app;
 
   visitors.on('connection', (socket) => {
@@ -91,6 +92,7 @@ export function registerVisitorNamespace(app: FastifyInstance): void {
 
     // The visitor's last tab closed while waiting: the abandonment clock starts (sweep in assignment.ts).
     socket.on('disconnect', () => {
+      if (closing()) return;
       void (async () => {
         if ((await visitors.in(room).fetchSockets()).length > 0) return;
         const open = await store.getOpenConversation(siteKey, visitorId);
