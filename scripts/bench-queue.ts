@@ -96,7 +96,7 @@ async function benchAssignments(prefix: string) {
   const stores: RedisStore[] = Array.from({ length: Math.max(...LOOP_COUNTS) }, () => createRedisStore({ url: REDIS_URL, prefix }));
   const results: string[] = [];
   try {
-    const runRound = async (siteKey: string, loops: number, agents: number) => {
+    const runRound = async (siteKey: string, loops: number, agents: number, batch = false) => {
       const deadline = Date.now() + 10 * 60_000;
       await Promise.all(
         Array.from({ length: agents }, (_, i) =>
@@ -113,7 +113,12 @@ async function benchAssignments(prefix: string) {
       const start = performance.now();
       await Promise.all(
         stores.slice(0, loops).map(async (store) => {
-          while (await store.assignNext(siteKey, 'service', Date.now())) assigned++;
+          if (!batch) {
+            while (await store.assignNext(siteKey, 'service', Date.now())) assigned++;
+            return;
+          }
+          // What auto mode runs (assignWaiting): four heads a script call.
+          for (let n = -1; n !== 0; assigned += n) n = (await store.assignWaiting(siteKey, 'service', Date.now())).length;
         }),
       );
       const seconds = (performance.now() - start) / 1000;
@@ -128,6 +133,16 @@ async function benchAssignments(prefix: string) {
       for (let round = 0; round < ASSIGN_ROUNDS; round++) rates.push(await runRound(`site_a${loops}_${agents}_${round}`, loops, agents));
       results.push(
         `  assignNext, ${loops} loop${loops > 1 ? 's' : ' '}, ${String(agents).padStart(2)} agent${agents > 1 ? 's' : ' '} online: ` +
+          `${fmt(median(rates), 0).padStart(6)} assignments/s   (rounds: ${rates.map((r) => fmt(r, 0)).join(', ')})`,
+      );
+    }
+
+    for (const loops of LOOP_COUNTS) {
+      await runRound(`site_warm_b${loops}`, loops, AGENTS, true);
+      const rates: number[] = [];
+      for (let round = 0; round < ASSIGN_ROUNDS; round++) rates.push(await runRound(`site_b${loops}_${round}`, loops, AGENTS, true));
+      results.push(
+        `  assignWaiting (batches), ${loops} loop${loops > 1 ? 's' : ' '}, ${AGENTS} agents online: ` +
           `${fmt(median(rates), 0).padStart(6)} assignments/s   (rounds: ${rates.map((r) => fmt(r, 0)).join(', ')})`,
       );
     }

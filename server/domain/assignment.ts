@@ -114,12 +114,7 @@ export function createAssignmentService({
     async assignWaiting(siteKey: SiteKey, queue: QueueName): Promise<ConversationView[]> {
       const site = await store.getSite(siteKey);
       if (site?.settings.assignment !== 'auto') return [];
-      const assigned: ConversationView[] = [];
-      for (;;) {
-        const conversation = await store.assignNext(siteKey, queue, now());
-        if (!conversation) return assigned;
-        assigned.push(conversation);
-      }
+      return store.assignWaiting(siteKey, queue, now());
     },
 
     /** Where a waiting conversation stands, and about how long it will wait. */

@@ -327,6 +327,11 @@ export interface Store {
    * empty or no eligible agent has a free place.
    */
   assignNext(siteKey: SiteKey, queue: QueueName, now: number): Promise<Conversation | null>;
+  /**
+   * The same as calling assignNext until it returns null, in as few round trips as the store
+   * allows: the conversations assigned, in line order.
+   */
+  assignWaiting(siteKey: SiteKey, queue: QueueName, now: number): Promise<Conversation[]>;
 
   /** Records an agent's presence and capacity; only 'online' agents with capacity get conversations. */
   setPresence(input: {

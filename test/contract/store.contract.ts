@@ -401,6 +401,22 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
         expect(await store.listAssignments(siteKey)).toMatchObject({ [first.conversation.id]: 'free', [second.conversation.id]: 'busy' });
       });
 
+      it('assigns the waiting line in order and in batches, with the same choices as one by one', async () => {
+        for (const id of ['a1', 'a2']) await present(id, { status: 'offline' });
+        await present('one', { capacity: 1 });
+        await present('two', { capacity: 2 });
+        await present('three', { capacity: 3 });
+        const created = [];
+        for (let i = 0; i < 10; i++) created.push((await store.createConversation(newConversation())).conversation.id);
+        const assigned = await store.assignWaiting(siteKey, 'service', now);
+        expect(assigned.map((c) => c.id)).toEqual(created.slice(0, 6));
+        // Most free places first; a tie goes to the longest since a last assignment, then the smaller id.
+        expect(assigned.map((c) => c.assignedAgentId)).toEqual(['three', 'two', 'three', 'one', 'three', 'two']);
+        expect(await store.agentLoads(siteKey)).toMatchObject({ one: 1, two: 2, three: 3 });
+        expect(await store.listQueueIds(siteKey, 'service')).toEqual(created.slice(6));
+        expect(await store.assignWaiting(siteKey, 'service', now)).toEqual([]);
+      });
+
       it('assigns nothing when every eligible agent is full', async () => {
         for (const id of ['a1', 'a2']) await present(id, { capacity: 0 });
         const { conversation } = await store.createConversation(newConversation());

@@ -471,6 +471,14 @@ export function createMemoryStore(): Store {
       return clone(head);
     },
 
+    async assignWaiting(siteKey, queue, now) {
+      const assigned: ConversationView[] = [];
+      for (let next = await this.assignNext(siteKey, queue, now); next; next = await this.assignNext(siteKey, queue, now)) {
+        assigned.push(next);
+      }
+      return assigned;
+    },
+
     async setPresence({ siteKey, agent, status, deadline }) {
       siteMap(presences, siteKey).set(agent.id, { status, deadline });
       const capacity = agent.disabled ? 0 : agent.capacity;

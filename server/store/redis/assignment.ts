@@ -7,6 +7,9 @@ import type { RedisKeys } from './keys';
 import { conversationFromHash } from './records';
 import { checkScriptResult } from './scripts';
 
+/** Heads offered to assignHeads-12.lua per call (its KEYS hold four conversation hashes). */
+const HEADS_PER_CALL = 4;
+
 function* pairs(flat: string[]): Generator<[string, string]> {
   for (let i = 0; i + 1 < flat.length; i += 2) yield [flat[i]!, flat[i + 1]!];
 }
@@ -14,6 +17,7 @@ function* pairs(flat: string[]): Generator<[string, string]> {
 type AssignmentOps = Pick<
   Store,
   | 'assignNext'
+  | 'assignWaiting'
   | 'setPresence'
   | 'listPresence'
   | 'listAssignments'
@@ -62,6 +66,35 @@ export function createAssignmentOps(
         if (code === 1 && agentId) return conversationFromHash(Object.fromEntries(pairs(fields)));
       }
       return null;
+    },
+
+    async assignWaiting(siteKey, queue, now) {
+      const assigned: ConversationView[] = [];
+      for (;;) {
+        const heads = await redis.zrange(keys.queue(siteKey, queue), 0, HEADS_PER_CALL - 1);
+        if (heads.length === 0) return assigned;
+        const convKeys = heads.map((id) => keys.conversation(siteKey, id));
+        while (convKeys.length < HEADS_PER_CALL) convKeys.push(convKeys[0]!);
+        const batch = await redis.sbAssignHeadsV1(
+          keys.queue(siteKey, queue),
+          keys.assignments(siteKey),
+          keys.agentLoad(siteKey),
+          keys.agentCapacity(siteKey),
+          keys.agentPresence(siteKey),
+          keys.agentLastAssigned(siteKey),
+          keys.onlineAgents(siteKey, queue),
+          keys.agentNames(siteKey),
+          ...convKeys,
+          now,
+          ...Array.from({ length: HEADS_PER_CALL }, (_, i) => heads[i] ?? ''),
+        );
+        for (const [, , ...fields] of batch) {
+          const conversation = conversationFromHash(Object.fromEntries(pairs(fields)));
+          if (conversation) assigned.push(conversation);
+        }
+        // None assigned: no free place left (or the line moved; the next trigger assigns it).
+        if (batch.length === 0) return assigned;
+      }
     },
 
     async setPresence({ siteKey, agent, status, deadline }) {

@@ -51,6 +51,7 @@ declare module 'ioredis' {
     sbReleaseConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbAssignNextV1(...args: LuaArg[]): Result<[number, ...string[]], Context>;
     sbSetPresenceV1(...args: LuaArg[]): Result<number, Context>;
+    sbAssignHeadsV1(...args: LuaArg[]): Result<string[][], Context>;
     sbAbandonConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbRerouteConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbHitCounterV1(...args: LuaArg[]): Result<[number, number], Context>;
