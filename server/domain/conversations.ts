@@ -169,10 +169,12 @@ export function createConversationService({ store, router, limiter, kpis, now = 
       await limiter.hit('conversationsPerIp', `${siteKey}:${context.ip}`);
       await limiter.hit('conversationsPerSite', siteKey);
 
-      const [site, rules, visitor] = await Promise.all([
+      // Read together: this is on the path from a visitor's first message to an agent.
+      const [site, rules, visitor, history] = await Promise.all([
         requireSite(siteKey),
         store.listRoutingRules(siteKey),
         store.getVisitorIdentity(siteKey, visitorId),
+        store.listVisitorConversations(siteKey, visitorId),
       ]);
       const at = now();
       try {
@@ -189,9 +191,7 @@ export function createConversationService({ store, router, limiter, kpis, now = 
           now: at,
           firstMessage: { clientId: input.clientId, text },
         });
-        const history = await store.listVisitorConversations(siteKey, visitorId);
-        const previous = history.filter((c) => c.id !== created.conversation.id).at(-1);
-        await kpis.created(created.conversation, previous?.createdAt);
+        await kpis.created(created.conversation, history.at(-1)?.createdAt);
         return { ...created, duplicate: false, created: true };
       } catch (error) {
         // Two tabs of one visitor sent a first message at once: the other one made the conversation.

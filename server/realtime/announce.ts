@@ -76,10 +76,13 @@ export function createAnnouncer(app: FastifyInstance) {
       const { siteKey, id } = conversation;
       const agentId = conversation.assignedAgentId!;
       agents.in(rooms.agent(siteKey, agentId)).socketsJoin(rooms.conversation(siteKey, id));
-      const count = await app.conversations.queueCount(siteKey, conversation.queue);
+      // Both reads at once: this is on the path from a visitor's first message to an agent.
+      const [count, messages] = await Promise.all([
+        app.conversations.queueCount(siteKey, conversation.queue),
+        store.messagesAfter(siteKey, id, undefined, MAX_MESSAGES_PER_PAGE),
+      ]);
       agents.to(rooms.queue(siteKey, conversation.queue)).emit('queue:left', { conversationId: id, queue: conversation.queue, takenBy: agentId }, count);
       visitors.to(rooms.visitor(siteKey, conversation.visitorId)).emit('conversation:updated', conversation);
-      const messages = await store.messagesAfter(siteKey, id, undefined, MAX_MESSAGES_PER_PAGE);
       agents.to(rooms.agent(siteKey, agentId)).emit('conversation:assigned', { conversation, messages });
       announcer.positionsChanged(siteKey, conversation.queue);
       await app.assignment.recordAssigned(conversation);
