@@ -3,33 +3,20 @@
  * resolves, the widget's end-of-chat survey takes a CSAT answer, and the console's dashboard shows
  * the real numbers with charts drawn, and remembers its range across a reload.
  */
-import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startShopPage } from '../../server/demo/shop-page';
-import { addSite } from '../../server/domain/sites';
-import { BUILD_STAMP } from '../../scripts/build';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import { expectOk } from '../helpers/acks';
-import { launchBrowser } from '../helpers/browser';
 import { connectAgent, disconnectAll } from '../helpers/clients';
-import { assertRedisReachable } from '../helpers/redis';
-import { startApp, type StartedApp } from '../helpers/start-app';
+import { expectText, startEmbedScene, type EmbedScene } from '../helpers/embed-scene';
+import type { StartedApp } from '../helpers/start-app';
 import { eventually } from '../helpers/wait-for';
 
-async function expectText(locator: Locator, text: string) {
-  await eventually(async () => {
-    const content = (await locator.textContent()) ?? '';
-    expect(content.includes(text), `"${text}" in "${content}"`).toBe(true);
-  }, 10_000);
-}
 
 describe('the KPI dashboard and the end-of-chat survey, in a browser', () => {
+  let scene: EmbedScene;
   let started: StartedApp;
-  let shop: Server;
   let shopUrl: string;
   let browser: Browser;
   const siteKey = `site_kpi_${Date.now().toString(36)}`;
@@ -37,21 +24,14 @@ describe('the KPI dashboard and the end-of-chat survey, in a browser', () => {
   const password = 'lead-password';
 
   beforeAll(async () => {
-    if (!existsSync(BUILD_STAMP)) throw new Error('dist/ is missing: run npm run build (npm test does it first)');
-    await assertRedisReachable();
-    started = await startApp();
-    shop = await startShopPage({ host: '127.0.0.1', port: 0, publicUrl: started.url, siteKey });
-    shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
-    await addSite(started.app.store, { key: siteKey, name: 'KPI shop', origins: [shopUrl] });
+    scene = await startEmbedScene(siteKey, 'KPI shop');
+    ({ started, shopUrl, browser } = scene);
     await started.app.agentAccounts.addAgent({ siteKey, email, name: 'Robin', password, skills: ['service', 'support'], role: 'admin' });
-    browser = await launchBrowser();
   });
 
   afterAll(async () => {
     disconnectAll();
-    await browser?.close();
-    shop?.close();
-    await started?.close();
+    await scene?.close();
   });
 
   it('asks the visitor for CSAT when the agent resolves, and shows it with the other figures on the dashboard', async () => {

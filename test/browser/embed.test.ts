@@ -3,49 +3,24 @@
  * script tag; a visitor writes; an agent logs in to the console, takes it and replies; the reply
  * shows in the widget; the chat survives a reload; resolving ends it in the widget.
  */
-import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startShopPage } from '../../server/demo/shop-page';
-import { addSite } from '../../server/domain/sites';
-import { BUILD_STAMP } from '../../scripts/build';
-import { launchBrowser } from '../helpers/browser';
-import { assertRedisReachable } from '../helpers/redis';
-import { startApp, type StartedApp } from '../helpers/start-app';
-import { eventually } from '../helpers/wait-for';
-
-/** Waits until the element's text contains (or, with `absent`, no longer contains) `text`. */
-async function expectText(locator: Locator, text: string, { absent = false } = {}) {
-  await eventually(async () => {
-    const content = (await locator.textContent()) ?? '';
-    expect(content.includes(text), `${absent ? 'no ' : ''}"${text}" in "${content}"`).toBe(!absent);
-  }, 10_000);
-}
+import { expectText, startEmbedScene, type EmbedScene } from '../helpers/embed-scene';
+import type { StartedApp } from '../helpers/start-app';
 
 describe('the widget embedded on another origin, answered from the console', () => {
+  let scene: EmbedScene;
   let started: StartedApp;
-  let shop: Server;
   let shopUrl: string;
   let browser: Browser;
   const siteKey = `site_embed_${Date.now().toString(36)}`;
 
   beforeAll(async () => {
-    if (!existsSync(BUILD_STAMP)) throw new Error('dist/ is missing: run npm run build (npm test does it first)');
-    await assertRedisReachable();
-    started = await startApp();
-    shop = await startShopPage({ host: '127.0.0.1', port: 0, publicUrl: started.url, siteKey });
-    shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
-    await addSite(started.app.store, { key: siteKey, name: 'Embed test shop', origins: [shopUrl] });
-    browser = await launchBrowser();
+    scene = await startEmbedScene(siteKey, 'Embed test shop');
+    ({ started, shopUrl, browser } = scene);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    shop?.close();
-    await started?.close();
-  });
+  afterAll(() => scene?.close());
 
   it('carries a message from the widget to the console and the reply back', async () => {
     const agentEmail = `embed-${Date.now()}@agents.example`;
