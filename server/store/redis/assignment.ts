@@ -1,7 +1,7 @@
 /** RedisStore's assignment operations: presence, auto-assign, positions, recent times, abandonment. */
 import type { Redis } from 'ioredis';
 import type { ConversationView } from '../../../shared/protocol';
-import { QUEUES } from '../../../shared/queues';
+import { QUEUES, type QueueName } from '../../../shared/queues';
 import { RECENT_TIMES_KEPT, type Presence, type PresenceStatus, type Store } from '../store';
 import type { RedisKeys } from './keys';
 import { conversationFromHash } from './records';
@@ -42,28 +42,36 @@ export function createAssignmentOps(
   keys: RedisKeys,
   getConversation: (siteKey: string, id: string) => Promise<ConversationView | null>,
 ): AssignmentOps {
+  /** assignHeads-12.lua: gives the heads seen (at most HEADS_PER_CALL), in line order, while places are free. */
+  const assignHeads = async (siteKey: string, queue: QueueName, heads: string[], now: number): Promise<ConversationView[]> => {
+    const convKeys = heads.map((id) => keys.conversation(siteKey, id));
+    while (convKeys.length < HEADS_PER_CALL) convKeys.push(convKeys[0]!);
+    const batch = await redis.sbAssignHeadsV1(
+      keys.queue(siteKey, queue),
+      keys.assignments(siteKey),
+      keys.agentLoad(siteKey),
+      keys.agentCapacity(siteKey),
+      keys.agentPresence(siteKey),
+      keys.agentLastAssigned(siteKey),
+      keys.onlineAgents(siteKey, queue),
+      keys.agentNames(siteKey),
+      ...convKeys,
+      now,
+      ...Array.from({ length: HEADS_PER_CALL }, (_, i) => heads[i] ?? ''),
+    );
+    return batch.map(([, , ...fields]) => conversationFromHash(Object.fromEntries(pairs(fields)))!).filter(Boolean);
+  };
+
   return {
     async assignNext(siteKey, queue, now) {
-      // The script checks that what we saw is still the head; if the line moved, look again.
+      // If the line moved between reading its head and the script, look again.
       for (let attempt = 0; attempt < 20; attempt++) {
         const [head] = await redis.zrange(keys.queue(siteKey, queue), 0, 0);
         if (!head) return null;
-        const [code, agentId, ...fields] = (await redis.sbAssignNextV1(
-          keys.conversation(siteKey, head),
-          keys.queue(siteKey, queue),
-          keys.assignments(siteKey),
-          keys.agentLoad(siteKey),
-          keys.agentCapacity(siteKey),
-          keys.agentPresence(siteKey),
-          keys.agentLastAssigned(siteKey),
-          keys.onlineAgents(siteKey, queue),
-          keys.agentNames(siteKey),
-          head,
-          now,
-        )) as [number, string?, ...string[]];
-        if (code === 0) return null;
-        // The script returns the conversation as it left it: no third round trip to read it.
-        if (code === 1 && agentId) return conversationFromHash(Object.fromEntries(pairs(fields)));
+        const [assigned] = await assignHeads(siteKey, queue, [head], now);
+        if (assigned) return assigned;
+        const [headNow] = await redis.zrange(keys.queue(siteKey, queue), 0, 0);
+        if (headNow === head || !headNow) return null;
       }
       return null;
     },
@@ -73,25 +81,8 @@ export function createAssignmentOps(
       for (;;) {
         const heads = await redis.zrange(keys.queue(siteKey, queue), 0, HEADS_PER_CALL - 1);
         if (heads.length === 0) return assigned;
-        const convKeys = heads.map((id) => keys.conversation(siteKey, id));
-        while (convKeys.length < HEADS_PER_CALL) convKeys.push(convKeys[0]!);
-        const batch = await redis.sbAssignHeadsV1(
-          keys.queue(siteKey, queue),
-          keys.assignments(siteKey),
-          keys.agentLoad(siteKey),
-          keys.agentCapacity(siteKey),
-          keys.agentPresence(siteKey),
-          keys.agentLastAssigned(siteKey),
-          keys.onlineAgents(siteKey, queue),
-          keys.agentNames(siteKey),
-          ...convKeys,
-          now,
-          ...Array.from({ length: HEADS_PER_CALL }, (_, i) => heads[i] ?? ''),
-        );
-        for (const [, , ...fields] of batch) {
-          const conversation = conversationFromHash(Object.fromEntries(pairs(fields)));
-          if (conversation) assigned.push(conversation);
-        }
+        const batch = await assignHeads(siteKey, queue, heads, now);
+        assigned.push(...batch);
         // None assigned: no free place left (or the line moved; the next trigger assigns it).
         if (batch.length === 0) return assigned;
       }

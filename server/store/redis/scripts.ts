@@ -49,7 +49,6 @@ declare module 'ioredis' {
     sbAppendMessageV1(...args: LuaArg[]): Result<StatusWithId, Context>;
     sbClaimConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbReleaseConversationV1(...args: LuaArg[]): Result<number, Context>;
-    sbAssignNextV1(...args: LuaArg[]): Result<[number, ...string[]], Context>;
     sbSetPresenceV1(...args: LuaArg[]): Result<number, Context>;
     sbAssignHeadsV1(...args: LuaArg[]): Result<string[][], Context>;
     sbAbandonConversationV1(...args: LuaArg[]): Result<number, Context>;
@@ -79,7 +78,6 @@ const SCRIPT_ERRORS: Record<string, Record<number, ErrorCode>> = {
     [-3]: 'CONVERSATION_NOT_ASSIGNED_TO_YOU',
     [-4]: 'TRANSFER_SAME_QUEUE',
   },
-  assignNext: { [-2]: 'CONVERSATION_NOT_WAITING', [-7]: 'CONVERSATION_CHANGED' },
   abandonConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_WAITING' },
   deleteConversation: { [-1]: 'CONVERSATION_NOT_FOUND' },
   rateConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_RESOLVED', [-3]: 'RATING_ALREADY_GIVEN' },

@@ -2,7 +2,7 @@
   Auto mode, in batches: gives the conversations at the head of a queue, in line order, each to
   the eligible agent with the most free places at that moment (ties: the one whose last
   assignment is oldest, then the smaller id), until the given heads or the free places run out.
-  The same choice as assignNext-9.lua, with the candidates read once for the whole batch.
+  The candidates are read once for the whole batch; assignNext offers it a single head.
 
   Input:
     KEYS[1] queue sorted set
