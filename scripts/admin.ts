@@ -10,6 +10,7 @@
  *   npm run admin -- routing:export --site KEY [--out FILE.jsonl]
  *   npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false] [--assignment manual|auto] [--abandon-after SECONDS]
  *       [--business-hours JSON|none] [--verified-priority MINUTES] [--nps true|false]
+ *       [--reopen-within MINUTES] [--service-categories 'Billing,Refund,…'] [--support-categories 'Bug,Setup,…']
  *   npm run admin -- agent:update --site KEY --id AGENT_ID [--capacity N] [--disabled true|false]
  *   npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
  *   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
@@ -35,7 +36,7 @@ import { addSite } from '../server/domain/sites';
 import { createRedisStore } from '../server/store/redis/redis-store';
 import type { Store } from '../server/store/store';
 import { isSwitchboardError } from '../shared/errors';
-import { MAX_AGENT_CAPACITY } from '../shared/limits';
+import { MAX_AGENT_CAPACITY, MAX_REOPEN_WITHIN_MINUTES } from '../shared/limits';
 import { QUEUES, type QueueName } from '../shared/queues';
 
 const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
@@ -48,6 +49,7 @@ const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
   npm run admin -- routing:export --site KEY [--out FILE.jsonl]
   npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false] [--assignment manual|auto] [--abandon-after SECONDS]
       [--business-hours '{"timeZone":"Europe/Paris","weekly":{"mon":["09:00-17:00"]}}'|none] [--verified-priority MINUTES] [--nps true|false]
+      [--reopen-within MINUTES] [--service-categories 'Billing,Refund,…'] [--support-categories 'Bug,Setup,…']
   npm run admin -- agent:update --site KEY --id AGENT_ID [--capacity N] [--disabled true|false]
   npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
@@ -80,6 +82,9 @@ const OPTIONS = {
   'business-hours': { type: 'string' },
   'verified-priority': { type: 'string' },
   nps: { type: 'string' },
+  'reopen-within': { type: 'string' },
+  'service-categories': { type: 'string' },
+  'support-categories': { type: 'string' },
   disabled: { type: 'string' },
   'store-ip': { type: 'string' },
 } as const;
@@ -257,8 +262,20 @@ const COMMANDS: Record<string, (v: Values) => (store: Store) => Promise<unknown>
       ...(v['business-hours'] !== undefined ? { businessHours: businessHoursOf(v['business-hours']) } : {}),
       ...(v['verified-priority'] !== undefined ? { verifiedPriorityMinutes: wholeNumberOf(v['verified-priority'], '--verified-priority', 1440) } : {}),
       ...(v.nps !== undefined ? { npsSurvey: booleanOf(v.nps, '--nps') } : {}),
+      ...(v['reopen-within'] !== undefined ? { reopenWithinMinutes: wholeNumberOf(v['reopen-within'], '--reopen-within', MAX_REOPEN_WITHIN_MINUTES) } : {}),
     };
-    return (store) => domainFor(store).routing.updateSettings(site, changes, OPERATOR);
+    const lists = { service: v['service-categories'], support: v['support-categories'] };
+    const categoryChanges = Object.fromEntries(
+      Object.entries(lists)
+        .filter(([, list]) => list !== undefined)
+        .map(([queue, list]) => [queue, list!.split(',').map((c) => c.trim()).filter(Boolean)]),
+    ) as Partial<Record<QueueName, string[]>>;
+    return async (store) => {
+      const { routing } = domainFor(store);
+      // One queue's list can change alone: the other keeps what the site has.
+      const categories = Object.keys(categoryChanges).length > 0 ? { categories: { ...(await routing.describe(site)).settings.categories, ...categoryChanges } } : {};
+      return routing.updateSettings(site, { ...changes, ...categories }, OPERATOR);
+    };
   },
   'visitor:export': (v) => {
     const site = need(v, 'site');

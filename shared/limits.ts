@@ -62,3 +62,8 @@ export const MAX_AGENT_CAPACITY = 20;
 
 /** How long a client waits for an ack before it retries the same event with the same client id. */
 export const ACK_TIMEOUT_MS = 5_000;
+
+/** Resolve categories a site may list per queue: a list an agent picks from at a glance. */
+export const MAX_CATEGORIES = 30;
+/** The longest reopen window a site may set (minutes): a week; past it, a reply is a new matter. */
+export const MAX_REOPEN_WITHIN_MINUTES = 10_080;

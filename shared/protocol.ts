@@ -12,6 +12,7 @@ import type {
   ConversationMessagesPayload,
   ConversationRatePayload,
   ConversationRefPayload,
+  ConversationResolvePayload,
   ConversationHandOverPayload,
   ConversationTransferPayload,
   EmptyPayload,
@@ -87,7 +88,12 @@ export interface ConversationView {
   assignedAgentId?: AgentId;
   assignedAgentName?: string;
   assignedAt?: number;
+  /** The latest end, when it was reopened and resolved again. */
   resolvedAt?: number;
+  /** What the agent who resolved it filed it under (one of the site's categories for its queue). */
+  category?: string;
+  /** When the visitor's reply last reopened it. */
+  reopenedAt?: number;
   abandonedAt?: number;
   /** Set when an agent handed it over from the other queue. */
   transfer?: { fromQueue: QueueName; note: string; byAgentName: string; at: number };
@@ -112,6 +118,8 @@ export interface QueueEntry {
   queuedAt: number;
   routing: RoutingDecision;
   transfer?: ConversationView['transfer'];
+  /** Set when the visitor's reply reopened it after it was resolved. */
+  reopenedAt?: number;
   visitor?: VisitorIdentity;
 }
 
@@ -145,6 +153,8 @@ export interface SiteInfo {
   available: boolean;
   /** The end-of-chat survey also asks NPS 0–10. */
   npsSurvey: boolean;
+  /** For this long after a conversation ends, a reply (`message:send` with `reopen`) continues it; 0: never. */
+  reopenWithinMinutes: number;
 }
 
 export interface VisitorSession {
@@ -196,6 +206,8 @@ export interface AgentWorkspace {
   queues: QueueSnapshot[];
   /** Conversations assigned to this agent and still open. */
   conversations: ConversationView[];
+  /** What a conversation of each queue can be resolved under (the site's `categories`). */
+  categories: Record<QueueName, string[]>;
 }
 
 export interface TakenConversation {
@@ -207,7 +219,8 @@ export interface AgentClientEvents {
   'workspace:load': (payload: EmptyPayload, ack: AckCallback<AgentWorkspace>) => void;
   'conversation:take': (payload: ConversationRefPayload, ack: AckCallback<TakenConversation>) => void;
   'conversation:messages': (payload: ConversationMessagesPayload, ack: AckCallback<MessageView[]>) => void;
-  'conversation:resolve': (payload: ConversationRefPayload, ack: AckCallback<ConversationView>) => void;
+  /** Ends it, filed under one of the site's categories for its queue when `category` is given. */
+  'conversation:resolve': (payload: ConversationResolvePayload, ack: AckCallback<ConversationView>) => void;
   /** Hands the conversation to the other queue with a note; recorded as a routing correction. */
   'conversation:transfer': (payload: ConversationTransferPayload, ack: AckCallback<ConversationView>) => void;
   /**

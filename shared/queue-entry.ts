@@ -9,6 +9,7 @@ export function toQueueEntry(c: ConversationView): QueueEntry {
     queuedAt: c.queuedAt,
     routing: c.routing,
     ...(c.transfer ? { transfer: c.transfer } : {}),
+    ...(c.reopenedAt !== undefined ? { reopenedAt: c.reopenedAt } : {}),
     ...(c.visitor ? { visitor: c.visitor } : {}),
   };
 }

@@ -41,6 +41,11 @@ export const VisitorMessageSendPayloadSchema = Type.Object(
     text: MessageTextSchema,
     /** The visitor's answer to the site's topic question; used only by the first message. */
     topic: Type.Optional(QueueNameSchema),
+    /**
+     * A reply to this resolved conversation of the visitor's: it reopens, within the site's
+     * `reopenWithinMinutes` of its end; later, the message starts a new conversation instead.
+     */
+    reopen: Type.Optional(IdSchema),
   },
   Strict,
 );
@@ -74,6 +79,18 @@ export type AgentMessageSendPayload = Static<typeof AgentMessageSendPayloadSchem
 
 export const ConversationRefPayloadSchema = Type.Object({ conversationId: IdSchema }, Strict);
 export type ConversationRefPayload = Static<typeof ConversationRefPayloadSchema>;
+
+/**
+ * What a conversation was about, chosen by the agent who resolves it from the site's list for its
+ * queue. Letters, digits, spaces and `&'()./-`: never `|` or `:`, which the KPI fields use.
+ */
+export const CategorySchema = Type.String({ minLength: 1, maxLength: 40, pattern: "^[\\p{L}\\p{N}][\\p{L}\\p{N} &'()./-]*$" });
+
+export const ConversationResolvePayloadSchema = Type.Object(
+  { conversationId: IdSchema, category: Type.Optional(CategorySchema) },
+  Strict,
+);
+export type ConversationResolvePayload = Static<typeof ConversationResolvePayloadSchema>;
 
 export const TransferNoteSchema = Type.String({ maxLength: 500 });
 
@@ -155,7 +172,7 @@ export const ConversationRatePayloadSchema = Type.Object(
 );
 export type ConversationRatePayload = Static<typeof ConversationRatePayloadSchema>;
 
-export const METRICS_GROUPS = ['hour', 'day', 'queue', 'agent'] as const;
+export const METRICS_GROUPS = ['hour', 'day', 'queue', 'agent', 'category'] as const;
 export type MetricsGroup = (typeof METRICS_GROUPS)[number];
 
 // Query strings are text and the server coerces no types: times are ISO 8601 or epoch milliseconds, as text.
@@ -168,6 +185,7 @@ export const MetricsQuerySchema = Type.Object(
     to: TimeTextSchema,
     queue: Type.Optional(QueueNameSchema),
     agent: Type.Optional(IdSchema),
+    category: Type.Optional(CategorySchema),
     // Any text here, so an unknown group is answered with METRICS_GROUP_UNKNOWN rather than a bare schema error.
     groupBy: Type.Optional(Type.String({ maxLength: 32 })),
     format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
@@ -193,6 +211,9 @@ export const KpiFiguresSchema = Type.Object({
   assigned: Type.Integer(),
   resolved: Type.Integer(),
   resolutionRate: Nullable(Type.Number()),
+  /** Resolved conversations the visitor reopened by replying (each counted once), and their share of those resolved. */
+  reopened: Type.Integer(),
+  reopenRate: Nullable(Type.Number()),
   abandoned: Type.Integer(),
   abandonmentRate: Nullable(Type.Number()),
   transfers: Type.Object({ serviceToSupport: Type.Integer(), supportToService: Type.Integer() }),
@@ -226,6 +247,7 @@ export const MetricsReportSchema = Type.Object({
   to: Type.Number(),
   queue: Type.Union([QueueNameSchema, Type.Null()]),
   agent: Type.Union([Type.String(), Type.Null()]),
+  category: Type.Union([Type.String(), Type.Null()]),
   groupBy: Type.Union([Type.String(), Type.Null()]),
   now: Type.Object({ at: Type.Number(), queues: Type.Array(QueueNowSchema) }),
   totals: KpiFiguresSchema,

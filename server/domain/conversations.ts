@@ -34,6 +34,8 @@ export interface ConversationServiceDeps {
 export interface VisitorMessageResult extends MessageSent {
   /** True when this message started the conversation (it is new in its queue). */
   created: boolean;
+  /** True when this message reopened the visitor's resolved conversation (it waits again). */
+  reopened?: boolean;
   /** Set when this message made the router sure enough to move the conversation: the queue it left. */
   reroutedFrom?: QueueName;
 }
@@ -110,6 +112,29 @@ export function createConversationService({ store, router, limiter, kpis, now = 
     return last?.leftMessage && last.status === 'resolved' && recent ? last : null;
   };
 
+  /**
+   * The visitor's reply to their resolved conversation reopens it within the site's window.
+   * @returns null when it may not (ended too long ago, not resolved): the reply starts a new conversation
+   */
+  const reopenConversation = async (siteKey: SiteKey, visitorId: VisitorId, id: ConversationId): Promise<ConversationView | null> => {
+    const [site, previous] = await Promise.all([requireSite(siteKey), store.getConversation(siteKey, id)]);
+    if (!previous || previous.visitorId !== visitorId) throw createError('CONVERSATION_NOT_FOUND', { conversationId: id });
+    const windowMs = site.settings.reopenWithinMinutes * 60_000;
+    if (windowMs === 0) return null;
+    const at = now();
+    try {
+      const reopened = await store.reopenConversation({ siteKey, conversationId: id, visitorId, endedAfter: at - windowMs, now: at });
+      await kpis.reopened(reopened, previous);
+      return reopened;
+    } catch (error) {
+      if (!isSwitchboardError(error)) throw error;
+      if (error.code === 'CONVERSATION_NOT_RESOLVED' || error.code === 'CONVERSATION_REOPEN_EXPIRED') return null;
+      // Another tab's message opened a conversation meanwhile: the reply joins that one.
+      if (error.code === 'CONVERSATION_ALREADY_OPEN') return store.getOpenConversation(siteKey, visitorId);
+      throw error;
+    }
+  };
+
   const appendVisitorMessage = async (
     conversation: ConversationView,
     clientId: string,
@@ -143,6 +168,7 @@ export function createConversationService({ store, router, limiter, kpis, now = 
         topicQuestion: site.settings.topicQuestion,
         available: someoneOnline && isOpen(site.settings.businessHours, at),
         npsSurvey: site.settings.npsSurvey,
+        reopenWithinMinutes: site.settings.reopenWithinMinutes,
       };
       // A message left while nobody was there stays on screen, answered, when the visitor comes back.
       const conversation = open ?? (await lastAnsweredLeftMessage(siteKey, visitorId, at));
@@ -155,7 +181,7 @@ export function createConversationService({ store, router, limiter, kpis, now = 
     async sendVisitorMessage(
       siteKey: SiteKey,
       visitorId: VisitorId,
-      input: { clientId: string; text: string; topic?: QueueName },
+      input: { clientId: string; text: string; topic?: QueueName; reopen?: ConversationId },
       context: VisitorContext,
       options: { leftMessage?: boolean } = {},
     ): Promise<VisitorMessageResult> {
@@ -163,6 +189,10 @@ export function createConversationService({ store, router, limiter, kpis, now = 
       await limiter.hit('messagesPerVisitor', `${siteKey}:${visitorId}`);
       const open = await store.getOpenConversation(siteKey, visitorId);
       if (open) return appendVisitorMessage(open, input.clientId, text);
+      if (input.reopen) {
+        const reopened = await reopenConversation(siteKey, visitorId, input.reopen);
+        if (reopened) return { ...(await appendVisitorMessage(reopened, input.clientId, text)), reopened: true };
+      }
 
       // Narrowest first, so one busy visitor is stopped before they use up their office's or the site's allowance.
       await limiter.hit('conversationsPerVisitor', `${siteKey}:${visitorId}`);
@@ -229,13 +259,14 @@ export function createConversationService({ store, router, limiter, kpis, now = 
     },
 
     async loadWorkspace(agent: AgentView): Promise<AgentWorkspace> {
-      const [queues, conversations] = await Promise.all([
+      const [queues, conversations, site] = await Promise.all([
         Promise.all(
           agent.skills.map(async (queue) => ({ queue, ...(await store.listQueue(agent.siteKey, queue, QUEUE_SNAPSHOT_LIMIT)) })),
         ),
         store.listAgentConversations(agent.siteKey, agent.id),
+        requireSite(agent.siteKey),
       ]);
-      return { agent, queues, conversations };
+      return { agent, queues, conversations, categories: site.settings.categories };
     },
 
     async queueCount(siteKey: SiteKey, queue: ConversationView['queue']): Promise<number> {
@@ -314,8 +345,21 @@ export function createConversationService({ store, router, limiter, kpis, now = 
       return transferred;
     },
 
-    async resolveConversation(agent: AgentView, conversationId: ConversationId): Promise<ConversationView> {
-      const resolved = await store.resolveConversation({ siteKey: agent.siteKey, conversationId, agentId: agent.id, now: now() });
+    /** Ends the agent's conversation, filed under `category` when given (one of the site's for its queue). */
+    async resolveConversation(agent: AgentView, conversationId: ConversationId, category?: string): Promise<ConversationView> {
+      if (category !== undefined) {
+        const [site, conversation] = await Promise.all([requireSite(agent.siteKey), requireConversation(agent.siteKey, conversationId)]);
+        if (!site.settings.categories[conversation.queue].includes(category)) {
+          throw createError('CATEGORY_UNKNOWN', { category, queue: conversation.queue, allowed: site.settings.categories[conversation.queue] });
+        }
+      }
+      const resolved = await store.resolveConversation({
+        siteKey: agent.siteKey,
+        conversationId,
+        agentId: agent.id,
+        now: now(),
+        ...(category !== undefined ? { category } : {}),
+      });
       await kpis.resolved(resolved, agent.id, resolved.assignedAt ?? resolved.queuedAt);
       return resolved;
     },

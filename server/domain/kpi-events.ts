@@ -3,6 +3,10 @@
  * increments to hourly and daily aggregates (server/domain/kpis.ts reads them back). The fields
  * of an aggregate are `<dimension>|<metric>`, dimensions being `*` (the site), `q:<queue>`,
  * `a:<agent>` and `qa:<queue>:<agent>`, so a figure for any filter is a sum over buckets.
+ *
+ * A category is known only once the conversation is resolved, so the category dimensions (`c:`,
+ * `qc:`, `ac:`, `qac:`) count a conversation at its resolution, with every figure it had by then
+ * (its first wait, first reply, transfer, repeat contact), and its later rating and reopening.
  */
 import type { AgentId, SiteKey } from '../../shared/ids';
 import type { ConversationView } from '../../shared/protocol';
@@ -63,7 +67,10 @@ export function incrementsOf(event: KpiEvent): KpiIncrement[] {
       agentId = event.agentId;
       metrics.push(['resolved', 1]);
       duration('aht', event.handleMs);
-      break;
+      return [...expand(queue, agentId, metrics), ...categoryIncrements(event)];
+    case 'reopened':
+      // A conversation reopened twice is one reopened conversation: the rate is of conversations.
+      return expand(event.queue, event.agentId, [['reopened', 1, true]], event.category);
     case 'abandoned':
       queue = event.queue;
       metrics.push(['abandoned', 1]);
@@ -74,34 +81,78 @@ export function incrementsOf(event: KpiEvent): KpiIncrement[] {
       for (const kind of ['csat', 'ces', 'nps'] as const) {
         if (event[kind] !== undefined) metrics.push([`${kind}:${event[kind]}`, 1]);
       }
-      break;
+      return expand(queue, agentId, metrics, event.category);
   }
   return expand(queue, agentId, metrics);
 }
 
-function expand(queue: QueueName, agentId: AgentId | null, metrics: [string, number, boolean?][]): KpiIncrement[] {
-  return dimensionsOf(queue, agentId).flatMap(({ scope, dim }) =>
+/** The dimensions of a category: alone, in the queue, and with an agent, the agent's alone and in the queue. */
+export function categoryDimensionsOf(category: string, queue: QueueName, agentId?: AgentId | null): string[] {
+  const dims = [`c:${category}`, `qc:${queue}:${category}`];
+  if (agentId) dims.push(`ac:${agentId}:${category}`, `qac:${queue}:${agentId}:${category}`);
+  return dims;
+}
+
+function expand(
+  queue: QueueName,
+  agentId: AgentId | null,
+  metrics: [string, number, boolean?][],
+  category?: string,
+): KpiIncrement[] {
+  const dims = dimensionsOf(queue, agentId);
+  if (category) dims.push(...categoryDimensionsOf(category, queue, agentId).map((dim) => ({ scope: 'category' as const, dim })));
+  return dims.flatMap(({ scope, dim }) =>
     metrics.map(([metric, by, firstOnly]) => ({ scope, field: `${dim}|${metric}`, by, ...(firstOnly ? { firstOnly } : {}) })),
   );
 }
 
-/** Marks that make each recording happen once per conversation (retries and races record nothing twice). */
-function marksOf(event: KpiEvent): { once: string; first?: string } {
+/** What a resolved conversation had been through, counted in its category's dimensions. */
+function categoryIncrements(event: Extract<KpiEvent, { type: 'resolved' }>): KpiIncrement[] {
+  const { category, summary } = event;
+  if (!category || !summary) return [];
+  const metrics: [string, number][] = [];
+  const duration = (name: string, ms: number | undefined) => {
+    if (ms !== undefined) metrics.push([`${name}.n`, 1], [`${name}.sum`, Math.round(ms)], [`${name}.h${bucketOf(ms)}`, 1]);
+  };
+  metrics.push(['created', 1], ['assigned', 1], [`assigned:${summary.routedQueue}`, 1], ['resolved', 1]);
+  if (summary.repeat) metrics.push(['repeat', 1]);
+  if (summary.transferredFrom) metrics.push([`xfer:${summary.transferredFrom}>${event.queue}`, 1], ['misrouted', 1]);
+  duration('wait', summary.waitMs);
+  duration('frt', summary.frtMs);
+  duration('aht', event.handleMs);
+  return categoryDimensionsOf(category, event.queue, event.agentId).flatMap((dim) =>
+    metrics.map(([metric, by]) => ({ scope: 'category' as const, field: `${dim}|${metric}`, by })),
+  );
+}
+
+/**
+ * Marks that make each recording happen once per conversation (retries and races record nothing
+ * twice), and the value kept with them: what the conversation's resolution reads back (MARKS_READ_AT_RESOLVE).
+ */
+function marksOf(event: KpiEvent): { once: string; first?: string; markValue: number } {
   switch (event.type) {
     case 'created':
+      return { once: event.type, markValue: event.repeat ? 1 : 0 };
     case 'first-reply':
+      return { once: event.type, markValue: event.frtMs };
     case 'resolved':
+      return { once: event.type, markValue: event.handleMs };
     case 'abandoned':
     case 'rated':
-      return { once: event.type };
+      return { once: event.type, markValue: 1 };
     case 'assigned':
-      return { once: `assigned:${event.at}`, first: 'assigned' };
+      return { once: `assigned:${event.at}`, first: 'assigned', markValue: event.waitMs };
     case 'transferred':
-      return { once: `transferred:${event.at}`, first: 'transferred' };
+      return { once: `transferred:${event.at}`, first: 'transferred', markValue: 1 };
+    case 'reopened':
+      return { once: `reopened:${event.at}`, first: 'reopened', markValue: event.afterMs };
     case 'rerouted':
-      return { once: `rerouted:${event.at}` };
+      return { once: `rerouted:${event.at}`, markValue: 1 };
   }
 }
+
+/** created: 1 for a repeat contact; assigned: the first wait; first-reply: the FRT. */
+const MARKS_READ_AT_RESOLVE = ['created', 'assigned', 'first-reply'];
 
 export type KpiRecorder = ReturnType<typeof createKpiRecorder>;
 
@@ -163,9 +214,36 @@ export function createKpiRecorder({ store }: { store: Store }) {
       return record(c.siteKey, { type: 'transferred', at, conversationId: c.id, from, to: c.queue, agentId, routedQueue: c.routing.queue });
     },
 
-    resolved(c: ConversationView, agentId: AgentId, assignedAt: number) {
+    async resolved(c: ConversationView, agentId: AgentId, assignedAt: number) {
       const at = c.resolvedAt!;
-      return record(c.siteKey, { type: 'resolved', at, conversationId: c.id, queue: c.queue, agentId, handleMs: at - assignedAt });
+      const base = { type: 'resolved', at, conversationId: c.id, queue: c.queue, agentId, handleMs: at - assignedAt } as const;
+      if (!c.category) return record(c.siteKey, base);
+      const marks = await store.readKpiMarks(c.siteKey, c.id, MARKS_READ_AT_RESOLVE);
+      return record(c.siteKey, {
+        ...base,
+        category: c.category,
+        summary: {
+          routedQueue: c.routing.queue,
+          repeat: marks.created === 1,
+          ...(marks.assigned !== undefined ? { waitMs: marks.assigned } : {}),
+          ...(marks['first-reply'] !== undefined ? { frtMs: marks['first-reply'] } : {}),
+          ...(c.transfer ? { transferredFrom: c.transfer.fromQueue } : {}),
+        },
+      });
+    },
+
+    /** The visitor's reply reopened `c`, which `previous` (as it was resolved) was. */
+    reopened(c: ConversationView, previous: ConversationView) {
+      const at = c.reopenedAt!;
+      return record(c.siteKey, {
+        type: 'reopened',
+        at,
+        conversationId: c.id,
+        queue: previous.queue,
+        agentId: previous.assignedAgentId ?? null,
+        afterMs: at - (previous.resolvedAt ?? at),
+        ...(previous.category ? { category: previous.category } : {}),
+      });
     },
 
     abandoned(c: ConversationView) {
@@ -181,6 +259,7 @@ export function createKpiRecorder({ store }: { store: Store }) {
         conversationId: c.id,
         queue: c.queue,
         agentId: c.assignedAgentId ?? null,
+        ...(c.category ? { category: c.category } : {}),
         ...(r.csat !== undefined ? { csat: r.csat } : {}),
         ...(r.ces !== undefined ? { ces: r.ces } : {}),
         ...(r.nps !== undefined ? { nps: r.nps } : {}),

@@ -71,6 +71,8 @@ export function figuresOf(sums: MetricSums, perAgent: boolean): KpiFigures {
     assigned: get('assigned'),
     resolved: get('resolved'),
     resolutionRate: ratio(get('resolved'), conversations),
+    reopened: get('reopened'),
+    reopenRate: ratio(get('reopened'), get('resolved')),
     abandoned: get('abandoned'),
     abandonmentRate: perAgent ? null : ratio(get('abandoned'), conversations),
     transfers: { serviceToSupport, supportToService },
@@ -104,6 +106,12 @@ export function addDimension(into: MetricSums, fields: Record<string, number>, d
   return into;
 }
 
+/** The start of the category dimensions for a filter: `c:`, `qc:<queue>:`, `ac:<agent>:`, `qac:<queue>:<agent>:` (see kpi-events.ts). */
+function dimensionPrefix(queue: QueueName | undefined, agent: AgentId | undefined): string {
+  if (agent) return queue ? `qac:${queue}:${agent}:` : `ac:${agent}:`;
+  return queue ? `qc:${queue}:` : 'c:';
+}
+
 /** Reads a time as epoch milliseconds (digits) or ISO 8601; NaN when it is neither. */
 export function parseTime(text: string): number {
   if (/^[0-9]+$/.test(text)) return Number(text);
@@ -116,6 +124,7 @@ export interface MetricsQueryInput {
   to: number;
   queue?: QueueName;
   agent?: AgentId;
+  category?: string;
   groupBy?: string;
 }
 
@@ -244,29 +253,37 @@ export function createKpis({ store, now = Date.now }: { store: Store; now?: () =
       const groupBy = checkMetricsQuery(input);
       const at = now();
       const perAgent = input.agent !== undefined || groupBy === 'agent';
-      const scope: KpiScope = !perAgent ? 'site' : input.queue ? 'agentQueue' : 'agent';
+      const byCategory = input.category !== undefined || groupBy === 'category';
+      const scope: KpiScope = byCategory ? 'category' : !perAgent ? 'site' : input.queue ? 'agentQueue' : 'agent';
       // Per agent, the sums are made in Redis (sumKpiBuckets): a month of many agents' histograms is
       // too many fields to carry back; the other reports read buckets (closed ones from memory).
       const read = groupBy === 'agent' ? [] : await readRange(buckets, input.siteKey, scope, input.from, input.to, groupBy === 'hour');
-      const dimension = (queue: QueueName | undefined, agent: AgentId | undefined) =>
-        agent ? (queue ? `qa:${queue}:${agent}` : `a:${agent}`) : queue ? `q:${queue}` : '*';
+      const dimension = (queue: QueueName | undefined, agent: AgentId | undefined, category = input.category) => {
+        if (category !== undefined) return `${dimensionPrefix(queue, agent)}${category}`;
+        return agent ? (queue ? `qa:${queue}:${agent}` : `a:${agent}`) : queue ? `q:${queue}` : '*';
+      };
       const filter = dimension(input.queue, input.agent);
 
       const totals: MetricSums = {};
       const groups: MetricsReport['groups'] = [];
       if (groupBy === 'agent') {
         const byAgent = new Map<AgentId, MetricSums>();
-        const prefix = input.queue ? `qa:${input.queue}:` : 'a:';
+        const prefix = byCategory ? (input.queue ? `qac:${input.queue}:` : 'ac:') : input.queue ? `qa:${input.queue}:` : 'a:';
         const parts = rangeParts(input.from, input.to, false);
-        const summed = await Promise.all(parts.map((p) => buckets.sumKpiBuckets(input.siteKey, scope, p.unit, p.from, p.to, input.agent ? `${prefix}${input.agent}|` : prefix)));
+        const summed = await Promise.all(parts.map((p) => buckets.sumKpiBuckets(input.siteKey, scope, p.unit, p.from, p.to, input.agent ? `${prefix}${input.agent}${byCategory ? ':' : '|'}` : prefix)));
         for (const fields of summed) {
           for (const field in fields) {
             if (!field.startsWith(prefix)) continue;
-            const agent = field.slice(prefix.length, field.indexOf('|'));
+            const bar = field.indexOf('|');
+            // `<agent>|metric`, or `<agent>:<category>|metric` in the category scope (ids and categories have no `:` or `|`).
+            const key = field.slice(prefix.length, bar);
+            const colon = byCategory ? key.indexOf(':') : -1;
+            const agent = colon >= 0 ? key.slice(0, colon) : key;
+            if (byCategory && key.slice(colon + 1) !== input.category) continue;
             if (input.agent && agent !== input.agent) continue;
             let sums = byAgent.get(agent);
             if (!sums) byAgent.set(agent, (sums = {}));
-            const metric = field.slice(field.indexOf('|') + 1);
+            const metric = field.slice(bar + 1);
             sums[metric] = (sums[metric] ?? 0) + fields[field]!;
             totals[metric] = (totals[metric] ?? 0) + fields[field]!;
           }
@@ -274,6 +291,26 @@ export function createKpis({ store, now = Date.now }: { store: Store; now?: () =
         const ids = [...byAgent.keys()].sort();
         const records = await Promise.all(ids.map((id) => store.getAgent(input.siteKey, id)));
         ids.forEach((id, i) => groups.push({ key: id, label: records[i]?.name ?? id, figures: figuresOf(byAgent.get(id)!, true) }));
+      } else if (groupBy === 'category') {
+        const prefix = dimensionPrefix(input.queue, input.agent);
+        const byCategory = new Map<string, MetricSums>();
+        for (const { fields } of read) {
+          for (const field in fields) {
+            if (!field.startsWith(prefix)) continue;
+            const bar = field.indexOf('|');
+            const category = field.slice(prefix.length, bar);
+            if (input.category !== undefined && category !== input.category) continue;
+            let sums = byCategory.get(category);
+            if (!sums) byCategory.set(category, (sums = {}));
+            const metric = field.slice(bar + 1);
+            sums[metric] = (sums[metric] ?? 0) + fields[field]!;
+            totals[metric] = (totals[metric] ?? 0) + fields[field]!;
+          }
+        }
+        const figures = [...byCategory].map(([category, sums]) => ({ key: category, label: category, figures: figuresOf(sums, perAgent) }));
+        // The busiest first: what a team lead reads down the table for.
+        figures.sort((a, b) => b.figures.conversations - a.figures.conversations || (a.key < b.key ? -1 : 1));
+        groups.push(...figures);
       } else {
         for (const { fields } of read) addDimension(totals, fields, filter);
         if (groupBy === 'queue') {
@@ -301,6 +338,7 @@ export function createKpis({ store, now = Date.now }: { store: Store; now?: () =
         to: input.to,
         queue: input.queue ?? null,
         agent: input.agent ?? null,
+        category: input.category ?? null,
         groupBy: groupBy ?? null,
         now: { at, queues: await queuesNow(input.siteKey, at) },
         totals: figuresOf(totals, perAgent),

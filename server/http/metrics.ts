@@ -1,5 +1,5 @@
 /**
- * KPIs over REST: `GET /api/v1/metrics?site=&from=&to=&queue=&agent=&groupBy=&format=` as JSON or
+ * KPIs over REST: `GET /api/v1/metrics?site=&from=&to=&queue=&agent=&category=&groupBy=&format=` as JSON or
  * CSV, for the agents and admins of the site. The figures come from server/domain/kpis.ts.
  */
 import type { FastifyInstance } from 'fastify';
@@ -19,7 +19,7 @@ export default async function metricsRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { site, from, to, queue, agent, groupBy, format } = request.query;
+      const { site, from, to, queue, agent, category, groupBy, format } = request.query;
       // Another site's figures answer as if it did not exist, as every other site route does.
       if (site !== request.agent!.siteKey) throw createError('SITE_NOT_FOUND', { siteKey: site });
       const report = await app.kpis.report({
@@ -28,6 +28,7 @@ export default async function metricsRoutes(app: FastifyInstance) {
         to: parseTime(to),
         ...(queue ? { queue } : {}),
         ...(agent ? { agent } : {}),
+        ...(category ? { category } : {}),
         ...(groupBy !== undefined ? { groupBy } : {}),
       });
       if (format === 'csv') {

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { agentActor } from '../domain/audit';
 import { WEEKDAYS } from '../domain/business-hours';
-import { ErrorReplySchema, QueueNameSchema, SiteKeySchema } from '../../shared/schemas';
+import { MAX_CATEGORIES, MAX_REOPEN_WITHIN_MINUTES } from '../../shared/limits';
+import { CategorySchema, ErrorReplySchema, QueueNameSchema, SiteKeySchema } from '../../shared/schemas';
 
 const SiteParams = Type.Object({ siteKey: SiteKeySchema }, { additionalProperties: false });
 const RuleParams = Type.Object({ siteKey: SiteKeySchema, id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
@@ -30,6 +31,14 @@ const SettingsSchema = Type.Object(
     ]),
     verifiedPriorityMinutes: Type.Integer({ minimum: 0, maximum: 1440 }),
     npsSurvey: Type.Boolean(),
+    categories: Type.Object(
+      {
+        service: Type.Array(CategorySchema, { maxItems: MAX_CATEGORIES, uniqueItems: true }),
+        support: Type.Array(CategorySchema, { maxItems: MAX_CATEGORIES, uniqueItems: true }),
+      },
+      { additionalProperties: false },
+    ),
+    reopenWithinMinutes: Type.Integer({ minimum: 0, maximum: MAX_REOPEN_WITHIN_MINUTES }),
   },
   { additionalProperties: false },
 );

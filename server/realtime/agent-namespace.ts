@@ -6,6 +6,7 @@ import {
   ConversationHandOverPayloadSchema,
   ConversationMessagesPayloadSchema,
   ConversationRefPayloadSchema,
+  ConversationResolvePayloadSchema,
   ConversationTransferPayloadSchema,
   EmptyPayloadSchema,
   PresenceSetPayloadSchema,
@@ -20,6 +21,7 @@ import { compilePayloadCheck } from './validate';
 
 const checkEmpty = compilePayloadCheck(EmptyPayloadSchema);
 const checkRef = compilePayloadCheck(ConversationRefPayloadSchema);
+const checkResolve = compilePayloadCheck(ConversationResolvePayloadSchema);
 const checkMessages = compilePayloadCheck(ConversationMessagesPayloadSchema);
 const checkSend = compilePayloadCheck(AgentMessageSendPayloadSchema);
 const checkTransfer = compilePayloadCheck(ConversationTransferPayloadSchema);
@@ -95,8 +97,8 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
       return sent;
     }));
 
-    socket.on('conversation:resolve', handleEvent(app.log, 'conversation:resolve', checkRef, async ({ conversationId }) => {
-      const conversation = await conversations.resolveConversation(agent, conversationId);
+    socket.on('conversation:resolve', handleEvent(app.log, 'conversation:resolve', checkResolve, async ({ conversationId, category }) => {
+      const conversation = await conversations.resolveConversation(agent, conversationId, category);
       visitors.to(rooms.visitor(siteKey, conversation.visitorId)).emit('conversation:updated', conversation);
       announce.released(conversation, agent.id);
       await assignment.recordResolved(conversation);

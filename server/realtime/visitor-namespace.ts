@@ -45,7 +45,7 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
         socket.to(room).emit('message:new', message);
         if (!result.created) agents.to(rooms.conversation(siteKey, conversation.id)).emit('message:new', message);
       }
-      if (result.created || result.reroutedFrom) {
+      if (result.created || result.reopened || result.reroutedFrom) {
         if (result.reroutedFrom && result.reroutedFrom !== conversation.queue) {
           await announce.leftQueue(siteKey, result.reroutedFrom, conversation.id);
         }
@@ -53,7 +53,7 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
         socket.to(room).emit('conversation:updated', conversation);
         await announce.assignWaiting(siteKey, [conversation.queue]);
       }
-      const { created: _created, reroutedFrom: _from, ...sent } = result;
+      const { created: _created, reopened: _reopened, reroutedFrom: _from, ...sent } = result;
       return sent;
     };
 

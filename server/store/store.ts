@@ -28,7 +28,17 @@ export interface SiteSettings {
   verifiedPriorityMinutes: number;
   /** The end-of-chat survey also asks NPS 0–10. @default false */
   npsSurvey: boolean;
+  /** What agents may file a resolved conversation under, per queue (see DEFAULT_CATEGORIES). */
+  categories: Record<QueueName, string[]>;
+  /** A visitor's reply this long after the end reopens the conversation; later ones start a new one. 0: never. @default 60 */
+  reopenWithinMinutes: number;
 }
+
+/** Resolve categories a new site starts with, after DESIGN.md's line between service and support. */
+export const DEFAULT_CATEGORIES: Readonly<Record<QueueName, readonly string[]>> = Object.freeze({
+  service: Object.freeze(['Billing', 'Refund', 'Order', 'Delivery', 'Account', 'Pre-sales', 'Complaint', 'Other']),
+  support: Object.freeze(['Bug', 'Setup', 'Integration', 'Log-in', 'Outage', 'How-to', 'Other']),
+});
 
 /** Transfers kept per site as routing corrections; older ones are dropped first. */
 export const ROUTING_CORRECTIONS_KEPT = 10_000;
@@ -43,6 +53,8 @@ export const DEFAULT_SITE_SETTINGS: Readonly<SiteSettings> = Object.freeze({
   businessHours: null,
   verifiedPriorityMinutes: 0,
   npsSurvey: false,
+  categories: DEFAULT_CATEGORIES as Record<QueueName, string[]>,
+  reopenWithinMinutes: 60,
 });
 
 /** Raw KPI events kept per site (a capped stream); older ones are dropped first. */
@@ -54,9 +66,10 @@ export const KPI_DAYS_KEPT_MS = 400 * 86_400_000;
 
 /**
  * Aggregates are split so that a report reads only the fields it sums: `site` holds the site and
- * queue dimensions, `agent` each agent's, `agentQueue` each agent's within one queue.
+ * queue dimensions, `agent` each agent's, `agentQueue` each agent's within one queue, `category`
+ * the resolve categories (alone, within a queue, of an agent, of an agent within a queue).
  */
-export type KpiScope = 'site' | 'agent' | 'agentQueue';
+export type KpiScope = 'site' | 'agent' | 'agentQueue' | 'category';
 export type KpiUnit = 'hour' | 'day';
 
 /** One counter to add to in the hour and the day of an event: `field` is `<dimension>|<metric>`. */
@@ -75,9 +88,18 @@ export type KpiEvent = { at: number; conversationId: ConversationId } & (
   | { type: 'assigned'; queue: QueueName; agentId: AgentId; waitMs: number }
   | { type: 'first-reply'; queue: QueueName; agentId: AgentId; frtMs: number }
   | { type: 'transferred'; from: QueueName; to: QueueName; agentId: AgentId; routedQueue: QueueName }
-  | { type: 'resolved'; queue: QueueName; agentId: AgentId; handleMs: number }
+  | {
+      type: 'resolved';
+      queue: QueueName;
+      agentId: AgentId;
+      handleMs: number;
+      category?: string;
+      /** With a category: what the conversation went through, for the category's figures. */
+      summary?: { routedQueue: QueueName; repeat: boolean; waitMs?: number; frtMs?: number; transferredFrom?: QueueName };
+    }
+  | { type: 'reopened'; queue: QueueName; agentId: AgentId | null; afterMs: number; category?: string }
   | { type: 'abandoned'; queue: QueueName; waitedMs: number }
-  | { type: 'rated'; queue: QueueName; agentId: AgentId | null; csat?: number; ces?: number; nps?: number; comment?: string }
+  | { type: 'rated'; queue: QueueName; agentId: AgentId | null; category?: string; csat?: number; ces?: number; nps?: number; comment?: string }
 );
 
 export interface KpiBucket {
@@ -314,7 +336,16 @@ export interface Store {
     conversationId: ConversationId;
     agentId: AgentId;
     now: number;
+    /** Kept on the conversation (a reopened one resolved again takes the new one). */
+    category?: string;
   }): Promise<Conversation>;
+  /**
+   * The visitor replied to their resolved conversation: it waits again at the front of its queue,
+   * without an agent, from `now`. CONVERSATION_NOT_FOUND (also for another visitor's),
+   * CONVERSATION_NOT_RESOLVED, CONVERSATION_REOPEN_EXPIRED when it ended before `endedAfter`,
+   * CONVERSATION_ALREADY_OPEN when the visitor has another open conversation; nothing changes then.
+   */
+  reopenConversation(input: { siteKey: SiteKey; conversationId: ConversationId; visitorId: VisitorId; endedAfter: number; now: number }): Promise<Conversation>;
   /**
    * Puts an active conversation held by `agentId` back at the front of its queue (handed back,
    * agent gone, disabled). Fails like resolveConversation when it is not theirs to give back.
@@ -409,6 +440,8 @@ export interface Store {
     siteKey: SiteKey;
     once: string;
     first?: string;
+    /** Kept with the marks, read back by readKpiMarks (a first wait, a first reply time…). */
+    markValue: number;
     event: KpiEvent;
     increments: KpiIncrement[];
   }): Promise<boolean>;
@@ -416,6 +449,8 @@ export interface Store {
   readKpiBuckets(siteKey: SiteKey, scope: KpiScope, unit: KpiUnit, from: number, to: number): Promise<KpiBucket[]>;
   /** The sums over buckets `from` ≤ index < `to` of the fields that start with `prefix` (all fields for ''). */
   sumKpiBuckets(siteKey: SiteKey, scope: KpiScope, unit: KpiUnit, from: number, to: number, prefix: string): Promise<Record<string, number>>;
+  /** The values recorded with these marks of the conversation (see recordKpiEvent's `markValue`); absent when not recorded. */
+  readKpiMarks(siteKey: SiteKey, conversationId: ConversationId, marks: string[]): Promise<Record<string, number>>;
   /** Raw KPI events, newest first, at most `limit`. */
   listKpiEvents(siteKey: SiteKey, limit: number): Promise<KpiEvent[]>;
   /**

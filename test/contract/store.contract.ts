@@ -238,6 +238,56 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       expect(next.conversation.id).not.toBe(conversation.id);
     });
 
+    it('keeps the category a conversation is resolved under', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
+      const resolved = await store.resolveConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', now, category: 'Pre-sales' });
+      expect(resolved).toMatchObject({ status: 'resolved', category: 'Pre-sales' });
+      expect(await store.getConversation(siteKey, conversation.id)).toMatchObject({ category: 'Pre-sales' });
+    });
+
+    describe('reopening', () => {
+      /** Resolved at `now` (after the creation moved the clock on). */
+      const resolvedConversation = async () => {
+        const { conversation } = await store.createConversation(newConversation());
+        await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
+        return store.resolveConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', now, category: 'Billing' });
+      };
+
+      it('puts a resolved conversation back at the front of its queue, without an agent, as the visitor’s open one', async () => {
+        const waiting = await store.createConversation(newConversation());
+        const ended = await resolvedConversation();
+        const reopened = await store.reopenConversation({ siteKey, conversationId: ended.id, visitorId: ended.visitorId, endedAfter: now - 1, now: now + 60_000 });
+        expect(reopened).toMatchObject({ status: 'waiting', queuedAt: now + 60_000, reopenedAt: now + 60_000, category: 'Billing' });
+        expect(reopened.assignedAgentId).toBeUndefined();
+        expect(reopened.assignedAt).toBeUndefined();
+        expect(await store.listQueueIds(siteKey, 'service')).toEqual([ended.id, waiting.conversation.id]);
+        expect((await store.getOpenConversation(siteKey, ended.visitorId))?.id).toBe(ended.id);
+        expect((await store.agentLoads(siteKey)).a1 ?? 0).toBe(0);
+        // It takes messages and can be taken and resolved again.
+        await store.appendMessage({ siteKey, conversationId: ended.id, clientId: 'client-again-1', author: 'visitor', text: 'One more thing', now });
+        await store.claimConversation({ siteKey, conversationId: ended.id, agentId: 'a2', agentName: 'Bo', skills: ['service'], now });
+        expect(await store.resolveConversation({ siteKey, conversationId: ended.id, agentId: 'a2', now: now + 1, category: 'Refund' })).toMatchObject({ status: 'resolved', category: 'Refund' });
+      });
+
+      it('refuses, changing nothing, another visitor, a conversation not resolved, one ended too long ago, and a visitor with another open one', async () => {
+        const ended = await resolvedConversation();
+        const before = await store.getConversation(siteKey, ended.id);
+        const reopen = (input: { conversationId?: string; visitorId?: string; endedAfter?: number }) =>
+          store.reopenConversation({ siteKey, conversationId: ended.id, visitorId: ended.visitorId, endedAfter: ended.resolvedAt!, now: now + 1, ...input });
+        await expect(reopen({ visitorId: 'v_someone_else' })).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
+        await expect(reopen({ conversationId: 'c_missing' })).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
+        await expect(reopen({ endedAfter: ended.resolvedAt! + 1 })).rejects.toMatchObject({ code: 'CONVERSATION_REOPEN_EXPIRED' });
+        const waiting = await store.createConversation(newConversation());
+        await expect(reopen({ conversationId: waiting.conversation.id, visitorId: waiting.conversation.visitorId })).rejects.toMatchObject({ code: 'CONVERSATION_NOT_RESOLVED' });
+        const other = await store.createConversation(newConversation({ visitorId: ended.visitorId }));
+        await expect(reopen({})).rejects.toMatchObject({ code: 'CONVERSATION_ALREADY_OPEN' });
+        expect(await store.getConversation(siteKey, ended.id)).toEqual(before);
+        expect((await store.getOpenConversation(siteKey, ended.visitorId))?.id).toBe(other.conversation.id);
+        expect(await store.listQueueIds(siteKey, 'service')).toEqual([waiting.conversation.id, other.conversation.id]);
+      });
+    });
+
     it('keeps site settings, with defaults for what was never set', async () => {
       expect((await store.getSite(siteKey))?.settings).toEqual(DEFAULT_SITE_SETTINGS);
       const changed = { ...DEFAULT_SITE_SETTINGS, topicQuestion: true, fallbackQueue: 'support' as const, retentionDays: 30, storeVisitorIp: true };
@@ -502,9 +552,9 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
 
       it('records an event once per mark, in its hour and its day, and keeps the raw event', async () => {
         const inc = [{ scope: 'site' as const, field: '*|created', by: 1 }];
-        expect(await store.recordKpiEvent({ siteKey, once: 'created', event: created('c1'), increments: inc })).toBe(true);
-        expect(await store.recordKpiEvent({ siteKey, once: 'created', event: created('c1'), increments: inc })).toBe(false);
-        expect(await store.recordKpiEvent({ siteKey, once: 'created', event: created('c2', at + HOUR), increments: inc })).toBe(true);
+        expect(await store.recordKpiEvent({ siteKey, markValue: 1, once: 'created', event: created('c1'), increments: inc })).toBe(true);
+        expect(await store.recordKpiEvent({ siteKey, markValue: 1, once: 'created', event: created('c1'), increments: inc })).toBe(false);
+        expect(await store.recordKpiEvent({ siteKey, markValue: 1, once: 'created', event: created('c2', at + HOUR), increments: inc })).toBe(true);
         const hour = Math.floor(at / HOUR);
         expect(await store.readKpiBuckets(siteKey, 'site', 'hour', hour - 1, hour + 3)).toEqual([
           { index: hour, fields: { '*|created': 1 } },
@@ -523,11 +573,28 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
           { scope: 'agent' as const, field: 'a:a1|assigned', by: 1 },
           { scope: 'site' as const, field: '*|wait.n', by: 1, firstOnly: true },
         ];
-        expect(await store.recordKpiEvent({ siteKey, once: `assigned:${at}`, first: 'assigned', event: assigned(at), increments: inc })).toBe(true);
-        expect(await store.recordKpiEvent({ siteKey, once: `assigned:${at + 1}`, first: 'assigned', event: assigned(at + 1), increments: inc })).toBe(true);
+        expect(await store.recordKpiEvent({ siteKey, markValue: 1, once: `assigned:${at}`, first: 'assigned', event: assigned(at), increments: inc })).toBe(true);
+        expect(await store.recordKpiEvent({ siteKey, markValue: 1, once: `assigned:${at + 1}`, first: 'assigned', event: assigned(at + 1), increments: inc })).toBe(true);
         const day = Math.floor(at / 86_400_000);
         expect(await store.readKpiBuckets(siteKey, 'site', 'day', day, day + 1)).toEqual([{ index: day, fields: { '*|wait.n': 1 } }]);
         expect(await store.readKpiBuckets(siteKey, 'agent', 'day', day, day + 1)).toEqual([{ index: day, fields: { 'a:a1|assigned': 2 } }]);
+      });
+
+      it('keeps a value with each mark, read back by name', async () => {
+        const assigned = (when: number, waitMs: number): KpiEvent => ({ type: 'assigned', at: when, conversationId: 'c1', queue: 'service', agentId: 'a1', waitMs });
+        await store.recordKpiEvent({ siteKey, markValue: 0, once: 'created', event: created('c1'), increments: [] });
+        await store.recordKpiEvent({ siteKey, markValue: 4_000, once: `assigned:${at}`, first: 'assigned', event: assigned(at, 4_000), increments: [] });
+        await store.recordKpiEvent({ siteKey, markValue: 9_000, once: `assigned:${at + 1}`, first: 'assigned', event: assigned(at + 1, 9_000), increments: [] });
+        // The first assignment's wait stays with the `assigned` mark; a mark never recorded is absent.
+        expect(await store.readKpiMarks(siteKey, 'c1', ['created', 'assigned', 'first-reply'])).toEqual({ created: 0, assigned: 4_000 });
+        expect(await store.readKpiMarks(siteKey, 'c2', ['created'])).toEqual({});
+      });
+
+      it('keeps the category scope apart from the others', async () => {
+        const day = Math.floor(at / 86_400_000);
+        await store.recordKpiEvent({ siteKey, markValue: 1, once: 'created', event: created('c1'), increments: [{ scope: 'category', field: 'c:Billing|resolved', by: 1 }] });
+        expect(await store.readKpiBuckets(siteKey, 'category', 'day', day, day + 1)).toEqual([{ index: day, fields: { 'c:Billing|resolved': 1 } }]);
+        expect(await store.readKpiBuckets(siteKey, 'site', 'day', day, day + 1)).toEqual([]);
       });
 
       it('sums the fields with a prefix over many buckets', async () => {
@@ -540,7 +607,7 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
             { scope: 'agent' as const, field: 'a:a2|frt.sum', by: 1 },
             { scope: 'agent' as const, field: 'b:x|n', by: 1 },
           ];
-          await store.recordKpiEvent({ siteKey, once: 'created', event, increments });
+          await store.recordKpiEvent({ siteKey, markValue: 1, once: 'created', event, increments });
         }
         expect(await store.sumKpiBuckets(siteKey, 'agent', 'hour', hour - 2, hour + 12, 'a:')).toEqual({ 'a:a1|frt.sum': 11_000_000_000_055, 'a:a2|frt.sum': 11 });
         expect(await store.sumKpiBuckets(siteKey, 'agent', 'hour', hour, hour + 3, 'a:a2|')).toEqual({ 'a:a2|frt.sum': 3 });

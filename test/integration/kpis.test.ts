@@ -71,8 +71,8 @@ describe.each<Stores>([
     expectOk(await emitWithTimeout(agents[who]!, 2000, 'conversation:take', { conversationId: c.id }));
   const reply = async (who: 'sam' | 'sasha' | 'bo', c: ConversationView) =>
     expectOk(await emitWithTimeout(agents[who]!, 2000, 'message:send', { conversationId: c.id, clientId: randomUUID(), text: 'Let me look.' }));
-  const resolve = async (who: 'sam' | 'sasha' | 'bo', c: ConversationView) =>
-    expectOk(await emitWithTimeout(agents[who]!, 2000, 'conversation:resolve', { conversationId: c.id }));
+  const resolve = async (who: 'sam' | 'sasha' | 'bo', c: ConversationView, category?: string) =>
+    expectOk(await emitWithTimeout(agents[who]!, 2000, 'conversation:resolve', { conversationId: c.id, ...(category ? { category } : {}) }));
   const rate = async (socket: VisitorClient, c: ConversationView, answer: { csat?: number; ces?: number; nps?: number; comment?: string }) =>
     expectOk(await emitWithTimeout(socket, 2000, 'conversation:rate', { conversationId: c.id, ...answer }));
 
@@ -110,10 +110,10 @@ describe.each<Stores>([
     const v4 = await visitor();
     const v5 = await visitor();
 
-    // C1, service: waits 60 s, first reply after 90 s, handled 600 s; CSAT 5, NPS 10.
+    // C1, service: waits 60 s, first reply after 90 s, handled 600 s; CSAT 5, NPS 10; filed under Billing.
     await advance(t(9, 0));
     const c1 = await ask(v1, 'I was charged twice', 'service');
-    // C2, service, then handed to support: waits 120 s, first reply 180 s; support handles it 480 s; CES 2, NPS 6.
+    // C2, service, then handed to support: waits 120 s, first reply 180 s; support handles it 480 s; CES 2, NPS 6; Bug.
     await advance(t(9, 0, 30));
     await advance(t(9, 1));
     await take('sam', c1);
@@ -129,17 +129,19 @@ describe.each<Stores>([
     await advance(t(9, 10));
     expectOk(await emitWithTimeout(agents.bo!, 2000, 'conversation:transfer', { conversationId: c2.id, queue: 'support', note: 'It crashes' }));
     await advance(t(9, 11));
-    await resolve('sam', c1);
+    await resolve('sam', c1, 'Billing');
     await rate(v1, c1, { csat: 5, nps: 10, comment: 'Quick, thanks' });
     await advance(t(9, 12));
     await take('sasha', c2);
     await advance(t(9, 13));
     await reply('sasha', c2);
     await advance(t(9, 20));
-    await resolve('sasha', c2);
+    await resolve('sasha', c2, 'Bug');
     await rate(v2, c2, { ces: 2, nps: 6 });
 
-    // C3, support: waits 300 s, first reply 360 s, handled 1500 s; CES 5, no NPS.
+    // C3, support: waits 300 s, first reply 360 s, handled 1500 s; CES 5, no NPS; Bug. Ten minutes
+    // after the end the visitor replies: it reopens, Sasha takes it again (a second assignment) and
+    // resolves it again, which counts no second resolution.
     await advance(t(10, 0));
     const c3 = await ask(v3, 'The app crashes on start', 'support');
     await advance(t(10, 5));
@@ -155,10 +157,17 @@ describe.each<Stores>([
     const swept = await started.app.assignment.sweep(started.siteKey);
     expect(swept.abandoned.map((c) => c.id)).toEqual([c4.id]);
     await advance(t(10, 30));
-    await resolve('sasha', c3);
+    await resolve('sasha', c3, 'Bug');
     await rate(v3, c3, { ces: 5 });
+    await advance(t(10, 40));
+    const reopened = expectOk(await emitWithTimeout(v3, 2000, 'message:send', { clientId: randomUUID(), text: 'It crashes again', reopen: c3.id }));
+    expect(reopened.conversation).toMatchObject({ id: c3.id, status: 'waiting', reopenedAt: t(10, 40) });
+    await advance(t(10, 45));
+    await take('sasha', c3);
+    await advance(t(10, 50));
+    await resolve('sasha', c3, 'Setup');
 
-    // C5, service, the first visitor again two hours later (a repeat contact): waits 30 s, first reply 120 s, handled 270 s; CSAT 3.
+    // C5, service, the first visitor again two hours later (a repeat contact): waits 30 s, first reply 120 s, handled 270 s; CSAT 3; Refund.
     await advance(t(11, 0));
     const c5 = await ask(v1, 'And a refund?', 'service');
     await advance(t(11, 0, 30));
@@ -166,7 +175,7 @@ describe.each<Stores>([
     await advance(t(11, 2));
     await reply('sam', c5);
     await advance(t(11, 5));
-    await resolve('sam', c5);
+    await resolve('sam', c5, 'Refund');
     await rate(v1, c5, { csat: 3 });
 
     // C6, support, still waiting when the figures are read at 12:10.
@@ -191,9 +200,11 @@ describe.each<Stores>([
     });
     expect(r.totals).toEqual<KpiFigures>({
       conversations: 6,
-      assigned: 5,
+      assigned: 6,
       resolved: 4,
       resolutionRate: 4 / 6,
+      reopened: 1,
+      reopenRate: 1 / 4,
       abandoned: 1,
       abandonmentRate: 1 / 6,
       transfers: { serviceToSupport: 1, supportToService: 0 },
@@ -223,7 +234,7 @@ describe.each<Stores>([
     expect(service).toMatchObject({
       key: 'service',
       figures: {
-        conversations: 4, assigned: 3, resolved: 2, abandoned: 1, abandonmentRate: 1 / 4,
+        conversations: 4, assigned: 3, resolved: 2, reopened: 0, reopenRate: 0, abandoned: 1, abandonmentRate: 1 / 4,
         transfers: { serviceToSupport: 1, supportToService: 0 },
         transferRate: { serviceToSupport: 1 / 3, supportToService: null },
         waitMs: durations([60, 120, 30]), frtMs: durations([90, 180, 120]), ahtMs: durations([600, 270]),
@@ -234,7 +245,7 @@ describe.each<Stores>([
     expect(support).toMatchObject({
       key: 'support',
       figures: {
-        conversations: 2, assigned: 2, resolved: 2, resolutionRate: 1, abandoned: 0,
+        conversations: 2, assigned: 3, resolved: 2, resolutionRate: 1, reopened: 1, reopenRate: 0.5, abandoned: 0,
         transfers: { serviceToSupport: 0, supportToService: 0 },
         waitMs: durations([300]), frtMs: durations([360]), ahtMs: durations([480, 1500]),
         csat: { count: 0, mean: null, satisfiedShare: null }, ces: { count: 2, mean: 3.5 }, nps: { count: 1, score: -100 },
@@ -260,7 +271,7 @@ describe.each<Stores>([
       figures: { conversations: 1, resolved: 0, transfers: { serviceToSupport: 1 }, transferRate: { serviceToSupport: 1 }, waitMs: durations([120]), frtMs: durations([180]), ahtMs: { count: 0, median: null } },
     });
     expect(byId[ids.sasha]).toMatchObject({
-      figures: { conversations: 2, resolved: 2, waitMs: durations([300]), frtMs: durations([360]), ahtMs: durations([480, 1500]), ces: { count: 2, mean: 3.5 }, nps: { count: 1, score: -100 } },
+      figures: { conversations: 3, resolved: 2, reopened: 1, waitMs: durations([300]), frtMs: durations([360]), ahtMs: durations([480, 1500]), ces: { count: 2, mean: 3.5 }, nps: { count: 1, score: -100 } },
     });
     expect((await report({ agent: ids.sam })).totals).toEqual(byId[ids.sam]!.figures);
     expect((await report({ agent: ids.sam, queue: 'support' })).totals.conversations).toBe(0);
@@ -281,8 +292,58 @@ describe.each<Stores>([
     expect((await report({ from: new Date(day).toISOString(), to: new Date(day + DAY).toISOString() })).totals.conversations).toBe(6);
   });
 
+  it('splits by the category each conversation was resolved under, with what it went through', async () => {
+    const r = await report({ groupBy: 'category' });
+    expect(r.groups.map((g) => g.key)).toEqual(['Bug', 'Billing', 'Refund']);
+    const [bug, billing, refund] = r.groups;
+    expect(bug!.figures).toEqual<KpiFigures>({
+      conversations: 2,
+      assigned: 2,
+      resolved: 2,
+      resolutionRate: 1,
+      reopened: 1,
+      reopenRate: 0.5,
+      abandoned: 0,
+      abandonmentRate: 0,
+      // C2 was routed to service and moved to support; C3 was routed to support.
+      transfers: { serviceToSupport: 1, supportToService: 0 },
+      transferRate: { serviceToSupport: 1, supportToService: 0 },
+      waitMs: durations([120, 300]),
+      frtMs: durations([180, 360]),
+      ahtMs: durations([480, 1500]),
+      csat: { count: 0, mean: null, satisfiedShare: null },
+      ces: { count: 2, mean: 3.5 },
+      nps: { count: 1, score: -100 },
+      repeatContacts: 0,
+      repeatContactRate: 0,
+      misrouted: 1,
+      routerAccuracy: 0.5,
+      frtHistogram: [
+        { upToMs: 181_019, count: 1 },
+        { upToMs: 362_039, count: 1 },
+      ],
+    });
+    expect(billing!.figures).toMatchObject({ conversations: 1, waitMs: durations([60]), frtMs: durations([90]), ahtMs: durations([600]), csat: { count: 1, mean: 5 }, nps: { count: 1, score: 100 }, repeatContacts: 0 });
+    expect(refund!.figures).toMatchObject({ conversations: 1, waitMs: durations([30]), frtMs: durations([120]), ahtMs: durations([270]), csat: { count: 1, mean: 3 }, repeatContacts: 1, repeatContactRate: 1 });
+    expect(r.totals).toMatchObject({ conversations: 4, resolved: 4, reopened: 1 });
+
+    // A category filters every other report, alone or with a queue or an agent.
+    expect((await report({ category: 'Bug' })).totals).toEqual(bug!.figures);
+    expect((await report({ category: 'Billing', queue: 'service' })).totals).toEqual(billing!.figures);
+    expect((await report({ category: 'Billing', queue: 'support' })).totals.conversations).toBe(0);
+    expect((await report({ category: 'Bug', agent: ids.sasha })).totals).toMatchObject({ conversations: 2, resolved: 2, reopened: 1, ahtMs: durations([480, 1500]) });
+    expect((await report({ category: 'Bug', agent: ids.sam })).totals.conversations).toBe(0);
+    const bugByAgent = await report({ category: 'Bug', groupBy: 'agent' });
+    expect(bugByAgent.groups.map((g) => [g.key, g.figures.conversations])).toEqual([[ids.sasha, 2]]);
+    const samByCategory = await report({ agent: ids.sam, groupBy: 'category' });
+    expect(samByCategory.groups.map((g) => [g.key, g.figures.conversations])).toEqual([['Billing', 1], ['Refund', 1]]);
+    const bugByDay = await report({ category: 'Bug', groupBy: 'day' });
+    expect(bugByDay.groups[0]!.figures).toEqual(bug!.figures);
+    expect(bugByDay.category).toBe('Bug');
+  });
+
   it('answers CSV with the same figures as JSON', async () => {
-    for (const groupBy of ['queue', 'agent', 'hour']) {
+    for (const groupBy of ['queue', 'agent', 'hour', 'category']) {
       const json = await report({ groupBy });
       const response = await metrics({ groupBy, format: 'csv' });
       expect(response.status).toBe(200);
@@ -306,7 +367,9 @@ describe.each<Stores>([
     expect({
       created: count('created'), assigned: count('assigned'), firstReply: count('first-reply'), transferred: count('transferred'),
       resolved: count('resolved'), abandoned: count('abandoned'), rated: count('rated'),
-    }).toEqual({ created: 6, assigned: 5, firstReply: 4, transferred: 1, resolved: 4, abandoned: 1, rated: 4 });
+      reopened: count('reopened'),
+    }).toEqual({ created: 6, assigned: 6, firstReply: 4, transferred: 1, resolved: 4, abandoned: 1, rated: 4, reopened: 1 });
+    expect(events.find((e) => e.type === 'reopened')).toMatchObject({ at: t(10, 40), queue: 'support', agentId: ids.sasha, afterMs: 10 * MINUTE, category: 'Bug' });
     expect(events[0]).toMatchObject({ type: 'created', at: t(9, 0), queue: 'service', routedBy: 'visitor', repeat: false });
   });
 });

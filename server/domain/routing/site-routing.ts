@@ -4,7 +4,9 @@
  */
 import { createError } from '../../../shared/errors';
 import type { SiteKey } from '../../../shared/ids';
-import type { QueueName } from '../../../shared/queues';
+import { MAX_CATEGORIES } from '../../../shared/limits';
+import { QUEUES, type QueueName } from '../../../shared/queues';
+import { CategorySchema } from '../../../shared/schemas';
 import type { RoutingRule, SiteSettings, Store } from '../../store/store';
 import type { AuditLog } from '../audit';
 import { parseBusinessHours } from '../business-hours';
@@ -13,6 +15,22 @@ import { normalizeForRules } from './rules';
 
 /** Rules are checked on every new conversation; a few hundred is plenty and keeps that cheap. */
 export const MAX_ROUTING_RULES = 200;
+
+const CATEGORY_PATTERN = new RegExp(CategorySchema.pattern!, 'u');
+
+/** The REST schema checks the same; the CLI comes through here only. */
+function checkCategories(categories: SiteSettings['categories']): void {
+  for (const queue of QUEUES) {
+    const list = categories[queue];
+    if (!Array.isArray(list)) throw createError('PAYLOAD_INVALID', { path: `/categories/${queue}`, problem: 'must be a list' });
+    if (list.length > MAX_CATEGORIES) throw createError('PAYLOAD_INVALID', { path: `/categories/${queue}`, problem: `at most ${MAX_CATEGORIES} categories` });
+    if (new Set(list).size !== list.length) throw createError('PAYLOAD_INVALID', { path: `/categories/${queue}`, problem: 'a category is listed twice' });
+    const wrong = list.find((c) => typeof c !== 'string' || c.length > CategorySchema.maxLength! || !CATEGORY_PATTERN.test(c));
+    if (wrong !== undefined) {
+      throw createError('PAYLOAD_INVALID', { path: `/categories/${queue}`, problem: `"${String(wrong)}": 1–40 letters, digits, spaces and &'()./-, starting with a letter or digit` });
+    }
+  }
+}
 
 /** A correction as a training row for `npm run train` (JSON Lines). */
 export interface TrainingRow {
@@ -40,6 +58,7 @@ export function createSiteRouting(store: Store, audit: AuditLog, now: () => numb
     async updateSettings(siteKey: SiteKey, changes: Partial<SiteSettings>, actor: string): Promise<SiteSettings> {
       const site = await requireSite(siteKey);
       if (changes.businessHours) parseBusinessHours(changes.businessHours);
+      if (changes.categories) checkCategories(changes.categories);
       const settings = { ...site.settings, ...changes };
       await store.updateSiteSettings(siteKey, settings);
       await audit.record(siteKey, actor, 'site.settings', siteKey, { changes });

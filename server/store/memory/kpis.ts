@@ -6,13 +6,14 @@ import { KPI_EVENTS_KEPT, type ApiTokenRecord, type KpiBucket, type KpiEvent, ty
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-type KpiOps = Pick<Store, 'recordKpiEvent' | 'readKpiBuckets' | 'sumKpiBuckets' | 'listKpiEvents' | 'rateConversation' | 'addApiToken' | 'findApiToken'>;
+type KpiOps = Pick<Store, 'recordKpiEvent' | 'readKpiMarks' | 'readKpiBuckets' | 'sumKpiBuckets' | 'listKpiEvents' | 'rateConversation' | 'addApiToken' | 'findApiToken'>;
 
 export function createMemoryKpiOps(conversationOf: (siteKey: string, id: string) => ConversationView | undefined): KpiOps & {
   /** Forgets a deleted conversation's marks. */
   forgetConversation(siteKey: string, id: string): void;
 } {
-  const marks = new Map<string, Set<string>>();
+  /** `${siteKey}\n${conversationId}` → mark → its value. */
+  const marks = new Map<string, Map<string, number>>();
   const events = new Map<string, KpiEvent[]>();
   /** `${siteKey}\n${scope}\n${unit}\n${index}` → field → count. Unlike Redis, nothing expires: a demo does not live for months. */
   const buckets = new Map<string, Map<string, number>>();
@@ -29,14 +30,14 @@ export function createMemoryKpiOps(conversationOf: (siteKey: string, id: string)
       marks.delete(`${siteKey}\n${id}`);
     },
 
-    async recordKpiEvent({ siteKey, once, first, event, increments }) {
+    async recordKpiEvent({ siteKey, once, first, markValue, event, increments }) {
       const markKey = `${siteKey}\n${event.conversationId}`;
-      let set = marks.get(markKey);
-      if (!set) marks.set(markKey, (set = new Set()));
-      if (set.has(once)) return false;
-      set.add(once);
-      const isFirst = first !== undefined && first !== '' && !set.has(first);
-      if (isFirst) set.add(first!);
+      let kept = marks.get(markKey);
+      if (!kept) marks.set(markKey, (kept = new Map()));
+      if (kept.has(once)) return false;
+      kept.set(once, markValue);
+      const isFirst = first !== undefined && first !== '' && !kept.has(first);
+      if (isFirst) kept.set(first!, markValue);
       const list = events.get(siteKey) ?? [];
       list.push(structuredClone(event));
       if (list.length > KPI_EVENTS_KEPT) list.shift();
@@ -49,6 +50,16 @@ export function createMemoryKpiOps(conversationOf: (siteKey: string, id: string)
         add(bucketKey(siteKey, inc.scope, 'day', day), inc.field, inc.by);
       }
       return true;
+    },
+
+    async readKpiMarks(siteKey, conversationId, names) {
+      const kept = marks.get(`${siteKey}\n${conversationId}`);
+      const found: Record<string, number> = {};
+      for (const name of names) {
+        const value = kept?.get(name);
+        if (value !== undefined) found[name] = value;
+      }
+      return found;
     },
 
     async readKpiBuckets(siteKey, scope, unit, from, to) {

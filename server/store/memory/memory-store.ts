@@ -76,7 +76,7 @@ export function createMemoryStore(): Store {
   const scoreOf = (c: ConversationView) => queueScores.get(scoped(c.siteKey, c.id)) ?? c.queuedAt;
   /** The one place a conversation's assignment ends, as releaseConversation-6.lua does. */
   const release = (
-    input: { siteKey: string; conversationId: string; agentId: string; now: number },
+    input: { siteKey: string; conversationId: string; agentId: string; now: number; category?: string },
     mode: 'resolve' | 'requeue' | 'transfer',
     transfer?: { toQueue: QueueName; note: string; agentName: string; text: string },
   ) => {
@@ -91,6 +91,7 @@ export function createMemoryStore(): Store {
     if (mode === 'resolve') {
       c.status = 'resolved';
       c.resolvedAt = input.now;
+      if (input.category) c.category = input.category;
       const visitorKey = scoped(input.siteKey, c.visitorId);
       if (openConversationByVisitor.get(visitorKey) === c.id) openConversationByVisitor.delete(visitorKey);
       return clone(c);
@@ -437,6 +438,28 @@ export function createMemoryStore(): Store {
 
     async requeueConversation(input) {
       return release(input, 'requeue');
+    },
+
+    async reopenConversation({ siteKey, conversationId, visitorId, endedAfter, now }) {
+      const c = record(siteKey, conversationId)?.conversation;
+      const details = { conversationId };
+      if (!c || c.visitorId !== visitorId) throw createError('CONVERSATION_NOT_FOUND', details);
+      if (c.status !== 'resolved') throw createError('CONVERSATION_NOT_RESOLVED', details);
+      if (c.resolvedAt! < endedAfter) throw createError('CONVERSATION_REOPEN_EXPIRED', details);
+      const visitorKey = scoped(siteKey, visitorId);
+      const open = openConversationByVisitor.get(visitorKey);
+      if (open !== undefined && open !== conversationId) throw createError('CONVERSATION_ALREADY_OPEN', details);
+      // At the front of its queue from now, as reopenConversation-3.lua puts it.
+      const head = queueEntries(siteKey, c.queue)[0];
+      queueScores.set(scoped(siteKey, conversationId), Math.min(now, head ? scoreOf(head) - 1 : now));
+      delete c.assignedAgentId;
+      delete c.assignedAgentName;
+      delete c.assignedAt;
+      c.status = 'waiting';
+      c.queuedAt = now;
+      c.reopenedAt = now;
+      openConversationByVisitor.set(visitorKey, conversationId);
+      return clone(c);
     },
 
     async transferConversation(input) {

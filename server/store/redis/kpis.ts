@@ -1,4 +1,4 @@
-/** KPI events and aggregates, survey answers and API tokens in Redis (see recordKpiEvent-6.lua). */
+/** KPI events and aggregates, survey answers and API tokens in Redis (see recordKpiEvent-10.lua). */
 import type { Redis } from 'ioredis';
 import type { ConversationView } from '../../../shared/protocol';
 import { KPI_DAYS_KEPT_MS, KPI_EVENTS_KEPT, KPI_HOURS_KEPT_MS, type ApiTokenRecord, type KpiBucket, type KpiEvent, type Store } from '../store';
@@ -7,13 +7,13 @@ import { checkScriptResult } from './scripts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-/** Which pair of KEYS (hour, day) of recordKpiEvent-8.lua an increment goes to. */
-const SCOPE_CODE = { site: 0, agent: 1, agentQueue: 2 } as const;
+/** Which pair of KEYS (hour, day) of recordKpiEvent-10.lua an increment goes to. */
+const SCOPE_CODE = { site: 0, agent: 1, agentQueue: 2, category: 3 } as const;
 
 /** Keys per call of sumKpiBuckets-8.lua. */
 const SUM_KEYS = 8;
 
-type KpiOps = Pick<Store, 'recordKpiEvent' | 'readKpiBuckets' | 'sumKpiBuckets' | 'listKpiEvents' | 'rateConversation' | 'addApiToken' | 'findApiToken'>;
+type KpiOps = Pick<Store, 'recordKpiEvent' | 'readKpiMarks' | 'readKpiBuckets' | 'sumKpiBuckets' | 'listKpiEvents' | 'rateConversation' | 'addApiToken' | 'findApiToken'>;
 
 export function createKpiOps(
   redis: Redis,
@@ -21,7 +21,7 @@ export function createKpiOps(
   getConversation: (siteKey: string, id: string) => Promise<ConversationView | null>,
 ): KpiOps {
   return {
-    async recordKpiEvent({ siteKey, once, first, event, increments }) {
+    async recordKpiEvent({ siteKey, once, first, markValue, event, increments }) {
       const hour = Math.floor(event.at / HOUR_MS);
       const day = Math.floor(event.at / DAY_MS);
       const args: (string | number)[] = [];
@@ -35,15 +35,28 @@ export function createKpiOps(
         keys.kpiBucket(siteKey, 'agent', 'day', day),
         keys.kpiBucket(siteKey, 'agentQueue', 'hour', hour),
         keys.kpiBucket(siteKey, 'agentQueue', 'day', day),
+        keys.kpiBucket(siteKey, 'category', 'hour', hour),
+        keys.kpiBucket(siteKey, 'category', 'day', day),
         once,
         first ?? '',
         JSON.stringify(event),
         KPI_EVENTS_KEPT,
         (hour + 1) * HOUR_MS + KPI_HOURS_KEPT_MS,
         (day + 1) * DAY_MS + KPI_DAYS_KEPT_MS,
+        markValue,
         ...args,
       );
       return recorded === 1;
+    },
+
+    async readKpiMarks(siteKey, conversationId, marks) {
+      if (marks.length === 0) return {};
+      const values = await redis.hmget(keys.conversation(siteKey, conversationId), ...marks.map((mark) => `kpi:${mark}`));
+      const found: Record<string, number> = {};
+      marks.forEach((mark, i) => {
+        if (values[i] !== null && values[i] !== undefined) found[mark] = Number(values[i]);
+      });
+      return found;
     },
 
     async readKpiBuckets(siteKey, scope, unit, from, to) {

@@ -44,6 +44,8 @@ export function conversationFromHash(h: Record<string, string>): ConversationVie
   if (h.assignedAgentName) c.assignedAgentName = h.assignedAgentName;
   if (h.assignedAt) c.assignedAt = Number(h.assignedAt);
   if (h.resolvedAt) c.resolvedAt = Number(h.resolvedAt);
+  if (h.category) c.category = h.category;
+  if (h.reopenedAt) c.reopenedAt = Number(h.reopenedAt);
   if (h.abandonedAt) c.abandonedAt = Number(h.abandonedAt);
   if (h.transfer) c.transfer = JSON.parse(h.transfer) as NonNullable<ConversationView['transfer']>;
   if (h.rating) c.rating = JSON.parse(h.rating) as NonNullable<ConversationView['rating']>;

@@ -51,7 +51,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
   /** releaseConversation-6.lua: the one way an agent's conversation ends or goes back to waiting. */
   const release = async (
-    input: { siteKey: string; conversationId: string; agentId: string; now: number },
+    input: { siteKey: string; conversationId: string; agentId: string; now: number; category?: string },
     mode: 'resolve' | 'requeue' | 'transfer',
     transfer?: { toQueue: QueueName; note: string; agentName: string; text: string },
   ) => {
@@ -75,6 +75,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       transfer?.agentName ?? '',
       transfer?.text ?? '',
       ROUTING_CORRECTIONS_KEPT,
+      input.category ?? '',
     );
     checkScriptResult('releaseConversation', code, { conversationId });
     return (await getConversation(siteKey, conversationId))!;
@@ -388,6 +389,22 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     async requeueConversation(input) {
       return release(input, 'requeue');
+    },
+
+    async reopenConversation({ siteKey, conversationId, visitorId, endedAfter, now }) {
+      const queue = await redis.hget(keys.conversation(siteKey, conversationId), 'queue');
+      if (!queue) throw createError('CONVERSATION_NOT_FOUND', { conversationId });
+      const code = await redis.sbReopenConversationV1(
+        keys.conversation(siteKey, conversationId),
+        keys.visitorOpenConversation(siteKey, visitorId),
+        keys.queue(siteKey, queue as QueueName),
+        conversationId,
+        visitorId,
+        now,
+        endedAfter,
+      );
+      checkScriptResult('reopenConversation', code, { conversationId });
+      return (await getConversation(siteKey, conversationId))!;
     },
 
     async transferConversation(input) {

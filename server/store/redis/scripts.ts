@@ -58,6 +58,7 @@ declare module 'ioredis' {
     sbRecordKpiEventV1(...args: LuaArg[]): Result<number, Context>;
     sbRateConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbSumKpiBucketsV1(...args: LuaArg[]): Result<string[], Context>;
+    sbReopenConversationV1(...args: LuaArg[]): Result<number, Context>;
   }
 }
 
@@ -71,6 +72,12 @@ const SCRIPT_ERRORS: Record<string, Record<number, ErrorCode>> = {
     [-3]: 'SKILL_REQUIRED',
     [-5]: 'AGENT_OFFLINE',
     [-6]: 'AGENT_AT_CAPACITY',
+  },
+  reopenConversation: {
+    [-1]: 'CONVERSATION_NOT_FOUND',
+    [-2]: 'CONVERSATION_NOT_RESOLVED',
+    [-3]: 'CONVERSATION_REOPEN_EXPIRED',
+    [-4]: 'CONVERSATION_ALREADY_OPEN',
   },
   releaseConversation: {
     [-1]: 'CONVERSATION_NOT_FOUND',

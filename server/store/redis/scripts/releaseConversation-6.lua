@@ -23,6 +23,7 @@
     ARGV[7] 'transfer': the agent's name
     ARGV[8] 'transfer': the visitor's text so far
     ARGV[9] 'transfer': corrections kept at most (approximate)
+    ARGV[10] 'resolve': the category it is filed under, or ''
 
   Output:
      1  done
@@ -53,6 +54,9 @@ end
 
 if ARGV[4] == 'resolve' then
   redis.call('HSET', KEYS[1], 'status', 'resolved', 'resolvedAt', ARGV[3])
+  if ARGV[10] ~= '' then
+    redis.call('HSET', KEYS[1], 'category', ARGV[10])
+  end
   if redis.call('GET', KEYS[4]) == ARGV[1] then
     redis.call('DEL', KEYS[4])
   end
