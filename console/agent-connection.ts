@@ -94,8 +94,8 @@ export function connectAgent(store: StateStore<ConsoleState>, onLoggedOut: () =>
       if (res.ok) apply((s) => applyHandedOver(s, conversationId));
       else store.setState({ error: res.error });
     },
-    async resolve(conversationId: string) {
-      const res = await request('conversation:resolve', { conversationId });
+    async resolve(conversationId: string, category?: string) {
+      const res = await request('conversation:resolve', { conversationId, ...(category ? { category } : {}) });
       if (res.ok) apply((s) => applyConversation(s, res.data));
       else store.setState({ error: res.error });
     },

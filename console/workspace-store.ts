@@ -26,6 +26,8 @@ export interface ConsoleState {
   messages: Record<string, MessageView[]>;
   pending: PendingReply[];
   selectedId: string | null;
+  /** What a conversation of each queue can be resolved under, from the site's settings. */
+  categories: Record<QueueName, string[]>;
   /** The last refusal, shown until the next action. */
   error: WireError | null;
 }
@@ -40,6 +42,7 @@ export function initialState(agent: AgentView): ConsoleState {
     messages: {},
     pending: [],
     selectedId: null,
+    categories: { service: [], support: [] },
     error: null,
   };
 }
@@ -54,6 +57,7 @@ export function applyWorkspace(state: ConsoleState, ws: AgentWorkspace): Partial
     agent: ws.agent,
     queues: ws.queues,
     conversations: [...ws.conversations, ...endedHere],
+    categories: ws.categories,
     selectedId: state.selectedId ?? ws.conversations[0]?.id ?? null,
   };
 }

@@ -11,7 +11,9 @@ export interface ConversationPaneProps {
   messages: MessageView[];
   pending: PendingReply[];
   onReply(text: string): void;
-  onResolve(): void;
+  /** The site's categories for this conversation's queue, to file it under when resolving. */
+  categories: string[];
+  onResolve(category?: string): void;
   onTransfer(queue: QueueName, note: string): void;
   onRelease(): void;
 }
@@ -19,8 +21,9 @@ export interface ConversationPaneProps {
 const OTHER_QUEUE: Record<QueueName, QueueName> = { service: 'support', support: 'service' };
 
 /** One conversation: transcript, routing explanation, reply box, resolve. Messages are text, never HTML. */
-export function ConversationPane({ conversation, messages, pending, onReply, onResolve, onTransfer, onRelease }: ConversationPaneProps) {
+export function ConversationPane({ conversation, messages, pending, onReply, categories, onResolve, onTransfer, onRelease }: ConversationPaneProps) {
   const [text, setText] = useState('');
+  const [category, setCategory] = useState('');
   const [transferring, setTransferring] = useState(false);
   const [note, setNote] = useState('');
   const target = OTHER_QUEUE[conversation.queue];
@@ -45,6 +48,7 @@ export function ConversationPane({ conversation, messages, pending, onReply, onR
             {conversation.queue} queue · {conversation.routing.reason}
             {conversation.routing.uncertain && ' · check the route'}
           </p>
+          {conversation.reopenedAt !== undefined && <p class="routing reopened">Reopened: the visitor replied after it was resolved{conversation.category && ` (filed under ${conversation.category})`}</p>}
           {conversation.transfer && (
             <p class="routing transfer">
               Transferred from {conversation.transfer.fromQueue} by {conversation.transfer.byAgentName}
@@ -60,12 +64,22 @@ export function ConversationPane({ conversation, messages, pending, onReply, onR
             <button type="button" class="secondary" aria-expanded={transferring} onClick={() => setTransferring(!transferring)}>
               Transfer to {target}
             </button>
-            <button type="button" class="resolve" onClick={onResolve}>
+            {categories.length > 0 && (
+              <select aria-label="Category" value={category} onChange={(e) => setCategory((e.target as HTMLSelectElement).value)}>
+                <option value="">No category</option>
+                {categories.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            )}
+            <button type="button" class="resolve" onClick={() => onResolve(category || undefined)}>
               Resolve
             </button>
           </div>
         ) : (
-          <span class="ended">Resolved</span>
+          <span class="ended">Resolved{conversation.category && ` · ${conversation.category}`}</span>
         )}
       </header>
       {open && transferring && (

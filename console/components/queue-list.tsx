@@ -26,6 +26,7 @@ export function QueueList({ snapshot, onTake }: { snapshot: QueueSnapshot; onTak
               <p class="meta">
                 waiting <WaitedFor since={entry.queuedAt} />
                 {entry.routing.uncertain && <span class="flag" title={entry.routing.reason}> · unsure route</span>}
+                {entry.reopenedAt !== undefined && <span class="flag" title="The visitor replied after it was resolved"> · reopened</span>}
               </p>
               <p class="why" title="Why it is in this queue">{entry.routing.reason}</p>
               {entry.transfer && (

@@ -55,6 +55,7 @@ interface Loaded {
   byQueue: MetricsReport;
   series: Record<'service' | 'support', MetricsReport>;
   byAgent: MetricsReport;
+  byCategory: MetricsReport;
   loadedAt: number;
 }
 
@@ -77,7 +78,7 @@ function QueueColumn({ queue, figures, now }: { queue: 'service' | 'support'; fi
     <Tile key="wt" label="Wait (median)" value={duration(figures.waitMs.median)} hint={`p90 ${duration(figures.waitMs.p90)}`} />,
     <Tile key="f" label="FRT (median)" value={duration(figures.frtMs.median)} hint={`p90 ${duration(figures.frtMs.p90)} · mean ${duration(figures.frtMs.mean)}`} />,
     <Tile key="a" label="AHT (median)" value={duration(figures.ahtMs.median)} hint={`mean ${duration(figures.ahtMs.mean)}`} />,
-    <Tile key="r" label="Resolution" value={percent(figures.resolutionRate)} />,
+    <Tile key="r" label="Resolution" value={percent(figures.resolutionRate)} hint={`${percent(figures.reopenRate)} reopened`} />,
     <Tile key="ab" label="Abandoned" value={percent(figures.abandonmentRate)} />,
   ];
   const own =
@@ -96,6 +97,53 @@ function QueueColumn({ queue, figures, now }: { queue: 'service' | 'support'; fi
     <section class={`queue-column ${queue}`} aria-labelledby={`kpi-${queue}`}>
       <h2 id={`kpi-${queue}`}>{queue === 'service' ? 'Customer service' : 'Technical support'}</h2>
       <div class="tiles">{[...common.slice(0, 2), ...own, ...common.slice(2)]}</div>
+    </section>
+  );
+}
+
+type Column = [header: string, value: (figures: KpiFigures) => string];
+
+/** The columns every per-group table shows after its own. */
+const SHARED_COLUMNS: Column[] = [
+  ['FRT (median)', (f) => duration(f.frtMs.median)],
+  ['AHT (median)', (f) => duration(f.ahtMs.median)],
+  ['CSAT', (f) => decimal(f.csat.mean)],
+  ['CES', (f) => decimal(f.ces.mean)],
+  ['Transfers', (f) => String(f.transfers.serviceToSupport + f.transfers.supportToService)],
+];
+
+/** One row per group of a report (agents, categories), a figure per column. */
+function GroupTable(props: { id: string; title: string; rowHeader: string; groups: MetricsReport['groups']; columns: Column[]; empty?: string }) {
+  const { id, title, rowHeader, groups, columns, empty } = props;
+  return (
+    <section aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>{title}</h2>
+      {groups.length === 0 && empty ? (
+        <p class="empty">{empty}</p>
+      ) : (
+        <table class={`groups ${id}`}>
+          <thead>
+            <tr>
+              <th scope="col">{rowHeader}</th>
+              {columns.map(([header]) => (
+                <th key={header} scope="col">
+                  {header}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {groups.map((g) => (
+              <tr key={g.key}>
+                <th scope="row">{g.label}</th>
+                {columns.map(([header, value]) => (
+                  <td key={header}>{value(g.figures)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }
@@ -124,14 +172,15 @@ export function DashboardScreen({ agent }: { agent: AgentView }) {
       const { from, to, unit } = rangeOf(range, Date.now());
       const base = { site: agent.siteKey, from: String(from), to: String(to) };
       try {
-        const [byQueue, service, support, byAgent] = await Promise.all([
+        const [byQueue, service, support, byAgent, byCategory] = await Promise.all([
           fetchMetrics({ ...base, groupBy: 'queue' }),
           fetchMetrics({ ...base, queue: 'service', groupBy: unit }),
           fetchMetrics({ ...base, queue: 'support', groupBy: unit }),
           fetchMetrics({ ...base, groupBy: 'agent' }),
+          fetchMetrics({ ...base, groupBy: 'category' }),
         ]);
         if (!cancelled) {
-          setLoaded({ byQueue, series: { service, support }, byAgent, loadedAt: Date.now() });
+          setLoaded({ byQueue, series: { service, support }, byAgent, byCategory, loadedAt: Date.now() });
           setError(null);
         }
       } catch (e) {
@@ -256,37 +305,29 @@ export function DashboardScreen({ agent }: { agent: AgentView }) {
               {frtOptions && charts.frtLabels.length > 0 && <Chart title="Distribution of first response times" options={frtOptions} data={charts.frtDistribution} />}
             </div>
           )}
-          <section aria-labelledby="agents-heading">
-            <h2 id="agents-heading">Agents</h2>
-            <table class="agents">
-              <thead>
-                <tr>
-                  <th scope="col">Agent</th>
-                  <th scope="col">Conversations</th>
-                  <th scope="col">Resolved</th>
-                  <th scope="col">FRT (median)</th>
-                  <th scope="col">AHT (median)</th>
-                  <th scope="col">CSAT</th>
-                  <th scope="col">CES</th>
-                  <th scope="col">Transfers</th>
-                </tr>
-              </thead>
-              <tbody>
-                {loaded.byAgent.groups.map((g) => (
-                  <tr key={g.key}>
-                    <th scope="row">{g.label}</th>
-                    <td>{g.figures.conversations}</td>
-                    <td>{g.figures.resolved}</td>
-                    <td>{duration(g.figures.frtMs.median)}</td>
-                    <td>{duration(g.figures.ahtMs.median)}</td>
-                    <td>{decimal(g.figures.csat.mean)}</td>
-                    <td>{decimal(g.figures.ces.mean)}</td>
-                    <td>{g.figures.transfers.serviceToSupport + g.figures.transfers.supportToService}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+          <GroupTable
+            id="agents"
+            title="Agents"
+            rowHeader="Agent"
+            groups={loaded.byAgent.groups}
+            columns={[
+              ['Conversations', (f) => String(f.conversations)],
+              ['Resolved', (f) => String(f.resolved)],
+              ...SHARED_COLUMNS,
+            ]}
+          />
+          <GroupTable
+            id="categories"
+            title="Categories"
+            rowHeader="Category"
+            groups={loaded.byCategory.groups}
+            empty="No conversation was resolved with a category in this range."
+            columns={[
+              ['Resolved', (f) => String(f.resolved)],
+              ['Reopened', (f) => percent(f.reopenRate)],
+              ...SHARED_COLUMNS,
+            ]}
+          />
         </>
       )}
     </div>

@@ -96,7 +96,8 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
             messages={state.messages[selected.id] ?? []}
             pending={state.pending.filter((p) => p.conversationId === selected.id)}
             onReply={(text) => connection.reply(selected.id, text)}
-            onResolve={() => void connection.resolve(selected.id)}
+            categories={state.categories[selected.queue]}
+            onResolve={(category) => void connection.resolve(selected.id, category)}
             onTransfer={(queue, note) => void connection.transfer(selected.id, queue, note)}
             onRelease={() => void connection.release(selected.id)}
           />

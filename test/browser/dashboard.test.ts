@@ -20,13 +20,13 @@ describe('the KPI dashboard and the end-of-chat survey, in a browser', () => {
   let shopUrl: string;
   let browser: Browser;
   const siteKey = `site_kpi_${Date.now().toString(36)}`;
-  const email = `lead-${Date.now()}@agents.example`;
-  const password = 'lead-password';
+  let email: string;
+  let password: string;
 
   beforeAll(async () => {
     scene = await startEmbedScene(siteKey, 'KPI shop');
     ({ started, shopUrl, browser } = scene);
-    await started.app.agentAccounts.addAgent({ siteKey, email, name: 'Robin', password, skills: ['service', 'support'], role: 'admin' });
+    ({ email, password } = scene.lead);
   });
 
   afterAll(async () => {

@@ -23,15 +23,12 @@ describe('the widget embedded on another origin, answered from the console', () 
   afterAll(() => scene?.close());
 
   it('carries a message from the widget to the console and the reply back', async () => {
-    const agentEmail = `embed-${Date.now()}@agents.example`;
-    await started.app.agentAccounts.addAgent({ siteKey, email: agentEmail, name: 'Robin', password: 'robin-password', skills: ['service', 'support'] });
-
     // The agent is at work first: with nobody online the widget would offer to leave a message instead.
     const agentContext = await browser.newContext();
     const agent = await agentContext.newPage();
     await agent.goto(`${started.url}/console`);
-    await agent.getByRole('textbox', { name: 'Email' }).fill(agentEmail);
-    await agent.getByRole('textbox', { name: 'Password' }).fill('robin-password');
+    await agent.getByRole('textbox', { name: 'Email' }).fill(scene.lead.email);
+    await agent.getByRole('textbox', { name: 'Password' }).fill(scene.lead.password);
     await agent.getByRole('button', { name: 'Log in' }).click();
     await agent.getByRole('button', { name: 'Take next' }).waitFor();
 

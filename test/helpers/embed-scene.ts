@@ -16,6 +16,8 @@ export interface EmbedScene {
   /** The shop page's origin, another port than the server: the real cross-origin embed. */
   shopUrl: string;
   siteKey: string;
+  /** Robin, an admin of the site with both skills, who logs in to the console. */
+  lead: { email: string; password: string };
   browser: Browser;
   close(): Promise<void>;
 }
@@ -31,11 +33,14 @@ export async function startEmbedScene(siteKey: string, siteName: string): Promis
   const shop: Server = await startShopPage({ host: '127.0.0.1', port: 0, publicUrl: started.url, siteKey });
   const shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
   await addSite(started.app.store, { key: siteKey, name: siteName, origins: [shopUrl] });
+  const lead = { email: `lead-${siteKey}@agents.example`, password: 'lead-password' };
+  await started.app.agentAccounts.addAgent({ siteKey, ...lead, name: 'Robin', skills: ['service', 'support'], role: 'admin' });
   const browser = await launchBrowser();
   return {
     started,
     shopUrl,
     siteKey,
+    lead,
     browser,
     async close() {
       await browser.close();

@@ -7,7 +7,7 @@ import { en, type Locale } from './i18n/en';
 import { ChatScreen } from './screens/chat';
 import type { PendingMessage, WidgetStorage } from './storage';
 import { createStateStore } from '../../shared/state-store';
-import type { WidgetState } from './store';
+import { reopenable, type WidgetState } from './store';
 import type { VisitorTransport } from './transport';
 
 export interface WidgetDeps {
@@ -40,8 +40,9 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
           const same = s.conversation?.id === sent.conversation.id;
           return {
             pending: withoutPending(item.clientId),
-            // The ack carries the conversation as it was when stored; a push may already have brought a newer state.
-            conversation: same ? s.conversation : sent.conversation,
+            // The ack carries the conversation as it was when stored; a push may already have brought a
+            // newer state. A reply that reopened it is newer than the ended one on screen.
+            conversation: same && !(item.reopen && s.conversation?.status === 'resolved') ? s.conversation : sent.conversation,
             messages: mergeMessages(same ? s.messages : [], [sent.message]),
           };
         }),
@@ -93,17 +94,21 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
   });
 
   const send = (text: string, leave?: { name: string; email: string }) => {
-    const { topic, conversation } = store.getState();
-    const starting = !conversation || conversation.status === 'resolved';
+    const state = store.getState();
+    const { topic, conversation } = state;
+    // A reply soon after the end continues the same conversation, on the same screen.
+    const continued = leave ? null : reopenable(state);
+    const starting = !continued && (!conversation || conversation.status === 'resolved');
     const item: PendingMessage = {
       clientId: createClientId(),
       text,
+      ...(continued ? { reopen: continued.id } : {}),
       ...(starting && topic ? { topic } : {}),
       ...(starting && leave ? { leave } : {}),
     };
     store.setState((s) => ({
       pending: [...s.pending, item],
-      ...(s.conversation?.status === 'resolved' ? { conversation: null, messages: [] } : {}),
+      ...(starting && s.conversation?.status === 'resolved' ? { conversation: null, messages: [] } : {}),
     }));
     outbox.add(item);
   };

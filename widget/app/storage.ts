@@ -7,6 +7,8 @@ export interface PendingMessage {
   text: string;
   /** The visitor's topic choice, sent with the first message of a conversation. */
   topic?: 'service' | 'support';
+  /** A reply to this ended conversation of the visitor's, which it reopens. */
+  reopen?: string;
   /** Sent through "leave a message" (nobody available): who to answer. */
   leave?: { name: string; email: string };
 }

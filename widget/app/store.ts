@@ -21,3 +21,13 @@ export interface WidgetState {
   /** Refused by the server, shown with the reason. */
   refused: { message: PendingMessage; error: WireError }[];
 }
+
+/**
+ * The ended conversation a reply would continue (the server reopens it within the site's window;
+ * past it, the reply starts a new conversation anyway), or null.
+ */
+export function reopenable(state: Pick<WidgetState, 'conversation' | 'site'>, now = Date.now()): ConversationView | null {
+  const { conversation, site } = state;
+  if (conversation?.status !== 'resolved' || conversation.resolvedAt === undefined || !site?.reopenWithinMinutes) return null;
+  return now - conversation.resolvedAt < site.reopenWithinMinutes * 60_000 ? conversation : null;
+}

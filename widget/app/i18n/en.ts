@@ -23,6 +23,8 @@ export const en = {
   joined: 'You are chatting with {agent}.',
   ended: 'This conversation has ended. Thanks for chatting with us!',
   newConversation: 'Start a new conversation',
+  reopened: 'Thanks! Your conversation is open again: an agent will be with you shortly.',
+  replyPlaceholder: 'Anything else? Reply here to continue…',
   message: 'Message',
   placeholder: 'Type your message…',
   send: 'Send',

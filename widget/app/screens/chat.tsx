@@ -8,7 +8,7 @@ import { Survey, type SurveyAnswer } from '../components/survey';
 import { translate, type Locale } from '../i18n/en';
 import type { StateStore } from '../../../shared/state-store';
 import { useStore } from '../../../shared/use-store';
-import type { WidgetState } from '../store';
+import { reopenable, type WidgetState } from '../store';
 
 export interface ChatScreenProps {
   store: StateStore<WidgetState>;
@@ -77,6 +77,8 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
   const standing =
     conversation?.status === 'waiting' && conversation.leftMessage
       ? t('leftThanks')
+      : conversation?.status === 'waiting' && conversation.reopenedAt !== undefined && !state.messages.some((m) => m.author === 'agent' && m.createdAt > conversation.reopenedAt!)
+      ? t('reopened')
       : conversation?.status === 'waiting'
       ? waitingLine(t, conversation.queue, state.position, state.messages.some((m) => m.author === 'agent'))
       : conversation?.status === 'active' && conversation.assignedAgentName
@@ -149,19 +151,24 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
           onSubmit={onRate}
           onSkip={onSkipSurvey}
         />
-      ) : ended ? (
-        <button type="button" class="sb-new" onClick={onNewConversation}>
-          {t('newConversation')}
-        </button>
       ) : (
-        <Composer
-          inputRef={inputRef}
-          label={t('message')}
-          placeholder={t('placeholder')}
-          sendLabel={t('send')}
-          tooLongLabel={t('tooLong', { max: MAX_MESSAGE_LENGTH })}
-          onSend={onSend}
-        />
+        <>
+          {(!ended || reopenable(state)) && (
+            <Composer
+              inputRef={inputRef}
+              label={t('message')}
+              placeholder={t(ended ? 'replyPlaceholder' : 'placeholder')}
+              sendLabel={t('send')}
+              tooLongLabel={t('tooLong', { max: MAX_MESSAGE_LENGTH })}
+              onSend={onSend}
+            />
+          )}
+          {ended && (
+            <button type="button" class="sb-new" onClick={onNewConversation}>
+              {t('newConversation')}
+            </button>
+          )}
+        </>
       )}
     </section>
   );
