@@ -1,8 +1,9 @@
 /**
  * Seeds 100,000 conversations across the last 30 days into Redis, through the KPI aggregates
  * (each conversation's created, assigned, first-reply, transferred, resolved, abandoned and rated
- * events go through the same recordKpiEvent script as live traffic, without the messages), then
- * prints the median time of the dashboard's queries over 30 days and over one day.
+ * events go through the same recordKpiEvent script as live traffic, without the messages; each
+ * resolution under one of the default categories), then prints the median time of the dashboard's
+ * queries over 30 days and over one day, one by one and as the console asks for them (five at once).
  *
  *   npm run bench:metrics [-- --conversations 100000] [-- --rounds 15] [-- --redis redis://127.0.0.1:6379]
  *                         [-- --keep PREFIX]   (seed once under PREFIX and keep it; later runs reuse it)
@@ -11,11 +12,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { dashboardQueries, type DashboardRange } from '../console/dashboard-queries';
 import { createKpiRecorder } from '../server/domain/kpi-events';
 import { createKpis, DAY_MS } from '../server/domain/kpis';
 import { deleteKeysWithPrefix } from '../server/store/redis/delete-prefix';
 import { createRedisStore } from '../server/store/redis/redis-store';
-import type { KpiEvent } from '../server/store/store';
+import { DEFAULT_SITE_SETTINGS, type KpiEvent } from '../server/store/store';
 import type { QueueName } from '../shared/queues';
 
 const { values } = parseArgs({
@@ -29,6 +31,8 @@ const { values } = parseArgs({
 const CONVERSATIONS = Number(values.conversations);
 const ROUNDS = Number(values.rounds);
 const AGENTS = 20;
+/** Each conversation is resolved under one of its queue's default categories. */
+const CATEGORIES = DEFAULT_SITE_SETTINGS.categories;
 /** Events in flight at once while seeding (ioredis pipelines them automatically). */
 const IN_FLIGHT = 2_000;
 
@@ -72,10 +76,13 @@ function conversationEvents(i: number, start: number, rand: () => number): KpiEv
     events.push({ type: 'assigned', at, conversationId, queue: other, agentId, waitMs: at - created });
   }
   const handle = Math.round(60_000 + rand() * 1_200_000);
-  events.push({ type: 'resolved', at: at + handle, conversationId, queue: current, agentId, handleMs: handle });
+  const categories = CATEGORIES[current];
+  const category = categories[Math.floor(rand() * categories.length)]!;
+  const summary = { routedQueue: queue, repeat: false, waitMs: wait, frtMs: wait + 20_000, ...(current !== queue ? { transferredFrom: queue } : {}) };
+  events.push({ type: 'resolved', at: at + handle, conversationId, queue: current, agentId, handleMs: handle, category, summary });
   if (rand() < 0.4) {
     const score = current === 'service' ? { csat: 1 + Math.floor(rand() * 5) } : { ces: 1 + Math.floor(rand() * 7) };
-    events.push({ type: 'rated', at: at + handle + 30_000, conversationId, queue: current, agentId, ...score, ...(rand() < 0.5 ? { nps: Math.floor(rand() * 11) } : {}) });
+    events.push({ type: 'rated', at: at + handle + 30_000, conversationId, queue: current, agentId, category, ...score, ...(rand() < 0.5 ? { nps: Math.floor(rand() * 11) } : {}) });
   }
   return events;
 }
@@ -120,21 +127,23 @@ async function main() {
     if (values.keep) await store.redis.set(`${prefix}:seeded-at`, String(now));
     }
 
+    // The console's own queries for a range (whole UTC days for '30d'), as its page asks for them at once.
+    const dashboard = (range: DashboardRange) =>
+      Promise.all(
+        Object.values(dashboardQueries(siteKey, range, now)).map((query: Record<string, string>) =>
+          kpis.report({ siteKey, from: Number(query.from), to: Number(query.to), groupBy: query.groupBy, ...(query.queue ? { queue: query.queue as QueueName } : {}) }),
+        ),
+      );
     const queries: [name: string, run: () => Promise<unknown>][] = [
       ['30 days, site totals by day', () => kpis.report({ siteKey, from: from30, to, groupBy: 'day' })],
       ['30 days, by queue', () => kpis.report({ siteKey, from: from30, to, groupBy: 'queue' })],
       ['30 days, by agent', () => kpis.report({ siteKey, from: from30, to, groupBy: 'agent' })],
-      [
-        '30 days, whole dashboard (the three above at once)',
-        () =>
-          Promise.all([
-            kpis.report({ siteKey, from: from30, to, groupBy: 'day' }),
-            kpis.report({ siteKey, from: from30, to, groupBy: 'queue' }),
-            kpis.report({ siteKey, from: from30, to, groupBy: 'agent' }),
-          ]),
-      ],
+      ['30 days, by category', () => kpis.report({ siteKey, from: from30, to, groupBy: 'category' })],
+      // What the console's dashboard asks for at once (console/screens/dashboard.tsx).
+      ['dashboard, last 30 days (its five requests at once)', () => dashboard('30d')],
       ['1 day, site totals by hour', () => kpis.report({ siteKey, from: to - DAY_MS, to, groupBy: 'hour' })],
       ['1 day, by agent', () => kpis.report({ siteKey, from: to - DAY_MS, to, groupBy: 'agent' })],
+      ['dashboard, last 24 hours (its five requests at once)', () => dashboard('24h')],
     ];
     const check = (await kpis.report({ siteKey, from: from30, to })).totals;
     console.log(`30-day totals: ${check.conversations} conversations, ${check.resolved} resolved, FRT median ${check.frtMs.median} ms`);

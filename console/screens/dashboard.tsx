@@ -8,37 +8,22 @@ import uPlot from 'uplot';
 import type { KpiFigures, MetricsReport } from '../../shared/schemas';
 import type { AgentView } from '../../shared/schemas';
 import { Chart } from '../components/chart';
+import { DASHBOARD_RANGES, dashboardQueries, type DashboardRange } from '../dashboard-queries';
 import { fetchMetrics } from '../metrics-api';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const RANGES = {
-  today: { label: 'Today', span: 0, unit: 'hour' },
-  '24h': { label: 'Last 24 hours', span: DAY, unit: 'hour' },
-  '7d': { label: 'Last 7 days', span: 7 * DAY, unit: 'day' },
-  '30d': { label: 'Last 30 days', span: 30 * DAY, unit: 'day' },
-} as const;
-type RangeKey = keyof typeof RANGES;
 const RANGE_STORAGE_KEY = 'switchboard.dashboard.range';
 /** The queues-now panel and the figures are fetched again this often. */
 const REFRESH_MS = 30_000;
 const COLORS = { service: '#1d4ed8', support: '#b45309' } as const;
 
-function storedRange(): RangeKey {
+function storedRange(): DashboardRange {
   try {
     const value = localStorage.getItem(RANGE_STORAGE_KEY);
-    if (value && value in RANGES) return value as RangeKey;
+    if (value && value in DASHBOARD_RANGES) return value as DashboardRange;
   } catch {
     // Storage refused (private mode): the default.
   }
   return '7d';
-}
-
-function rangeOf(key: RangeKey, now: number) {
-  const { span, unit } = RANGES[key];
-  const to = Math.ceil(now / HOUR) * HOUR;
-  const from = span === 0 ? Math.floor(now / DAY) * DAY : unit === 'day' ? Math.floor((now - span) / DAY + 1) * DAY : to - span;
-  return { from, to, unit };
 }
 
 export const duration = (ms: number | null) => {
@@ -162,22 +147,21 @@ function lineOptions(unitLabel: string, format: (v: number | null) => string): O
 }
 
 export function DashboardScreen({ agent }: { agent: AgentView }) {
-  const [range, setRange] = useState<RangeKey>(storedRange);
+  const [range, setRange] = useState<DashboardRange>(storedRange);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     let cancelled = false;
     const load = async () => {
-      const { from, to, unit } = rangeOf(range, Date.now());
-      const base = { site: agent.siteKey, from: String(from), to: String(to) };
+      const queries = dashboardQueries(agent.siteKey, range, Date.now());
       try {
         const [byQueue, service, support, byAgent, byCategory] = await Promise.all([
-          fetchMetrics({ ...base, groupBy: 'queue' }),
-          fetchMetrics({ ...base, queue: 'service', groupBy: unit }),
-          fetchMetrics({ ...base, queue: 'support', groupBy: unit }),
-          fetchMetrics({ ...base, groupBy: 'agent' }),
-          fetchMetrics({ ...base, groupBy: 'category' }),
+          fetchMetrics(queries.byQueue),
+          fetchMetrics(queries.service),
+          fetchMetrics(queries.support),
+          fetchMetrics(queries.byAgent),
+          fetchMetrics(queries.byCategory),
         ]);
         if (!cancelled) {
           setLoaded({ byQueue, series: { service, support }, byAgent, byCategory, loadedAt: Date.now() });
@@ -252,7 +236,7 @@ export function DashboardScreen({ agent }: { agent: AgentView }) {
           <select
             value={range}
             onChange={(e) => {
-              const value = (e.target as HTMLSelectElement).value as RangeKey;
+              const value = (e.target as HTMLSelectElement).value as DashboardRange;
               setRange(value);
               try {
                 localStorage.setItem(RANGE_STORAGE_KEY, value);
@@ -261,9 +245,9 @@ export function DashboardScreen({ agent }: { agent: AgentView }) {
               }
             }}
           >
-            {(Object.keys(RANGES) as RangeKey[]).map((key) => (
+            {(Object.keys(DASHBOARD_RANGES) as DashboardRange[]).map((key) => (
               <option key={key} value={key}>
-                {RANGES[key].label}
+                {DASHBOARD_RANGES[key].label}
               </option>
             ))}
           </select>
