@@ -1,6 +1,6 @@
 /**
  * Records each step of a conversation's life once, with its time, as a raw event and as
- * increments to hourly and daily aggregates (server/domain/kpis.ts reads them back). The fields
+ * increments to hourly, daily and weekly aggregates (server/domain/kpis.ts reads them back). The fields
  * of an aggregate are `<dimension>|<metric>`, dimensions being `*` (the site), `q:<queue>`,
  * `a:<agent>` and `qa:<queue>:<agent>`, so a figure for any filter is a sum over buckets.
  *
@@ -11,15 +11,15 @@
 import type { AgentId, SiteKey } from '../../shared/ids';
 import type { ConversationView } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
-import type { KpiEvent, KpiIncrement, Store } from '../store/store';
+import type { KpiEvent, KpiIncrement, KpiScope, Store } from '../store/store';
 import { bucketOf } from './kpi-histogram';
 
 /** A visitor back within this long of their previous conversation is a repeat contact. */
 export const REPEAT_CONTACT_WINDOW_MS = 7 * 86_400_000;
 
 /** The dimensions an event counts in: the site and its queue, and, with an agent, the agent alone and in that queue. */
-export function dimensionsOf(queue: QueueName, agentId?: AgentId | null): { scope: KpiIncrement['scope']; dim: string }[] {
-  const dims: { scope: KpiIncrement['scope']; dim: string }[] = [
+export function dimensionsOf(queue: QueueName, agentId?: AgentId | null): { scope: KpiScope; dim: string }[] {
+  const dims: { scope: KpiScope; dim: string }[] = [
     { scope: 'site', dim: '*' },
     { scope: 'site', dim: `q:${queue}` },
   ];
@@ -86,10 +86,13 @@ export function incrementsOf(event: KpiEvent): KpiIncrement[] {
   return expand(queue, agentId, metrics);
 }
 
-/** The dimensions of a category: alone, in the queue, and with an agent, the agent's alone and in the queue. */
-export function categoryDimensionsOf(category: string, queue: QueueName, agentId?: AgentId | null): string[] {
-  const dims = [`c:${category}`, `qc:${queue}:${category}`];
-  if (agentId) dims.push(`ac:${agentId}:${category}`, `qac:${queue}:${agentId}:${category}`);
+/** The dimensions of a category, each in its own scope: alone, in the queue, and with an agent, the agent's alone and in the queue. */
+export function categoryDimensionsOf(category: string, queue: QueueName, agentId?: AgentId | null): { scope: KpiScope; dim: string }[] {
+  const dims: { scope: KpiScope; dim: string }[] = [
+    { scope: 'category', dim: `c:${category}` },
+    { scope: 'queueCategory', dim: `qc:${queue}:${category}` },
+  ];
+  if (agentId) dims.push({ scope: 'agentCategory', dim: `ac:${agentId}:${category}` }, { scope: 'agentQueueCategory', dim: `qac:${queue}:${agentId}:${category}` });
   return dims;
 }
 
@@ -100,7 +103,7 @@ function expand(
   category?: string,
 ): KpiIncrement[] {
   const dims = dimensionsOf(queue, agentId);
-  if (category) dims.push(...categoryDimensionsOf(category, queue, agentId).map((dim) => ({ scope: 'category' as const, dim })));
+  if (category) dims.push(...categoryDimensionsOf(category, queue, agentId));
   return dims.flatMap(({ scope, dim }) =>
     metrics.map(([metric, by, firstOnly]) => ({ scope, field: `${dim}|${metric}`, by, ...(firstOnly ? { firstOnly } : {}) })),
   );
@@ -120,8 +123,8 @@ function categoryIncrements(event: Extract<KpiEvent, { type: 'resolved' }>): Kpi
   duration('wait', summary.waitMs);
   duration('frt', summary.frtMs);
   duration('aht', event.handleMs);
-  return categoryDimensionsOf(category, event.queue, event.agentId).flatMap((dim) =>
-    metrics.map(([metric, by]) => ({ scope: 'category' as const, field: `${dim}|${metric}`, by })),
+  return categoryDimensionsOf(category, event.queue, event.agentId).flatMap(({ scope, dim }) =>
+    metrics.map(([metric, by]) => ({ scope, field: `${dim}|${metric}`, by })),
   );
 }
 

@@ -1,13 +1,13 @@
 /**
- * The figures service and support are judged by (DESIGN.md, "KPIs"), computed from the hourly and
- * daily aggregates that kpi-events.ts keeps, never from messages or raw events: a 30-day report
- * reads 30 day buckets and at most 46 hour buckets at its edges.
+ * The figures service and support are judged by (DESIGN.md, "KPIs"), computed from the hourly,
+ * daily and weekly aggregates that kpi-events.ts keeps, never from messages or raw events: a 30-day
+ * report reads four or five week buckets, the days beside them and at most 46 hour buckets at its edges.
  */
 import { createError } from '../../shared/errors';
 import type { AgentId, SiteKey } from '../../shared/ids';
 import { QUEUES, type QueueName } from '../../shared/queues';
 import { METRICS_GROUPS, type DurationFigures, type KpiFigures, type MetricsGroup, type MetricsReport, type QueueNow } from '../../shared/schemas';
-import type { KpiBucket, KpiScope, KpiUnit, Store } from '../store/store';
+import { kpiBucketIndex, kpiBucketStart, type KpiBucket, type KpiScope, type KpiUnit, type Store } from '../store/store';
 import { bucketUpperMs, histogramQuantile } from './kpi-histogram';
 
 export const HOUR_MS = 3_600_000;
@@ -20,13 +20,19 @@ export type MetricSums = Record<string, number>;
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
-function duration(sums: MetricSums, name: string): DurationFigures {
-  const count = sums[`${name}.n`] ?? 0;
-  const histogram = new Map<number, number>();
-  const prefix = `${name}.h`;
-  for (const [metric, value] of Object.entries(sums)) {
-    if (metric.startsWith(prefix) && value > 0) histogram.set(Number(metric.slice(prefix.length)), value);
+/** The histograms of the durations in one pass over the sums: `wait.h12` → histograms.wait bucket 12. */
+function histogramsOf(sums: MetricSums): Record<string, Map<number, number>> {
+  const histograms: Record<string, Map<number, number>> = { wait: new Map(), frt: new Map(), aht: new Map() };
+  for (const metric in sums) {
+    const at = metric.indexOf('.h');
+    if (at < 0 || sums[metric]! <= 0) continue;
+    histograms[metric.slice(0, at)]?.set(Number(metric.slice(at + 2)), sums[metric]!);
   }
+  return histograms;
+}
+
+function duration(sums: MetricSums, name: string, histogram: Map<number, number>): DurationFigures {
+  const count = sums[`${name}.n`] ?? 0;
   return {
     count,
     median: histogramQuantile(histogram, 0.5),
@@ -62,9 +68,9 @@ export function figuresOf(sums: MetricSums, perAgent: boolean): KpiFigures {
   const detractors = [0, 1, 2, 3, 4, 5, 6].reduce((n, v) => n + (nps.byValue.get(v) ?? 0), 0);
   const serviceToSupport = get('xfer:service>support');
   const supportToService = get('xfer:support>service');
-  const frtHistogram = Object.entries(sums)
-    .filter(([metric, value]) => metric.startsWith('frt.h') && value > 0)
-    .map(([metric, count]) => ({ upToMs: bucketUpperMs(Number(metric.slice(5))), count }))
+  const histograms = histogramsOf(sums);
+  const frtHistogram = [...histograms.frt!]
+    .map(([bucket, count]) => ({ upToMs: bucketUpperMs(bucket), count }))
     .sort((a, b) => a.upToMs - b.upToMs);
   return {
     conversations,
@@ -80,9 +86,9 @@ export function figuresOf(sums: MetricSums, perAgent: boolean): KpiFigures {
       serviceToSupport: ratio(serviceToSupport, get('assigned:service')),
       supportToService: ratio(supportToService, get('assigned:support')),
     },
-    waitMs: duration(sums, 'wait'),
-    frtMs: duration(sums, 'frt'),
-    ahtMs: duration(sums, 'aht'),
+    waitMs: duration(sums, 'wait', histograms.wait!),
+    frtMs: duration(sums, 'frt', histograms.frt!),
+    ahtMs: duration(sums, 'aht', histograms.aht!),
     csat: { count: csat.count, mean: csat.mean, satisfiedShare: ratio((csat.byValue.get(4) ?? 0) + (csat.byValue.get(5) ?? 0), csat.count) },
     ces: { count: ces.count, mean: ces.mean },
     nps: { count: nps.count, score: nps.count > 0 ? (100 * (promoters - detractors)) / nps.count : null },
@@ -94,15 +100,28 @@ export function figuresOf(sums: MetricSums, perAgent: boolean): KpiFigures {
   };
 }
 
+/** Each fields object's sums by dimension (`*`, `q:service` …): split once, kept as long as the fields are (cached buckets are). */
+const splitFields = new WeakMap<Record<string, number>, Map<string, MetricSums>>();
+
+function byDimension(fields: Record<string, number>): Map<string, MetricSums> {
+  let split = splitFields.get(fields);
+  if (split) return split;
+  split = new Map();
+  for (const field in fields) {
+    const bar = field.indexOf('|');
+    const dimension = field.slice(0, bar);
+    let sums = split.get(dimension);
+    if (!sums) split.set(dimension, (sums = {}));
+    sums[field.slice(bar + 1)] = fields[field]!;
+  }
+  splitFields.set(fields, split);
+  return split;
+}
+
 /** Adds the fields of `dimension` (`*`, `q:service`, `a:<id>` …) in these buckets into `into`. */
 export function addDimension(into: MetricSums, fields: Record<string, number>, dimension: string): MetricSums {
-  const prefix = `${dimension}|`;
-  for (const field in fields) {
-    if (field.startsWith(prefix)) {
-      const metric = field.slice(prefix.length);
-      into[metric] = (into[metric] ?? 0) + fields[field]!;
-    }
-  }
+  const sums = byDimension(fields).get(dimension);
+  if (sums) for (const metric in sums) into[metric] = (into[metric] ?? 0) + sums[metric]!;
   return into;
 }
 
@@ -110,6 +129,12 @@ export function addDimension(into: MetricSums, fields: Record<string, number>, d
 function dimensionPrefix(queue: QueueName | undefined, agent: AgentId | undefined): string {
   if (agent) return queue ? `qac:${queue}:${agent}:` : `ac:${agent}:`;
   return queue ? `qc:${queue}:` : 'c:';
+}
+
+/** The scope whose aggregates hold a report's dimensions (see KpiScope): only the fields it sums are read. */
+function scopeOf(perAgent: boolean, perQueue: boolean, byCategory: boolean): KpiScope {
+  if (byCategory) return perAgent ? (perQueue ? 'agentQueueCategory' : 'agentCategory') : perQueue ? 'queueCategory' : 'category';
+  return perAgent ? (perQueue ? 'agentQueue' : 'agent') : 'site';
 }
 
 /** Reads a time as epoch milliseconds (digits) or ISO 8601; NaN when it is neither. */
@@ -140,7 +165,7 @@ export function checkMetricsQuery(input: { from: number; to: number; groupBy?: s
 }
 
 /**
- * Every event is recorded at the time it happens, so an hour or a day that ended a while ago never
+ * Every event is recorded at the time it happens, so an hour, a day or a week that ended a while ago never
  * changes again: its aggregates are kept in memory once read, and a report over a month reads from
  * Redis only the buckets still open (or not read yet).
  */
@@ -150,9 +175,11 @@ export const CLOSED_BUCKET_CACHE_FIELDS = 500_000;
 
 type BucketReader = Pick<Store, 'readKpiBuckets' | 'sumKpiBuckets'>;
 
-/** A Store's readKpiBuckets with closed buckets served from memory (see CLOSED_BUCKET_MARGIN_MS). */
+/** A Store's readKpiBuckets with closed buckets served from memory (see CLOSED_BUCKET_MARGIN_MS) and concurrent reads shared. */
 export function createBucketCache(store: Store, now: () => number): BucketReader {
   const cache = new Map<string, KpiBucket | null>();
+  /** Buckets being read from Redis now: reports that ask for them at once (the dashboard's five) share one read. */
+  const reading = new Map<string, Promise<KpiBucket | null>>();
   let fields = 0;
   const keep = (key: string, bucket: KpiBucket | null) => {
     cache.delete(key);
@@ -165,70 +192,112 @@ export function createBucketCache(store: Store, now: () => number): BucketReader
     }
   };
   return {
-    /** Sums made in Redis; a sum over closed buckets only is kept like a closed bucket. */
+    /** Sums made in Redis: the sum of the closed buckets is kept like a closed bucket, the open ones are summed afresh. */
     async sumKpiBuckets(siteKey, scope, unit, from, to, prefix) {
-      const size = unit === 'hour' ? HOUR_MS : DAY_MS;
-      const closed = to * size <= now() - CLOSED_BUCKET_MARGIN_MS;
-      const key = `sum\n${siteKey}\n${scope}\n${unit}\n${from}\n${to}\n${prefix}`;
-      const cached = closed ? cache.get(key) : undefined;
-      if (cached) return cached.fields;
-      const sums = await store.sumKpiBuckets(siteKey, scope, unit, from, to, prefix);
-      if (closed) keep(key, { index: from, fields: sums });
+      const closedBefore = Math.max(from, Math.min(to, kpiBucketIndex(unit, now() - CLOSED_BUCKET_MARGIN_MS)));
+      const closedSum = async (): Promise<Record<string, number>> => {
+        if (closedBefore === from) return {};
+        const key = `sum\n${siteKey}\n${scope}\n${unit}\n${from}\n${closedBefore}\n${prefix}`;
+        const cached = cache.get(key);
+        if (cached) return cached.fields;
+        const sums = await store.sumKpiBuckets(siteKey, scope, unit, from, closedBefore, prefix);
+        keep(key, { index: from, fields: sums });
+        return sums;
+      };
+      const [closed, open] = await Promise.all([closedSum(), closedBefore < to ? store.sumKpiBuckets(siteKey, scope, unit, closedBefore, to, prefix) : ({} as Record<string, number>)]);
+      if (Object.keys(open).length === 0) return closed;
+      const sums = { ...closed };
+      for (const field in open) sums[field] = (sums[field] ?? 0) + open[field]!;
       return sums;
     },
 
     async readKpiBuckets(siteKey, scope, unit, from, to) {
-      const size = unit === 'hour' ? HOUR_MS : DAY_MS;
-      const closedBefore = Math.floor((now() - CLOSED_BUCKET_MARGIN_MS) / size); // indexes below this are closed
+      const closedBefore = kpiBucketIndex(unit, now() - CLOSED_BUCKET_MARGIN_MS); // indexes below this are closed
       const keyOf = (index: number) => `${siteKey}\n${scope}\n${unit}\n${index}`;
-      const result: KpiBucket[] = [];
+      const slots: (KpiBucket | null | Promise<KpiBucket | null>)[] = [];
       const runs: [number, number][] = [];
       for (let index = from; index < to; index++) {
-        const cached = index < closedBefore ? cache.get(keyOf(index)) : undefined;
-        if (cached !== undefined) {
-          if (cached) result.push(cached);
+        const key = keyOf(index);
+        const cached = index < closedBefore ? cache.get(key) : undefined;
+        const known = cached !== undefined ? cached : reading.get(key);
+        if (known !== undefined) {
+          slots.push(known);
           continue;
         }
+        slots.push(null); // filled in below, once its run is asked for
         const last = runs.at(-1);
         if (last && last[1] === index) last[1] = index + 1;
         else runs.push([index, index + 1]);
       }
-      const read = await Promise.all(runs.map(([a, b]) => store.readKpiBuckets(siteKey, scope, unit, a, b)));
-      runs.forEach(([a, b], i) => {
-        const found = new Map(read[i]!.map((bucket) => [bucket.index, bucket]));
+      for (const [a, b] of runs) {
+        const read = store.readKpiBuckets(siteKey, scope, unit, a, b).then((buckets) => new Map(buckets.map((bucket) => [bucket.index, bucket])));
         for (let index = a; index < b; index++) {
-          const bucket = found.get(index) ?? null;
-          if (bucket) result.push(bucket);
-          if (index < closedBefore) keep(keyOf(index), bucket);
+          const key = keyOf(index);
+          const bucket = read.then((found) => found.get(index) ?? null);
+          reading.set(key, bucket);
+          slots[index - from] = bucket;
+          void bucket.then(
+            (value) => {
+              reading.delete(key);
+              if (index < closedBefore) keep(key, value);
+            },
+            () => reading.delete(key),
+          );
         }
-      });
-      return result.sort((x, y) => x.index - y.index);
+      }
+      return (await Promise.all(slots)).filter((bucket): bucket is KpiBucket => bucket !== null);
     },
   };
 }
 
 /**
- * [from, to) rounded out to whole hours, as bucket ranges: whole UTC days as days, the hours at
- * either end as hours (only hours when `hourly`).
+ * [from, to) rounded out to whole hours, as bucket ranges of units up to `largest`: the whole UTC
+ * weeks inside as weeks, the whole days left at either side as days, the hours at either end as
+ * hours. A month reads four or five weeks, a few days and at most 46 hours.
  */
-export function rangeParts(from: number, to: number, hourly: boolean): { unit: KpiUnit; from: number; to: number }[] {
-  const firstHour = Math.floor(from / HOUR_MS);
-  const endHour = Math.ceil(to / HOUR_MS);
-  const firstDay = Math.ceil(firstHour / 24);
-  const endDay = Math.floor(endHour / 24);
-  if (hourly || endDay <= firstDay) return [{ unit: 'hour', from: firstHour, to: endHour }];
+export function rangeParts(from: number, to: number, largest: KpiUnit): { unit: KpiUnit; from: number; to: number }[] {
+  const hours = { unit: 'hour' as const, from: kpiBucketIndex('hour', from), to: Math.ceil(to / HOUR_MS) };
+  if (largest === 'hour') return [hours];
+  // The larger units inside [start, end): whole ones only, split around by the smaller units.
+  const inside = (unit: KpiUnit, start: number, end: number) => {
+    const first = kpiBucketIndex(unit, start - 1) + 1;
+    const last = kpiBucketIndex(unit, end);
+    return last > first ? { unit, from: first, to: last, start: kpiBucketStart(unit, first), end: kpiBucketStart(unit, last) } : null;
+  };
+  const start = kpiBucketStart('hour', hours.from);
+  const end = kpiBucketStart('hour', hours.to);
+  const days = inside('day', start, end);
+  if (!days) return [hours];
+  const weeks = largest === 'week' ? inside('week', days.start, days.end) : null;
+  const middle = weeks
+    ? [
+        { unit: 'day' as const, from: days.from, to: kpiBucketIndex('day', weeks.start) },
+        { unit: 'week' as const, from: weeks.from, to: weeks.to },
+        { unit: 'day' as const, from: kpiBucketIndex('day', weeks.end), to: days.to },
+      ]
+    : [{ unit: 'day' as const, from: days.from, to: days.to }];
   return [
-    { unit: 'hour', from: firstHour, to: firstDay * 24 },
-    { unit: 'day', from: firstDay, to: endDay },
-    { unit: 'hour', from: endDay * 24, to: endHour },
-  ].filter((part) => part.to > part.from) as { unit: KpiUnit; from: number; to: number }[];
+    { unit: 'hour' as const, from: hours.from, to: kpiBucketIndex('hour', days.start) },
+    ...middle,
+    { unit: 'hour' as const, from: kpiBucketIndex('hour', days.end), to: hours.to },
+  ].filter((part) => part.to > part.from);
 }
 
-/** The non-empty buckets of [from, to), each with its start time. */
-async function readRange(store: BucketReader, siteKey: SiteKey, scope: KpiScope, from: number, to: number, hourly: boolean) {
-  const parts = rangeParts(from, to, hourly);
+/** The non-empty buckets of [from, to) in units up to `largest`, each with its start time. */
+async function readRange(store: BucketReader, siteKey: SiteKey, scope: KpiScope, from: number, to: number, largest: KpiUnit) {
+  const parts = rangeParts(from, to, largest);
   const read = await Promise.all(parts.map((p) => store.readKpiBuckets(siteKey, scope, p.unit, p.from, p.to)));
-  return parts.flatMap((p, i) => read[i]!.map((b) => ({ ...b, start: b.index * (p.unit === 'hour' ? HOUR_MS : DAY_MS) })));
+  return parts.flatMap((p, i) => read[i]!.map((b) => ({ ...b, start: kpiBucketStart(p.unit, b.index) })));
+}
+
+/** The sums over [from, to) of the fields that start with `prefix`, made in the store, part by part. */
+async function sumRange(store: BucketReader, siteKey: SiteKey, scope: KpiScope, from: number, to: number, prefix: string): Promise<MetricSums> {
+  const parts = rangeParts(from, to, 'week');
+  const summed = await Promise.all(parts.map((p) => store.sumKpiBuckets(siteKey, scope, p.unit, p.from, p.to, prefix)));
+  if (summed.length === 1) return summed[0]!;
+  const sums: MetricSums = {};
+  for (const part of summed) for (const field in part) sums[field] = (sums[field] ?? 0) + part[field]!;
+  return sums;
 }
 
 export type Kpis = ReturnType<typeof createKpis>;
@@ -254,29 +323,39 @@ export function createKpis({ store, now = Date.now }: { store: Store; now?: () =
       const at = now();
       const perAgent = input.agent !== undefined || groupBy === 'agent';
       const byCategory = input.category !== undefined || groupBy === 'category';
-      const scope: KpiScope = byCategory ? 'category' : !perAgent ? 'site' : input.queue ? 'agentQueue' : 'agent';
-      // Per agent, the sums are made in Redis (sumKpiBuckets): a month of many agents' histograms is
-      // too many fields to carry back; the other reports read buckets (closed ones from memory).
-      const read = groupBy === 'agent' ? [] : await readRange(buckets, input.siteKey, scope, input.from, input.to, groupBy === 'hour');
+      const scope = scopeOf(perAgent, input.queue !== undefined || groupBy === 'queue', byCategory);
       const dimension = (queue: QueueName | undefined, agent: AgentId | undefined, category = input.category) => {
         if (category !== undefined) return `${dimensionPrefix(queue, agent)}${category}`;
         return agent ? (queue ? `qa:${queue}:${agent}` : `a:${agent}`) : queue ? `q:${queue}` : '*';
       };
       const filter = dimension(input.queue, input.agent);
+      /** What each agent's fields start with, for the agent table: `<prefix><agent>|metric` or `<prefix><agent>:<category>|metric`. */
+      const agentPrefix = byCategory ? (input.queue ? `qac:${input.queue}:` : 'ac:') : input.queue ? `qa:${input.queue}:` : 'a:';
+      /** What the fields a report sums start with (narrowed where a filter allows; the grouping below filters exactly). */
+      const sumPrefix =
+        groupBy === 'agent'
+          ? input.agent ? `${agentPrefix}${input.agent}${byCategory ? ':' : '|'}` : agentPrefix
+          : groupBy === 'category'
+            ? dimensionPrefix(input.queue, input.agent)
+            : groupBy === 'queue' && input.queue === undefined
+              ? byCategory ? (perAgent ? 'qac:' : 'qc:') : perAgent ? 'qa:' : 'q:'
+              : `${filter}|`;
+      // A series reads every bucket of its range (closed ones from memory); any other report sums
+      // its fields over the range in Redis (sumKpiBuckets) and carries back one sum per field, not
+      // a month of every bucket's histograms.
+      const series = groupBy === 'hour' || groupBy === 'day' ? await readRange(buckets, input.siteKey, scope, input.from, input.to, groupBy) : null;
+      const read = series ?? [{ fields: await sumRange(buckets, input.siteKey, scope, input.from, input.to, sumPrefix) }];
 
       const totals: MetricSums = {};
       const groups: MetricsReport['groups'] = [];
       if (groupBy === 'agent') {
         const byAgent = new Map<AgentId, MetricSums>();
-        const prefix = byCategory ? (input.queue ? `qac:${input.queue}:` : 'ac:') : input.queue ? `qa:${input.queue}:` : 'a:';
-        const parts = rangeParts(input.from, input.to, false);
-        const summed = await Promise.all(parts.map((p) => buckets.sumKpiBuckets(input.siteKey, scope, p.unit, p.from, p.to, input.agent ? `${prefix}${input.agent}${byCategory ? ':' : '|'}` : prefix)));
-        for (const fields of summed) {
+        for (const { fields } of read) {
           for (const field in fields) {
-            if (!field.startsWith(prefix)) continue;
+            if (!field.startsWith(agentPrefix)) continue;
             const bar = field.indexOf('|');
             // `<agent>|metric`, or `<agent>:<category>|metric` in the category scope (ids and categories have no `:` or `|`).
-            const key = field.slice(prefix.length, bar);
+            const key = field.slice(agentPrefix.length, bar);
             const colon = byCategory ? key.indexOf(':') : -1;
             const agent = colon >= 0 ? key.slice(0, colon) : key;
             if (byCategory && key.slice(colon + 1) !== input.category) continue;
@@ -311,18 +390,20 @@ export function createKpis({ store, now = Date.now }: { store: Store; now?: () =
         // The busiest first: what a team lead reads down the table for.
         figures.sort((a, b) => b.figures.conversations - a.figures.conversations || (a.key < b.key ? -1 : 1));
         groups.push(...figures);
+      } else if (groupBy === 'queue') {
+        for (const queue of input.queue ? [input.queue] : QUEUES) {
+          const sums: MetricSums = {};
+          for (const { fields } of read) addDimension(sums, fields, dimension(queue, input.agent));
+          groups.push({ key: queue, label: queue, figures: figuresOf(sums, perAgent) });
+          // Every event counts in exactly one queue, so the queues add up to the whole (read from the queue scope).
+          for (const metric in sums) totals[metric] = (totals[metric] ?? 0) + sums[metric]!;
+        }
       } else {
         for (const { fields } of read) addDimension(totals, fields, filter);
-        if (groupBy === 'queue') {
-          for (const queue of input.queue ? [input.queue] : QUEUES) {
-            const sums: MetricSums = {};
-            for (const { fields } of read) addDimension(sums, fields, dimension(queue, input.agent));
-            groups.push({ key: queue, label: queue, figures: figuresOf(sums, perAgent) });
-          }
-        } else if (groupBy === 'hour' || groupBy === 'day') {
+        if (groupBy === 'hour' || groupBy === 'day') {
           const size = groupBy === 'hour' ? HOUR_MS : DAY_MS;
           const byStart = new Map<number, MetricSums>();
-          for (const { fields, start } of read) {
+          for (const { fields, start } of series!) {
             const key = Math.floor(start / size) * size;
             addDimension(byStart.get(key) ?? byStart.set(key, {}).get(key)!, fields, filter);
           }

@@ -61,18 +61,40 @@ export const DEFAULT_SITE_SETTINGS: Readonly<SiteSettings> = Object.freeze({
 export const KPI_EVENTS_KEPT = 200_000;
 /** Hourly KPI aggregates are kept this long after their hour (ms): 93 days. */
 export const KPI_HOURS_KEPT_MS = 93 * 86_400_000;
-/** Daily KPI aggregates are kept this long after their day (ms): 400 days, so a one-year range is whole. */
+/** Daily and weekly KPI aggregates are kept this long after their day or week (ms): 400 days, so a one-year range is whole. */
 export const KPI_DAYS_KEPT_MS = 400 * 86_400_000;
 
 /**
  * Aggregates are split so that a report reads only the fields it sums: `site` holds the site and
- * queue dimensions, `agent` each agent's, `agentQueue` each agent's within one queue, `category`
- * the resolve categories (alone, within a queue, of an agent, of an agent within a queue).
+ * queue dimensions (`*`, `q:`), `agent` each agent's (`a:`), `agentQueue` each agent's within one
+ * queue (`qa:`), and the resolve categories the same way: alone (`c:`), within a queue (`qc:`), of
+ * an agent (`ac:`), of an agent within a queue (`qac:`). Histograms make the category and agent
+ * dimensions wide, so each gets its own hashes.
  */
-export type KpiScope = 'site' | 'agent' | 'agentQueue' | 'category';
-export type KpiUnit = 'hour' | 'day';
+export const KPI_SCOPES = ['site', 'agent', 'agentQueue', 'category', 'queueCategory', 'agentCategory', 'agentQueueCategory'] as const;
+export type KpiScope = (typeof KPI_SCOPES)[number];
 
-/** One counter to add to in the hour and the day of an event: `field` is `<dimension>|<metric>`. */
+/**
+ * The spans aggregates are kept for: UTC hours, UTC days, and UTC weeks from Monday, so that a
+ * month's report reads four or five week buckets rather than thirty day buckets.
+ */
+export type KpiUnit = 'hour' | 'day' | 'week';
+
+const UNIT_MS = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
+/** 1970-01-01 was a Thursday: weeks are counted from Monday 1969-12-29. */
+const WEEK_OFFSET_MS = 3 * 86_400_000;
+
+/** The index of the bucket of `unit` that holds the time `at` (ms since the epoch). */
+export function kpiBucketIndex(unit: KpiUnit, at: number): number {
+  return Math.floor((unit === 'week' ? at + WEEK_OFFSET_MS : at) / UNIT_MS[unit]);
+}
+
+/** When bucket `index` of `unit` starts (ms since the epoch); its end is the start of `index + 1`. */
+export function kpiBucketStart(unit: KpiUnit, index: number): number {
+  return index * UNIT_MS[unit] - (unit === 'week' ? WEEK_OFFSET_MS : 0);
+}
+
+/** One counter to add to in the hour, the day and the week of an event: `field` is `<dimension>|<metric>`. */
 export interface KpiIncrement {
   scope: KpiScope;
   field: string;

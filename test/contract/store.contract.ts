@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoutingDecision } from '../../shared/protocol';
-import { DEFAULT_SITE_SETTINGS, RECENT_TIMES_KEPT, type Agent, type KpiEvent, type NewConversation, type Store } from '../../server/store/store';
+import { DEFAULT_SITE_SETTINGS, kpiBucketIndex, RECENT_TIMES_KEPT, type Agent, type KpiEvent, type NewConversation, type Store } from '../../server/store/store';
 
 export interface StoreUnderTest {
   store: Store;
@@ -550,7 +550,7 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
         type: 'created', at: when, conversationId, queue: 'service', routedBy: 'model', visitorId: 'v1', repeat: false,
       });
 
-      it('records an event once per mark, in its hour and its day, and keeps the raw event', async () => {
+      it('records an event once per mark, in its hour, its day and its week, and keeps the raw event', async () => {
         const inc = [{ scope: 'site' as const, field: '*|created', by: 1 }];
         expect(await store.recordKpiEvent({ siteKey, markValue: 1, once: 'created', event: created('c1'), increments: inc })).toBe(true);
         expect(await store.recordKpiEvent({ siteKey, markValue: 1, once: 'created', event: created('c1'), increments: inc })).toBe(false);
@@ -562,6 +562,9 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
         ]);
         const day = Math.floor(at / 86_400_000);
         expect(await store.readKpiBuckets(siteKey, 'site', 'day', day, day + 1)).toEqual([{ index: day, fields: { '*|created': 2 } }]);
+        const week = kpiBucketIndex('week', at);
+        expect(await store.readKpiBuckets(siteKey, 'site', 'week', week - 1, week + 2)).toEqual([{ index: week, fields: { '*|created': 2 } }]);
+        expect(await store.sumKpiBuckets(siteKey, 'site', 'week', week, week + 1, '*|')).toEqual({ '*|created': 2 });
         expect(await store.readKpiBuckets(siteKey, 'agent', 'day', day, day + 1)).toEqual([]);
         expect((await store.listKpiEvents(siteKey, 10)).map((e) => e.conversationId)).toEqual(['c2', 'c1']);
         expect(await store.readKpiBuckets('site_other', 'site', 'day', day, day + 1)).toEqual([]);

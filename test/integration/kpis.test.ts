@@ -276,6 +276,10 @@ describe.each<Stores>([
     expect((await report({ agent: ids.sam })).totals).toEqual(byId[ids.sam]!.figures);
     expect((await report({ agent: ids.sam, queue: 'support' })).totals.conversations).toBe(0);
     expect((await report({ agent: ids.sasha, queue: 'support' })).totals).toEqual(byId[ids.sasha]!.figures);
+    // One agent split by queue: Bo took C2 in service and handed it to support.
+    const boByQueue = await report({ agent: ids.bo, groupBy: 'queue' });
+    expect(boByQueue.groups.map((g) => [g.key, g.figures.conversations, g.figures.transfers.serviceToSupport])).toEqual([['service', 1, 1], ['support', 0, 0]]);
+    expect(boByQueue.totals).toEqual(byId[ids.bo]!.figures);
   });
 
   it('gives hour and day series that add up to the totals', async () => {
@@ -290,6 +294,20 @@ describe.each<Stores>([
     expect((await report({ from: String(t(9, 0)), to: String(t(10, 0)) })).totals).toMatchObject({ conversations: 2, assigned: 3, resolved: 2 });
     // ISO 8601 works as well as epoch milliseconds.
     expect((await report({ from: new Date(day).toISOString(), to: new Date(day + DAY).toISOString() })).totals.conversations).toBe(6);
+  });
+
+  it('gives the same figures over a month read from week buckets as over the day', async () => {
+    // Thirty days around the day, so that the whole week holding it is inside, with hours at both ends.
+    const month = { from: String(day - 22 * DAY + 7 * HOUR), to: String(day + 8 * DAY + 5 * HOUR) };
+    const dayReport = await report({});
+    expect((await report(month)).totals).toEqual(dayReport.totals);
+    for (const groupBy of ['queue', 'agent', 'category']) {
+      expect((await report({ ...month, groupBy })).groups).toEqual((await report({ groupBy })).groups);
+    }
+    // A range that reaches past now, as the dashboard's does: the same figures from weeks, days and hours as from hours alone.
+    const untilLater = { from: String(day - 20 * DAY), to: String(Date.now() + HOUR) };
+    expect((await report(untilLater)).totals).toEqual((await report({ ...untilLater, groupBy: 'hour' })).totals);
+    expect((await report({ ...untilLater, groupBy: 'day' })).totals).toEqual(dayReport.totals);
   });
 
   it('splits by the category each conversation was resolved under, with what it went through', async () => {
@@ -337,6 +355,9 @@ describe.each<Stores>([
     expect(bugByAgent.groups.map((g) => [g.key, g.figures.conversations])).toEqual([[ids.sasha, 2]]);
     const samByCategory = await report({ agent: ids.sam, groupBy: 'category' });
     expect(samByCategory.groups.map((g) => [g.key, g.figures.conversations])).toEqual([['Billing', 1], ['Refund', 1]]);
+    const bugByQueue = await report({ category: 'Bug', groupBy: 'queue' });
+    expect(bugByQueue.groups.map((g) => [g.key, g.figures.conversations])).toEqual([['service', 0], ['support', 2]]);
+    expect(bugByQueue.totals).toEqual(bug!.figures);
     const bugByDay = await report({ category: 'Bug', groupBy: 'day' });
     expect(bugByDay.groups[0]!.figures).toEqual(bug!.figures);
     expect(bugByDay.category).toBe('Bug');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { bucketMiddleMs, bucketOf, bucketUpperMs, histogramQuantile, LAST_BUCKET } from '../../server/domain/kpi-histogram';
 import { dimensionsOf, incrementsOf } from '../../server/domain/kpi-events';
-import { checkMetricsQuery, figuresOf, MAX_RANGE_MS, parseTime } from '../../server/domain/kpis';
+import { checkMetricsQuery, figuresOf, MAX_RANGE_MS, parseTime, rangeParts } from '../../server/domain/kpis';
+import { kpiBucketIndex, kpiBucketStart, type KpiUnit } from '../../server/store/store';
 import { flattenFigures } from '../../shared/metrics-csv';
 
 describe('log-scale duration histograms', () => {
@@ -105,5 +106,57 @@ describe('metrics queries', () => {
     expect(() => checkMetricsQuery({ from: 0, to: MAX_RANGE_MS + 1 })).toThrow(expect.objectContaining({ code: 'METRICS_RANGE_TOO_LONG' }));
     expect(() => checkMetricsQuery({ from: 0, to: 1, groupBy: 'week' })).toThrow(expect.objectContaining({ code: 'METRICS_GROUP_UNKNOWN' }));
     expect(checkMetricsQuery({ from: 0, to: MAX_RANGE_MS, groupBy: 'agent' })).toBe('agent');
+  });
+});
+
+describe('aggregate buckets of a range', () => {
+  const at = (iso: string) => Date.parse(iso);
+  const span = (unit: KpiUnit, from: number, to: number) => [new Date(kpiBucketStart(unit, from)).toISOString(), new Date(kpiBucketStart(unit, to)).toISOString()];
+
+  it('counts UTC weeks from Monday', () => {
+    const week = kpiBucketIndex('week', at('2026-12-07T00:00:00Z')); // a Monday
+    expect(kpiBucketIndex('week', at('2026-12-06T23:59:59.999Z'))).toBe(week - 1);
+    expect(kpiBucketIndex('week', at('2026-12-13T23:59:59.999Z'))).toBe(week);
+    expect(new Date(kpiBucketStart('week', week)).toISOString()).toBe('2026-12-07T00:00:00.000Z');
+    expect(kpiBucketStart('day', kpiBucketIndex('day', at('2026-12-09T13:00:00Z')))).toBe(at('2026-12-09T00:00:00Z'));
+  });
+
+  it('covers a month with the weeks inside it, the days beside them and the hours at its ends', () => {
+    const parts = rangeParts(at('2026-11-07T16:20:00Z'), at('2026-12-07T16:20:00Z'), 'week');
+    expect(parts.map((p) => [p.unit, ...span(p.unit, p.from, p.to)])).toEqual([
+      ['hour', '2026-11-07T16:00:00.000Z', '2026-11-08T00:00:00.000Z'],
+      ['day', '2026-11-08T00:00:00.000Z', '2026-11-09T00:00:00.000Z'],
+      ['week', '2026-11-09T00:00:00.000Z', '2026-12-07T00:00:00.000Z'],
+      ['hour', '2026-12-07T00:00:00.000Z', '2026-12-07T17:00:00.000Z'],
+    ]);
+    expect(kpiBucketIndex('week', at('2026-12-07T00:00:00Z')) - kpiBucketIndex('week', at('2026-11-09T00:00:00Z'))).toBe(4);
+  });
+
+  it('uses no unit larger than the grouping needs, and only hours for less than a day', () => {
+    const from = at('2026-11-07T16:20:00Z');
+    const to = at('2026-12-07T16:20:00Z');
+    expect(rangeParts(from, to, 'day').map((p) => [p.unit, ...span(p.unit, p.from, p.to)])).toEqual([
+      ['hour', '2026-11-07T16:00:00.000Z', '2026-11-08T00:00:00.000Z'],
+      ['day', '2026-11-08T00:00:00.000Z', '2026-12-07T00:00:00.000Z'],
+      ['hour', '2026-12-07T00:00:00.000Z', '2026-12-07T17:00:00.000Z'],
+    ]);
+    expect(rangeParts(from, to, 'hour')).toEqual([{ unit: 'hour', from: kpiBucketIndex('hour', from), to: kpiBucketIndex('hour', to) + 1 }]);
+    expect(rangeParts(at('2026-12-06T20:00:00Z'), at('2026-12-07T10:00:00Z'), 'week')).toEqual([
+      { unit: 'hour', from: kpiBucketIndex('hour', at('2026-12-06T20:00:00Z')), to: kpiBucketIndex('hour', at('2026-12-07T10:00:00Z')) },
+    ]);
+  });
+
+  it('covers every hour of a range exactly once, whatever its ends', () => {
+    for (let i = 0; i < 200; i++) {
+      const from = at('2026-01-01T00:00:00Z') + Math.floor(((i * 7919) % 1000) * 3_600_000 * 0.9);
+      const to = from + 1 + ((i * 104729) % (60 * 24)) * 3_600_000;
+      const hours: number[] = [];
+      for (const part of rangeParts(from, to, 'week')) {
+        for (let t = kpiBucketStart(part.unit, part.from); t < kpiBucketStart(part.unit, part.to); t += 3_600_000) hours.push(t);
+      }
+      const expected: number[] = [];
+      for (let t = Math.floor(from / 3_600_000) * 3_600_000; t < to; t += 3_600_000) expected.push(t);
+      expect(hours.sort((a, b) => a - b)).toEqual(expected);
+    }
   });
 });

@@ -1,10 +1,9 @@
 /** KPI events and aggregates, survey answers and API tokens in memory, as server/store/redis/kpis.ts keeps them in Redis. */
 import { createError } from '../../../shared/errors';
 import type { ConversationView } from '../../../shared/protocol';
-import { KPI_EVENTS_KEPT, type ApiTokenRecord, type KpiBucket, type KpiEvent, type Store } from '../store';
+import { KPI_EVENTS_KEPT, kpiBucketIndex, type ApiTokenRecord, type KpiBucket, type KpiEvent, type KpiUnit, type Store } from '../store';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
+const UNITS: KpiUnit[] = ['hour', 'day', 'week'];
 
 type KpiOps = Pick<Store, 'recordKpiEvent' | 'readKpiMarks' | 'readKpiBuckets' | 'sumKpiBuckets' | 'listKpiEvents' | 'rateConversation' | 'addApiToken' | 'findApiToken'>;
 
@@ -42,12 +41,9 @@ export function createMemoryKpiOps(conversationOf: (siteKey: string, id: string)
       list.push(structuredClone(event));
       if (list.length > KPI_EVENTS_KEPT) list.shift();
       events.set(siteKey, list);
-      const hour = Math.floor(event.at / HOUR_MS);
-      const day = Math.floor(event.at / DAY_MS);
       for (const inc of increments) {
         if (inc.firstOnly && !isFirst) continue;
-        add(bucketKey(siteKey, inc.scope, 'hour', hour), inc.field, inc.by);
-        add(bucketKey(siteKey, inc.scope, 'day', day), inc.field, inc.by);
+        for (const unit of UNITS) add(bucketKey(siteKey, inc.scope, unit, kpiBucketIndex(unit, event.at)), inc.field, inc.by);
       }
       return true;
     },

@@ -4,7 +4,7 @@
  */
 import type { AgentId, ConversationId, SiteKey, VisitorId } from '../../../shared/ids';
 import type { QueueName } from '../../../shared/queues';
-import type { KpiScope } from '../store';
+import type { KpiScope, KpiUnit } from '../store';
 
 export interface RedisKeys {
   site(site: SiteKey): string;
@@ -53,7 +53,7 @@ export interface RedisKeys {
   /** The site's raw KPI events, a capped stream. */
   kpiEvents(site: SiteKey): string;
   /** KPI aggregates of one hour or day (index since the epoch, UTC): `site` holds the site and queue figures, `agent` the per-agent ones. */
-  kpiBucket(site: SiteKey, scope: KpiScope, unit: 'hour' | 'day', index: number): string;
+  kpiBucket(site: SiteKey, scope: KpiScope, unit: KpiUnit, index: number): string;
   /** The hashes of the site's API tokens. */
   siteApiTokens(site: SiteKey): string;
 }

@@ -1,14 +1,13 @@
-/** KPI events and aggregates, survey answers and API tokens in Redis (see recordKpiEvent-10.lua). */
+/** KPI events and aggregates, survey answers and API tokens in Redis (see recordKpiEvent-23.lua). */
 import type { Redis } from 'ioredis';
 import type { ConversationView } from '../../../shared/protocol';
-import { KPI_DAYS_KEPT_MS, KPI_EVENTS_KEPT, KPI_HOURS_KEPT_MS, type ApiTokenRecord, type KpiBucket, type KpiEvent, type Store } from '../store';
+import { KPI_DAYS_KEPT_MS, KPI_SCOPES, KPI_EVENTS_KEPT, KPI_HOURS_KEPT_MS, kpiBucketIndex, kpiBucketStart, type ApiTokenRecord, type KpiBucket, type KpiEvent, type KpiScope, type KpiUnit, type Store } from '../store';
 import type { RedisKeys } from './keys';
 import { checkScriptResult } from './scripts';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
-/** Which pair of KEYS (hour, day) of recordKpiEvent-10.lua an increment goes to. */
-const SCOPE_CODE = { site: 0, agent: 1, agentQueue: 2, category: 3 } as const;
+/** Each scope's code: the order of their KEYS triples (hour, day, week) in recordKpiEvent-23.lua. */
+const SCOPE_CODE = Object.fromEntries(KPI_SCOPES.map((scope, code) => [scope, code])) as Record<KpiScope, number>;
+const UNITS: KpiUnit[] = ['hour', 'day', 'week'];
 
 /** Keys per call of sumKpiBuckets-8.lua. */
 const SUM_KEYS = 8;
@@ -22,27 +21,21 @@ export function createKpiOps(
 ): KpiOps {
   return {
     async recordKpiEvent({ siteKey, once, first, markValue, event, increments }) {
-      const hour = Math.floor(event.at / HOUR_MS);
-      const day = Math.floor(event.at / DAY_MS);
+      const index = UNITS.map((unit) => kpiBucketIndex(unit, event.at));
+      const bucketKeys = KPI_SCOPES.flatMap((scope) => UNITS.map((unit, u) => keys.kpiBucket(siteKey, scope, unit, index[u]!)));
+      // A bucket expires the time it is kept after its end.
+      const expiresAt = UNITS.map((unit, u) => kpiBucketStart(unit, index[u]! + 1) + (unit === 'hour' ? KPI_HOURS_KEPT_MS : KPI_DAYS_KEPT_MS));
       const args: (string | number)[] = [];
       for (const inc of increments) args.push(SCOPE_CODE[inc.scope], inc.firstOnly ? 'first' : 'always', inc.field, inc.by);
       const recorded = await redis.sbRecordKpiEventV1(
         keys.kpiEvents(siteKey),
         keys.conversation(siteKey, event.conversationId),
-        keys.kpiBucket(siteKey, 'site', 'hour', hour),
-        keys.kpiBucket(siteKey, 'site', 'day', day),
-        keys.kpiBucket(siteKey, 'agent', 'hour', hour),
-        keys.kpiBucket(siteKey, 'agent', 'day', day),
-        keys.kpiBucket(siteKey, 'agentQueue', 'hour', hour),
-        keys.kpiBucket(siteKey, 'agentQueue', 'day', day),
-        keys.kpiBucket(siteKey, 'category', 'hour', hour),
-        keys.kpiBucket(siteKey, 'category', 'day', day),
+        ...bucketKeys,
         once,
         first ?? '',
         JSON.stringify(event),
         KPI_EVENTS_KEPT,
-        (hour + 1) * HOUR_MS + KPI_HOURS_KEPT_MS,
-        (day + 1) * DAY_MS + KPI_DAYS_KEPT_MS,
+        ...expiresAt,
         markValue,
         ...args,
       );
