@@ -181,14 +181,17 @@ export function createBucketCache(store: Store, now: () => number): BucketReader
   /** Buckets being read from Redis now: reports that ask for them at once (the dashboard's five) share one read. */
   const reading = new Map<string, Promise<KpiBucket | null>>();
   let fields = 0;
+  const sizeOf = (bucket: KpiBucket | null | undefined) => (bucket ? Object.keys(bucket.fields).length : 0);
   const keep = (key: string, bucket: KpiBucket | null) => {
+    // Two reports may keep the same sum: the one kept before is replaced, not counted twice.
+    fields -= sizeOf(cache.get(key));
     cache.delete(key);
     cache.set(key, bucket);
-    fields += bucket ? Object.keys(bucket.fields).length : 0;
+    fields += sizeOf(bucket);
     for (const [oldKey, old] of cache) {
       if (fields <= CLOSED_BUCKET_CACHE_FIELDS) break;
       cache.delete(oldKey);
-      fields -= old ? Object.keys(old.fields).length : 0;
+      fields -= sizeOf(old);
     }
   };
   return {
