@@ -82,7 +82,8 @@ export function createConversationService({ store, router, limiter, kpis, now = 
    * message while it waits, and moves once the router is sure, keeping its place in line.
    */
   const rerouteIfClearer = async (conversation: ConversationView): Promise<ConversationView | null> => {
-    if (conversation.status !== 'waiting' || !conversation.routing.uncertain) return null;
+    // A reopened conversation was placed and handled already: its reply is no new question.
+    if (conversation.status !== 'waiting' || !conversation.routing.uncertain || conversation.reopenedAt !== undefined) return null;
     const site = await requireSite(conversation.siteKey);
     const decision = router.route({
       text: await visitorText(conversation),
@@ -114,9 +115,14 @@ export function createConversationService({ store, router, limiter, kpis, now = 
 
   /**
    * The visitor's reply to their resolved conversation reopens it within the site's window.
-   * @returns null when it may not (ended too long ago, not resolved): the reply starts a new conversation
+   * @returns null when it may not (ended too long ago, not resolved): the reply starts a new conversation;
+   *   `reopened: false` when another tab's message opened a conversation meanwhile, which the reply joins
    */
-  const reopenConversation = async (siteKey: SiteKey, visitorId: VisitorId, id: ConversationId): Promise<ConversationView | null> => {
+  const reopenConversation = async (
+    siteKey: SiteKey,
+    visitorId: VisitorId,
+    id: ConversationId,
+  ): Promise<{ conversation: ConversationView; reopened: boolean } | null> => {
     const [site, previous] = await Promise.all([requireSite(siteKey), store.getConversation(siteKey, id)]);
     if (!previous || previous.visitorId !== visitorId) throw createError('CONVERSATION_NOT_FOUND', { conversationId: id });
     const windowMs = site.settings.reopenWithinMinutes * 60_000;
@@ -125,12 +131,15 @@ export function createConversationService({ store, router, limiter, kpis, now = 
     try {
       const reopened = await store.reopenConversation({ siteKey, conversationId: id, visitorId, endedAfter: at - windowMs, now: at });
       await kpis.reopened(reopened, previous);
-      return reopened;
+      return { conversation: reopened, reopened: true };
     } catch (error) {
       if (!isSwitchboardError(error)) throw error;
       if (error.code === 'CONVERSATION_NOT_RESOLVED' || error.code === 'CONVERSATION_REOPEN_EXPIRED') return null;
       // Another tab's message opened a conversation meanwhile: the reply joins that one.
-      if (error.code === 'CONVERSATION_ALREADY_OPEN') return store.getOpenConversation(siteKey, visitorId);
+      if (error.code === 'CONVERSATION_ALREADY_OPEN') {
+        const open = await store.getOpenConversation(siteKey, visitorId);
+        return open ? { conversation: open, reopened: false } : null;
+      }
       throw error;
     }
   };
@@ -190,8 +199,11 @@ export function createConversationService({ store, router, limiter, kpis, now = 
       const open = await store.getOpenConversation(siteKey, visitorId);
       if (open) return appendVisitorMessage(open, input.clientId, text);
       if (input.reopen) {
-        const reopened = await reopenConversation(siteKey, visitorId, input.reopen);
-        if (reopened) return { ...(await appendVisitorMessage(reopened, input.clientId, text)), reopened: true };
+        const reopening = await reopenConversation(siteKey, visitorId, input.reopen);
+        if (reopening) {
+          const sent = await appendVisitorMessage(reopening.conversation, input.clientId, text);
+          return reopening.reopened ? { ...sent, reopened: true } : sent;
+        }
       }
 
       // Narrowest first, so one busy visitor is stopped before they use up their office's or the site's allowance.
@@ -349,6 +361,9 @@ export function createConversationService({ store, router, limiter, kpis, now = 
     async resolveConversation(agent: AgentView, conversationId: ConversationId, category?: string): Promise<ConversationView> {
       if (category !== undefined) {
         const [site, conversation] = await Promise.all([requireSite(agent.siteKey), requireConversation(agent.siteKey, conversationId)]);
+        // Only its agent learns which categories fit a conversation: the store's own checks, first.
+        if (conversation.status !== 'active') throw createError('CONVERSATION_NOT_ACTIVE', { conversationId });
+        if (conversation.assignedAgentId !== agent.id) throw createError('CONVERSATION_NOT_ASSIGNED_TO_YOU', { conversationId });
         if (!site.settings.categories[conversation.queue].includes(category)) {
           throw createError('CATEGORY_UNKNOWN', { category, queue: conversation.queue, allowed: site.settings.categories[conversation.queue] });
         }

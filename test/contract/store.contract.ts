@@ -270,6 +270,15 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
         expect(await store.resolveConversation({ siteKey, conversationId: ended.id, agentId: 'a2', now: now + 1, category: 'Refund' })).toMatchObject({ status: 'resolved', category: 'Refund' });
       });
 
+      it('forgets that the visitor had gone during an earlier wait: they are here, writing', async () => {
+        const { conversation } = await store.createConversation(newConversation());
+        await store.setVisitorGone(siteKey, conversation.id, now);
+        await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
+        await store.resolveConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', now });
+        await store.reopenConversation({ siteKey, conversationId: conversation.id, visitorId: conversation.visitorId, endedAfter: now - 1, now: now + 1 });
+        expect(await store.listVisitorsGoneBefore(siteKey, now + 3_600_000)).not.toContain(conversation.id);
+      });
+
       it('refuses, changing nothing, another visitor, a conversation not resolved, one ended too long ago, and a visitor with another open one', async () => {
         const ended = await resolvedConversation();
         const before = await store.getConversation(siteKey, ended.id);

@@ -95,6 +95,10 @@ describe('categories and reopening', () => {
           'PAYLOAD_INVALID',
         );
       }
+      // Another agent learns nothing of its categories: the conversation is not theirs, whatever the category.
+      const other = await connectAgent(started.url, started.bothAgent);
+      expectRefused(await emitWithTimeout(other, 2000, 'conversation:resolve', { conversationId: conversation.id, category: 'Gardening' }), 'CONVERSATION_NOT_ASSIGNED_TO_YOU');
+      other.disconnect();
       expect(await started.app.store.getConversation(started.siteKey, conversation.id)).toMatchObject({ status: 'active' });
       expect((await started.app.store.getConversation(started.siteKey, conversation.id))!.category).toBeUndefined();
       expect(await started.app.store.listKpiEvents(started.siteKey, 1000)).not.toContainEqual(expect.objectContaining({ type: 'resolved', conversationId: conversation.id }));
@@ -194,6 +198,17 @@ describe('categories and reopening', () => {
       expect(fresh.conversation.id).not.toBe(never.conversation.id);
       expectOk(await emitWithTimeout(agent, 2000, 'conversation:take', { conversationId: fresh.conversation.id }));
       expectOk(await emitWithTimeout(agent, 2000, 'conversation:resolve', { conversationId: fresh.conversation.id }));
+    });
+
+    it('keeps a reopened conversation in its queue, however clear the reply: it was placed and handled already', async () => {
+      // "hi" has no signal: the router places it in service by default, flagged to move on a clearer message.
+      const { visitor, conversation } = await takenConversation('hi');
+      expect(conversation.routing).toMatchObject({ by: 'default', uncertain: true });
+      expectOk(await emitWithTimeout(agent, 2000, 'conversation:resolve', { conversationId: conversation.id }));
+      const sent = expectOk(await reply(visitor, conversation, 'the app crashes with error 500 every time i log in'));
+      expect(sent.conversation).toMatchObject({ id: conversation.id, queue: 'service', status: 'waiting' });
+      expectOk(await emitWithTimeout(agent, 2000, 'conversation:take', { conversationId: conversation.id }));
+      expectOk(await emitWithTimeout(agent, 2000, 'conversation:resolve', { conversationId: conversation.id }));
     });
 
     it('joins the open conversation when the visitor has one: `reopen` is ignored', async () => {

@@ -449,7 +449,8 @@ export function createMemoryStore(): Store {
       const visitorKey = scoped(siteKey, visitorId);
       const open = openConversationByVisitor.get(visitorKey);
       if (open !== undefined && open !== conversationId) throw createError('CONVERSATION_ALREADY_OPEN', details);
-      // At the front of its queue from now, as reopenConversation-3.lua puts it.
+      // At the front of its queue from now, as reopenConversation-4.lua puts it; the visitor is here.
+      siteMap(visitorsGone, siteKey).delete(conversationId);
       const head = queueEntries(siteKey, c.queue)[0];
       queueScores.set(scoped(siteKey, conversationId), Math.min(now, head ? scoreOf(head) - 1 : now));
       delete c.assignedAgentId;

@@ -398,6 +398,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         keys.conversation(siteKey, conversationId),
         keys.visitorOpenConversation(siteKey, visitorId),
         keys.queue(siteKey, queue as QueueName),
+        keys.visitorsGone(siteKey),
         conversationId,
         visitorId,
         now,

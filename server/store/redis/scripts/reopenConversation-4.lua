@@ -1,12 +1,14 @@
 --[[
   The visitor replied to their resolved conversation within the site's reopen window: it waits
   again, from now, at the front of its queue (it was answered once already), with no agent, and is
-  the visitor's open conversation again. Its category, rating and KPI marks stay.
+  the visitor's open conversation again. Its category, rating and KPI marks stay. The visitor is
+  here (they just wrote), so a note that they had gone, left from an earlier wait, goes.
 
   Input:
     KEYS[1] conversation hash
     KEYS[2] visitor's open-conversation pointer
     KEYS[3] queue sorted set of the conversation's queue
+    KEYS[4] site's visitors-gone sorted set
 
     ARGV[1] conversation id
     ARGV[2] the visitor expected to own it
@@ -45,4 +47,5 @@ redis.call('HDEL', KEYS[1], 'assignedAgentId', 'assignedAgentName', 'assignedAt'
 redis.call('HSET', KEYS[1], 'status', 'waiting', 'queuedAt', ARGV[3], 'reopenedAt', ARGV[3])
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[3], score, ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[1])
 return 1
