@@ -28,6 +28,7 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, message: 'Nothing is here.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; try again after details.retryAfterMs milliseconds.' },
   CONVERSATION_NOT_RESOLVED: { status: 409, message: 'Only a resolved conversation can be rated or reopened.' },
+  // The store's answer to a reopen past the window; the visitor never sees it: their reply starts a new conversation.
   CONVERSATION_REOPEN_EXPIRED: { status: 409, message: "The conversation ended longer ago than the site's reopen window." },
   CATEGORY_UNKNOWN: { status: 400, message: "The category is not on the site's list for this conversation's queue." },
   RATING_ALREADY_GIVEN: { status: 409, message: 'This conversation has already been rated.' },

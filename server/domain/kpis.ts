@@ -131,6 +131,32 @@ function dimensionPrefix(queue: QueueName | undefined, agent: AgentId | undefine
   return queue ? `qc:${queue}:` : 'c:';
 }
 
+/** What the fields a report sums start with: narrowed where a filter allows, the grouping then filters exactly. */
+function sumPrefixOf(report: {
+  groupBy: MetricsGroup | undefined;
+  queue: QueueName | undefined;
+  agent: AgentId | undefined;
+  category: string | undefined;
+  /** What each agent's fields start with, in the report's scope. */
+  agentPrefix: string;
+  /** The dimension of the report's filters. */
+  filter: string;
+}): string {
+  const { groupBy, queue, agent, category } = report;
+  const byCategory = category !== undefined || groupBy === 'category';
+  const perAgent = agent !== undefined || groupBy === 'agent';
+  if (groupBy === 'agent') {
+    if (agent === undefined) return report.agentPrefix;
+    return category !== undefined ? `${report.agentPrefix}${agent}:${category}|` : `${report.agentPrefix}${agent}|`;
+  }
+  if (groupBy === 'category') return dimensionPrefix(queue, agent);
+  if (groupBy === 'queue' && queue === undefined) {
+    if (byCategory) return perAgent ? 'qac:' : 'qc:';
+    return perAgent ? 'qa:' : 'q:';
+  }
+  return `${report.filter}|`;
+}
+
 /** The scope whose aggregates hold a report's dimensions (see KpiScope): only the fields it sums are read. */
 function scopeOf(perAgent: boolean, perQueue: boolean, byCategory: boolean): KpiScope {
   if (byCategory) return perAgent ? (perQueue ? 'agentQueueCategory' : 'agentCategory') : perQueue ? 'queueCategory' : 'category';
@@ -175,13 +201,25 @@ export const CLOSED_BUCKET_CACHE_FIELDS = 500_000;
 
 type BucketReader = Pick<Store, 'readKpiBuckets' | 'sumKpiBuckets'>;
 
-/** A Store's readKpiBuckets with closed buckets served from memory (see CLOSED_BUCKET_MARGIN_MS) and concurrent reads shared. */
+/** A Store's bucket reads with closed buckets served from memory (see CLOSED_BUCKET_MARGIN_MS), and reads asked for at once shared. */
 export function createBucketCache(store: Store, now: () => number): BucketReader {
   const cache = new Map<string, KpiBucket | null>();
   /** Buckets being read from Redis now: reports that ask for them at once (the dashboard's five) share one read. */
   const reading = new Map<string, Promise<KpiBucket | null>>();
+  /** Sums being made in Redis now, shared the same way (every wallboard feed of a site asks for today's at once). */
+  const summing = new Map<string, Promise<Record<string, number>>>();
   let fields = 0;
-  const sizeOf = (bucket: KpiBucket | null | undefined) => (bucket ? Object.keys(bucket.fields).length : 0);
+  // An empty bucket counts as one field, so a year of empty hours cannot grow the cache unbounded.
+  const sizeOf = (bucket: KpiBucket | null | undefined) => (bucket === undefined ? 0 : bucket ? Math.max(1, Object.keys(bucket.fields).length) : 1);
+  /** A cached bucket, now the most recently used. */
+  const recall = (key: string) => {
+    const bucket = cache.get(key);
+    if (bucket !== undefined) {
+      cache.delete(key);
+      cache.set(key, bucket);
+    }
+    return bucket;
+  };
   const keep = (key: string, bucket: KpiBucket | null) => {
     // Two reports may keep the same sum: the one kept before is replaced, not counted twice.
     fields -= sizeOf(cache.get(key));
@@ -194,6 +232,15 @@ export function createBucketCache(store: Store, now: () => number): BucketReader
       fields -= sizeOf(old);
     }
   };
+  const sum = (siteKey: SiteKey, scope: KpiScope, unit: KpiUnit, from: number, to: number, prefix: string) => {
+    const key = `${siteKey}\n${scope}\n${unit}\n${from}\n${to}\n${prefix}`;
+    let pending = summing.get(key);
+    if (!pending) {
+      pending = store.sumKpiBuckets(siteKey, scope, unit, from, to, prefix).finally(() => summing.delete(key));
+      summing.set(key, pending);
+    }
+    return pending;
+  };
   return {
     /** Sums made in Redis: the sum of the closed buckets is kept like a closed bucket, the open ones are summed afresh. */
     async sumKpiBuckets(siteKey, scope, unit, from, to, prefix) {
@@ -201,13 +248,13 @@ export function createBucketCache(store: Store, now: () => number): BucketReader
       const closedSum = async (): Promise<Record<string, number>> => {
         if (closedBefore === from) return {};
         const key = `sum\n${siteKey}\n${scope}\n${unit}\n${from}\n${closedBefore}\n${prefix}`;
-        const cached = cache.get(key);
+        const cached = recall(key);
         if (cached) return cached.fields;
-        const sums = await store.sumKpiBuckets(siteKey, scope, unit, from, closedBefore, prefix);
+        const sums = await sum(siteKey, scope, unit, from, closedBefore, prefix);
         keep(key, { index: from, fields: sums });
         return sums;
       };
-      const [closed, open] = await Promise.all([closedSum(), closedBefore < to ? store.sumKpiBuckets(siteKey, scope, unit, closedBefore, to, prefix) : ({} as Record<string, number>)]);
+      const [closed, open] = await Promise.all([closedSum(), closedBefore < to ? sum(siteKey, scope, unit, closedBefore, to, prefix) : ({} as Record<string, number>)]);
       if (Object.keys(open).length === 0) return closed;
       const sums = { ...closed };
       for (const field in open) sums[field] = (sums[field] ?? 0) + open[field]!;
@@ -221,7 +268,7 @@ export function createBucketCache(store: Store, now: () => number): BucketReader
       const runs: [number, number][] = [];
       for (let index = from; index < to; index++) {
         const key = keyOf(index);
-        const cached = index < closedBefore ? cache.get(key) : undefined;
+        const cached = index < closedBefore ? recall(key) : undefined;
         const known = cached !== undefined ? cached : reading.get(key);
         if (known !== undefined) {
           slots.push(known);
@@ -334,15 +381,7 @@ export function createKpis({ store, now = Date.now }: { store: Store; now?: () =
       const filter = dimension(input.queue, input.agent);
       /** What each agent's fields start with, for the agent table: `<prefix><agent>|metric` or `<prefix><agent>:<category>|metric`. */
       const agentPrefix = byCategory ? (input.queue ? `qac:${input.queue}:` : 'ac:') : input.queue ? `qa:${input.queue}:` : 'a:';
-      /** What the fields a report sums start with (narrowed where a filter allows; the grouping below filters exactly). */
-      const sumPrefix =
-        groupBy === 'agent'
-          ? input.agent ? `${agentPrefix}${input.agent}${byCategory ? ':' : '|'}` : agentPrefix
-          : groupBy === 'category'
-            ? dimensionPrefix(input.queue, input.agent)
-            : groupBy === 'queue' && input.queue === undefined
-              ? byCategory ? (perAgent ? 'qac:' : 'qc:') : perAgent ? 'qa:' : 'q:'
-              : `${filter}|`;
+      const sumPrefix = sumPrefixOf({ groupBy, queue: input.queue, agent: input.agent, category: input.category, agentPrefix, filter });
       // A series reads every bucket of its range (closed ones from memory); any other report sums
       // its fields over the range in Redis (sumKpiBuckets) and carries back one sum per field, not
       // a month of every bucket's histograms.
@@ -375,21 +414,21 @@ export function createKpis({ store, now = Date.now }: { store: Store; now?: () =
         ids.forEach((id, i) => groups.push({ key: id, label: records[i]?.name ?? id, figures: figuresOf(byAgent.get(id)!, true) }));
       } else if (groupBy === 'category') {
         const prefix = dimensionPrefix(input.queue, input.agent);
-        const byCategory = new Map<string, MetricSums>();
+        const categories = new Map<string, MetricSums>();
         for (const { fields } of read) {
           for (const field in fields) {
             if (!field.startsWith(prefix)) continue;
             const bar = field.indexOf('|');
             const category = field.slice(prefix.length, bar);
             if (input.category !== undefined && category !== input.category) continue;
-            let sums = byCategory.get(category);
-            if (!sums) byCategory.set(category, (sums = {}));
+            let sums = categories.get(category);
+            if (!sums) categories.set(category, (sums = {}));
             const metric = field.slice(bar + 1);
             sums[metric] = (sums[metric] ?? 0) + fields[field]!;
             totals[metric] = (totals[metric] ?? 0) + fields[field]!;
           }
         }
-        const figures = [...byCategory].map(([category, sums]) => ({ key: category, label: category, figures: figuresOf(sums, perAgent) }));
+        const figures = [...categories].map(([category, sums]) => ({ key: category, label: category, figures: figuresOf(sums, perAgent) }));
         // The busiest first: what a team lead reads down the table for.
         figures.sort((a, b) => b.figures.conversations - a.figures.conversations || (a.key < b.key ? -1 : 1));
         groups.push(...figures);

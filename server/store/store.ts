@@ -125,7 +125,7 @@ export type KpiEvent = { at: number; conversationId: ConversationId } & (
 );
 
 export interface KpiBucket {
-  /** Hours or days since the epoch (UTC). */
+  /** Its index in its unit (see kpiBucketIndex): hours, days or weeks since the epoch (UTC). */
   index: number;
   fields: Record<string, number>;
 }

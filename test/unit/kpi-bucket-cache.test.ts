@@ -43,6 +43,15 @@ describe('the cache of closed KPI buckets', () => {
     expect(b).toEqual(a.slice(1, 3));
   });
 
+  it('shares one sum between reports that ask for it at once', async () => {
+    const store = await storeWithHours(3);
+    const sum = vi.spyOn(store, 'sumKpiBuckets');
+    const cache = createBucketCache(store, () => start + 10 * HOUR_MS);
+    const sums = await Promise.all([1, 2, 3].map(() => cache.sumKpiBuckets(siteKey, 'site', 'hour', hour, hour + 3, '*|')));
+    expect(sums).toEqual([{ '*|f0': 3 }, { '*|f0': 3 }, { '*|f0': 3 }]);
+    expect(sum).toHaveBeenCalledTimes(1);
+  });
+
   it('forgets a failed read, so the next report asks again', async () => {
     const store = await storeWithHours(2);
     const read = vi.spyOn(store, 'readKpiBuckets').mockRejectedValueOnce(new Error('Redis gone'));
@@ -62,17 +71,19 @@ describe('the cache of closed KPI buckets', () => {
     expect(sum.mock.calls.map((call) => call.slice(3, 5))).toEqual([[hour + 2, hour + 3]]);
   });
 
-  it('holds at most its bound of fields, dropping the least recently read first', async () => {
+  it('holds at most its bound of fields, dropping the least recently used first', async () => {
     const fieldsEach = CLOSED_BUCKET_CACHE_FIELDS / 4;
     const store = await storeWithHours(5, fieldsEach);
     const read = vi.spyOn(store, 'readKpiBuckets');
     const cache = createBucketCache(store, () => start + 10 * HOUR_MS + CLOSED_BUCKET_MARGIN_MS);
     await cache.readKpiBuckets(siteKey, 'site', 'hour', hour, hour + 4);
+    // The first hour is used again: the second is now the least recently used.
+    await cache.readKpiBuckets(siteKey, 'site', 'hour', hour, hour + 1);
     // Two reports summing the same closed hour at once both keep its sum: it counts once.
     await Promise.all([1, 2].map(() => cache.sumKpiBuckets(siteKey, 'site', 'hour', hour + 4, hour + 5, '*|')));
     read.mockClear();
-    // Four buckets and a sum of a quarter of the bound each: only the first bucket read is gone.
+    // Four buckets and a sum of a quarter of the bound each: only the second hour is gone.
     await cache.readKpiBuckets(siteKey, 'site', 'hour', hour, hour + 4);
-    expect(read.mock.calls.map((call) => call.slice(3))).toEqual([[hour, hour + 1]]);
+    expect(read.mock.calls.map((call) => call.slice(3))).toEqual([[hour + 1, hour + 2]]);
   });
 });

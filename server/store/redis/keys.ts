@@ -52,7 +52,7 @@ export interface RedisKeys {
   routingCorrections(site: SiteKey): string;
   /** The site's raw KPI events, a capped stream. */
   kpiEvents(site: SiteKey): string;
-  /** KPI aggregates of one hour or day (index since the epoch, UTC): `site` holds the site and queue figures, `agent` the per-agent ones. */
+  /** KPI aggregates of one hour, day or week (index as kpiBucketIndex gives it) in one scope (see KpiScope). */
   kpiBucket(site: SiteKey, scope: KpiScope, unit: KpiUnit, index: number): string;
   /** The hashes of the site's API tokens. */
   siteApiTokens(site: SiteKey): string;

@@ -4,7 +4,7 @@
   Read-only. Unused key slots are filled with a key that is never written.
 
   Input:
-    KEYS[1] an aggregate hash (hour or day, one scope)
+    KEYS[1] an aggregate hash (an hour, a day or a week of one scope)
     KEYS[2] another, or the filler
     KEYS[3] another, or the filler
     KEYS[4] another, or the filler
