@@ -17,6 +17,7 @@
  *   npm run admin -- retention:run [--site KEY]
  *   npm run admin -- audit --site KEY [--limit N]
  *   npm run admin -- site:token --site KEY [--name NAME]     (an API token for the wallboard feed, shown once)
+ *   npm run admin -- kpi:migrate [--site KEY]   (KPI aggregates of an earlier version to the present layout; run once after upgrading every server)
  *
  * Every change, export and deletion is recorded in the site's audit trail as done by `operator`.
  * Prints JSON (routing:export: JSON Lines training rows) on success; prints usage and exits 2 on a
@@ -33,7 +34,7 @@ import type { BusinessHours } from '../server/domain/business-hours';
 import { createPrivacy } from '../server/domain/privacy';
 import { createApiTokens } from '../server/domain/api-tokens';
 import { addSite } from '../server/domain/sites';
-import { createRedisStore } from '../server/store/redis/redis-store';
+import { createRedisStore, type RedisStore } from '../server/store/redis/redis-store';
 import type { Store } from '../server/store/store';
 import { isSwitchboardError } from '../shared/errors';
 import { MAX_AGENT_CAPACITY, MAX_REOPEN_WITHIN_MINUTES } from '../shared/limits';
@@ -55,7 +56,8 @@ const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
   npm run admin -- retention:run [--site KEY]
   npm run admin -- audit --site KEY [--limit N]
-  npm run admin -- site:token --site KEY [--name NAME]`;
+  npm run admin -- site:token --site KEY [--name NAME]
+  npm run admin -- kpi:migrate [--site KEY]`;
 
 class UsageError extends Error {}
 
@@ -145,7 +147,7 @@ function booleanOf(value: string, flag: string): boolean {
 }
 
 /** Each command: check its arguments (throwing UsageError), then a function that runs it. */
-const COMMANDS: Record<string, (v: Values) => (store: Store) => Promise<unknown>> = {
+const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unknown>> = {
   'site:token': (v) => {
     const siteKey = need(v, 'site');
     const name = v.name ?? 'wallboard';
@@ -301,6 +303,15 @@ const COMMANDS: Record<string, (v: Values) => (store: Store) => Promise<unknown>
       return { deleted: results };
     };
   },
+  'kpi:migrate': (v) => {
+    const only = v.site;
+    return async (store) => {
+      const sites = only ? [only] : await store.listSiteKeys();
+      const results: Record<string, { categoryFieldsMoved: number; weeksRebuilt: number }> = {};
+      for (const site of sites) results[site] = await store.migrateKpiAggregates(site);
+      return { migrated: results };
+    };
+  },
   audit: (v) => {
     const site = need(v, 'site');
     const limit = Number(v.limit ?? '100');
@@ -310,7 +321,7 @@ const COMMANDS: Record<string, (v: Values) => (store: Store) => Promise<unknown>
 };
 
 async function main(): Promise<number> {
-  let run: (store: Store) => Promise<unknown>;
+  let run: (store: RedisStore) => Promise<unknown>;
   let storeConfig: ReturnType<typeof loadStoreConfig>;
   try {
     const [command = '', ...rest] = process.argv.slice(2);

@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { createError } from '../../../shared/errors';
 import type { ConversationView, QueueEntry, VisitorIdentity } from '../../../shared/protocol';
+import type { SiteKey } from '../../../shared/ids';
 import { toQueueEntry } from '../../../shared/queue-entry';
 import { AUDIT_ENTRIES_KEPT, ROUTING_CORRECTIONS_KEPT, type AgentSession, type AuditEntry, type RoutingRule, type Store } from '../store';
 import { createKeys } from './keys';
@@ -16,6 +17,7 @@ import {
 } from './records';
 import { createAssignmentOps } from './assignment';
 import { createKpiOps } from './kpis';
+import { migrateKpiAggregates } from './kpi-migration';
 import { checkScriptResult, defineScripts } from './scripts';
 import type { QueueName } from '../../../shared/queues';
 
@@ -33,6 +35,8 @@ export interface RedisStoreOptions {
 export interface RedisStore extends Store {
   /** The connection, for the Socket.IO Redis adapter and health checks. */
   readonly redis: Redis;
+  /** Brings KPI aggregates an earlier version recorded to the present layout (see kpi-migration.ts). */
+  migrateKpiAggregates(siteKey: SiteKey): Promise<{ categoryFieldsMoved: number; weeksRebuilt: number }>;
 }
 
 export function createRedisStore(options: RedisStoreOptions): RedisStore {
@@ -83,6 +87,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
   const store: RedisStore = {
     redis,
+
+    migrateKpiAggregates: (siteKey) => migrateKpiAggregates(redis, keys, siteKey),
 
     async ping() {
       await redis.ping();

@@ -59,6 +59,8 @@ declare module 'ioredis' {
     sbRateConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbSumKpiBucketsV1(...args: LuaArg[]): Result<string[], Context>;
     sbReopenConversationV1(...args: LuaArg[]): Result<number, Context>;
+    sbSplitKpiCategoriesV1(...args: LuaArg[]): Result<number, Context>;
+    sbRebuildKpiWeekV1(...args: LuaArg[]): Result<number, Context>;
   }
 }
 
