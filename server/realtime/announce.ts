@@ -13,24 +13,23 @@ import { rooms } from './rooms';
 
 /** Position updates of one queue are sent at most this often (ms), however busy it is. */
 const POSITION_UPDATE_DELAY_MS = 300;
+/** Position updates sent in one turn of the event loop: about 2 ms of work (bench:queue, 1,000 waiting). */
+const POSITION_UPDATES_PER_TURN = 100;
 
 export function createAnnouncer(app: FastifyInstance) {
   const { agents, visitors, store } = app;
   const pendingPositions = new Map<string, ReturnType<typeof setTimeout>>();
 
   const sendPositions = async (siteKey: SiteKey, queue: QueueName) => {
-    const ids = await store.listQueueIds(siteKey, queue);
-    const estimate = await app.assignment.estimator(siteKey, queue);
-    await Promise.all(
-      ids.map(async (id, index) => {
-        const conversation = await store.getConversation(siteKey, id);
-        if (!conversation) return;
-        const position = index + 1;
-        visitors
-          .to(rooms.visitor(siteKey, conversation.visitorId))
-          .emit('queue:position', { conversationId: id, queue, position, ...estimate(position) });
-      }),
-    );
+    const [waiting, estimate] = await Promise.all([store.listQueueVisitors(siteKey, queue), app.assignment.estimator(siteKey, queue)]);
+    for (let start = 0; start < waiting.length; start += POSITION_UPDATES_PER_TURN) {
+      // A long line is told in slices, letting other work (a first message on its way to an agent) run between them.
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      waiting.slice(start, start + POSITION_UPDATES_PER_TURN).forEach(({ conversationId, visitorId }, i) => {
+        const position = start + i + 1;
+        visitors.to(rooms.visitor(siteKey, visitorId)).emit('queue:position', { conversationId, queue, position, ...estimate(position) });
+      });
+    }
   };
 
   const announcer = {

@@ -408,6 +408,11 @@ export interface Store {
   queuePosition(siteKey: SiteKey, queue: QueueName, conversationId: ConversationId): Promise<number | null>;
   /** Waiting conversation ids of a queue, in line order. */
   listQueueIds(siteKey: SiteKey, queue: QueueName): Promise<ConversationId[]>;
+  /**
+   * Who waits in a queue, in line order: each waiting conversation and its visitor, all read at
+   * once (what position updates need, without reading every conversation whole).
+   */
+  listQueueVisitors(siteKey: SiteKey, queue: QueueName): Promise<{ conversationId: ConversationId; visitorId: VisitorId }[]>;
   /** Keeps the last RECENT_TIMES_KEPT wait or handle times of a queue, for estimates. */
   recordTime(siteKey: SiteKey, queue: QueueName, kind: 'wait' | 'handle', ms: number): Promise<void>;
   recentTimes(siteKey: SiteKey, queue: QueueName, kind: 'wait' | 'handle'): Promise<number[]>;

@@ -153,6 +153,18 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       expect(again.previousCreatedAt).toBe(first.conversation.createdAt);
     });
 
+    it('lists who waits in a queue, in line order, with their visitors', async () => {
+      const first = await store.createConversation(newConversation());
+      await store.createConversation(newConversation({ routing: routing('support') }));
+      const taken = await store.createConversation(newConversation());
+      const last = await store.createConversation(newConversation());
+      await store.claimConversation({ siteKey, conversationId: taken.conversation.id, agentId: 'a1', agentName: 'a1', skills: ['service'], now });
+      expect(await store.listQueueVisitors(siteKey, 'service')).toEqual(
+        [first, last].map(({ conversation }) => ({ conversationId: conversation.id, visitorId: conversation.visitorId })),
+      );
+      expect(await store.listQueueVisitors('site_other', 'service')).toEqual([]);
+    });
+
     it('limits a queue listing but always counts every waiting conversation', async () => {
       for (let i = 0; i < 5; i++) await store.createConversation(newConversation());
       const listing = await store.listQueue(siteKey, 'service', 2);

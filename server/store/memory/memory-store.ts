@@ -554,6 +554,10 @@ export function createMemoryStore(): Store {
       return queueEntries(siteKey, queue).map((c) => c.id);
     },
 
+    async listQueueVisitors(siteKey, queue) {
+      return queueEntries(siteKey, queue).map((c) => ({ conversationId: c.id, visitorId: c.visitorId }));
+    },
+
     async recordTime(siteKey, queue, kind, ms) {
       const key = `${siteKey}\n${queue}\n${kind}`;
       const times = recent.get(key) ?? [];
