@@ -21,7 +21,11 @@ export function createAnnouncer(app: FastifyInstance) {
   const pendingPositions = new Map<string, ReturnType<typeof setTimeout>>();
 
   const sendPositions = async (siteKey: SiteKey, queue: QueueName) => {
-    const [waiting, estimate] = await Promise.all([store.listQueueVisitors(siteKey, queue), app.assignment.estimator(siteKey, queue)]);
+    const waiting = await store.listQueueVisitors(siteKey, queue);
+    // Auto mode empties a line as it fills, and then nobody needs an estimate: the estimator's reads
+    // (presence, loads, recent times and every online agent) would be spent every 300 ms for nothing.
+    if (waiting.length === 0) return;
+    const estimate = await app.assignment.estimator(siteKey, queue);
     for (let start = 0; start < waiting.length; start += POSITION_UPDATES_PER_TURN) {
       // A long line is told in slices, letting other work (a first message on its way to an agent) run between them.
       if (start > 0) await new Promise((resolve) => setImmediate(resolve));
