@@ -1,7 +1,7 @@
 /**
  * Prints how fast the queues hand out conversations (issue 5's benchmark):
  *
- *   npm run bench:queue [-- --rounds 5 --samples 200]
+ *   npm run bench:queue [-- --rounds 5 --samples 200 --part a|b]
  *
  * (a) Assignments per second through Redis: 1,000 waiting conversations and 50 online agents with
  *     room for all of them, emptied with `assignNext` from 1 and from 4 concurrent loops (each on
@@ -340,15 +340,21 @@ async function benchLatency(prefix: string, rounds: number, samples: number) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, samples: { type: 'string', default: '200' } } });
+  const { values } = parseArgs({
+    options: { rounds: { type: 'string', default: '5' }, samples: { type: 'string', default: '200' }, part: { type: 'string', default: 'ab' } },
+  });
   const rounds = Number(values.rounds);
   const samples = Number(values.samples);
+  const parts = values.part;
   const prefix = `sb:bench:${randomUUID()}`;
   try {
     process.stdout.write(`bench:queue against ${REDIS_URL} (prefix ${prefix}, deleted afterwards)\n\n`);
-    process.stdout.write(`(a) ${WAITING} waiting conversations, ${AGENTS} online agents with room for all; median of ${ASSIGN_ROUNDS} rounds\n`);
-    process.stdout.write(`${(await benchAssignments(`${prefix}:a`)).join('\n')}\n`);
-    process.stdout.write('      target: at least 5,000 assignments/s\n\n');
+    if (parts.includes('a')) {
+      process.stdout.write(`(a) ${WAITING} waiting conversations, ${AGENTS} online agents with room for all; median of ${ASSIGN_ROUNDS} rounds\n`);
+      process.stdout.write(`${(await benchAssignments(`${prefix}:a`)).join('\n')}\n`);
+      process.stdout.write('      target: at least 5,000 assignments/s\n\n');
+    }
+    if (!parts.includes('b')) return;
     process.stdout.write(
       `(b) first message → offered to an agent, real app and sockets, ${AGENTS} agents online, one message at a time;\n` +
         `    ${samples} samples a round after ${WARM_UP_SAMPLES} warm-up, median of ${rounds} rounds\n`,

@@ -9,7 +9,7 @@ import type { AgentId, ConversationId, SiteKey } from '../../shared/ids';
 import type { ConversationView, QueuePosition } from '../../shared/protocol';
 import { QUEUES, type QueueName } from '../../shared/queues';
 import type { AgentView } from '../../shared/schemas';
-import type { PresenceStatus, Store } from '../store/store';
+import type { AssignWaitingOptions, PresenceStatus, SiteSettings, Store } from '../store/store';
 import { estimateWaitMs } from './wait-estimate';
 import type { KpiRecorder } from './kpi-events';
 
@@ -110,11 +110,18 @@ export function createAssignmentService({
       return null;
     },
 
-    /** Auto mode: assigns waiting conversations of a queue while an eligible agent has a place. */
-    async assignWaiting(siteKey: SiteKey, queue: QueueName): Promise<ConversationView[]> {
-      const site = await store.getSite(siteKey);
-      if (site?.settings.assignment !== 'auto') return [];
-      return store.assignWaiting(siteKey, queue, now());
+    /**
+     * Auto mode: assigns waiting conversations of a queue while an eligible agent has a place.
+     * @param options.assignment the site's mode when the caller has just read it (not read again)
+     */
+    async assignWaiting(
+      siteKey: SiteKey,
+      queue: QueueName,
+      options: AssignWaitingOptions & { assignment?: SiteSettings['assignment'] } = {},
+    ): Promise<ConversationView[]> {
+      const { assignment = (await store.getSite(siteKey))?.settings.assignment, ...storeOptions } = options;
+      if (assignment !== 'auto') return [];
+      return store.assignWaiting(siteKey, queue, now(), storeOptions);
     },
 
     /** Where a waiting conversation stands, and about how long it will wait. */

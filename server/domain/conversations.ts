@@ -12,7 +12,7 @@ import { isOpen } from './business-hours';
 /** How long an answered "leave a message" conversation is shown to the visitor on their return. */
 const LEFT_MESSAGE_ANSWER_KEPT_MS = 30 * 86_400_000;
 import { checkIdentity } from './visitor-identity';
-import type { Store } from '../store/store';
+import type { SiteSettings, Store } from '../store/store';
 import { checkMessageText, previewOf } from './message-text';
 import { randomId } from './random-id';
 import type { QueueName } from '../../shared/queues';
@@ -38,6 +38,17 @@ export interface VisitorMessageResult extends MessageSent {
   reopened?: boolean;
   /** Set when this message made the router sure enough to move the conversation: the queue it left. */
   reroutedFrom?: QueueName;
+  /**
+   * When `created`: what the announcement needs, read while creating it (how many wait in its
+   * queue now, and whether the site assigns automatically), so it reads neither again.
+   */
+  queued?: { count: number; assignment: SiteSettings['assignment'] };
+  /**
+   * When `created`: its KPI event, being recorded. It is not awaited here so that the offer to an
+   * agent goes out first; whoever announces the result awaits it before acking, so a failure still
+   * reaches the client. Already has a handler attached: it never rejects unhandled.
+   */
+  kpiRecorded?: Promise<unknown>;
 }
 
 export type ConversationService = ReturnType<typeof createConversationService>;
@@ -195,8 +206,11 @@ export function createConversationService({ store, router, limiter, kpis, now = 
       options: { leftMessage?: boolean } = {},
     ): Promise<VisitorMessageResult> {
       const text = checkMessageText(input.text);
-      await limiter.hit('messagesPerVisitor', `${siteKey}:${visitorId}`);
-      const open = await store.getOpenConversation(siteKey, visitorId);
+      // Asked together: reading the open conversation changes nothing if the limit then refuses.
+      const [, open] = await Promise.all([
+        limiter.hit('messagesPerVisitor', `${siteKey}:${visitorId}`),
+        store.getOpenConversation(siteKey, visitorId),
+      ]);
       if (open) return appendVisitorMessage(open, input.clientId, text);
       if (input.reopen) {
         const reopening = await reopenConversation(siteKey, visitorId, input.reopen);
@@ -206,21 +220,23 @@ export function createConversationService({ store, router, limiter, kpis, now = 
         }
       }
 
-      // Narrowest first, so one busy visitor is stopped before they use up their office's or the site's allowance.
-      await limiter.hit('conversationsPerVisitor', `${siteKey}:${visitorId}`);
-      await limiter.hit('conversationsPerIp', `${siteKey}:${context.ip}`);
-      await limiter.hit('conversationsPerSite', siteKey);
-
-      // Read together: this is on the path from a visitor's first message to an agent.
-      const [site, rules, visitor, history] = await Promise.all([
+      // This is the path from a visitor's first message to an agent: the reads go beside the limits
+      // (they change nothing if a limit refuses), and the visitor's previous conversation and the
+      // queue's count come back from createConversation itself.
+      const [, site, rules, visitor] = await Promise.all([
+        // Narrowest first, so one busy visitor is stopped before they use up their office's or the site's allowance.
+        (async () => {
+          await limiter.hit('conversationsPerVisitor', `${siteKey}:${visitorId}`);
+          await limiter.hit('conversationsPerIp', `${siteKey}:${context.ip}`);
+          await limiter.hit('conversationsPerSite', siteKey);
+        })(),
         requireSite(siteKey),
         store.listRoutingRules(siteKey),
         store.getVisitorIdentity(siteKey, visitorId),
-        store.listVisitorConversations(siteKey, visitorId),
       ]);
       const at = now();
       try {
-        const created = await store.createConversation({
+        const { conversation, message, queueCount, previousCreatedAt } = await store.createConversation({
           id: randomId('c'),
           siteKey,
           visitorId,
@@ -233,8 +249,16 @@ export function createConversationService({ store, router, limiter, kpis, now = 
           now: at,
           firstMessage: { clientId: input.clientId, text },
         });
-        await kpis.created(created.conversation, history.at(-1)?.createdAt);
-        return { ...created, duplicate: false, created: true };
+        const kpiRecorded = kpis.created(conversation, previousCreatedAt);
+        kpiRecorded.catch(() => {});
+        return {
+          conversation,
+          message,
+          duplicate: false,
+          created: true,
+          queued: { count: queueCount, assignment: site.settings.assignment },
+          kpiRecorded,
+        };
       } catch (error) {
         // Two tabs of one visitor sent a first message at once: the other one made the conversation.
         if (isSwitchboardError(error) && error.code === 'CONVERSATION_ALREADY_OPEN') {

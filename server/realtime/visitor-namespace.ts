@@ -7,6 +7,7 @@ import {
   VisitorIdentifyPayloadSchema,
   VisitorMessageSendPayloadSchema,
 } from '../../shared/schemas';
+import type { MessageSent } from '../../shared/protocol';
 import { handleEvent } from './ack';
 import { limitEventRate } from './event-rate';
 import { rooms } from './rooms';
@@ -39,9 +40,9 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
     );
 
     /** Tells the visitor's other tabs and the agents about a stored message, and queues a new conversation. */
-    const announceSent = async (result: Awaited<ReturnType<typeof conversations.sendVisitorMessage>>) => {
-      const { conversation, message } = result;
-      if (!result.duplicate) {
+    const announceSent = async (result: Awaited<ReturnType<typeof conversations.sendVisitorMessage>>): Promise<MessageSent> => {
+      const { conversation, message, duplicate, queued } = result;
+      if (!duplicate) {
         socket.to(room).emit('message:new', message);
         if (!result.created) agents.to(rooms.conversation(siteKey, conversation.id)).emit('message:new', message);
       }
@@ -49,12 +50,17 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
         if (result.reroutedFrom && result.reroutedFrom !== conversation.queue) {
           await announce.leftQueue(siteKey, result.reroutedFrom, conversation.id);
         }
-        await announce.queued(conversation, { tellVisitor: false });
+        await announce.queued(conversation, { tellVisitor: false, ...(queued ? { count: queued.count } : {}) });
         socket.to(room).emit('conversation:updated', conversation);
-        await announce.assignWaiting(siteKey, [conversation.queue]);
+        await announce.assignWaiting(siteKey, [conversation.queue], {
+          ...(queued ? { assignment: queued.assignment } : {}),
+          // Alone in its line when created: it is the head, no need to read the line to know it.
+          ...(queued?.count === 1 ? { heads: [conversation.id] } : {}),
+        });
       }
-      const { created: _created, reopened: _reopened, reroutedFrom: _from, ...sent } = result;
-      return sent;
+      // Recorded beside the announcements (see VisitorMessageResult.kpiRecorded); acked only once it is.
+      await result.kpiRecorded;
+      return { message, duplicate, conversation };
     };
 
     socket.on(

@@ -241,6 +241,28 @@ export interface NewConversation {
   firstMessage: { clientId: ClientMessageId; text: string };
 }
 
+/** How a caller of assignWaiting can get its first conversations out sooner. */
+export interface AssignWaitingOptions {
+  /**
+   * Ids the caller believes head the line (a conversation it just created in an empty queue):
+   * tried first without reading the line. A wrong guess assigns nothing wrong: a conversation
+   * no longer at the head or no longer waiting stops the attempt, as a moved line does.
+   */
+  heads?: ConversationId[];
+  /** Called with each batch, in line order, as soon as it is assigned and before looking for more. */
+  onAssigned?: (batch: Conversation[]) => void;
+}
+
+/** What createConversation made, with what it read in the same atomic step. */
+export interface CreatedConversation {
+  conversation: Conversation;
+  message: MessageView;
+  /** How many conversations wait in its queue right after it joined, itself included. */
+  queueCount: number;
+  /** createdAt of the visitor's latest earlier conversation on the site; absent for their first. */
+  previousCreatedAt?: number;
+}
+
 export interface NewMessage {
   siteKey: SiteKey;
   conversationId: ConversationId;
@@ -312,8 +334,11 @@ export interface Store {
    * Creates a waiting conversation with its first message and puts it at the back of its queue,
    * atomically. Fails with CONVERSATION_ALREADY_OPEN (details.conversationId) when the visitor
    * already has an open conversation on the site.
+   * Also returns, read in the same step, what the way to an agent needs next: how many wait in its
+   * queue now (itself included) and when the visitor's previous conversation began (for the
+   * repeat-contact KPI), so neither costs a read of its own.
    */
-  createConversation(input: NewConversation): Promise<{ conversation: Conversation; message: MessageView }>;
+  createConversation(input: NewConversation): Promise<CreatedConversation>;
   getConversation(siteKey: SiteKey, id: ConversationId): Promise<Conversation | null>;
   /** Keeps who the visitor said they are, and shows it on their open conversation. */
   setVisitorIdentity(siteKey: SiteKey, visitorId: VisitorId, identity: VisitorIdentity): Promise<void>;
@@ -384,7 +409,7 @@ export interface Store {
    * The same as calling assignNext until it returns null, in as few round trips as the store
    * allows: the conversations assigned, in line order.
    */
-  assignWaiting(siteKey: SiteKey, queue: QueueName, now: number): Promise<Conversation[]>;
+  assignWaiting(siteKey: SiteKey, queue: QueueName, now: number, options?: AssignWaitingOptions): Promise<Conversation[]>;
 
   /** Records an agent's presence and capacity; only 'online' agents with capacity get conversations. */
   setPresence(input: {
@@ -405,6 +430,11 @@ export interface Store {
   queuePosition(siteKey: SiteKey, queue: QueueName, conversationId: ConversationId): Promise<number | null>;
   /** Waiting conversation ids of a queue, in line order. */
   listQueueIds(siteKey: SiteKey, queue: QueueName): Promise<ConversationId[]>;
+  /**
+   * Who waits in a queue, in line order: each waiting conversation and its visitor, all read at
+   * once (what position updates need, without reading every conversation whole).
+   */
+  listQueueVisitors(siteKey: SiteKey, queue: QueueName): Promise<{ conversationId: ConversationId; visitorId: VisitorId }[]>;
   /** Keeps the last RECENT_TIMES_KEPT wait or handle times of a queue, for estimates. */
   recordTime(siteKey: SiteKey, queue: QueueName, kind: 'wait' | 'handle', ms: number): Promise<void>;
   recentTimes(siteKey: SiteKey, queue: QueueName, kind: 'wait' | 'handle'): Promise<number[]>;

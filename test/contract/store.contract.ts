@@ -136,6 +136,35 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       expect(await store.messagesAfter(siteKey, first.conversation.id, undefined, 10)).toEqual([first.message]);
     });
 
+    it("tells, as it creates a conversation, its queue's count and when the visitor's previous one began", async () => {
+      const first = await store.createConversation(newConversation());
+      expect(first.queueCount).toBe(1);
+      expect(first).not.toHaveProperty('previousCreatedAt');
+      const other = await store.createConversation(newConversation({ routing: routing('support') }));
+      expect(other.queueCount).toBe(1);
+      const second = await store.createConversation(newConversation());
+      expect(second.queueCount).toBe(2);
+
+      const visitorId = first.conversation.visitorId;
+      await store.claimConversation({ siteKey, conversationId: first.conversation.id, agentId: 'a1', agentName: 'a1', skills: ['service'], now });
+      await store.resolveConversation({ siteKey, conversationId: first.conversation.id, agentId: 'a1', now });
+      const again = await store.createConversation(newConversation({ visitorId }));
+      expect(again.queueCount).toBe(2);
+      expect(again.previousCreatedAt).toBe(first.conversation.createdAt);
+    });
+
+    it('lists who waits in a queue, in line order, with their visitors', async () => {
+      const first = await store.createConversation(newConversation());
+      await store.createConversation(newConversation({ routing: routing('support') }));
+      const taken = await store.createConversation(newConversation());
+      const last = await store.createConversation(newConversation());
+      await store.claimConversation({ siteKey, conversationId: taken.conversation.id, agentId: 'a1', agentName: 'a1', skills: ['service'], now });
+      expect(await store.listQueueVisitors(siteKey, 'service')).toEqual(
+        [first, last].map(({ conversation }) => ({ conversationId: conversation.id, visitorId: conversation.visitorId })),
+      );
+      expect(await store.listQueueVisitors('site_other', 'service')).toEqual([]);
+    });
+
     it('limits a queue listing but always counts every waiting conversation', async () => {
       for (let i = 0; i < 5; i++) await store.createConversation(newConversation());
       const listing = await store.listQueue(siteKey, 'service', 2);

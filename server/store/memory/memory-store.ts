@@ -281,6 +281,11 @@ export function createMemoryStore(): Store {
       const visitorKey = scoped(input.siteKey, input.visitorId);
       const open = openConversationByVisitor.get(visitorKey);
       if (open) throw createError('CONVERSATION_ALREADY_OPEN', { conversationId: open });
+      let previousCreatedAt: number | undefined;
+      for (const { conversation: c } of conversations.values()) {
+        const theirs = c.siteKey === input.siteKey && c.visitorId === input.visitorId;
+        if (theirs && (previousCreatedAt === undefined || c.createdAt > previousCreatedAt)) previousCreatedAt = c.createdAt;
+      }
       const conversation: ConversationView = {
         id: input.id,
         siteKey: input.siteKey,
@@ -310,7 +315,12 @@ export function createMemoryStore(): Store {
       });
       openConversationByVisitor.set(visitorKey, input.id);
       if (input.priorityMs) queueScores.set(scoped(input.siteKey, input.id), input.now - input.priorityMs);
-      return { conversation: clone(conversation), message: clone(message) };
+      return {
+        conversation: clone(conversation),
+        message: clone(message),
+        queueCount: queueEntries(input.siteKey, conversation.queue).length,
+        ...(previousCreatedAt !== undefined ? { previousCreatedAt } : {}),
+      };
     },
 
     async getConversation(siteKey, id) {
@@ -495,10 +505,12 @@ export function createMemoryStore(): Store {
       return clone(head);
     },
 
-    async assignWaiting(siteKey, queue, now) {
+    // options.heads is only a way to spare Redis a read: this store looks at the line itself.
+    async assignWaiting(siteKey, queue, now, options = {}) {
       const assigned: ConversationView[] = [];
       for (let next = await this.assignNext(siteKey, queue, now); next; next = await this.assignNext(siteKey, queue, now)) {
         assigned.push(next);
+        options.onAssigned?.([clone(next)]);
       }
       return assigned;
     },
@@ -541,6 +553,10 @@ export function createMemoryStore(): Store {
 
     async listQueueIds(siteKey, queue) {
       return queueEntries(siteKey, queue).map((c) => c.id);
+    },
+
+    async listQueueVisitors(siteKey, queue) {
+      return queueEntries(siteKey, queue).map((c) => ({ conversationId: c.id, visitorId: c.visitorId }));
     },
 
     async recordTime(siteKey, queue, kind, ms) {

@@ -24,6 +24,7 @@ type AssignmentOps = Pick<
   | 'agentLoads'
   | 'queuePosition'
   | 'listQueueIds'
+  | 'listQueueVisitors'
   | 'recordTime'
   | 'recentTimes'
   | 'setVisitorGone'
@@ -76,13 +77,20 @@ export function createAssignmentOps(
       return null;
     },
 
-    async assignWaiting(siteKey, queue, now) {
+    async assignWaiting(siteKey, queue, now, options = {}) {
       const assigned: ConversationView[] = [];
+      // The caller's guess spares the first read of the line; a guess that assigns nothing is not
+      // trusted to mean "nothing to do": the line is read as if there had been no guess.
+      let guess = options.heads?.length ? options.heads.slice(0, HEADS_PER_CALL) : null;
       for (;;) {
-        const heads = await redis.zrange(keys.queue(siteKey, queue), 0, HEADS_PER_CALL - 1);
+        const guessed = guess !== null;
+        const heads = guess ?? (await redis.zrange(keys.queue(siteKey, queue), 0, HEADS_PER_CALL - 1));
+        guess = null;
         if (heads.length === 0) return assigned;
         const batch = await assignHeads(siteKey, queue, heads, now);
+        if (batch.length === 0 && guessed) continue;
         assigned.push(...batch);
+        if (batch.length > 0) options.onAssigned?.(batch);
         // None assigned: no free place left (or the line moved; the next trigger assigns it).
         if (batch.length === 0) return assigned;
       }
@@ -130,6 +138,21 @@ export function createAssignmentOps(
 
     async listQueueIds(siteKey, queue) {
       return redis.zrange(keys.queue(siteKey, queue), 0, -1);
+    },
+
+    async listQueueVisitors(siteKey, queue) {
+      const ids = await redis.zrange(keys.queue(siteKey, queue), 0, -1);
+      // One pipeline: a thousand waiting are one write and one read, not a thousand round trips.
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hmget(keys.conversation(siteKey, id), 'visitorId', 'status');
+      const rows = ids.length > 0 ? ((await pipeline.exec()) ?? []) : [];
+      const waiting: { conversationId: string; visitorId: string }[] = [];
+      rows.forEach(([, fields], i) => {
+        const [visitorId, status] = fields as [string | null, string | null];
+        // Taken between ZRANGE and HMGET: no longer waiting.
+        if (visitorId && status === 'waiting') waiting.push({ conversationId: ids[i]!, visitorId });
+      });
+      return waiting;
     },
 
     async recordTime(siteKey, queue, kind, ms) {

@@ -246,9 +246,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         input.now - (input.priorityMs ?? 0),
         ...conversationToFields(conversation),
       );
-      const [status, id] = result as [number, string];
+      const [status, id, queueCount, previousCreatedAt] = result as [number, string, number, string];
       checkScriptResult('createConversation', status, { conversationId: id });
       return {
+        queueCount,
+        ...(previousCreatedAt ? { previousCreatedAt: Number(previousCreatedAt) } : {}),
         conversation,
         message: {
           id,

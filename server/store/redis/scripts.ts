@@ -45,7 +45,7 @@ type StatusWithId = [number, string] | number;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    sbCreateConversationV1(...args: LuaArg[]): Result<StatusWithId, Context>;
+    sbCreateConversationV1(...args: LuaArg[]): Result<[number, string, number, string] | [number, string], Context>;
     sbAppendMessageV1(...args: LuaArg[]): Result<StatusWithId, Context>;
     sbClaimConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbReleaseConversationV1(...args: LuaArg[]): Result<number, Context>;

@@ -19,13 +19,19 @@
     ARGV[6..] conversation hash fields as field, value pairs
 
   Output:
-    { 1, messageId }        created
+    { 1, messageId, queueCount, previousCreatedAt }
+                            created; queueCount: how many wait in its queue now, itself included;
+                            previousCreatedAt: createdAt (ms) of the visitor's latest conversation
+                            before this one, '' when it is their first (read here so the caller
+                            needs no round trip of its own on the way to an agent)
     { -1, conversationId }  the visitor already has this open conversation
 ]]
 local open = redis.call('GET', KEYS[1])
 if open then
   return { -1, open }
 end
+
+local previous = redis.call('ZRANGE', KEYS[6], -1, -1, 'WITHSCORES')
 
 local fields = {}
 for i = 6, #ARGV do
@@ -39,4 +45,4 @@ local messageId = redis.call('XADD', KEYS[4], '*',
 redis.call('HSET', KEYS[5], ARGV[3], messageId)
 redis.call('ZADD', KEYS[6], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[7], ARGV[2], ARGV[1])
-return { 1, messageId }
+return { 1, messageId, redis.call('ZCARD', KEYS[3]), previous[2] or '' }
