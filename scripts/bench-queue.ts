@@ -1,7 +1,7 @@
 /**
  * Prints how fast the queues hand out conversations (issue 5's benchmark):
  *
- *   npm run bench:queue [-- --rounds 5 --samples 200 --part a|b]
+ *   npm run bench:queue [-- --rounds 5 --samples 200 --part a|b|ab --clients thread|inline]
  *
  * (a) Assignments per second through Redis: 1,000 waiting conversations and 50 online agents with
  *     room for all of them, emptied with `assignNext` from 1 and from 4 concurrent loops (each on
@@ -13,32 +13,30 @@
  *     auto mode with nothing else waiting, auto mode with 1,000 waiting in the other queue, and
  *     manual mode with 1,000 waiting ahead in the same queue (there "offered" is the agents'
  *     `queue:entered`). One message at a time; p50 and p99 of each round, median of the rounds.
+ *     The clients (bench-queue-clients.ts) run in a worker thread: their own event loop and heap,
+ *     as browsers are elsewhere; `--clients inline` runs them in the server's thread instead, which
+ *     adds their work (and their garbage) to the server's.
  *
  * Uses REDIS_URL (default redis://127.0.0.1:6379) under its own random prefix, deleted at the end.
- * Clients and server share this process, so their work is in the figures, as a browser's is not.
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { Redis } from 'ioredis';
-import { io, type Socket } from 'socket.io-client';
 import { buildApp } from '../server/app';
 import { loadConfig } from '../server/config';
 import { hashPassword } from '../server/domain/passwords';
 import type { RateLimits } from '../server/domain/rate-limiter';
 import { addSite } from '../server/domain/sites';
-import { SESSION_COOKIE } from '../server/http/sessions';
 import { createRedisStore, type RedisStore } from '../server/store/redis/redis-store';
 import type { Store } from '../server/store/store';
-import { emitWithTimeout } from '../shared/emit-with-timeout';
-import type { AgentClientEvents, AgentServerEvents, QueueEntry, TakenConversation, VisitorClientEvents, VisitorServerEvents } from '../shared/protocol';
 import type { QueueName } from '../shared/queues';
 import { RATE_LIMITS } from '../shared/limits';
 import { deleteKeysWithPrefix } from '../server/store/redis/delete-prefix';
+import { createClients, type ClientsOptions, type RoundTimes } from './bench-queue-clients';
 
-type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
-type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ORIGIN = 'https://shop.example';
@@ -56,7 +54,6 @@ const RELAXED_LIMITS = Object.fromEntries(
 ) as unknown as RateLimits;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 async function deletePrefix(prefix: string) {
@@ -175,12 +172,36 @@ async function benchAssignments(prefix: string) {
 
 // ---- (b) first message → offered ------------------------------------------------------------
 
-interface Scenario {
-  name: string;
-  mode: 'auto' | 'manual';
+
+/** The bench's clients, in a worker thread or inline (see bench-queue-clients.ts). */
+async function startClients(options: ClientsOptions, where: 'thread' | 'inline') {
+  if (where === 'inline') return createClients(options);
+  // A worker does not inherit tsx's loader on Node 20: it imports the TypeScript through tsx's API.
+  const entry = new URL('./bench-queue-clients.ts', import.meta.url).href;
+  const code = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
+  const worker = new Worker(code, { eval: true, workerData: options });
+  const next = () =>
+    new Promise<{ ready?: true; times?: RoundTimes; error?: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  const ready = await next();
+  if (ready.error) throw new Error(ready.error);
+  return {
+    async run(scenario: Parameters<Awaited<ReturnType<typeof createClients>>['run']>[0]): Promise<RoundTimes> {
+      const answer = next();
+      worker.postMessage({ run: scenario });
+      const { times, error } = await answer;
+      if (error) throw new Error(error);
+      return times!;
+    },
+    close() {
+      worker.postMessage({ close: true });
+    },
+  };
 }
 
-async function benchLatency(prefix: string, rounds: number, samples: number) {
+async function benchLatency(prefix: string, rounds: number, samples: number, where: 'thread' | 'inline') {
   const config = loadConfig({
     PORT: '0',
     REDIS_URL,
@@ -192,8 +213,8 @@ async function benchLatency(prefix: string, rounds: number, samples: number) {
   const app = await buildApp(config, { rateLimits: RELAXED_LIMITS });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const sockets: Socket[] = [];
   const lines: string[] = [];
+  let clients: Awaited<ReturnType<typeof startClients>> | undefined;
   try {
     const siteKey = 'site_bench';
     await addSite(app.store, { key: siteKey, name: 'Bench shop', origins: [ORIGIN] });
@@ -201,7 +222,7 @@ async function benchLatency(prefix: string, rounds: number, samples: number) {
     // 40 service agents answer; 10 support agents are kept busy so a support backlog can build up.
     // One password hash for all, and sessions made directly: logging 50 agents in costs 50 scrypt runs.
     const passwordHash = await hashPassword(randomUUID());
-    const agentSockets: { id: string; skills: QueueName[]; socket: AgentSocket }[] = [];
+    const agents: ClientsOptions['agents'] = [];
     for (let i = 0; i < AGENTS; i++) {
       const skills: QueueName[] = i < 40 ? ['service'] : ['support'];
       const id = `a_bench_${i}`;
@@ -219,118 +240,35 @@ async function benchLatency(prefix: string, rounds: number, samples: number) {
       });
       const token = randomUUID();
       await app.store.createSession({ token, agentId: id, siteKey, expiresAt: Date.now() + 3_600_000 });
-      const socket: AgentSocket = io(`${url}/agent`, {
-        transports: ['websocket'],
-        reconnection: false,
-        forceNew: true,
-        extraHeaders: { cookie: `${SESSION_COOKIE}=${token}` },
-      });
-      sockets.push(socket);
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', reject);
-      });
-      agentSockets.push({ id, skills, socket });
+      agents.push({ token, service: skills.includes('service') });
     }
+    clients = await startClients({ url, siteKey, origin: ORIGIN, agents, visitors: VISITORS }, where);
 
-    const visitors: VisitorSocket[] = [];
-    for (let i = 0; i < VISITORS; i++) {
-      const socket: VisitorSocket = io(`${url}/visitor`, {
-        auth: { siteKey },
-        transports: ['websocket'],
-        reconnection: false,
-        forceNew: true,
-        extraHeaders: { origin: ORIGIN },
-      });
-      sockets.push(socket);
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', reject);
-      });
-      visitors.push(socket);
-    }
-
-    // When each conversation reached an agent (auto: conversation:assigned; manual: queue:entered).
-    let currentMode: Scenario['mode'] = 'auto';
-    const offeredAt = new Map<string, number>();
-    const holder = new Map<string, AgentSocket>();
-    for (const { socket } of agentSockets) {
-      socket.on('conversation:assigned', ({ conversation }: TakenConversation) => {
-        if (currentMode === 'auto' && !offeredAt.has(conversation.id)) offeredAt.set(conversation.id, performance.now());
-        holder.set(conversation.id, socket);
-      });
-    }
-    const serviceWatcher = agentSockets[0]!.socket;
-    serviceWatcher.on('queue:entered', (entry: QueueEntry) => {
-      if (currentMode === 'manual' && !offeredAt.has(entry.conversationId)) offeredAt.set(entry.conversationId, performance.now());
-    });
-    const waitOffered = async (id: string) => {
-      const giveUp = performance.now() + 5_000;
-      while (!offeredAt.has(id)) {
-        if (performance.now() > giveUp) throw new Error(`conversation ${id} was never offered`);
-        await new Promise((r) => setImmediate(r));
-      }
-      return offeredAt.get(id)!;
-    };
-
-    let turn = 0;
-    const sample = async (mode: Scenario['mode']) => {
-      const visitor = visitors[turn % VISITORS]!;
-      const taker = agentSockets[turn % 40]!.socket;
-      turn++;
-      const start = performance.now();
-      const ack = await emitWithTimeout(visitor, 5_000, 'message:send', { clientId: randomUUID(), text: 'Hello, my parcel never came', topic: 'service' });
-      if (!ack.ok) throw new Error(`message:send refused: ${ack.error.code}`);
-      const id = ack.data.conversation.id;
-      const latency = (await waitOffered(id)) - start;
-      // Close it again so the visitor can start another and the agents keep their places.
-      if (mode === 'manual') {
-        const taken = await emitWithTimeout(taker, 5_000, 'conversation:take', { conversationId: id });
-        if (!taken.ok) throw new Error(`take refused: ${taken.error.code}`);
-      }
-      const agent = mode === 'manual' ? taker : holder.get(id)!;
-      const resolved = await emitWithTimeout(agent, 5_000, 'conversation:resolve', { conversationId: id });
-      if (!resolved.ok) throw new Error(`resolve refused: ${resolved.error.code}`);
-      offeredAt.delete(id);
-      holder.delete(id);
-      return latency;
-    };
-
-    const runScenario = async (scenario: Scenario) => {
-      currentMode = scenario.mode;
-      await app.siteRouting.updateSettings(siteKey, { assignment: scenario.mode }, 'bench');
-      for (let i = 0; i < WARM_UP_SAMPLES; i++) await sample(scenario.mode);
-      const p50s: number[] = [];
-      const p99s: number[] = [];
-      for (let round = 0; round < rounds; round++) {
-        const times: number[] = [];
-        for (let i = 0; i < samples; i++) times.push(await sample(scenario.mode));
-        times.sort((a, b) => a - b);
-        p50s.push(percentile(times, 0.5));
-        p99s.push(percentile(times, 0.99));
-      }
+    const runScenario = async (name: string, mode: 'auto' | 'manual') => {
+      await app.siteRouting.updateSettings(siteKey, { assignment: mode }, 'bench');
+      const { p50s, p99s } = await clients!.run({ mode, warmUp: WARM_UP_SAMPLES, rounds, samples });
       lines.push(
-        `  ${scenario.name}`,
+        `  ${name}`,
         `      p50 ${fmt(median(p50s), 2).padStart(6)} ms   (rounds: ${p50s.map((t) => fmt(t, 2)).join(', ')})`,
         `      p99 ${fmt(median(p99s), 2).padStart(6)} ms   (rounds: ${p99s.map((t) => fmt(t, 2)).join(', ')})`,
       );
     };
 
-    await runScenario({ name: 'auto mode, nothing else waiting (first message → conversation:assigned)', mode: 'auto' });
+    await runScenario('auto mode, nothing else waiting (first message → conversation:assigned)', 'auto');
 
     // A support backlog: its 10 agents hold 3 each and 1,000 more wait behind them.
     await fillQueue(app.store, siteKey, 'support', 30 + WAITING, Date.now() - 3_600_000);
     await app.announce.assignWaiting(siteKey, ['support']);
     const supportWaiting = (await app.store.listQueueIds(siteKey, 'support')).length;
-    await runScenario({ name: `auto mode, ${supportWaiting} waiting in the support queue (first message → conversation:assigned)`, mode: 'auto' });
+    await runScenario(`auto mode, ${supportWaiting} waiting in the support queue (first message → conversation:assigned)`, 'auto');
 
     // Manual mode: 1,000 waiting ahead in the very queue the new conversations join.
     await app.siteRouting.updateSettings(siteKey, { assignment: 'manual' }, 'bench');
     await fillQueue(app.store, siteKey, 'service', WAITING, Date.now() - 3_600_000);
     const serviceWaiting = (await app.store.listQueueIds(siteKey, 'service')).length;
-    await runScenario({ name: `manual mode, ${serviceWaiting} waiting ahead in the same queue (first message → queue:entered)`, mode: 'manual' });
+    await runScenario(`manual mode, ${serviceWaiting} waiting ahead in the same queue (first message → queue:entered)`, 'manual');
   } finally {
-    for (const socket of sockets) socket.disconnect();
+    clients?.close();
     // Queue position updates are debounced by 300 ms (server/realtime/announce.ts) and not cancelled
     // by close(): let the last ones go out, or they log "position update failed" on a closed store.
     await new Promise((r) => setTimeout(r, 400));
@@ -341,7 +279,12 @@ async function benchLatency(prefix: string, rounds: number, samples: number) {
 
 async function main() {
   const { values } = parseArgs({
-    options: { rounds: { type: 'string', default: '5' }, samples: { type: 'string', default: '200' }, part: { type: 'string', default: 'ab' } },
+    options: {
+      rounds: { type: 'string', default: '5' },
+      samples: { type: 'string', default: '200' },
+      part: { type: 'string', default: 'ab' },
+      clients: { type: 'string', default: 'thread' },
+    },
   });
   const rounds = Number(values.rounds);
   const samples = Number(values.samples);
@@ -355,11 +298,15 @@ async function main() {
       process.stdout.write('      target: at least 5,000 assignments/s\n\n');
     }
     if (!parts.includes('b')) return;
+    const where = values.clients === 'inline' ? 'inline' : 'thread';
     process.stdout.write(
       `(b) first message → offered to an agent, real app and sockets, ${AGENTS} agents online, one message at a time;\n` +
-        `    ${samples} samples a round after ${WARM_UP_SAMPLES} warm-up, median of ${rounds} rounds\n`,
+        `    ${samples} samples a round after ${WARM_UP_SAMPLES} warm-up, median of ${rounds} rounds;\n` +
+        (where === 'thread'
+          ? '    clients in a worker thread of their own, as browsers are elsewhere (--clients inline: in the server\'s thread)\n'
+          : "    clients inline, in the server's own thread: their work is in the figures\n"),
     );
-    process.stdout.write(`${(await benchLatency(`${prefix}:b`, rounds, samples)).join('\n')}\n`);
+    process.stdout.write(`${(await benchLatency(`${prefix}:b`, rounds, samples, where)).join('\n')}\n`);
     process.stdout.write('      target: p99 under 10 ms\n');
   } finally {
     await deletePrefix(prefix);
