@@ -65,12 +65,15 @@ export function applyWorkspace(state: ConsoleState, ws: AgentWorkspace): Partial
 const updateQueue = (state: ConsoleState, queue: QueueName, change: (q: QueueSnapshot) => QueueSnapshot) =>
   state.queues.map((q) => (q.queue === queue ? change(q) : q));
 
+const orderOf = (entry: QueueEntry) => entry.queueOrder ?? entry.queuedAt;
+
 export function applyQueueEntered(state: ConsoleState, entry: QueueEntry, count: number): Partial<ConsoleState> {
   return {
     queues: updateQueue(state, entry.queue, (q) => ({
       ...q,
       count,
-      entries: [...q.entries.filter((e) => e.conversationId !== entry.conversationId), entry].sort((a, b) => a.queuedAt - b.queuedAt),
+      // In the order the queue serves them: a priority customer, a reopened or handed-back chat goes ahead of older ones.
+      entries: [...q.entries.filter((e) => e.conversationId !== entry.conversationId), entry].sort((a, b) => orderOf(a) - orderOf(b)),
     })),
   };
 }

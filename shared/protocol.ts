@@ -83,8 +83,13 @@ export interface ConversationView {
   /** Left through the "leave a message" form while nobody was available. */
   leftMessage?: boolean;
   createdAt: number;
-  /** When it entered waiting; the queue is ordered by this. */
+  /** When it entered waiting. */
   queuedAt: number;
+  /**
+   * Its place in its queue's order, lowest served first: its queuedAt, earlier for a priority
+   * customer, just ahead of the first in line when handed back or reopened. Kept from its last wait.
+   */
+  queueOrder?: number;
   assignedAgentId?: AgentId;
   assignedAgentName?: string;
   assignedAt?: number;
@@ -116,6 +121,8 @@ export interface QueueEntry {
   queue: QueueName;
   preview: string;
   queuedAt: number;
+  /** Sorts the entries as the queue serves them (see ConversationView). */
+  queueOrder?: number;
   routing: RoutingDecision;
   transfer?: ConversationView['transfer'];
   /** Set when the visitor's reply reopened it after it was resolved. */

@@ -7,6 +7,7 @@ export function toQueueEntry(c: ConversationView): QueueEntry {
     queue: c.queue,
     preview: c.preview,
     queuedAt: c.queuedAt,
+    ...(c.queueOrder !== undefined ? { queueOrder: c.queueOrder } : {}),
     routing: c.routing,
     ...(c.transfer ? { transfer: c.transfer } : {}),
     ...(c.reopenedAt !== undefined ? { reopenedAt: c.reopenedAt } : {}),

@@ -291,6 +291,9 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
         expect(reopened.assignedAgentId).toBeUndefined();
         expect(reopened.assignedAt).toBeUndefined();
         expect(await store.listQueueIds(siteKey, 'service')).toEqual([ended.id, waiting.conversation.id]);
+        // Its queue order says so, for lists that sort what the queue announces.
+        expect(reopened.queueOrder).toBeLessThan(waiting.conversation.queueOrder!);
+        expect((await store.listQueue(siteKey, 'service', 10)).entries.map((e) => e.conversationId)).toEqual([ended.id, waiting.conversation.id]);
         expect((await store.getOpenConversation(siteKey, ended.visitorId))?.id).toBe(ended.id);
         expect((await store.agentLoads(siteKey)).a1 ?? 0).toBe(0);
         // It takes messages and can be taken and resolved again.

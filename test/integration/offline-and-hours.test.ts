@@ -71,6 +71,9 @@ describe('business hours, leaving a message, and priority for verified customers
     const second = expectOk(await emitWithTimeout(vip, 2000, 'message:send', { clientId: randomUUID(), text: 'where is my order' }));
     const ids = await started.app.store.listQueueIds(started.siteKey, 'service');
     expect(ids.indexOf(second.conversation.id)).toBeLessThan(ids.indexOf(first.conversation.id));
+    // Agents' lists sort by the order the queue serves: the customer's ten minutes ahead show.
+    expect(second.conversation.queueOrder).toBe(second.conversation.queuedAt - 10 * 60_000);
+    expect(second.conversation.queueOrder!).toBeLessThan(first.conversation.queueOrder!);
   });
 
   it('refuses business hours that do not parse, and a left message without a name or a real email', async () => {

@@ -24,6 +24,14 @@ it('keeps each queue oldest first with the count the server sends', () => {
   expect(state.queues[0]).toMatchObject({ count: 1, entries: [{ conversationId: 'late' }] });
 });
 
+it('lists entries in the order the queue serves them, a reopened or priority one ahead of older ones', () => {
+  let state = initialState(agent);
+  state = apply(state, applyQueueEntered(state, entry('old', 10), 1));
+  state = apply(state, applyQueueEntered(state, { ...entry('reopened', 50), queueOrder: 9 }, 2));
+  state = apply(state, applyQueueEntered(state, { ...entry('priority', 60), queueOrder: 5 }, 3));
+  expect(state.queues[0]!.entries.map((e) => e.conversationId)).toEqual(['priority', 'reopened', 'old']);
+});
+
 it('opens a taken conversation and ignores updates of conversations held by others', () => {
   let state = initialState(agent);
   state = apply(state, applyQueueEntered(state, entry('c1', 1), 1));

@@ -63,7 +63,6 @@ export function createMemoryStore(): Store {
     siteMap(assignments, c.siteKey).set(c.id, agentId);
     siteMap(loads, c.siteKey).set(agentId, (siteMap(loads, c.siteKey).get(agentId) ?? 0) + 1);
     siteMap(lastAssigned, c.siteKey).set(agentId, now);
-    queueScores.delete(scoped(c.siteKey, c.id));
   };
   const unassign = (c: ConversationView) => {
     const agentId = siteMap(assignments, c.siteKey).get(c.id);
@@ -71,9 +70,8 @@ export function createMemoryStore(): Store {
     siteMap(assignments, c.siteKey).delete(c.id);
     siteMap(loads, c.siteKey).set(agentId, Math.max(0, (siteMap(loads, c.siteKey).get(agentId) ?? 0) - 1));
   };
-  /** Queue order: by score (queuedAt, or ahead of the head for a requeued conversation). */
-  const queueScores = new Map<string, number>();
-  const scoreOf = (c: ConversationView) => queueScores.get(scoped(c.siteKey, c.id)) ?? c.queuedAt;
+  /** Queue order, as the Redis queues' scores (see ConversationView.queueOrder). */
+  const scoreOf = (c: ConversationView) => c.queueOrder ?? c.queuedAt;
   /** The one place a conversation's assignment ends, as releaseConversation-6.lua does. */
   const release = (
     input: { siteKey: string; conversationId: string; agentId: string; now: number; category?: string },
@@ -116,11 +114,12 @@ export function createMemoryStore(): Store {
       correctionsBySite.set(input.siteKey, corrections);
       c.transfer = { fromQueue: c.queue, note: transfer!.note, byAgentName: transfer!.agentName, at: input.now };
       c.queue = transfer!.toQueue;
+      c.queueOrder = c.queuedAt;
       return clone(c);
     }
     const head = queueEntries(input.siteKey, c.queue)[0];
     const headScore = head ? scoreOf(head) : Infinity;
-    queueScores.set(scoped(c.siteKey, c.id), Math.min(c.queuedAt, headScore - 1));
+    c.queueOrder = Math.min(c.queuedAt, headScore - 1);
     return clone(c);
   };
   const auditBySite = new Map<string, AuditEntry[]>();
@@ -299,6 +298,7 @@ export function createMemoryStore(): Store {
         ...(input.leftMessage ? { leftMessage: true } : {}),
         createdAt: input.now,
         queuedAt: input.now,
+        queueOrder: input.now - (input.priorityMs ?? 0),
       };
       const message: MessageView = {
         id: nextMessageId(),
@@ -314,7 +314,6 @@ export function createMemoryStore(): Store {
         messageIdByClientId: new Map([[message.clientId, message.id]]),
       });
       openConversationByVisitor.set(visitorKey, input.id);
-      if (input.priorityMs) queueScores.set(scoped(input.siteKey, input.id), input.now - input.priorityMs);
       return {
         conversation: clone(conversation),
         message: clone(message),
@@ -410,6 +409,7 @@ export function createMemoryStore(): Store {
       const c = r.conversation;
       if (c.status !== 'waiting') throw createError('CONVERSATION_NOT_WAITING', details);
       if (c.queue !== input.fromQueue) throw createError('CONVERSATION_CHANGED', details);
+      if (c.queue !== input.routing.queue) c.queueOrder = c.queuedAt;
       c.queue = input.routing.queue;
       c.routing = clone(input.routing);
       return clone(c);
@@ -422,7 +422,6 @@ export function createMemoryStore(): Store {
       unassign(r.conversation);
       conversations.delete(scoped(siteKey, id));
       forgetConversation(siteKey, id);
-      queueScores.delete(scoped(siteKey, id));
       siteMap(visitorsGone, siteKey).delete(id);
       const visitorKey = scoped(siteKey, r.conversation.visitorId);
       if (openConversationByVisitor.get(visitorKey) === id) openConversationByVisitor.delete(visitorKey);
@@ -462,7 +461,7 @@ export function createMemoryStore(): Store {
       // At the front of its queue from now, as reopenConversation-4.lua puts it; the visitor is here.
       siteMap(visitorsGone, siteKey).delete(conversationId);
       const head = queueEntries(siteKey, c.queue)[0];
-      queueScores.set(scoped(siteKey, conversationId), Math.min(now, head ? scoreOf(head) - 1 : now));
+      c.queueOrder = Math.min(now, head ? scoreOf(head) - 1 : now);
       delete c.assignedAgentId;
       delete c.assignedAgentName;
       delete c.assignedAt;
@@ -588,7 +587,6 @@ export function createMemoryStore(): Store {
       if (c.status !== 'waiting') throw createError('CONVERSATION_NOT_WAITING', details);
       c.status = 'abandoned';
       c.abandonedAt = now;
-      queueScores.delete(scoped(siteKey, conversationId));
       const visitorKey = scoped(siteKey, c.visitorId);
       if (openConversationByVisitor.get(visitorKey) === c.id) openConversationByVisitor.delete(visitorKey);
       const counters = siteMap(stats, siteKey);

@@ -14,6 +14,7 @@ export function conversationToFields(c: ConversationView): string[] {
     preview: c.preview,
     createdAt: c.createdAt,
     queuedAt: c.queuedAt,
+    queueOrder: c.queueOrder,
     assignedAgentId: c.assignedAgentId,
     assignedAgentName: c.assignedAgentName,
     assignedAt: c.assignedAt,
@@ -40,6 +41,7 @@ export function conversationFromHash(h: Record<string, string>): ConversationVie
     createdAt: Number(h.createdAt),
     queuedAt: Number(h.queuedAt),
   };
+  if (h.queueOrder) c.queueOrder = Number(h.queueOrder);
   if (h.assignedAgentId) c.assignedAgentId = h.assignedAgentId;
   if (h.assignedAgentName) c.assignedAgentName = h.assignedAgentName;
   if (h.assignedAt) c.assignedAt = Number(h.assignedAt);

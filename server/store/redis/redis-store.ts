@@ -230,6 +230,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         ...(input.leftMessage ? { leftMessage: true } : {}),
         createdAt: input.now,
         queuedAt: input.now,
+        queueOrder: input.now - (input.priorityMs ?? 0),
       };
       const result = await redis.sbCreateConversationV1(
         keys.visitorOpenConversation(input.siteKey, input.visitorId),
@@ -243,7 +244,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         input.now,
         input.firstMessage.clientId,
         input.firstMessage.text,
-        input.now - (input.priorityMs ?? 0),
+        conversation.queueOrder!,
         ...conversationToFields(conversation),
       );
       const [status, id, queueCount, previousCreatedAt] = result as [number, string, number, string];

@@ -67,7 +67,7 @@ redis.call('HDEL', KEYS[1], 'assignedAgentId', 'assignedAgentName', 'assignedAt'
 if ARGV[4] == 'transfer' then
   local decision = cjson.decode(routing)
   local transfer = cjson.encode({ fromQueue = queue, note = ARGV[6], byAgentName = ARGV[7], at = tonumber(ARGV[3]) })
-  redis.call('HSET', KEYS[1], 'status', 'waiting', 'queue', ARGV[5], 'transfer', transfer)
+  redis.call('HSET', KEYS[1], 'status', 'waiting', 'queue', ARGV[5], 'transfer', transfer, 'queueOrder', queuedAt)
   redis.call('ZADD', KEYS[5], queuedAt, ARGV[1])
   redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[9], '*',
     'conversationId', ARGV[1], 'text', ARGV[8], 'predicted', decision['queue'], 'corrected', ARGV[5],
@@ -80,6 +80,6 @@ local score = tonumber(queuedAt)
 if head[2] and tonumber(head[2]) <= score then
   score = tonumber(head[2]) - 1
 end
-redis.call('HSET', KEYS[1], 'status', 'waiting')
+redis.call('HSET', KEYS[1], 'status', 'waiting', 'queueOrder', score)
 redis.call('ZADD', KEYS[5], score, ARGV[1])
 return 1

@@ -44,7 +44,7 @@ if head[2] and tonumber(head[2]) <= score then
   score = tonumber(head[2]) - 1
 end
 redis.call('HDEL', KEYS[1], 'assignedAgentId', 'assignedAgentName', 'assignedAt')
-redis.call('HSET', KEYS[1], 'status', 'waiting', 'queuedAt', ARGV[3], 'reopenedAt', ARGV[3])
+redis.call('HSET', KEYS[1], 'status', 'waiting', 'queuedAt', ARGV[3], 'reopenedAt', ARGV[3], 'queueOrder', score)
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[3], score, ARGV[1])
 redis.call('ZREM', KEYS[4], ARGV[1])

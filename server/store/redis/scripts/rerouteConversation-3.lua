@@ -33,6 +33,7 @@ end
 if KEYS[2] ~= KEYS[3] then
   redis.call('ZREM', KEYS[2], ARGV[1])
   redis.call('ZADD', KEYS[3], queuedAt, ARGV[1])
+  redis.call('HSET', KEYS[1], 'queueOrder', queuedAt)
 end
 redis.call('HSET', KEYS[1], 'queue', ARGV[3], 'routing', ARGV[4])
 return 1
