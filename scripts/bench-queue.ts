@@ -44,7 +44,7 @@ const WAITING = 1_000;
 const AGENTS = 50;
 const ASSIGN_ROUNDS = 7;
 const LOOP_COUNTS = [1, 4];
-const WARM_UP_SAMPLES = 500;
+const WARM_UP_SAMPLES = 2000;
 /** Visitors taking turns, so no one socket comes near the per-socket event budget. */
 const VISITORS = 40;
 
