@@ -66,10 +66,7 @@ describe('the KPI dashboard and the end-of-chat survey, in a browser', () => {
 
     const leadContext = await browser.newContext();
     const lead = await leadContext.newPage();
-    await lead.goto(`${started.url}/console`);
-    await lead.getByRole('textbox', { name: 'Email' }).fill(email);
-    await lead.getByRole('textbox', { name: 'Password' }).fill(password);
-    await lead.getByRole('button', { name: 'Log in' }).click();
+    await scene.logInLead(lead);
     await lead.getByRole('link', { name: 'Dashboard' }).click();
 
     const service = lead.getByRole('region', { name: 'Customer service' });

@@ -6,18 +6,16 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectText, startEmbedScene, type EmbedScene } from '../helpers/embed-scene';
-import type { StartedApp } from '../helpers/start-app';
 
 describe('the widget embedded on another origin, answered from the console', () => {
   let scene: EmbedScene;
-  let started: StartedApp;
   let shopUrl: string;
   let browser: Browser;
   const siteKey = `site_embed_${Date.now().toString(36)}`;
 
   beforeAll(async () => {
     scene = await startEmbedScene(siteKey, 'Embed test shop');
-    ({ started, shopUrl, browser } = scene);
+    ({ shopUrl, browser } = scene);
   });
 
   afterAll(() => scene?.close());
@@ -26,11 +24,7 @@ describe('the widget embedded on another origin, answered from the console', () 
     // The agent is at work first: with nobody online the widget would offer to leave a message instead.
     const agentContext = await browser.newContext();
     const agent = await agentContext.newPage();
-    await agent.goto(`${started.url}/console`);
-    await agent.getByRole('textbox', { name: 'Email' }).fill(scene.lead.email);
-    await agent.getByRole('textbox', { name: 'Password' }).fill(scene.lead.password);
-    await agent.getByRole('button', { name: 'Log in' }).click();
-    await agent.getByRole('button', { name: 'Take next' }).waitFor();
+    await scene.logInLead(agent);
 
     const visitorContext = await browser.newContext();
     const visitor = await visitorContext.newPage();

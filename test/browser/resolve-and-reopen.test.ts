@@ -4,7 +4,7 @@
  * of the queue; the agent takes it back with the whole thread; the dashboard counts the category
  * and the reopening.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectText, startEmbedScene, type EmbedScene } from '../helpers/embed-scene';
 import type { StartedApp } from '../helpers/start-app';
@@ -24,18 +24,10 @@ describe('resolving with a category and reopening by a reply, in a browser', () 
 
   afterAll(() => scene?.close());
 
-  const logIn = async (page: Page) => {
-    await page.goto(`${started.url}/console`);
-    await page.getByRole('textbox', { name: 'Email' }).fill(scene.lead.email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(scene.lead.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('button', { name: 'Take next' }).waitFor();
-  };
-
   it('files the conversation under the chosen category, and a reply after the end reopens it for the agent', async () => {
     const agentContext = await browser.newContext();
     const agent = await agentContext.newPage();
-    await logIn(agent);
+    await scene.logInLead(agent);
 
     const visitorContext = await browser.newContext();
     const visitor = await visitorContext.newPage();

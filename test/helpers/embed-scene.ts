@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { startShopPage } from '../../server/demo/shop-page';
 import { addSite } from '../../server/domain/sites';
@@ -19,6 +19,8 @@ export interface EmbedScene {
   /** Robin, an admin of the site with both skills, who logs in to the console. */
   lead: { email: string; password: string };
   browser: Browser;
+  /** Logs Robin in to the console on this page, and waits for the workspace. */
+  logInLead(page: Page): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,13 @@ export async function startEmbedScene(siteKey: string, siteName: string): Promis
     siteKey,
     lead,
     browser,
+    async logInLead(page) {
+      await page.goto(`${started.url}/console`);
+      await page.getByRole('textbox', { name: 'Email' }).fill(lead.email);
+      await page.getByRole('textbox', { name: 'Password' }).fill(lead.password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('button', { name: 'Take next' }).waitFor();
+    },
     async close() {
       await browser.close();
       shop.close();
