@@ -3,7 +3,7 @@
  * and broadcast what they return.
  */
 import { createError, isSwitchboardError } from '../../shared/errors';
-import type { ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
+import type { AgentId, ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
 import { MAX_MESSAGES_PER_PAGE, QUEUE_SNAPSHOT_LIMIT } from '../../shared/limits';
 import type { AgentWorkspace, ConversationView, MessageSent, MessageView, TakenConversation } from '../../shared/protocol';
 import type { AgentView, MessageLeavePayload, VisitorIdentifyPayload } from '../../shared/schemas';
@@ -36,6 +36,8 @@ export interface VisitorMessageResult extends MessageSent {
   created: boolean;
   /** True when this message reopened the visitor's resolved conversation (it waits again). */
   reopened?: boolean;
+  /** When `reopened`: the agent who had resolved it, whose console still shows it theirs and resolved. */
+  reopenedFrom?: AgentId;
   /** Set when this message made the router sure enough to move the conversation: the queue it left. */
   reroutedFrom?: QueueName;
   /**
@@ -133,7 +135,7 @@ export function createConversationService({ store, router, limiter, kpis, now = 
     siteKey: SiteKey,
     visitorId: VisitorId,
     id: ConversationId,
-  ): Promise<{ conversation: ConversationView; reopened: boolean } | null> => {
+  ): Promise<{ conversation: ConversationView; reopened: boolean; resolvedBy?: AgentId } | null> => {
     const [site, previous] = await Promise.all([requireSite(siteKey), store.getConversation(siteKey, id)]);
     if (!previous || previous.visitorId !== visitorId) throw createError('CONVERSATION_NOT_FOUND', { conversationId: id });
     const windowMs = site.settings.reopenWithinMinutes * 60_000;
@@ -142,7 +144,7 @@ export function createConversationService({ store, router, limiter, kpis, now = 
     try {
       const reopened = await store.reopenConversation({ siteKey, conversationId: id, visitorId, endedAfter: at - windowMs, now: at });
       await kpis.reopened(reopened, previous);
-      return { conversation: reopened, reopened: true };
+      return { conversation: reopened, reopened: true, ...(previous.assignedAgentId ? { resolvedBy: previous.assignedAgentId } : {}) };
     } catch (error) {
       if (!isSwitchboardError(error)) throw error;
       if (error.code === 'CONVERSATION_NOT_RESOLVED' || error.code === 'CONVERSATION_REOPEN_EXPIRED') return null;
@@ -216,7 +218,8 @@ export function createConversationService({ store, router, limiter, kpis, now = 
         const reopening = await reopenConversation(siteKey, visitorId, input.reopen);
         if (reopening) {
           const sent = await appendVisitorMessage(reopening.conversation, input.clientId, text);
-          return reopening.reopened ? { ...sent, reopened: true } : sent;
+          if (!reopening.reopened) return sent;
+          return { ...sent, reopened: true, ...(reopening.resolvedBy ? { reopenedFrom: reopening.resolvedBy } : {}) };
         }
       }
 

@@ -52,6 +52,8 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
         }
         await announce.queued(conversation, { tellVisitor: false, ...(queued ? { count: queued.count } : {}) });
         socket.to(room).emit('conversation:updated', conversation);
+        // The agent who resolved it left its room then: their console lets it go to the queue.
+        if (result.reopenedFrom) agents.to(rooms.agent(siteKey, result.reopenedFrom)).emit('conversation:updated', conversation);
         await announce.assignWaiting(siteKey, [conversation.queue], {
           ...(queued ? { assignment: queued.assignment } : {}),
           // Alone in its line when created: it is the head, no need to read the line to know it.

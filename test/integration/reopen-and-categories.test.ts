@@ -152,6 +152,8 @@ describe('categories and reopening', () => {
       const otherTab = await connectVisitor(started.url, { siteKey: started.siteKey, token });
       const otherTabTold = waitFor<[ConversationView]>(otherTab, 'conversation:updated');
       const agentsTold = waitFor<[QueueEntry, number]>(agent, 'queue:entered');
+      // Sam resolved it: his console hears that it is no longer his and resolved, but waiting again.
+      const resolverTold = waitFor<[ConversationView]>(agent, 'conversation:updated');
 
       await advance(20 * MINUTE);
       const sent = expectOk(await reply(visitor, conversation));
@@ -160,6 +162,7 @@ describe('categories and reopening', () => {
       expect(sent.message).toMatchObject({ conversationId: conversation.id, text: 'One more thing', author: 'visitor' });
       expect((await otherTabTold)[0]).toMatchObject({ id: conversation.id, status: 'waiting' });
       expect((await agentsTold)[0]).toMatchObject({ conversationId: conversation.id });
+      expect((await resolverTold)[0]).toMatchObject({ id: conversation.id, status: 'waiting', reopenedAt: clock });
       // Ahead of the conversation that was already waiting: it was answered once.
       expect((await started.app.store.listQueueIds(started.siteKey, 'service')).slice(0, 2)).toEqual([conversation.id, waiting.id]);
 

@@ -41,3 +41,14 @@ it('opens a taken conversation and ignores updates of conversations held by othe
   expect(state.queues[0]!.entries).toEqual([]);
   expect(applyConversation(state, { ...conversation, id: 'c2', assignedAgentId: 'someone-else' })).toEqual({});
 });
+
+it('lets go of a resolved conversation of its own that the visitor reopened: it is in the queue again', () => {
+  let state = initialState(agent);
+  const resolved = { id: 'c1', status: 'resolved', queue: 'service', assignedAgentId: 'a1' } as ConversationView;
+  state = apply(state, applyConversation(state, { ...resolved, status: 'active' }));
+  state = apply(state, applyConversation(state, resolved));
+  expect(state.conversations.map((c) => c.id)).toEqual(['c1']);
+  const reopened = { id: 'c1', status: 'waiting', queue: 'service', reopenedAt: 5 } as ConversationView;
+  state = apply(state, applyConversation(state, reopened));
+  expect(state.conversations).toEqual([]);
+});
