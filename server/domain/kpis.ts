@@ -352,15 +352,22 @@ async function sumRange(store: BucketReader, siteKey: SiteKey, scope: KpiScope, 
 
 export type Kpis = ReturnType<typeof createKpis>;
 
+/** How many of a queue's front `now.queues[].longestWaitMs` looks at: more than reopened chats and priority customers usually put ahead. */
+export const LONGEST_WAIT_LOOKS_AT = 20;
+
 export function createKpis({ store, now = Date.now }: { store: Store; now?: () => number }) {
   const buckets = createBucketCache(store, now);
-  /** Who waits now in each queue, and for how long the first in line has. */
+  /**
+   * Who waits now in each queue, and the longest anyone near the front has: a reopened chat or a
+   * priority customer is served ahead of older ones, so the first in line is not always the one
+   * who has waited longest (LONGEST_WAIT_LOOKS_AT of the front are looked at).
+   */
   const queuesNow = async (siteKey: SiteKey, at: number): Promise<QueueNow[]> =>
     Promise.all(
       QUEUES.map(async (queue) => {
-        const { count, entries } = await store.listQueue(siteKey, queue, 1);
-        const head = entries[0];
-        return { queue, waiting: count, longestWaitMs: head ? Math.max(0, at - head.queuedAt) : 0 };
+        const { count, entries } = await store.listQueue(siteKey, queue, LONGEST_WAIT_LOOKS_AT);
+        const oldest = Math.min(...entries.map((entry) => entry.queuedAt));
+        return { queue, waiting: count, longestWaitMs: entries.length > 0 ? Math.max(0, at - oldest) : 0 };
       }),
     );
 

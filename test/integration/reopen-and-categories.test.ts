@@ -165,6 +165,9 @@ describe('categories and reopening', () => {
       expect((await resolverTold)[0]).toMatchObject({ id: conversation.id, status: 'waiting', reopenedAt: clock });
       // Ahead of the conversation that was already waiting: it was answered once.
       expect((await started.app.store.listQueueIds(started.siteKey, 'service')).slice(0, 2)).toEqual([conversation.id, waiting.id]);
+      // The wallboard's longest wait is still that of the one behind it, waiting since before.
+      const [serviceNow] = await started.app.kpis.queuesNow(started.siteKey, clock);
+      expect(serviceNow).toMatchObject({ queue: 'service', longestWaitMs: clock - waiting.queuedAt });
 
       // The agent who takes it sees the whole thread; the visitor's next messages go to it.
       const taken = expectOk(await emitWithTimeout(agent, 2000, 'conversation:take', { conversationId: conversation.id }));
