@@ -361,6 +361,13 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       await expect(
         store.rerouteConversation({ siteKey, conversationId: older.conversation.id, fromQueue: 'service', routing: decision }),
       ).rejects.toMatchObject({ code: 'CONVERSATION_CHANGED' });
+      // A priority customer keeps their head start in the new queue too.
+      const vip = await store.createConversation(newConversation({ priorityMs: 60_000 }));
+      await store.rerouteConversation({ siteKey, conversationId: vip.conversation.id, fromQueue: 'service', routing: decision });
+      expect((await store.listQueue(siteKey, 'support', 10)).entries[0]).toMatchObject({
+        conversationId: vip.conversation.id,
+        queueOrder: vip.conversation.queuedAt - 60_000,
+      });
     });
 
     it('does not re-route a conversation an agent already took', async () => {
@@ -548,6 +555,34 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
         await expect(store.requeueConversation({ siteKey, conversationId: older.conversation.id, agentId: 'a2', now })).rejects.toMatchObject({
           code: 'CONVERSATION_NOT_ASSIGNED_TO_YOU',
         });
+      });
+
+      it('keeps each conversation’s queue order as its queue’s score: priority, hand-back, transfer', async () => {
+        const order = async (queue: 'service' | 'support') => (await store.listQueue(siteKey, queue, 100)).entries.map((e) => [e.conversationId, e.queueOrder]);
+        const regular = await store.createConversation(newConversation());
+        const vip = await store.createConversation(newConversation({ priorityMs: 60_000 }));
+        expect(vip.conversation.queueOrder).toBe(vip.conversation.queuedAt - 60_000);
+        expect(await order('service')).toEqual([
+          [vip.conversation.id, vip.conversation.queuedAt - 60_000],
+          [regular.conversation.id, regular.conversation.queuedAt],
+        ]);
+        // Handed back into a line where it would be first anyway: its own time, not ahead of itself.
+        await claim(vip.conversation.id, 'a1');
+        await claim(regular.conversation.id, 'a1');
+        const back = await store.requeueConversation({ siteKey, conversationId: vip.conversation.id, agentId: 'a1', now });
+        expect(back.queueOrder).toBe(vip.conversation.queuedAt);
+        expect(await order('service')).toEqual([[vip.conversation.id, vip.conversation.queuedAt]]);
+        // Handed back behind someone waiting since before it: just ahead of them.
+        const early = await store.createConversation(newConversation({ now: vip.conversation.queuedAt - 5_000 }));
+        await claim(vip.conversation.id, 'a1');
+        const again = await store.requeueConversation({ siteKey, conversationId: vip.conversation.id, agentId: 'a1', now });
+        expect(again.queueOrder).toBe(early.conversation.queuedAt - 1);
+        // Transferred: it waits in the other queue at its original time.
+        const moved = await store.transferConversation({
+          siteKey, conversationId: regular.conversation.id, agentId: 'a1', agentName: 'Ada', toQueue: 'support', note: 'API', text: 'hi', now,
+        });
+        expect(moved.queueOrder).toBe(regular.conversation.queuedAt);
+        expect(await order('support')).toEqual([[regular.conversation.id, regular.conversation.queuedAt]]);
       });
 
       it('keeps the latest wait and handle times of each queue', async () => {

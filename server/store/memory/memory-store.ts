@@ -117,7 +117,8 @@ export function createMemoryStore(): Store {
       c.queueOrder = c.queuedAt;
       return clone(c);
     }
-    const head = queueEntries(input.siteKey, c.queue)[0];
+    // The head of the others: it is waiting again already, with the order of its last wait.
+    const head = queueEntries(input.siteKey, c.queue).find((other) => other.id !== c.id);
     const headScore = head ? scoreOf(head) : Infinity;
     c.queueOrder = Math.min(c.queuedAt, headScore - 1);
     return clone(c);
@@ -409,7 +410,6 @@ export function createMemoryStore(): Store {
       const c = r.conversation;
       if (c.status !== 'waiting') throw createError('CONVERSATION_NOT_WAITING', details);
       if (c.queue !== input.fromQueue) throw createError('CONVERSATION_CHANGED', details);
-      if (c.queue !== input.routing.queue) c.queueOrder = c.queuedAt;
       c.queue = input.routing.queue;
       c.routing = clone(input.routing);
       return clone(c);

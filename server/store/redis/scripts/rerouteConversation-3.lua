@@ -1,6 +1,6 @@
 --[[
   Moves a waiting conversation to a new routing decision and queue, keeping its place in line:
-  its score in the new queue is its original queuedAt.
+  its score in the new queue is its queue order (its queuedAt, earlier for a priority customer).
 
   Input:
     KEYS[1] conversation hash
@@ -18,8 +18,8 @@
     -2  conversation not waiting
     -4  conversation is no longer in fromQueue
 ]]
-local state = redis.call('HMGET', KEYS[1], 'status', 'queue', 'queuedAt')
-local status, queue, queuedAt = state[1], state[2], state[3]
+local state = redis.call('HMGET', KEYS[1], 'status', 'queue', 'queuedAt', 'queueOrder')
+local status, queue, queuedAt, order = state[1], state[2], state[3], state[4]
 if not status then
   return -1
 end
@@ -32,8 +32,7 @@ end
 
 if KEYS[2] ~= KEYS[3] then
   redis.call('ZREM', KEYS[2], ARGV[1])
-  redis.call('ZADD', KEYS[3], queuedAt, ARGV[1])
-  redis.call('HSET', KEYS[1], 'queueOrder', queuedAt)
+  redis.call('ZADD', KEYS[3], order or queuedAt, ARGV[1])
 end
 redis.call('HSET', KEYS[1], 'queue', ARGV[3], 'routing', ARGV[4])
 return 1
