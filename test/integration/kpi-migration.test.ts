@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKpiRecorder } from '../../server/domain/kpi-events';
 import { createKeys } from '../../server/store/redis/keys';
 import { createRedisStore, type RedisStore } from '../../server/store/redis/redis-store';
-import { kpiBucketIndex, KPI_SCOPES, type KpiEvent, type KpiUnit } from '../../server/store/store';
+import { migrateKpiAggregates } from '../../server/store/redis/kpi-migration';
+import { KPI_DAYS_KEPT_MS, kpiBucketIndex, kpiBucketStart, KPI_SCOPES, type KpiEvent, type KpiUnit } from '../../server/store/store';
 import { assertRedisReachable, deletePrefix, TEST_REDIS_URL, testPrefix } from '../helpers/redis';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -92,6 +93,17 @@ describe('migrating KPI aggregates of an earlier version', () => {
 
     expect((await store.migrateKpiAggregates(siteKey)).categoryFieldsMoved).toBe(0);
     expect(await snapshot()).toEqual(recorded);
+  });
+
+  it('leaves a week whose first days have expired as it is: its days no longer add up to it', async () => {
+    const [first, last] = weeks.map((week) => keys.kpiBucket(siteKey, 'site', 'week', week!));
+    await store.redis.hset(first!, 'marker', 1);
+    await store.redis.hset(last!, 'marker', 1);
+    const mondayExpires = kpiBucketStart('day', kpiBucketIndex('day', kpiBucketStart('week', weeks[0]!)) + 1) + KPI_DAYS_KEPT_MS;
+    await migrateKpiAggregates(store.redis, keys, siteKey, mondayExpires);
+    expect(await store.redis.hget(first!, 'marker')).toBe('1');
+    expect(await store.redis.hget(last!, 'marker')).toBeNull();
+    await store.redis.hdel(first!, 'marker');
   });
 
   it('runs from the operators’ CLI for one site', async () => {

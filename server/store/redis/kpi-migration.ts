@@ -22,7 +22,12 @@ async function bucketIndexes(redis: Redis, keys: RedisKeys, siteKey: SiteKey, sc
   return [...found].filter(Number.isInteger).sort((a, b) => a - b);
 }
 
-export async function migrateKpiAggregates(redis: Redis, keys: RedisKeys, siteKey: SiteKey): Promise<{ categoryFieldsMoved: number; weeksRebuilt: number }> {
+export async function migrateKpiAggregates(
+  redis: Redis,
+  keys: RedisKeys,
+  siteKey: SiteKey,
+  now = Date.now(),
+): Promise<{ categoryFieldsMoved: number; weeksRebuilt: number }> {
   let categoryFieldsMoved = 0;
   for (const unit of ['hour', 'day'] as const) {
     for (const index of await bucketIndexes(redis, keys, siteKey, 'category', unit)) {
@@ -43,6 +48,8 @@ export async function migrateKpiAggregates(redis: Redis, keys: RedisKeys, siteKe
     const weeks = new Set((await bucketIndexes(redis, keys, siteKey, scope, 'day')).map((day) => kpiBucketIndex('week', kpiBucketStart('day', day))));
     for (const week of weeks) {
       const monday = kpiBucketIndex('day', kpiBucketStart('week', week));
+      // A week outlives its first days by up to six: once its Monday has expired, its sum stays as it is.
+      if (kpiBucketStart('day', monday + 1) + KPI_DAYS_KEPT_MS <= now) continue;
       const days = Array.from({ length: 7 }, (_, i) => keys.kpiBucket(siteKey, scope, 'day', monday + i));
       await redis.sbRebuildKpiWeekV1(keys.kpiBucket(siteKey, scope, 'week', week), ...days, kpiBucketStart('week', week + 1) + KPI_DAYS_KEPT_MS);
       weeksRebuilt++;
