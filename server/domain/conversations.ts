@@ -46,7 +46,7 @@ export interface VisitorMessageResult extends MessageSent {
    */
   queued?: { count: number; assignment: SiteSettings['assignment'] };
   /**
-   * When `created`: its KPI event, being recorded. It is not awaited here so that the offer to an
+   * When `created` or `reopened`: its KPI event, being recorded. It is not awaited here so that the offer to an
    * agent goes out first; whoever announces the result awaits it before acking, so a failure still
    * reaches the client. Already has a handler attached: it never rejects unhandled.
    */
@@ -135,7 +135,7 @@ export function createConversationService({ store, router, limiter, kpis, now = 
     siteKey: SiteKey,
     visitorId: VisitorId,
     id: ConversationId,
-  ): Promise<{ conversation: ConversationView; reopened: boolean; resolvedBy?: AgentId } | null> => {
+  ): Promise<{ conversation: ConversationView; reopened: boolean; resolvedBy?: AgentId; kpiRecorded?: Promise<unknown> } | null> => {
     const [site, previous] = await Promise.all([requireSite(siteKey), store.getConversation(siteKey, id)]);
     if (!previous || previous.visitorId !== visitorId) throw createError('CONVERSATION_NOT_FOUND', { conversationId: id });
     const windowMs = site.settings.reopenWithinMinutes * 60_000;
@@ -143,8 +143,10 @@ export function createConversationService({ store, router, limiter, kpis, now = 
     const at = now();
     try {
       const reopened = await store.reopenConversation({ siteKey, conversationId: id, visitorId, endedAfter: at - windowMs, now: at });
-      await kpis.reopened(reopened, previous);
-      return { conversation: reopened, reopened: true, ...(previous.assignedAgentId ? { resolvedBy: previous.assignedAgentId } : {}) };
+      // Reopened is reopened, whatever becomes of its KPI event: announced first, acked once recorded.
+      const kpiRecorded = kpis.reopened(reopened, previous);
+      kpiRecorded.catch(() => {});
+      return { conversation: reopened, reopened: true, kpiRecorded, ...(previous.assignedAgentId ? { resolvedBy: previous.assignedAgentId } : {}) };
     } catch (error) {
       if (!isSwitchboardError(error)) throw error;
       if (error.code === 'CONVERSATION_NOT_RESOLVED' || error.code === 'CONVERSATION_REOPEN_EXPIRED') return null;
@@ -219,7 +221,12 @@ export function createConversationService({ store, router, limiter, kpis, now = 
         if (reopening) {
           const sent = await appendVisitorMessage(reopening.conversation, input.clientId, text);
           if (!reopening.reopened) return sent;
-          return { ...sent, reopened: true, ...(reopening.resolvedBy ? { reopenedFrom: reopening.resolvedBy } : {}) };
+          return {
+            ...sent,
+            reopened: true,
+            ...(reopening.resolvedBy ? { reopenedFrom: reopening.resolvedBy } : {}),
+            ...(reopening.kpiRecorded ? { kpiRecorded: reopening.kpiRecorded } : {}),
+          };
         }
       }
 

@@ -42,26 +42,30 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
     /** Tells the visitor's other tabs and the agents about a stored message, and queues a new conversation. */
     const announceSent = async (result: Awaited<ReturnType<typeof conversations.sendVisitorMessage>>): Promise<MessageSent> => {
       const { conversation, message, duplicate, queued } = result;
-      if (!duplicate) {
-        socket.to(room).emit('message:new', message);
-        if (!result.created) agents.to(rooms.conversation(siteKey, conversation.id)).emit('message:new', message);
-      }
-      if (result.created || result.reopened || result.reroutedFrom) {
-        if (result.reroutedFrom && result.reroutedFrom !== conversation.queue) {
-          await announce.leftQueue(siteKey, result.reroutedFrom, conversation.id);
+      try {
+        if (!duplicate) {
+          socket.to(room).emit('message:new', message);
+          if (!result.created) agents.to(rooms.conversation(siteKey, conversation.id)).emit('message:new', message);
         }
-        await announce.queued(conversation, { tellVisitor: false, ...(queued ? { count: queued.count } : {}) });
-        socket.to(room).emit('conversation:updated', conversation);
-        // The agent who resolved it left its room then: their console lets it go to the queue.
-        if (result.reopenedFrom) agents.to(rooms.agent(siteKey, result.reopenedFrom)).emit('conversation:updated', conversation);
-        await announce.assignWaiting(siteKey, [conversation.queue], {
-          ...(queued ? { assignment: queued.assignment } : {}),
-          // Alone in its line when created: it is the head, no need to read the line to know it.
-          ...(queued?.count === 1 ? { heads: [conversation.id] } : {}),
-        });
+        if (result.created || result.reopened || result.reroutedFrom) {
+          if (result.reroutedFrom && result.reroutedFrom !== conversation.queue) {
+            await announce.leftQueue(siteKey, result.reroutedFrom, conversation.id);
+          }
+          await announce.queued(conversation, { tellVisitor: false, ...(queued ? { count: queued.count } : {}) });
+          socket.to(room).emit('conversation:updated', conversation);
+          // The agent who resolved it left its room then: their console lets it go to the queue.
+          if (result.reopenedFrom) agents.to(rooms.agent(siteKey, result.reopenedFrom)).emit('conversation:updated', conversation);
+          await announce.assignWaiting(siteKey, [conversation.queue], {
+            ...(queued ? { assignment: queued.assignment } : {}),
+            // Alone in its line when created: it is the head, no need to read the line to know it.
+            ...(queued?.count === 1 ? { heads: [conversation.id] } : {}),
+          });
+        }
+      } finally {
+        // Recorded beside the announcements (see VisitorMessageResult.kpiRecorded); acked only once
+        // it is, and its failure reaches the client even when an announcement failed first.
+        await result.kpiRecorded;
       }
-      // Recorded beside the announcements (see VisitorMessageResult.kpiRecorded); acked only once it is.
-      await result.kpiRecorded;
       return { message, duplicate, conversation };
     };
 
