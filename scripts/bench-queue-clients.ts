@@ -60,27 +60,38 @@ export async function createClients(options: ClientsOptions) {
     );
   }
 
-  // When each conversation reached an agent (auto: conversation:assigned; manual: queue:entered).
+  // When each conversation reached an agent (auto: conversation:assigned; manual: queue:entered),
+  // stamped as the event arrives, and handed to whoever waits for it (no polling: it would keep a core busy).
   let mode: Mode = 'auto';
   const offeredAt = new Map<string, number>();
+  const waiting = new Map<string, (at: number) => void>();
   const holder = new Map<string, AgentSocket>();
+  const offered = (id: string) => {
+    if (offeredAt.has(id)) return;
+    const at = performance.now();
+    offeredAt.set(id, at);
+    waiting.get(id)?.(at);
+  };
   for (const socket of agents) {
     socket.on('conversation:assigned', ({ conversation }: TakenConversation) => {
-      if (mode === 'auto' && !offeredAt.has(conversation.id)) offeredAt.set(conversation.id, performance.now());
       holder.set(conversation.id, socket);
+      if (mode === 'auto') offered(conversation.id);
     });
   }
   takers[0]!.on('queue:entered', (entry: QueueEntry) => {
-    if (mode === 'manual' && !offeredAt.has(entry.conversationId)) offeredAt.set(entry.conversationId, performance.now());
+    if (mode === 'manual') offered(entry.conversationId);
   });
-  const waitOffered = async (id: string) => {
-    const giveUp = performance.now() + 5_000;
-    while (!offeredAt.has(id)) {
-      if (performance.now() > giveUp) throw new Error(`conversation ${id} was never offered`);
-      await new Promise((r) => setImmediate(r));
-    }
-    return offeredAt.get(id)!;
-  };
+  const waitOffered = (id: string) =>
+    new Promise<number>((resolve, reject) => {
+      const at = offeredAt.get(id);
+      if (at !== undefined) return resolve(at);
+      const giveUp = setTimeout(() => reject(new Error(`conversation ${id} was never offered`)), 5_000);
+      waiting.set(id, (when) => {
+        clearTimeout(giveUp);
+        waiting.delete(id);
+        resolve(when);
+      });
+    });
 
   let turn = 0;
   const sample = async () => {

@@ -298,7 +298,8 @@ async function main() {
       process.stdout.write('      target: at least 5,000 assignments/s\n\n');
     }
     if (!parts.includes('b')) return;
-    const where = values.clients === 'inline' ? 'inline' : 'thread';
+    if (values.clients !== 'thread' && values.clients !== 'inline') throw new Error(`--clients takes thread or inline, not ${values.clients}`);
+    const where = values.clients;
     process.stdout.write(
       `(b) first message → offered to an agent, real app and sockets, ${AGENTS} agents online, one message at a time;\n` +
         `    ${samples} samples a round after ${WARM_UP_SAMPLES} warm-up, median of ${rounds} rounds;\n` +
