@@ -144,13 +144,13 @@ export function createAssignmentOps(
       const ids = await redis.zrange(keys.queue(siteKey, queue), 0, -1);
       // One pipeline: a thousand waiting are one write and one read, not a thousand round trips.
       const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.hmget(keys.conversation(siteKey, id), 'visitorId', 'status');
+      for (const id of ids) pipeline.hmget(keys.conversation(siteKey, id), 'visitorId', 'status', 'queue');
       const rows = ids.length > 0 ? ((await pipeline.exec()) ?? []) : [];
       const waiting: { conversationId: string; visitorId: string }[] = [];
       rows.forEach(([, fields], i) => {
-        const [visitorId, status] = fields as [string | null, string | null];
-        // Taken between ZRANGE and HMGET: no longer waiting.
-        if (visitorId && status === 'waiting') waiting.push({ conversationId: ids[i]!, visitorId });
+        const [visitorId, status, inQueue] = fields as [string | null, string | null, string | null];
+        // Taken, transferred or rerouted between ZRANGE and HMGET: no longer waiting in this line.
+        if (visitorId && status === 'waiting' && inQueue === queue) waiting.push({ conversationId: ids[i]!, visitorId });
       });
       return waiting;
     },
