@@ -45,7 +45,12 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
       try {
         if (!duplicate) {
           socket.to(room).emit('message:new', message);
-          if (!result.created) agents.to(rooms.conversation(siteKey, conversation.id)).emit('message:new', message);
+          if (!result.created) {
+            // Its agent's own room too: a join made by another server process for a fresh offer may
+            // not have landed yet (consoles merge messages by id, so nobody sees one twice).
+            const agent = conversation.assignedAgentId ? [rooms.agent(siteKey, conversation.assignedAgentId)] : [];
+            agents.to([rooms.conversation(siteKey, conversation.id), ...agent]).emit('message:new', message);
+          }
         }
         if (result.created || result.reopened || result.reroutedFrom) {
           if (result.reroutedFrom && result.reroutedFrom !== conversation.queue) {

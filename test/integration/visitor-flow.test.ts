@@ -6,6 +6,7 @@ import { assertRedisReachable } from '../helpers/redis';
 import { startApp, type StartedApp } from '../helpers/start-app';
 import { waitFor } from '../helpers/wait-for';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
+import { rooms } from '../../server/realtime/rooms';
 
 describe('a conversation from first message to resolution, through real sockets and Redis', () => {
   let started: StartedApp;
@@ -66,6 +67,26 @@ describe('a conversation from first message to resolution, through real sockets 
     const resolved = await emitWithTimeout(serviceAgent, 2000, 'conversation:resolve', { conversationId: entry.conversationId });
     expect(resolved).toMatchObject({ ok: true, data: { status: 'resolved' } });
     expect((await ended)[0]).toMatchObject({ status: 'resolved' });
+  });
+
+  it('reaches the agent who holds the conversation even before their sockets joined its room', async () => {
+    const { url, siteKey } = started;
+    const agent = await connectAgent(url, started.supportAgent);
+    const visitor = await connectVisitor(url, { siteKey });
+    const sent = (await emitWithTimeout(visitor, 2000, 'message:send', { clientId: randomUUID(), text: 'webhook setup fails with a 401' })) as { ok: true; data: MessageSent };
+    const conversation = sent.data.conversation;
+    const taken = await emitWithTimeout(agent, 2000, 'conversation:take', { conversationId: conversation.id });
+    if (!taken.ok) throw new Error(taken.error.code);
+    // As when another server process made the offer and its join has not landed here yet.
+    const room = rooms.conversation(siteKey, conversation.id);
+    started.app.agents.in(room).socketsLeave(room);
+    const received: MessageView[] = [];
+    agent.on('message:new', (message: MessageView) => received.push(message));
+    const next = await emitWithTimeout(visitor, 2000, 'message:send', { clientId: randomUUID(), text: 'it is the EU account' });
+    if (!next.ok) throw new Error(next.error.code);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(received.map((m) => m.text)).toEqual(['it is the EU account']);
+    expect((await emitWithTimeout(agent, 2000, 'conversation:resolve', { conversationId: conversation.id })).ok).toBe(true);
   });
 
   it('routes a technical question to support only', async () => {
