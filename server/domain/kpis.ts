@@ -397,6 +397,13 @@ export function createKpis({ store, now = Date.now }: { store: Store; now?: () =
 
       const totals: MetricSums = {};
       const groups: MetricsReport['groups'] = [];
+      /** Adds one field's value to its group's sums and to the totals. */
+      const addToGroup = (sumsByGroup: Map<string, MetricSums>, group: string, metric: string, value: number) => {
+        let sums = sumsByGroup.get(group);
+        if (!sums) sumsByGroup.set(group, (sums = {}));
+        sums[metric] = (sums[metric] ?? 0) + value;
+        totals[metric] = (totals[metric] ?? 0) + value;
+      };
       if (groupBy === 'agent') {
         const byAgent = new Map<AgentId, MetricSums>();
         for (const { fields } of read) {
@@ -409,11 +416,7 @@ export function createKpis({ store, now = Date.now }: { store: Store; now?: () =
             const agent = colon >= 0 ? key.slice(0, colon) : key;
             if (byCategory && key.slice(colon + 1) !== input.category) continue;
             if (input.agent && agent !== input.agent) continue;
-            let sums = byAgent.get(agent);
-            if (!sums) byAgent.set(agent, (sums = {}));
-            const metric = field.slice(bar + 1);
-            sums[metric] = (sums[metric] ?? 0) + fields[field]!;
-            totals[metric] = (totals[metric] ?? 0) + fields[field]!;
+            addToGroup(byAgent, agent, field.slice(bar + 1), fields[field]!);
           }
         }
         const ids = [...byAgent.keys()].sort();
@@ -428,11 +431,7 @@ export function createKpis({ store, now = Date.now }: { store: Store; now?: () =
             const bar = field.indexOf('|');
             const category = field.slice(prefix.length, bar);
             if (input.category !== undefined && category !== input.category) continue;
-            let sums = categories.get(category);
-            if (!sums) categories.set(category, (sums = {}));
-            const metric = field.slice(bar + 1);
-            sums[metric] = (sums[metric] ?? 0) + fields[field]!;
-            totals[metric] = (totals[metric] ?? 0) + fields[field]!;
+            addToGroup(categories, category, field.slice(bar + 1), fields[field]!);
           }
         }
         const figures = [...categories].map(([category, sums]) => ({ key: category, label: category, figures: figuresOf(sums, perAgent) }));
