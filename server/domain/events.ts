@@ -1,0 +1,150 @@
+/**
+ * Domain events: the one place where "a thing happened" is said. A use case changes the store, then
+ * emits the event; broadcasts, KPIs, auto-assignment, webhooks and email subscribe (STYLE.md rule 16).
+ * Declared in one map, like the wire protocol, so a subscriber is typed by the event it listens to.
+ *
+ * The bus is in-process: the process whose use case changed the store tells its subscribers, and
+ * they reach other processes through engines made for it (the Socket.IO Redis adapter for
+ * broadcasts, BullMQ jobs for webhooks and email, Redis itself for KPIs). `docs/events.md` lists
+ * every event and who listens.
+ */
+import type { AgentId, ConversationId, SiteKey } from '../../shared/ids';
+import type { ConversationView, MessageView, VisitorIdentity } from '../../shared/protocol';
+import type { QueueName } from '../../shared/queues';
+import type { AgentView } from '../../shared/schemas';
+import { randomId } from './random-id';
+
+/** Why a conversation went back to its queue without being resolved. */
+export type ReleaseReason = 'released' | 'agent-gone' | 'hand-over';
+
+/** How a conversation came to an agent. */
+export type AssignedBy = 'take' | 'take-next' | 'auto' | 'hand-over';
+
+export interface DomainEventMap {
+  /** A visitor's first message (or a left message) started a conversation, waiting in its queue. */
+  'conversation.created': {
+    conversation: ConversationView;
+    message: MessageView;
+    /** How many wait in its queue now, itself included. */
+    queueCount: number;
+    assignment: 'manual' | 'auto';
+    /** createdAt of the visitor's previous conversation on the site (repeat contacts). */
+    previousCreatedAt?: number;
+  };
+  /** The router became sure of a conversation it had placed by default: it moved queue, keeping its place. */
+  'conversation.rerouted': { conversation: ConversationView; fromQueue: QueueName };
+  /** An agent now holds it. */
+  'conversation.assigned': { conversation: ConversationView; by: AssignedBy };
+  /** An agent handed it to the other queue with a note (a routing correction). */
+  'conversation.transferred': { conversation: ConversationView; fromQueue: QueueName; byAgentId: AgentId };
+  /** It waits again at the front of its queue: handed back, its agent gone, or on its way to a colleague. */
+  'conversation.released': { conversation: ConversationView; fromAgentId: AgentId; reason: ReleaseReason };
+  'conversation.resolved': { conversation: ConversationView; byAgentId: AgentId };
+  /** The visitor replied to it after it was resolved: it waits again. */
+  'conversation.reopened': { conversation: ConversationView; previous: ConversationView };
+  /** Its visitor left while it waited and did not come back in time. */
+  'conversation.abandoned': { conversation: ConversationView };
+  /** The visitor answered the end-of-chat survey. */
+  'conversation.rated': { conversation: ConversationView };
+  /** The visitor said who they are; `conversation` is their open one, if any. */
+  'visitor.identified': { identity: VisitorIdentity; conversation: ConversationView | null };
+  /** A message was stored (never for a duplicate client id). */
+  'message.created': { conversation: ConversationView; message: MessageView };
+  'agent.presence_changed': { agent: AgentView; status: 'online' | 'away' | 'offline' };
+  /** An admin changed an agent (capacity, disabled). */
+  'agent.updated': { agent: AgentView; disabled: boolean };
+  /** A console session ended; every session of the agent when `sessionToken` is absent. */
+  'agent.logged_out': { agentId: AgentId; sessionToken?: string };
+}
+
+export type DomainEventType = keyof DomainEventMap;
+
+export type DomainEvent<K extends DomainEventType = DomainEventType> = {
+  [T in K]: {
+    /** Unique and stable: a webhook delivers it under this id on every attempt. */
+    id: string;
+    type: T;
+    siteKey: SiteKey;
+    /** When it happened (the app clock, ms). */
+    at: number;
+    /**
+     * The connection that caused it, opaque to the domain: a transport that already answered that
+     * connection leaves it out of the broadcast.
+     */
+    origin?: string;
+    data: DomainEventMap[T];
+  };
+}[K];
+
+export type DomainEventHandler<K extends DomainEventType> = (event: DomainEvent<K>) => void | Promise<void>;
+
+/** What the transport passes to a use case about who asked: echoed on the events it causes. */
+export interface EventOrigin {
+  origin?: string;
+}
+
+export interface DomainEvents {
+  /** @returns a function that unsubscribes */
+  on<K extends DomainEventType>(type: K, handler: DomainEventHandler<K>): () => void;
+  /** Every event (webhooks, tests). */
+  onAny(handler: (event: DomainEvent) => void | Promise<void>): () => void;
+  /**
+   * Calls every subscriber, in the order they subscribed (each runs until its first await before the
+   * next starts, so a broadcast subscribed first goes out first), and settles once all have. A
+   * subscriber's failure is re-thrown after every other one has run, so the caller's client hears it.
+   */
+  emit<K extends DomainEventType>(type: K, siteKey: SiteKey, data: DomainEventMap[K], meta?: EventOrigin & { at?: number }): Promise<DomainEvent<K>>;
+}
+
+/** Events about one conversation carry it; a subscriber that orders per conversation reads this. */
+export function conversationIdOf(event: DomainEvent): ConversationId | undefined {
+  const data = event.data as { conversation?: ConversationView | null };
+  return data.conversation?.id ?? undefined;
+}
+
+export function createDomainEvents(now: () => number = Date.now): DomainEvents {
+  const handlers = new Map<DomainEventType, DomainEventHandler<DomainEventType>[]>();
+  const anyHandlers: ((event: DomainEvent) => void | Promise<void>)[] = [];
+
+  const remove = <T>(list: T[], item: T) => () => {
+    const index = list.indexOf(item);
+    if (index >= 0) list.splice(index, 1);
+  };
+
+  return {
+    on(type, handler) {
+      const list = handlers.get(type) ?? [];
+      handlers.set(type, list);
+      list.push(handler as DomainEventHandler<DomainEventType>);
+      return remove(list, handler as DomainEventHandler<DomainEventType>);
+    },
+
+    onAny(handler) {
+      anyHandlers.push(handler);
+      return remove(anyHandlers, handler);
+    },
+
+    async emit(type, siteKey, data, meta = {}) {
+      const event = {
+        id: randomId('ev'),
+        type,
+        siteKey,
+        at: meta.at ?? now(),
+        ...(meta.origin !== undefined ? { origin: meta.origin } : {}),
+        data,
+      } as DomainEvent<typeof type>;
+      const running: Promise<void>[] = [];
+      for (const handler of [...(handlers.get(type) ?? []), ...anyHandlers]) {
+        try {
+          running.push(Promise.resolve(handler(event as DomainEvent)));
+        } catch (error) {
+          running.push(Promise.reject(error));
+        }
+      }
+      const settled = await Promise.allSettled(running);
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
+      return event;
+    },
+  };
+}
