@@ -106,6 +106,16 @@ export interface ConversationView {
   rating?: ConversationRating;
 }
 
+/**
+ * What a visitor is told about their own conversation: its state and who answers, never how it was
+ * routed, transfer notes, agents' ids or the visitor's IP (server/domain/views.ts projects it).
+ */
+export type VisitorConversationView = Pick<
+  ConversationView,
+  'id' | 'status' | 'queue' | 'createdAt' | 'queuedAt' | 'assignedAt' | 'resolvedAt' | 'reopenedAt' | 'abandonedAt'
+> &
+  Partial<Pick<ConversationView, 'leftMessage' | 'assignedAgentName' | 'rating'>>;
+
 /** CSAT 1–5 (service), CES 1–7 (support), NPS 0–10 when the site asks it; an optional comment. */
 export interface ConversationRating {
   csat?: number;
