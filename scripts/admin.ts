@@ -27,6 +27,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadStoreConfig } from '../server/config';
 import { createAgentAccounts } from '../server/domain/agents';
+import { createDomainEvents } from '../server/domain/events';
 import { createRateLimiter } from '../server/domain/rate-limiter';
 import { createSiteRouting } from '../server/domain/routing/site-routing';
 import { createAuditLog, OPERATOR } from '../server/domain/audit';
@@ -96,7 +97,9 @@ function domainFor(store: Store) {
   const audit = createAuditLog(store);
   return {
     audit,
-    accounts: createAgentAccounts({ store, limiter: createRateLimiter(store), sessionTtlMs: 0 }),
+    // No console runs in this process: the events of a CLI change have nobody to tell here (a
+    // server's sweep gives a disabled agent's conversations back; their consoles end at their next event).
+    accounts: createAgentAccounts({ store, limiter: createRateLimiter(store), events: createDomainEvents(), audit, sessionTtlMs: 0 }),
     routing: createSiteRouting(store, audit),
     privacy: createPrivacy({ store, audit }),
     apiTokens: createApiTokens({ store, audit }),
@@ -238,10 +241,8 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
     }
     if (Object.keys(changes).length === 0) throw new UsageError('agent:update needs --capacity or --disabled');
     return async (store) => {
-      const { accounts, audit } = domainFor(store);
-      const agent = await accounts.updateAgent(site, id, changes);
-      await audit.record(site, OPERATOR, 'agent.update', id, changes);
-      return agent;
+      const { accounts } = domainFor(store);
+      return accounts.updateAgent(site, id, changes, OPERATOR);
     };
   },
   'site:settings': (v) => {

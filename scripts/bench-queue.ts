@@ -258,7 +258,7 @@ async function benchLatency(prefix: string, rounds: number, samples: number, whe
 
     // A support backlog: its 10 agents hold 3 each and 1,000 more wait behind them.
     await fillQueue(app.store, siteKey, 'support', 30 + WAITING, Date.now() - 3_600_000);
-    await app.announce.assignWaiting(siteKey, ['support']);
+    await app.assignment.assignWaitingIn(siteKey, ['support']);
     const supportWaiting = (await app.store.listQueueIds(siteKey, 'support')).length;
     await runScenario(`auto mode, ${supportWaiting} waiting in the support queue (first message → conversation:assigned)`, 'auto');
 

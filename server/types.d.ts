@@ -15,7 +15,6 @@ import type { ConversationService } from './domain/conversations';
 import type { SiteRouting } from './domain/routing/site-routing';
 import type { AssignmentService } from './domain/assignment';
 import type { AuditLog } from './domain/audit';
-import type { Announcer } from './realtime/announce';
 import type { Privacy } from './domain/privacy';
 import type { RateLimiter } from './domain/rate-limiter';
 import type { VisitorTokens } from './domain/visitor-tokens';
@@ -23,6 +22,7 @@ import type { Store } from './store/store';
 import type { KpiRecorder } from './domain/kpi-events';
 import type { Kpis } from './domain/kpis';
 import type { ApiTokens } from './domain/api-tokens';
+import type { DomainEvents } from './domain/events';
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, InterServerEvents, VisitorSocketData>;
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, InterServerEvents, AgentSocketData>;
@@ -31,13 +31,14 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Readonly<Config>;
     store: Store;
+    /** The domain event bus: use cases emit, subscribers (broadcasts, KPIs, webhooks, email) listen. */
+    events: DomainEvents;
     conversations: ConversationService;
     agentAccounts: AgentAccounts;
     siteRouting: SiteRouting;
     limiter: RateLimiter;
     audit: AuditLog;
     assignment: AssignmentService;
-    announce: Announcer;
     privacy: Privacy;
     kpiRecorder: KpiRecorder;
     kpis: Kpis;

@@ -7,10 +7,14 @@
 import type { ClientMessageId } from './ids';
 import type { Ack, MessageSent, WireError } from './protocol';
 
-export interface OutboxOptions<I extends { clientId: ClientMessageId }> {
+/**
+ * @typeParam S what the server acks a stored message with: `MessageSent` for agents,
+ * `VisitorMessageSent` (the visitor's view of the conversation) for the widget
+ */
+export interface OutboxOptions<I extends { clientId: ClientMessageId }, S = MessageSent> {
   /** One attempt: resolves with the ack, rejects when none came (timeout or no connection). */
-  send(item: I): Promise<Ack<MessageSent>>;
-  onSent(item: I, sent: MessageSent): void;
+  send(item: I): Promise<Ack<S>>;
+  onSent(item: I, sent: S): void;
   onRefused(item: I, error: WireError): void;
   /** Called whenever the waiting items change, e.g. to persist them. */
   onChange?(items: readonly I[]): void;
@@ -29,7 +33,7 @@ export interface Outbox<I> {
   stop(): void;
 }
 
-export function createOutbox<I extends { clientId: ClientMessageId }>(options: OutboxOptions<I>, initial: I[] = []): Outbox<I> {
+export function createOutbox<I extends { clientId: ClientMessageId }, S = MessageSent>(options: OutboxOptions<I, S>, initial: I[] = []): Outbox<I> {
   const items = [...initial];
   const retryMs = options.retryMs ?? 2_000;
   let sending = false;
@@ -45,7 +49,7 @@ export function createOutbox<I extends { clientId: ClientMessageId }>(options: O
     try {
       while (items.length > 0 && !stopped) {
         const item = items[0]!;
-        let ack: Ack<MessageSent>;
+        let ack: Ack<S>;
         try {
           ack = await options.send(item);
         } catch {

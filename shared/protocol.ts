@@ -180,7 +180,7 @@ export interface VisitorSession {
   /** Keep it (the widget uses localStorage) and send it as `auth.token` on the next connection. */
   token: string;
   /** The visitor's open conversation, or the one that ended most recently if it is still open on screen. */
-  conversation: ConversationView | null;
+  conversation: VisitorConversationView | null;
   /** Messages of that conversation after `lastMessageId` (all of them when it was not sent), oldest first. */
   messages: MessageView[];
   /** Where the conversation stands in line, while it waits. */
@@ -194,23 +194,31 @@ export interface MessageSent {
   duplicate: boolean;
 }
 
+/** What a visitor's `message:send` and `message:leave` are answered: the conversation in the visitor's view. */
+export interface VisitorMessageSent {
+  message: MessageView;
+  conversation: VisitorConversationView;
+  /** True when this client id was already stored: the earlier message is returned, nothing new is stored. */
+  duplicate: boolean;
+}
+
 export interface VisitorClientEvents {
   'session:resume': (payload: SessionResumePayload, ack: AckCallback<VisitorSession>) => void;
-  'message:send': (payload: VisitorMessageSendPayload, ack: AckCallback<MessageSent>) => void;
+  'message:send': (payload: VisitorMessageSendPayload, ack: AckCallback<VisitorMessageSent>) => void;
   /** Tells agents who the visitor is; verified when `hash` is the site's HMAC of `userId`. */
   'visitor:identify': (payload: VisitorIdentifyPayload, ack: AckCallback<VisitorIdentity>) => void;
   /** Leaves a message with a name and email while nobody is available; an agent answers later, here. */
-  'message:leave': (payload: MessageLeavePayload, ack: AckCallback<MessageSent>) => void;
+  'message:leave': (payload: MessageLeavePayload, ack: AckCallback<VisitorMessageSent>) => void;
   /**
    * Answers the end-of-chat survey of a resolved conversation, once: `csat` for a service
    * conversation, `ces` for a support one, `nps` too when the site asks it. Skipping is sending nothing.
    */
-  'conversation:rate': (payload: ConversationRatePayload, ack: AckCallback<ConversationView>) => void;
+  'conversation:rate': (payload: ConversationRatePayload, ack: AckCallback<VisitorConversationView>) => void;
 }
 
 export interface VisitorServerEvents {
   'message:new': (message: MessageView) => void;
-  'conversation:updated': (conversation: ConversationView) => void;
+  'conversation:updated': (conversation: VisitorConversationView) => void;
   /** While waiting: the visitor's place in line and the estimated wait, whenever either changes. */
   'queue:position': (position: QueuePosition) => void;
 }

@@ -1,4 +1,4 @@
-/** Agent accounts and their console sessions. */
+/** Agent accounts and their console sessions. Ending a session or disabling an agent is told as an event: consoles close on it. */
 import { randomBytes } from 'node:crypto';
 import { createError } from '../../shared/errors';
 import { LOGIN_FAILURE_DELAY_MS, MAX_AGENT_CAPACITY } from '../../shared/limits';
@@ -9,10 +9,14 @@ import { DEFAULT_AGENT_CAPACITY, type Agent, type Store } from '../store/store';
 import { hashPassword, verifyPassword } from './passwords';
 import type { RateLimiter } from './rate-limiter';
 import { randomId } from './random-id';
+import type { AuditLog } from './audit';
+import type { DomainEvents } from './events';
 
 export interface AgentAccountsDeps {
   store: Store;
   limiter: RateLimiter;
+  events: DomainEvents;
+  audit: AuditLog;
   /**
    * Waits before answering a failed log-in; injectable so tests need not wait.
    * @default setTimeout
@@ -44,7 +48,7 @@ export type AgentAccounts = ReturnType<typeof createAgentAccounts>;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function createAgentAccounts({ store, limiter, sessionTtlMs, now = Date.now, sleep = realSleep }: AgentAccountsDeps) {
+export function createAgentAccounts({ store, limiter, events, audit, sessionTtlMs, now = Date.now, sleep = realSleep }: AgentAccountsDeps) {
   return {
     async addAgent(input: {
       siteKey: SiteKey;
@@ -112,15 +116,18 @@ export function createAgentAccounts({ store, limiter, sessionTtlMs, now = Date.n
       return agent && !agent.disabled ? toAgentView(agent) : null;
     },
 
+    /** Ends one console session; the consoles riding on it close. */
     async logOut(token: string): Promise<void> {
+      const session = await store.getSession(token, now());
       await store.deleteSession(token);
+      if (session) await events.emit('agent.logged_out', session.siteKey, { agentId: session.agentId, sessionToken: token });
     },
 
     /**
-     * Changes an agent's capacity or disables them. A disabled agent is logged out everywhere and,
-     * at the next sweep, loses their open conversations back to the queue.
+     * Changes an agent's capacity or disables them, audited as `actor`. A disabled agent is logged
+     * out everywhere and (agent.updated's subscribers) loses their open conversations back to the queue.
      */
-    async updateAgent(siteKey: SiteKey, agentId: string, changes: { capacity?: number; disabled?: boolean }): Promise<AgentView> {
+    async updateAgent(siteKey: SiteKey, agentId: string, changes: { capacity?: number; disabled?: boolean }, actor: string): Promise<AgentView> {
       if (changes.capacity !== undefined && (!Number.isInteger(changes.capacity) || changes.capacity < 0 || changes.capacity > MAX_AGENT_CAPACITY)) {
         throw createError('PAYLOAD_INVALID', { path: '/capacity', problem: `a whole number from 0 to ${MAX_AGENT_CAPACITY}` });
       }
@@ -130,12 +137,17 @@ export function createAgentAccounts({ store, limiter, sessionTtlMs, now = Date.n
       const presence = (await store.listPresence(siteKey))[agentId] ?? { status: 'offline' as const, deadline: now() };
       await store.setPresence({ siteKey, agent, status: agent.disabled ? 'offline' : presence.status, deadline: presence.deadline });
       if (agent.disabled) await store.deleteAgentSessions(agentId);
-      return toAgentView(agent);
+      await audit.record(siteKey, actor, 'agent.update', agentId, { ...changes });
+      const view = toAgentView(agent);
+      await events.emit('agent.updated', siteKey, { agent: view, disabled: agent.disabled });
+      return view;
     },
 
-    /** Ends every session of the agent, on every device. @returns how many were ended */
-    async logOutEverywhere(agentId: string): Promise<number> {
-      return store.deleteAgentSessions(agentId);
+    /** Ends every session of the agent, on every device; their consoles close. @returns how many were ended */
+    async logOutEverywhere(agent: Pick<AgentView, 'id' | 'siteKey'>): Promise<number> {
+      const ended = await store.deleteAgentSessions(agent.id);
+      await events.emit('agent.logged_out', agent.siteKey, { agentId: agent.id });
+      return ended;
     },
   };
 }

@@ -2,16 +2,16 @@
  * Who gets which conversation: agents' presence (kept alive by their console connections),
  * manual "take next", auto-assignment, wait estimates, and the sweep that gives back the
  * conversations of agents who are gone and abandons those of visitors who left.
- * Transport-free: the socket layer calls these and broadcasts what they return.
+ * Transport-free: each change is told as a domain event (events.ts), which broadcasts and KPIs follow.
  */
 import { createError, isSwitchboardError } from '../../shared/errors';
-import type { AgentId, ConversationId, SiteKey } from '../../shared/ids';
+import type { AgentId, ConversationId, SiteKey, VisitorId } from '../../shared/ids';
 import type { ConversationView, QueuePosition } from '../../shared/protocol';
 import { QUEUES, type QueueName } from '../../shared/queues';
 import type { AgentView } from '../../shared/schemas';
 import type { AssignWaitingOptions, PresenceStatus, SiteSettings, Store } from '../store/store';
 import { estimateWaitMs } from './wait-estimate';
-import type { KpiRecorder } from './kpi-events';
+import type { DomainEvents, EventOrigin } from './events';
 
 export interface AssignmentTimings {
   /** A presence lasts this long unless renewed by a heartbeat. @default 30 s */
@@ -22,7 +22,7 @@ export interface AssignmentTimings {
 
 export const DEFAULT_ASSIGNMENT_TIMINGS: AssignmentTimings = { presenceTtlMs: 30_000, graceMs: 60_000 };
 
-/** What a sweep changed, for the socket layer to announce. */
+/** What a sweep changed (each change is also told as an event). */
 export interface SweepResult {
   /** Conversations given back to their queue because their agent is gone, offline or disabled. */
   requeued: { conversation: ConversationView; fromAgentId: AgentId }[];
@@ -33,10 +33,10 @@ export function createAssignmentService({
   store,
   timings = DEFAULT_ASSIGNMENT_TIMINGS,
   now = Date.now,
-  kpis,
+  events,
 }: {
   store: Store;
-  kpis: KpiRecorder;
+  events: DomainEvents;
   timings?: AssignmentTimings;
   now?: () => number;
 }) {
@@ -51,7 +51,87 @@ export function createAssignmentService({
     await store.setPresence({ siteKey: agent.siteKey, agent: record, status, deadline });
   };
 
+  /**
+   * Auto mode: assigns waiting conversations of a queue while an eligible agent has a place; each
+   * batch is told as soon as the store has assigned it, while it looks for more.
+   */
+  const assignWaiting = async (
+    siteKey: SiteKey,
+    queue: QueueName,
+    options: Omit<AssignWaitingOptions, 'onAssigned'> & { assignment?: SiteSettings['assignment'] } = {},
+  ): Promise<ConversationView[]> => {
+    const { assignment = (await store.getSite(siteKey))?.settings.assignment, ...storeOptions } = options;
+    if (assignment !== 'auto') return [];
+    const told: Promise<unknown>[] = [];
+    const assigned = await store.assignWaiting(siteKey, queue, now(), {
+      ...storeOptions,
+      onAssigned: (batch) => {
+        for (const conversation of batch) {
+          const telling = events.emit('conversation.assigned', siteKey, { conversation, by: 'auto' });
+          // Awaited below; handled now so that a failure of the loop cannot leave it unhandled.
+          telling.catch(() => {});
+          told.push(telling);
+        }
+      },
+    });
+    await Promise.all(told);
+    return assigned;
+  };
+
+  /**
+   * Gives back the conversations of agents whose presence lapsed more than the grace period ago,
+   * who went offline, or who are disabled; abandons waiting conversations whose visitor has been
+   * gone longer than the site allows (also those handed back after the visitor left). Each change
+   * is one script that refuses to happen twice, so a sweep that runs twice after a crash is harmless.
+   */
+  const sweep = async (siteKey: SiteKey): Promise<SweepResult> => {
+    const at = now();
+    const result: SweepResult = { requeued: [], abandoned: [] };
+    const [site, assignments, presence] = await Promise.all([
+      store.getSite(siteKey),
+      store.listAssignments(siteKey),
+      store.listPresence(siteKey),
+    ]);
+    if (!site) return result;
+    const agentGone = new Map<AgentId, boolean>();
+    for (const [conversationId, agentId] of Object.entries(assignments)) {
+      if (!agentGone.has(agentId)) {
+        const p = presence[agentId];
+        const agent = await store.getAgent(siteKey, agentId);
+        agentGone.set(agentId, !agent || agent.disabled || !p || p.status === 'offline' || p.deadline + timings.graceMs < at);
+      }
+      if (!agentGone.get(agentId)) continue;
+      try {
+        const conversation = await store.requeueConversation({ siteKey, conversationId, agentId, now: at });
+        result.requeued.push({ conversation, fromAgentId: agentId });
+        await events.emit('conversation.released', siteKey, { conversation, fromAgentId: agentId, reason: 'agent-gone' }, { at });
+      } catch (error) {
+        if (!isSwitchboardError(error)) throw error;
+      }
+    }
+    for (const conversationId of await store.listVisitorsGoneBefore(siteKey, at - site.settings.abandonAfterSeconds * 1000)) {
+      // The visitor left while an agent held it: the note stays, so that it is abandoned once handed back.
+      if ((await store.getConversation(siteKey, conversationId))?.status === 'active') continue;
+      try {
+        const abandoned = await store.abandonConversation(siteKey, conversationId, at);
+        result.abandoned.push(abandoned);
+        await events.emit('conversation.abandoned', siteKey, { conversation: abandoned }, { at });
+      } catch (error) {
+        if (!isSwitchboardError(error)) throw error;
+      }
+    }
+    return result;
+  };
+
   return {
+    assignWaiting,
+    sweep,
+
+    /** Auto mode: fills the free places of these queues, one queue after the other. */
+    async assignWaitingIn(siteKey: SiteKey, queues: readonly QueueName[]) {
+      for (const queue of queues) await assignWaiting(siteKey, queue);
+    },
+
     /** The agent is reachable with this status until the presence TTL passes without a heartbeat. */
     async keepPresent(agent: AgentView, status: Exclude<PresenceStatus, 'offline'>) {
       await setPresence(agent, status, now() + timings.presenceTtlMs);
@@ -67,20 +147,22 @@ export function createAssignmentService({
       await setPresence(agent, 'offline', now());
     },
 
-    /** Records how long a conversation waited, for estimates (and KPIs later). */
-    async recordAssigned(conversation: ConversationView) {
-      if (conversation.assignedAt === undefined) return;
-      await kpis.assigned(conversation);
-      await store.recordTime(conversation.siteKey, conversation.queue, 'wait', conversation.assignedAt - conversation.queuedAt);
-    },
-
-    async recordResolved(conversation: ConversationView) {
-      if (conversation.assignedAt === undefined || conversation.resolvedAt === undefined) return;
-      await store.recordTime(conversation.siteKey, conversation.queue, 'handle', conversation.resolvedAt - conversation.assignedAt);
+    /**
+     * The agent set their status in the console. Offline gives their conversations back at once;
+     * online makes them eligible for waiting conversations (auto mode hears it as an event).
+     */
+    async setStatus(agent: AgentView, status: PresenceStatus, origin: EventOrigin = {}) {
+      if (status === 'offline') {
+        await setPresence(agent, 'offline', now());
+        await sweep(agent.siteKey);
+      } else {
+        await setPresence(agent, status, now() + timings.presenceTtlMs);
+      }
+      await events.emit('agent.presence_changed', agent.siteKey, { agent, status }, origin);
     },
 
     /** Manual mode's "Take next": the longest-waiting conversation across the agent's queues. */
-    async takeNext(agent: AgentView): Promise<ConversationView | null> {
+    async takeNext(agent: AgentView, origin: EventOrigin = {}): Promise<ConversationView | null> {
       for (let attempt = 0; attempt < 20; attempt++) {
         const heads = await Promise.all(
           agent.skills.map(async (queue) => {
@@ -93,7 +175,7 @@ export function createAssignmentService({
           .sort((a, b) => a.queuedAt - b.queuedAt)[0];
         if (!oldest) return null;
         try {
-          return await store.claimConversation({
+          const conversation = await store.claimConversation({
             siteKey: agent.siteKey,
             conversationId: oldest.id,
             agentId: agent.id,
@@ -101,6 +183,8 @@ export function createAssignmentService({
             skills: agent.skills,
             now: now(),
           });
+          await events.emit('conversation.assigned', agent.siteKey, { conversation, by: 'take-next' }, origin);
+          return conversation;
         } catch (error) {
           // Someone took that one first: look at the heads again.
           if (isSwitchboardError(error) && error.code === 'CONVERSATION_NOT_WAITING') continue;
@@ -108,20 +192,6 @@ export function createAssignmentService({
         }
       }
       return null;
-    },
-
-    /**
-     * Auto mode: assigns waiting conversations of a queue while an eligible agent has a place.
-     * @param options.assignment the site's mode when the caller has just read it (not read again)
-     */
-    async assignWaiting(
-      siteKey: SiteKey,
-      queue: QueueName,
-      options: AssignWaitingOptions & { assignment?: SiteSettings['assignment'] } = {},
-    ): Promise<ConversationView[]> {
-      const { assignment = (await store.getSite(siteKey))?.settings.assignment, ...storeOptions } = options;
-      if (assignment !== 'auto') return [];
-      return store.assignWaiting(siteKey, queue, now(), storeOptions);
     },
 
     /** Where a waiting conversation stands, and about how long it will wait. */
@@ -164,51 +234,22 @@ export function createAssignmentService({
     },
 
     /**
-     * Gives back the conversations of agents whose presence lapsed more than the grace period ago,
-     * who went offline, or who are disabled; abandons waiting conversations whose visitor has been
-     * gone longer than the site allows. Safe to run on every server at once: each change is one
-     * script that refuses to happen twice.
+     * The visitor of an open conversation has no connection left (or, with false, is back). A
+     * waiting conversation is abandoned once they have been gone the site's abandonment time; an
+     * active one is not, but the note stays, for the moment it is handed back.
      */
-    async sweep(siteKey: SiteKey): Promise<SweepResult> {
-      const at = now();
-      const result: SweepResult = { requeued: [], abandoned: [] };
-      const [site, assignments, presence] = await Promise.all([
-        store.getSite(siteKey),
-        store.listAssignments(siteKey),
-        store.listPresence(siteKey),
-      ]);
-      if (!site) return result;
-      const agentGone = new Map<AgentId, boolean>();
-      for (const [conversationId, agentId] of Object.entries(assignments)) {
-        if (!agentGone.has(agentId)) {
-          const p = presence[agentId];
-          const agent = await store.getAgent(siteKey, agentId);
-          agentGone.set(agentId, !agent || agent.disabled || !p || p.status === 'offline' || p.deadline + timings.graceMs < at);
-        }
-        if (!agentGone.get(agentId)) continue;
-        try {
-          const conversation = await store.requeueConversation({ siteKey, conversationId, agentId, now: at });
-          result.requeued.push({ conversation, fromAgentId: agentId });
-        } catch (error) {
-          if (!isSwitchboardError(error)) throw error;
-        }
-      }
-      for (const conversationId of await store.listVisitorsGoneBefore(siteKey, at - site.settings.abandonAfterSeconds * 1000)) {
-        try {
-          const abandoned = await store.abandonConversation(siteKey, conversationId, at);
-          await kpis.abandoned(abandoned);
-          result.abandoned.push(abandoned);
-        } catch (error) {
-          if (!isSwitchboardError(error)) throw error;
-        }
-      }
-      return result;
+    async visitorLeft(siteKey: SiteKey, visitorId: VisitorId) {
+      const open = await store.getOpenConversation(siteKey, visitorId);
+      // A left message is meant to be answered later: its visitor leaving is not abandoning it.
+      if (open && !open.leftMessage) await store.setVisitorGone(siteKey, open.id, now());
     },
 
-    /** The visitor of a waiting conversation has no connection left (or is back, with null). */
-    async visitorPresence(siteKey: SiteKey, conversationId: ConversationId, gone: boolean) {
-      await store.setVisitorGone(siteKey, conversationId, gone ? now() : null);
+    async visitorReturned(siteKey: SiteKey, conversationId: ConversationId) {
+      await store.setVisitorGone(siteKey, conversationId, null);
     },
+
+    /** Who waits in a queue, in line order: what position updates need. */
+    waitingLine: (siteKey: SiteKey, queue: QueueName) => store.listQueueVisitors(siteKey, queue),
 
     queuesOf: (agent: AgentView): QueueName[] => QUEUES.filter((q) => agent.skills.includes(q)),
   };

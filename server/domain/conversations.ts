@@ -1,6 +1,6 @@
 /**
- * What visitors and agents do with conversations. Transport-free: the socket handlers call these
- * and broadcast what they return.
+ * What visitors and agents do with conversations. Transport-free: each use case changes the store,
+ * then emits its domain event (events.ts); broadcasts, KPIs and auto-assignment are subscribers.
  */
 import { createError, isSwitchboardError } from '../../shared/errors';
 import type { AgentId, ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
@@ -18,50 +18,30 @@ import { randomId } from './random-id';
 import type { QueueName } from '../../shared/queues';
 import type { RateLimiter } from './rate-limiter';
 import type { Router } from './routing/router';
-import type { KpiRecorder } from './kpi-events';
 import type { ConversationRatePayload } from '../../shared/schemas';
+import type { DomainEvents, EventOrigin } from './events';
+import { agentActor, type AuditLog } from './audit';
+import { handOverConversation } from './hand-over';
 
 export interface ConversationServiceDeps {
   store: Store;
   router: Router;
   limiter: RateLimiter;
-  /** Records each step of a conversation's life for the KPIs. */
-  kpis: KpiRecorder;
+  events: DomainEvents;
+  audit: AuditLog;
   /** @default Date.now */
   now?: () => number;
-}
-
-export interface VisitorMessageResult extends MessageSent {
-  /** True when this message started the conversation (it is new in its queue). */
-  created: boolean;
-  /** True when this message reopened the visitor's resolved conversation (it waits again). */
-  reopened?: boolean;
-  /** When `reopened`: the agent who had resolved it, whose console still shows it theirs and resolved. */
-  reopenedFrom?: AgentId;
-  /** Set when this message made the router sure enough to move the conversation: the queue it left. */
-  reroutedFrom?: QueueName;
-  /**
-   * When `created`: what the announcement needs, read while creating it (how many wait in its
-   * queue now, and whether the site assigns automatically), so it reads neither again.
-   */
-  queued?: { count: number; assignment: SiteSettings['assignment'] };
-  /**
-   * When `created` or `reopened`: its KPI event, being recorded. It is not awaited here so that the offer to an
-   * agent goes out first; whoever announces the result awaits it before acking, so a failure still
-   * reaches the client. Already has a handler attached: it never rejects unhandled.
-   */
-  kpiRecorded?: Promise<unknown>;
 }
 
 export type ConversationService = ReturnType<typeof createConversationService>;
 
 
-/** Where a visitor's request came from, for per-IP limits. */
-export interface VisitorContext {
+/** Where a visitor's request came from: the address for per-IP limits, the connection for the events. */
+export interface VisitorContext extends EventOrigin {
   ip: string;
 }
 
-export function createConversationService({ store, router, limiter, kpis, now = Date.now }: ConversationServiceDeps) {
+export function createConversationService({ store, router, limiter, events, audit, now = Date.now }: ConversationServiceDeps) {
   const requireConversation = async (siteKey: SiteKey, id: ConversationId) => {
     const conversation = await store.getConversation(siteKey, id);
     if (!conversation) throw createError('CONVERSATION_NOT_FOUND', { conversationId: id });
@@ -105,14 +85,12 @@ export function createConversationService({ store, router, limiter, kpis, now = 
     });
     if (decision.uncertain) return null;
     try {
-      const rerouted = await store.rerouteConversation({
+      return await store.rerouteConversation({
         siteKey: conversation.siteKey,
         conversationId: conversation.id,
         fromQueue: conversation.queue,
         routing: decision,
       });
-      await kpis.rerouted(rerouted, conversation.queue, now());
-      return rerouted;
     } catch (error) {
       // Taken by an agent or moved by a message sent at the same moment: the router has no say any more.
       if (isSwitchboardError(error) && (error.code === 'CONVERSATION_NOT_WAITING' || error.code === 'CONVERSATION_CHANGED')) return null;
@@ -135,7 +113,7 @@ export function createConversationService({ store, router, limiter, kpis, now = 
     siteKey: SiteKey,
     visitorId: VisitorId,
     id: ConversationId,
-  ): Promise<{ conversation: ConversationView; reopened: boolean; resolvedBy?: AgentId; kpiRecorded?: Promise<unknown> } | null> => {
+  ): Promise<{ conversation: ConversationView; previous?: ConversationView } | null> => {
     const [site, previous] = await Promise.all([requireSite(siteKey), store.getConversation(siteKey, id)]);
     if (!previous || previous.visitorId !== visitorId) throw createError('CONVERSATION_NOT_FOUND', { conversationId: id });
     const windowMs = site.settings.reopenWithinMinutes * 60_000;
@@ -143,27 +121,30 @@ export function createConversationService({ store, router, limiter, kpis, now = 
     const at = now();
     try {
       const reopened = await store.reopenConversation({ siteKey, conversationId: id, visitorId, endedAfter: at - windowMs, now: at });
-      // Reopened is reopened, whatever becomes of its KPI event: announced first, acked once recorded.
-      const kpiRecorded = kpis.reopened(reopened, previous);
-      kpiRecorded.catch(() => {});
-      return { conversation: reopened, reopened: true, kpiRecorded, ...(previous.assignedAgentId ? { resolvedBy: previous.assignedAgentId } : {}) };
+      return { conversation: reopened, previous };
     } catch (error) {
       if (!isSwitchboardError(error)) throw error;
       if (error.code === 'CONVERSATION_NOT_RESOLVED' || error.code === 'CONVERSATION_REOPEN_EXPIRED') return null;
       // Another tab's message opened a conversation meanwhile: the reply joins that one.
       if (error.code === 'CONVERSATION_ALREADY_OPEN') {
         const open = await store.getOpenConversation(siteKey, visitorId);
-        return open ? { conversation: open, reopened: false } : null;
+        return open ? { conversation: open } : null;
       }
       throw error;
     }
   };
 
+  /**
+   * Appends the visitor's message to `conversation`. `before` runs once it is stored and before it
+   * is announced (a reopening is told first, so that everyone hears of the message in its context).
+   */
   const appendVisitorMessage = async (
     conversation: ConversationView,
     clientId: string,
     text: string,
-  ): Promise<VisitorMessageResult> => {
+    origin: EventOrigin,
+    before?: () => Promise<unknown>,
+  ): Promise<MessageSent> => {
     const { message, duplicate } = await store.appendMessage({
       siteKey: conversation.siteKey,
       conversationId: conversation.id,
@@ -172,9 +153,13 @@ export function createConversationService({ store, router, limiter, kpis, now = 
       text,
       now: now(),
     });
-    const rerouted = duplicate ? null : await rerouteIfClearer(conversation);
-    if (rerouted) return { message, duplicate, conversation: rerouted, created: false, reroutedFrom: conversation.queue };
-    return { message, duplicate, conversation, created: false };
+    await before?.();
+    if (duplicate) return { message, duplicate, conversation };
+    await events.emit('message.created', conversation.siteKey, { conversation, message }, origin);
+    const rerouted = await rerouteIfClearer(conversation);
+    if (!rerouted) return { message, duplicate, conversation };
+    await events.emit('conversation.rerouted', conversation.siteKey, { conversation: rerouted, fromQueue: conversation.queue }, origin);
+    return { message, duplicate, conversation: rerouted };
   };
 
   return {
@@ -208,25 +193,22 @@ export function createConversationService({ store, router, limiter, kpis, now = 
       input: { clientId: string; text: string; topic?: QueueName; reopen?: ConversationId },
       context: VisitorContext,
       options: { leftMessage?: boolean } = {},
-    ): Promise<VisitorMessageResult> {
+    ): Promise<MessageSent> {
       const text = checkMessageText(input.text);
+      const origin: EventOrigin = context.origin !== undefined ? { origin: context.origin } : {};
       // Asked together: reading the open conversation changes nothing if the limit then refuses.
       const [, open] = await Promise.all([
         limiter.hit('messagesPerVisitor', `${siteKey}:${visitorId}`),
         store.getOpenConversation(siteKey, visitorId),
       ]);
-      if (open) return appendVisitorMessage(open, input.clientId, text);
+      if (open) return appendVisitorMessage(open, input.clientId, text, origin);
       if (input.reopen) {
         const reopening = await reopenConversation(siteKey, visitorId, input.reopen);
         if (reopening) {
-          const sent = await appendVisitorMessage(reopening.conversation, input.clientId, text);
-          if (!reopening.reopened) return sent;
-          return {
-            ...sent,
-            reopened: true,
-            ...(reopening.resolvedBy ? { reopenedFrom: reopening.resolvedBy } : {}),
-            ...(reopening.kpiRecorded ? { kpiRecorded: reopening.kpiRecorded } : {}),
-          };
+          const { conversation, previous } = reopening;
+          return appendVisitorMessage(conversation, input.clientId, text, origin, async () => {
+            if (previous) await events.emit('conversation.reopened', siteKey, { conversation, previous }, origin);
+          });
         }
       }
 
@@ -259,20 +241,24 @@ export function createConversationService({ store, router, limiter, kpis, now = 
           now: at,
           firstMessage: { clientId: input.clientId, text },
         });
-        const kpiRecorded = kpis.created(conversation, previousCreatedAt);
-        kpiRecorded.catch(() => {});
-        return {
-          conversation,
-          message,
-          duplicate: false,
-          created: true,
-          queued: { count: queueCount, assignment: site.settings.assignment },
-          kpiRecorded,
-        };
+        await events.emit(
+          'conversation.created',
+          siteKey,
+          {
+            conversation,
+            message,
+            queueCount,
+            assignment: site.settings.assignment,
+            ...(previousCreatedAt !== undefined ? { previousCreatedAt } : {}),
+          },
+          origin,
+        );
+        await events.emit('message.created', siteKey, { conversation, message, opens: true }, origin);
+        return { conversation, message, duplicate: false };
       } catch (error) {
         // Two tabs of one visitor sent a first message at once: the other one made the conversation.
         if (isSwitchboardError(error) && error.code === 'CONVERSATION_ALREADY_OPEN') {
-          return appendVisitorMessage(await requireConversation(siteKey, String(error.details?.conversationId)), input.clientId, text);
+          return appendVisitorMessage(await requireConversation(siteKey, String(error.details?.conversationId)), input.clientId, text, origin);
         }
         throw error;
       }
@@ -283,12 +269,14 @@ export function createConversationService({ store, router, limiter, kpis, now = 
      * claim: a page script cannot turn a verified customer into someone else.
      * @returns the identity kept, and the open conversation it now shows on (if any)
      */
-    async identifyVisitor(siteKey: SiteKey, visitorId: VisitorId, payload: VisitorIdentifyPayload) {
+    async identifyVisitor(siteKey: SiteKey, visitorId: VisitorId, payload: VisitorIdentifyPayload, origin: EventOrigin = {}) {
       const [site, current] = await Promise.all([requireSite(siteKey), store.getVisitorIdentity(siteKey, visitorId)]);
       const claimed = checkIdentity(site.identitySecret, payload);
       const identity = current?.verified && !claimed.verified ? current : claimed;
       if (identity !== current) await store.setVisitorIdentity(siteKey, visitorId, identity);
-      return { identity, conversation: await store.getOpenConversation(siteKey, visitorId) };
+      const conversation = await store.getOpenConversation(siteKey, visitorId);
+      await events.emit('visitor.identified', siteKey, { identity, conversation }, origin);
+      return { identity, conversation };
     },
 
     /**
@@ -300,7 +288,12 @@ export function createConversationService({ store, router, limiter, kpis, now = 
       const sent = await this.sendVisitorMessage(siteKey, visitorId, { clientId: payload.clientId, text: payload.text }, context, {
         leftMessage: true,
       });
-      await this.identifyVisitor(siteKey, visitorId, { userId: payload.email.toLowerCase(), name: payload.name, email: payload.email });
+      await this.identifyVisitor(
+        siteKey,
+        visitorId,
+        { userId: payload.email.toLowerCase(), name: payload.name, email: payload.email },
+        context.origin !== undefined ? { origin: context.origin } : {},
+      );
       return { ...sent, conversation: (await store.getConversation(siteKey, sent.conversation.id)) ?? sent.conversation };
     },
 
@@ -315,12 +308,19 @@ export function createConversationService({ store, router, limiter, kpis, now = 
       return { agent, queues, conversations, categories: site.settings.categories };
     },
 
+    /** The first page of a conversation's messages, as a console opens it. */
+    firstMessages: (siteKey: SiteKey, conversationId: ConversationId) => store.messagesAfter(siteKey, conversationId, undefined, MAX_MESSAGES_PER_PAGE),
+
+    /** The conversations the agent holds, oldest first. */
+    heldBy: (agent: AgentView) => store.listAgentConversations(agent.siteKey, agent.id),
+
     async queueCount(siteKey: SiteKey, queue: ConversationView['queue']): Promise<number> {
       return (await store.listQueue(siteKey, queue, 0)).count;
     },
 
-    async takeConversation(agent: AgentView, conversationId: ConversationId): Promise<TakenConversation> {
+    async takeConversation(agent: AgentView, conversationId: ConversationId, origin: EventOrigin = {}): Promise<TakenConversation> {
       let conversation: ConversationView;
+      let claimed = false;
       try {
         conversation = await store.claimConversation({
           siteKey: agent.siteKey,
@@ -330,12 +330,14 @@ export function createConversationService({ store, router, limiter, kpis, now = 
           skills: agent.skills,
           now: now(),
         });
+        claimed = true;
       } catch (error) {
         // The same agent clicking Take in two tabs: the second click finds it already theirs.
         const held = isSwitchboardError(error) && error.code === 'CONVERSATION_NOT_WAITING' ? await store.getConversation(agent.siteKey, conversationId) : null;
         if (held?.status !== 'active' || held.assignedAgentId !== agent.id) throw error;
         conversation = held;
       }
+      if (claimed) await events.emit('conversation.assigned', agent.siteKey, { conversation, by: 'take' }, origin);
       const messages = await store.messagesAfter(agent.siteKey, conversationId, undefined, MAX_MESSAGES_PER_PAGE);
       return { conversation, messages };
     },
@@ -348,6 +350,7 @@ export function createConversationService({ store, router, limiter, kpis, now = 
     async sendAgentMessage(
       agent: AgentView,
       input: { conversationId: ConversationId; clientId: string; text: string },
+      origin: EventOrigin = {},
     ): Promise<MessageSent> {
       const text = checkMessageText(input.text);
       const conversation = await requireConversation(agent.siteKey, input.conversationId);
@@ -366,7 +369,7 @@ export function createConversationService({ store, router, limiter, kpis, now = 
         text,
         now: now(),
       });
-      if (!duplicate) await kpis.agentReplied(conversation, agent.id, message.createdAt);
+      if (!duplicate) await events.emit('message.created', agent.siteKey, { conversation, message }, origin);
       return { message, duplicate, conversation };
     },
 
@@ -374,6 +377,7 @@ export function createConversationService({ store, router, limiter, kpis, now = 
     async transferConversation(
       agent: AgentView,
       input: { conversationId: ConversationId; queue: QueueName; note: string },
+      origin: EventOrigin = {},
     ): Promise<ConversationView> {
       const conversation = await requireConversation(agent.siteKey, input.conversationId);
       const at = now();
@@ -387,12 +391,12 @@ export function createConversationService({ store, router, limiter, kpis, now = 
         text: await visitorText(conversation),
         now: at,
       });
-      await kpis.transferred(transferred, conversation.queue, agent.id, at);
+      await events.emit('conversation.transferred', agent.siteKey, { conversation: transferred, fromQueue: conversation.queue, byAgentId: agent.id }, { ...origin, at });
       return transferred;
     },
 
     /** Ends the agent's conversation, filed under `category` when given (one of the site's for its queue). */
-    async resolveConversation(agent: AgentView, conversationId: ConversationId, category?: string): Promise<ConversationView> {
+    async resolveConversation(agent: AgentView, conversationId: ConversationId, category?: string, origin: EventOrigin = {}): Promise<ConversationView> {
       if (category !== undefined) {
         const [site, conversation] = await Promise.all([requireSite(agent.siteKey), requireConversation(agent.siteKey, conversationId)]);
         // Only its agent learns which categories fit a conversation: the store's own checks, first.
@@ -409,15 +413,33 @@ export function createConversationService({ store, router, limiter, kpis, now = 
         now: now(),
         ...(category !== undefined ? { category } : {}),
       });
-      await kpis.resolved(resolved, agent.id, resolved.assignedAt ?? resolved.queuedAt);
+      await events.emit('conversation.resolved', agent.siteKey, { conversation: resolved, byAgentId: agent.id }, origin);
       return resolved;
+    },
+
+    /** The agent gives the conversation back to the front of its queue, for a colleague. */
+    async releaseConversation(agent: AgentView, conversationId: ConversationId, origin: EventOrigin = {}): Promise<ConversationView> {
+      const released = await store.requeueConversation({ siteKey: agent.siteKey, conversationId, agentId: agent.id, now: now() });
+      await events.emit('conversation.released', agent.siteKey, { conversation: released, fromAgentId: agent.id, reason: 'released' }, origin);
+      return released;
+    },
+
+    /**
+     * Hands the conversation straight to a named colleague (hand-over.ts says what refuses it). The
+     * note, meant for the colleague, is kept in the audit log.
+     */
+    async handOverConversation(agent: AgentView, input: { conversationId: ConversationId; agentId: AgentId; note: string }, origin: EventOrigin = {}) {
+      const conversation = await handOverConversation({ store, events }, agent, input, now(), origin);
+      const note = input.note.trim();
+      if (note) await audit.record(agent.siteKey, agentActor(agent), 'conversation.hand-over', conversation.id, { to: input.agentId, note });
+      return conversation;
     },
 
     /**
      * The visitor's end-of-chat survey, once per resolved conversation: CSAT for a service
      * conversation, CES for a support one, NPS as well only when the site asks it.
      */
-    async rateConversation(siteKey: SiteKey, visitorId: VisitorId, payload: ConversationRatePayload): Promise<ConversationView> {
+    async rateConversation(siteKey: SiteKey, visitorId: VisitorId, payload: ConversationRatePayload, origin: EventOrigin = {}): Promise<ConversationView> {
       const [site, conversation] = await Promise.all([requireSite(siteKey), store.getConversation(siteKey, payload.conversationId)]);
       if (!conversation || conversation.visitorId !== visitorId) throw createError('CONVERSATION_NOT_FOUND', { conversationId: payload.conversationId });
       const asked = conversation.queue === 'service' ? 'csat' : 'ces';
@@ -440,7 +462,7 @@ export function createConversationService({ store, router, limiter, kpis, now = 
           at: now(),
         },
       });
-      await kpis.rated(rated);
+      await events.emit('conversation.rated', siteKey, { conversation: rated }, origin);
       return rated;
     },
   };

@@ -34,7 +34,12 @@ export interface DomainEventMap {
   /** The router became sure of a conversation it had placed by default: it moved queue, keeping its place. */
   'conversation.rerouted': { conversation: ConversationView; fromQueue: QueueName };
   /** An agent now holds it. */
-  'conversation.assigned': { conversation: ConversationView; by: AssignedBy };
+  'conversation.assigned': {
+    conversation: ConversationView;
+    by: AssignedBy;
+    /** On a hand-over: the colleague who held it until now. */
+    fromAgentId?: AgentId;
+  };
   /** An agent handed it to the other queue with a note (a routing correction). */
   'conversation.transferred': { conversation: ConversationView; fromQueue: QueueName; byAgentId: AgentId };
   /** It waits again at the front of its queue: handed back, its agent gone, or on its way to a colleague. */
@@ -49,7 +54,12 @@ export interface DomainEventMap {
   /** The visitor said who they are; `conversation` is their open one, if any. */
   'visitor.identified': { identity: VisitorIdentity; conversation: ConversationView | null };
   /** A message was stored (never for a duplicate client id). */
-  'message.created': { conversation: ConversationView; message: MessageView };
+  'message.created': {
+    conversation: ConversationView;
+    message: MessageView;
+    /** The message that started the conversation (conversation.created, just before, carries it too). */
+    opens?: true;
+  };
   'agent.presence_changed': { agent: AgentView; status: 'online' | 'away' | 'offline' };
   /** An admin changed an agent (capacity, disabled). */
   'agent.updated': { agent: AgentView; disabled: boolean };
@@ -76,7 +86,7 @@ export type DomainEvent<K extends DomainEventType = DomainEventType> = {
   };
 }[K];
 
-export type DomainEventHandler<K extends DomainEventType> = (event: DomainEvent<K>) => void | Promise<void>;
+export type DomainEventHandler<K extends DomainEventType> = (event: DomainEvent<K>) => unknown;
 
 /** What the transport passes to a use case about who asked: echoed on the events it causes. */
 export interface EventOrigin {
@@ -87,7 +97,7 @@ export interface DomainEvents {
   /** @returns a function that unsubscribes */
   on<K extends DomainEventType>(type: K, handler: DomainEventHandler<K>): () => void;
   /** Every event (webhooks, tests). */
-  onAny(handler: (event: DomainEvent) => void | Promise<void>): () => void;
+  onAny(handler: (event: DomainEvent) => unknown): () => void;
   /**
    * Calls every subscriber, in the order they subscribed (each runs until its first await before the
    * next starts, so a broadcast subscribed first goes out first), and settles once all have. A
@@ -104,7 +114,7 @@ export function conversationIdOf(event: DomainEvent): ConversationId | undefined
 
 export function createDomainEvents(now: () => number = Date.now): DomainEvents {
   const handlers = new Map<DomainEventType, DomainEventHandler<DomainEventType>[]>();
-  const anyHandlers: ((event: DomainEvent) => void | Promise<void>)[] = [];
+  const anyHandlers: ((event: DomainEvent) => unknown)[] = [];
 
   const remove = <T>(list: T[], item: T) => () => {
     const index = list.indexOf(item);
@@ -136,7 +146,7 @@ export function createDomainEvents(now: () => number = Date.now): DomainEvents {
       const running: Promise<void>[] = [];
       for (const handler of [...(handlers.get(type) ?? []), ...anyHandlers]) {
         try {
-          running.push(Promise.resolve(handler(event as DomainEvent)));
+          running.push(Promise.resolve(handler(event as DomainEvent)).then(() => undefined));
         } catch (error) {
           running.push(Promise.reject(error));
         }

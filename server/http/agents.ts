@@ -4,7 +4,6 @@ import { Type, type Static } from '@sinclair/typebox';
 import { MAX_AGENT_CAPACITY } from '../../shared/limits';
 import { AgentViewSchema, ErrorReplySchema, IdSchema, SiteKeySchema } from '../../shared/schemas';
 import { agentActor } from '../domain/audit';
-import { announceSweep, disconnectAgentSockets } from '../realtime/agent-namespace';
 
 const AgentParams = Type.Object({ siteKey: SiteKeySchema, agentId: IdSchema }, { additionalProperties: false });
 const AgentPatch = Type.Object(
@@ -25,16 +24,9 @@ export default async function agentRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const { siteKey, agentId } = request.params;
-      const agent = await app.agentAccounts.updateAgent(siteKey, agentId, request.body);
-      await app.audit.record(siteKey, agentActor(request.agent!), 'agent.update', agentId, { ...request.body });
-      if (request.body.disabled) {
-        // Their consoles go now, and so do their conversations: back to the front of the queue.
-        await disconnectAgentSockets(app, siteKey, agentId);
-        await announceSweep(app, siteKey, await app.assignment.sweep(siteKey));
-      } else {
-        await app.announce.assignWaiting(siteKey, agent.skills);
-      }
-      return agent;
+      // Disabled: their consoles close and their conversations go back to the front of the queue
+      // (agent.updated's subscribers), before this answers.
+      return app.agentAccounts.updateAgent(siteKey, agentId, request.body, agentActor(request.agent!));
     },
   );
 }

@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { createError } from '../../shared/errors';
-import { disconnectAgentSockets } from '../realtime/agent-namespace';
 import { AgentViewSchema, ErrorReplySchema, LoginBodySchema, type LoginBody } from '../../shared/schemas';
 
 export const SESSION_COOKIE = 'sb_session';
@@ -42,17 +41,15 @@ export default async function sessionRoutes(app: FastifyInstance) {
   });
 
   app.delete('/sessions', { config: { auth: 'agent' } }, async (request, reply) => {
-    await app.agentAccounts.logOutEverywhere(request.agent!.id);
-    await disconnectAgentSockets(app, request.agent!.siteKey, request.agent!.id);
+    // Its consoles close too (agent.logged_out).
+    await app.agentAccounts.logOutEverywhere(request.agent!);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });
 
   app.delete('/sessions/current', async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
-    const agent = await app.agentAccounts.authenticate(token);
     if (token) await app.agentAccounts.logOut(token);
-    if (agent && token) await disconnectAgentSockets(app, agent.siteKey, agent.id, token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });

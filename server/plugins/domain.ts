@@ -1,10 +1,15 @@
 /**
- * Infrastructure every feature needs: the store and the domain services over it, decorated once.
+ * Infrastructure every feature needs: the store, the domain event bus and the domain services over
+ * them, decorated once, with the domain's own subscribers (KPIs, auto-assignment). Transport
+ * subscribers (broadcasts) and integrations (webhooks, email) subscribe in their own plugins.
  */
 import fp from 'fastify-plugin';
 import type { Classifier } from '../domain/routing/classification';
 import { createAgentAccounts } from '../domain/agents';
 import { createAssignmentService, DEFAULT_ASSIGNMENT_TIMINGS } from '../domain/assignment';
+import { assignOnEvents } from '../domain/assignment-subscriber';
+import { createDomainEvents } from '../domain/events';
+import { recordKpisOnEvents } from '../domain/kpi-subscriber';
 import { createAuditLog } from '../domain/audit';
 import { createConversationService } from '../domain/conversations';
 import { createKpiRecorder } from '../domain/kpi-events';
@@ -29,6 +34,8 @@ export interface DomainPluginOptions {
 export default fp<DomainPluginOptions>(
   async (app, { store, classifier, now, sleep, rateLimits }) => {
     app.decorate('store', store);
+    const events = createDomainEvents(now);
+    app.decorate('events', events);
     app.decorate('visitorTokens', createVisitorTokens(app.config.sessionSecret, app.config.previousSessionSecrets));
     const limiter = createRateLimiter(store, rateLimits);
     app.decorate('limiter', limiter);
@@ -36,17 +43,20 @@ export default fp<DomainPluginOptions>(
     app.decorate('kpiRecorder', kpiRecorder);
     app.decorate('kpis', createKpis({ store, now }));
     app.decorate('kpiNow', now);
-    app.decorate('conversations', createConversationService({ store, router: createRouter({ classifier }), limiter, kpis: kpiRecorder, now }));
-    app.decorate('agentAccounts', createAgentAccounts({ store, limiter, sessionTtlMs: app.config.sessionTtlMs, now, ...(sleep ? { sleep } : {}) }));
     const audit = createAuditLog(store, now);
     app.decorate('audit', audit);
+    app.decorate('conversations', createConversationService({ store, router: createRouter({ classifier }), limiter, events, audit, now }));
+    app.decorate(
+      'agentAccounts',
+      createAgentAccounts({ store, limiter, events, audit, sessionTtlMs: app.config.sessionTtlMs, now, ...(sleep ? { sleep } : {}) }),
+    );
     app.decorate('siteRouting', createSiteRouting(store, audit, now));
     app.decorate('privacy', createPrivacy({ store, audit, now }));
     app.decorate('apiTokens', createApiTokens({ store, audit, now }));
-    app.decorate(
-      'assignment',
-      createAssignmentService({ store, now, kpis: kpiRecorder, timings: { ...DEFAULT_ASSIGNMENT_TIMINGS, graceMs: app.config.agentGraceMs } }),
-    );
+    const assignment = createAssignmentService({ store, now, events, timings: { ...DEFAULT_ASSIGNMENT_TIMINGS, graceMs: app.config.agentGraceMs } });
+    app.decorate('assignment', assignment);
+    recordKpisOnEvents(events, { kpis: kpiRecorder, store });
+    assignOnEvents(events, { store, assignment });
     app.addHook('onClose', async () => {
       await store.close();
     });

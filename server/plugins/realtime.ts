@@ -8,9 +8,11 @@ import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../../shared/limits';
 import { DEFAULT_ASSIGNMENT_TIMINGS } from '../domain/assignment';
-import { announceSweep, registerAgentNamespace } from '../realtime/agent-namespace';
+import { registerAgentNamespace } from '../realtime/agent-namespace';
 import { createAgentStatuses } from '../realtime/agent-statuses';
 import { createAnnouncer } from '../realtime/announce';
+import { broadcastEvents } from '../realtime/broadcasts';
+import { createVisitorChannel } from '../realtime/visitor-channel';
 import { agentHandshake, visitorHandshake } from '../realtime/handshake';
 import { registerVisitorNamespace } from '../realtime/visitor-namespace';
 import type { AgentNamespace, VisitorNamespace } from '../types';
@@ -44,7 +46,9 @@ export default fp<RealtimePluginOptions>(
     app.decorate('io', io);
     app.decorate('visitors', io.of('/visitor') as unknown as VisitorNamespace);
     app.decorate('agents', io.of('/agent') as unknown as AgentNamespace);
-    app.decorate('announce', createAnnouncer(app));
+    const visitorChannel = createVisitorChannel(app.visitors);
+    const announce = createAnnouncer(app, visitorChannel);
+    broadcastEvents(app, announce, visitorChannel);
     app.visitors.use(visitorHandshake(app));
     app.agents.use(agentHandshake(app));
     const statuses = createAgentStatuses();
@@ -70,7 +74,7 @@ export default fp<RealtimePluginOptions>(
       if (sweeping) return;
       sweeping = true;
       (async () => {
-        for (const siteKey of await app.store.listSiteKeys()) await announceSweep(app, siteKey, await app.assignment.sweep(siteKey));
+        for (const siteKey of await app.store.listSiteKeys()) await app.assignment.sweep(siteKey);
       })()
         .catch((error: unknown) => app.log.warn({ err: error }, 'sweep failed'))
         .finally(() => (sweeping = false));
@@ -85,7 +89,7 @@ export default fp<RealtimePluginOptions>(
       closing = true;
       clearInterval(heartbeat);
       clearInterval(sweeper);
-      app.announce.stop();
+      announce.stop();
       io.engine.close();
     });
     app.addHook('onClose', async () => {

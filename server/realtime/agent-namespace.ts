@@ -1,6 +1,5 @@
-/** `/agent`: what a logged-in agent may do from the console. Each handler: check → domain → ack → broadcast. */
+/** `/agent`: what a logged-in agent may do from the console. Each handler: check → use case → ack; broadcasts follow the events. */
 import type { FastifyInstance } from 'fastify';
-import type { ConversationView } from '../../shared/protocol';
 import {
   AgentMessageSendPayloadSchema,
   ConversationHandOverPayloadSchema,
@@ -11,7 +10,6 @@ import {
   EmptyPayloadSchema,
   PresenceSetPayloadSchema,
 } from '../../shared/schemas';
-import { handOverConversation } from '../domain/hand-over';
 import { toWireError } from '../../shared/errors';
 import { handleEvent } from './ack';
 import type { AgentStatuses } from './agent-statuses';
@@ -33,14 +31,14 @@ const checkHandOver = compilePayloadCheck(ConversationHandOverPayloadSchema);
  * leaving, and the store and the adapter's Redis connections are going away.
  */
 export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStatuses, closing: () => boolean): void {
-  const { visitors, agents, conversations, assignment, announce, store } = app;
+  const { agents, conversations, assignment } = app;
 
   // Rooms and presence are in place before the client hears it is connected, so its first event
   // (take-next, say) never finds the agent offline, and no broadcast meanwhile is missed.
   agents.use(async (socket, next) => {
     try {
       const { agent } = socket.data;
-      const open = await store.listAgentConversations(agent.siteKey, agent.id);
+      const open = await conversations.heldBy(agent);
       await socket.join([
         rooms.agent(agent.siteKey, agent.id),
         ...agent.skills.map((queue) => rooms.queue(agent.siteKey, queue)),
@@ -57,30 +55,20 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
   agents.on('connection', (socket) => {
     const { agent } = socket.data;
     const { siteKey } = agent;
-    const myQueues = assignment.queuesOf(agent);
+    /** Echoed on the events this connection causes, so broadcasts need not tell it what its ack says. */
+    const origin = { origin: socket.id };
     limitEventRate(socket);
     endWithSession(app, socket);
 
-    /** The agent let go of a conversation that now waits again: tell everyone, then fill free places. */
-    const backInQueue = async (conversation: ConversationView) => {
-      announce.released(conversation, agent.id);
-      await announce.queued(conversation);
-      await announce.assignWaiting(siteKey, [...new Set([conversation.queue, ...myQueues])]);
-      return conversation;
-    };
-
     socket.on('workspace:load', handleEvent(app.log, 'workspace:load', checkEmpty, () => conversations.loadWorkspace(agent)));
 
-    socket.on('conversation:take', handleEvent(app.log, 'conversation:take', checkRef, async ({ conversationId }) => {
-      const taken = await conversations.takeConversation(agent, conversationId);
-      await announce.assigned(taken.conversation);
-      return taken;
-    }));
+    socket.on('conversation:take', handleEvent(app.log, 'conversation:take', checkRef, ({ conversationId }) =>
+      conversations.takeConversation(agent, conversationId, origin),
+    ));
 
     socket.on('queue:take-next', handleEvent(app.log, 'queue:take-next', checkEmpty, async () => {
-      const conversation = await assignment.takeNext(agent);
+      const conversation = await assignment.takeNext(agent, origin);
       if (!conversation) return null;
-      await announce.assigned(conversation);
       return { conversation, messages: await conversations.agentMessages(agent, conversation.id) };
     }));
 
@@ -88,56 +76,28 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
       conversations.agentMessages(agent, conversationId, afterId),
     ));
 
-    socket.on('message:send', handleEvent(app.log, 'message:send', checkSend, async (payload) => {
-      const sent = await conversations.sendAgentMessage(agent, payload);
-      if (!sent.duplicate) {
-        visitors.to(rooms.visitor(siteKey, sent.conversation.visitorId)).emit('message:new', sent.message);
-        socket.to(rooms.conversation(siteKey, payload.conversationId)).emit('message:new', sent.message);
-      }
-      return sent;
-    }));
+    socket.on('message:send', handleEvent(app.log, 'message:send', checkSend, (payload) => conversations.sendAgentMessage(agent, payload, origin)));
 
-    socket.on('conversation:resolve', handleEvent(app.log, 'conversation:resolve', checkResolve, async ({ conversationId, category }) => {
-      const conversation = await conversations.resolveConversation(agent, conversationId, category);
-      visitors.to(rooms.visitor(siteKey, conversation.visitorId)).emit('conversation:updated', conversation);
-      announce.released(conversation, agent.id);
-      await assignment.recordResolved(conversation);
-      await announce.assignWaiting(siteKey, myQueues);
-      return conversation;
-    }));
-
-    socket.on('conversation:transfer', handleEvent(app.log, 'conversation:transfer', checkTransfer, async (payload) =>
-      backInQueue(await conversations.transferConversation(agent, payload)),
+    socket.on('conversation:resolve', handleEvent(app.log, 'conversation:resolve', checkResolve, ({ conversationId, category }) =>
+      conversations.resolveConversation(agent, conversationId, category, origin),
     ));
 
-    socket.on('conversation:hand-over', handleEvent(app.log, 'conversation:hand-over', checkHandOver, async (payload) => {
-      const conversation = await handOverConversation(store, agent, payload, Date.now());
-      announce.released(conversation, agent.id);
-      await announce.assigned(conversation);
-      if (payload.note.trim()) {
-        await app.audit.record(siteKey, `agent:${agent.id} ${agent.email}`, 'conversation.hand-over', conversation.id, {
-          to: payload.agentId,
-          note: payload.note.trim(),
-        });
-      }
-      await announce.assignWaiting(siteKey, myQueues);
-      return conversation;
-    }));
+    socket.on('conversation:transfer', handleEvent(app.log, 'conversation:transfer', checkTransfer, (payload) =>
+      conversations.transferConversation(agent, payload, origin),
+    ));
 
-    socket.on('conversation:release', handleEvent(app.log, 'conversation:release', checkRef, async ({ conversationId }) =>
-      backInQueue(await store.requeueConversation({ siteKey, conversationId, agentId: agent.id, now: Date.now() })),
+    socket.on('conversation:hand-over', handleEvent(app.log, 'conversation:hand-over', checkHandOver, (payload) =>
+      conversations.handOverConversation(agent, payload, origin),
+    ));
+
+    socket.on('conversation:release', handleEvent(app.log, 'conversation:release', checkRef, ({ conversationId }) =>
+      conversations.releaseConversation(agent, conversationId, origin),
     ));
 
     socket.on('presence:set', handleEvent(app.log, 'presence:set', checkPresence, async ({ status }) => {
-      if (status === 'offline') {
-        statuses.set(agent.id, 'away');
-        await assignment.goOffline(agent);
-        await announceSweep(app, siteKey, await assignment.sweep(siteKey));
-      } else {
-        statuses.set(agent.id, status);
-        await assignment.keepPresent(agent, status);
-        if (status === 'online') await announce.assignWaiting(siteKey, myQueues);
-      }
+      // This process's heartbeat renews the chosen status; offline is said once and not renewed.
+      statuses.set(agent.id, status === 'offline' ? 'away' : status);
+      await assignment.setStatus(agent, status, origin);
       return { status };
     }));
 
@@ -149,7 +109,8 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
       })().catch((error: unknown) => app.log.warn({ err: error }, 'agent presence update failed'));
     });
 
-    announce.assignWaiting(siteKey, myQueues).catch((error: unknown) => app.log.warn({ err: error }, 'assignment failed'));
+    // A console that connects is an agent with free places, perhaps: auto mode fills them.
+    assignment.assignWaitingIn(siteKey, assignment.queuesOf(agent)).catch((error: unknown) => app.log.warn({ err: error }, 'assignment failed'));
   });
 }
 
@@ -164,20 +125,4 @@ function endWithSession(app: FastifyInstance, socket: Parameters<Parameters<Fast
       (error: unknown) => next(error as Error),
     );
   });
-}
-
-/** Ends the sockets riding on one session (log out), or all of an agent's (log out everywhere, disabled). */
-export async function disconnectAgentSockets(app: FastifyInstance, siteKey: string, agentId: string, sessionToken?: string) {
-  const sockets = await app.agents.in(rooms.agent(siteKey, agentId)).fetchSockets();
-  for (const socket of sockets) if (!sessionToken || socket.data.sessionToken === sessionToken) socket.disconnect(true);
-}
-
-/** Tells everyone what a sweep changed: conversations back in line, visitors who gave up. */
-export async function announceSweep(app: FastifyInstance, siteKey: string, result: Awaited<ReturnType<FastifyInstance['assignment']['sweep']>>) {
-  for (const { conversation, fromAgentId } of result.requeued) {
-    app.announce.released(conversation, fromAgentId);
-    await app.announce.queued(conversation);
-  }
-  for (const conversation of result.abandoned) await app.announce.leftQueue(siteKey, conversation.queue, conversation.id);
-  if (result.requeued.length > 0) await app.announce.assignWaiting(siteKey, ['service', 'support']);
 }

@@ -1,37 +1,37 @@
 /**
- * What everyone concerned is told when a conversation changes hands or place in line. One place,
- * so a take, an auto-assignment, a hand-back and a sweep all announce the same way.
+ * How a change of place or hands is told on the wire: the queue lists of agents, the consoles of the
+ * agent concerned, and the waiting visitors' places in line. broadcasts.ts calls these as the domain
+ * events come; nothing here changes the store.
  */
 import type { FastifyInstance } from 'fastify';
-import type { ConversationId, SiteKey } from '../../shared/ids';
+import type { SiteKey } from '../../shared/ids';
 import type { ConversationView } from '../../shared/protocol';
 import { toQueueEntry } from '../../shared/queue-entry';
 import type { QueueName } from '../../shared/queues';
-import { MAX_MESSAGES_PER_PAGE } from '../../shared/limits';
-import type { SiteSettings } from '../store/store';
 import { rooms } from './rooms';
+import type { VisitorChannel } from './visitor-channel';
 
 /** Position updates of one queue are sent at most this often (ms), however busy it is. */
 const POSITION_UPDATE_DELAY_MS = 300;
 /** Position updates sent in one turn of the event loop: about 2 ms of work (bench:queue, 1,000 waiting). */
 const POSITION_UPDATES_PER_TURN = 100;
 
-export function createAnnouncer(app: FastifyInstance) {
-  const { agents, visitors, store } = app;
+export function createAnnouncer(app: FastifyInstance, visitorChannel: VisitorChannel) {
+  const { agents, assignment, conversations } = app;
   const pendingPositions = new Map<string, ReturnType<typeof setTimeout>>();
 
   const sendPositions = async (siteKey: SiteKey, queue: QueueName) => {
-    const waiting = await store.listQueueVisitors(siteKey, queue);
+    const waiting = await assignment.waitingLine(siteKey, queue);
     // Auto mode empties a line as it fills, and then nobody needs an estimate: the estimator's reads
     // (presence, loads, recent times and every online agent) would be spent every 300 ms for nothing.
     if (waiting.length === 0) return;
-    const estimate = await app.assignment.estimator(siteKey, queue);
+    const estimate = await assignment.estimator(siteKey, queue);
     for (let start = 0; start < waiting.length; start += POSITION_UPDATES_PER_TURN) {
       // A long line is told in slices, letting other work (a first message on its way to an agent) run between them.
       if (start > 0) await new Promise((resolve) => setImmediate(resolve));
       waiting.slice(start, start + POSITION_UPDATES_PER_TURN).forEach(({ conversationId, visitorId }, i) => {
         const position = start + i + 1;
-        visitors.to(rooms.visitor(siteKey, visitorId)).emit('queue:position', { conversationId, queue, position, ...estimate(position) });
+        visitorChannel.position(siteKey, visitorId, { conversationId, queue, position, ...estimate(position) });
       });
     }
   };
@@ -58,19 +58,19 @@ export function createAnnouncer(app: FastifyInstance) {
     /**
      * A conversation (re)entered a queue: agents of that queue see it, its visitor sees the change.
      * @param options.count the queue's count when the caller already has it (not read again)
+     * @param options.tellVisitor false when nothing changed for the visitor (a new identity)
+     * @param options.except the visitor connection that caused it, which its ack told already
      */
-    async queued(conversation: ConversationView, options: { tellVisitor?: boolean; count?: number } = {}) {
-      const count = options.count ?? (await app.conversations.queueCount(conversation.siteKey, conversation.queue));
+    async queued(conversation: ConversationView, options: { tellVisitor?: boolean; count?: number; except?: string } = {}) {
+      const count = options.count ?? (await conversations.queueCount(conversation.siteKey, conversation.queue));
       agents.to(rooms.queue(conversation.siteKey, conversation.queue)).emit('queue:entered', toQueueEntry(conversation), count);
-      if (options.tellVisitor !== false) {
-        visitors.to(rooms.visitor(conversation.siteKey, conversation.visitorId)).emit('conversation:updated', conversation);
-      }
+      if (options.tellVisitor !== false) visitorChannel.conversationUpdated(conversation, options.except);
       announcer.positionsChanged(conversation.siteKey, conversation.queue);
     },
 
     /** A conversation left a queue without an agent (abandoned, re-routed away). */
     async leftQueue(siteKey: SiteKey, queue: QueueName, conversationId: string) {
-      const count = await app.conversations.queueCount(siteKey, queue);
+      const count = await conversations.queueCount(siteKey, queue);
       agents.to(rooms.queue(siteKey, queue)).emit('queue:left', { conversationId, queue }, count);
       announcer.positionsChanged(siteKey, queue);
     },
@@ -85,14 +85,13 @@ export function createAnnouncer(app: FastifyInstance) {
       agents.in(rooms.agent(siteKey, agentId)).socketsJoin(rooms.conversation(siteKey, id));
       // Both reads at once: this is on the path from a visitor's first message to an agent.
       const [count, messages] = await Promise.all([
-        app.conversations.queueCount(siteKey, conversation.queue),
-        store.messagesAfter(siteKey, id, undefined, MAX_MESSAGES_PER_PAGE),
+        conversations.queueCount(siteKey, conversation.queue),
+        conversations.firstMessages(siteKey, id),
       ]);
       agents.to(rooms.queue(siteKey, conversation.queue)).emit('queue:left', { conversationId: id, queue: conversation.queue, takenBy: agentId }, count);
-      visitors.to(rooms.visitor(siteKey, conversation.visitorId)).emit('conversation:updated', conversation);
+      visitorChannel.conversationUpdated(conversation);
       agents.to(rooms.agent(siteKey, agentId)).emit('conversation:assigned', { conversation, messages });
       announcer.positionsChanged(siteKey, conversation.queue);
-      await app.assignment.recordAssigned(conversation);
     },
 
     /** The agent no longer holds it (resolved, transferred, handed back, swept): their consoles let go. */
@@ -101,33 +100,6 @@ export function createAnnouncer(app: FastifyInstance) {
       agents.to(rooms.conversation(siteKey, id)).emit('conversation:updated', conversation);
       agents.in(rooms.conversation(siteKey, id)).socketsLeave(rooms.conversation(siteKey, id));
       agents.to(rooms.agent(siteKey, agentId)).emit('conversation:updated', conversation);
-    },
-
-    /**
-     * Auto mode: hand waiting conversations of these queues to agents with free places. Each batch
-     * is announced as soon as the store has assigned it, while it looks for more.
-     * @param options what the caller already knows (the site's mode; the line's head), so it is not read again
-     */
-    async assignWaiting(
-      siteKey: SiteKey,
-      queues: readonly QueueName[],
-      options: { assignment?: SiteSettings['assignment']; heads?: ConversationId[] } = {},
-    ) {
-      for (const queue of queues) {
-        const announced: Promise<void>[] = [];
-        await app.assignment.assignWaiting(siteKey, queue, {
-          ...options,
-          onAssigned: (batch) => {
-            for (const conversation of batch) {
-              const announcing = announcer.assigned(conversation);
-              // Awaited below; handled now so that a failure of the loop cannot leave it unhandled.
-              announcing.catch(() => {});
-              announced.push(announcing);
-            }
-          },
-        });
-        await Promise.all(announced);
-      }
     },
   };
   return announcer;

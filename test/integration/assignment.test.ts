@@ -89,7 +89,7 @@ describe('queues and assignment', () => {
     expectOk(await emitWithTimeout(socket, 2000, 'presence:set', { status: 'online' }));
     await eventually(() => expect(assigned.map((t) => t.conversation.id)).toEqual([conversation.id]));
     expect(assigned[0]!.messages.map((m) => m.text)).toEqual(['I was charged twice for my order']);
-    expect((await visitorSees)[0]).toMatchObject({ status: 'active', assignedAgentId: agent.view.id });
+    expect((await visitorSees)[0]).toMatchObject({ status: 'active', assignedAgentName: agent.view.name });
     for (const s of others) s.disconnect();
   });
 
@@ -224,7 +224,7 @@ describe('queues and assignment', () => {
     const visitorSees = collect<ConversationView>(visitor, 'conversation:updated');
     expect(expectOk(await handOver(colleague.view.id))).toMatchObject({ status: 'active', assignedAgentId: colleague.view.id });
     expect((await opened)[0].conversation.id).toBe(conversation.id);
-    await eventually(() => expect(visitorSees.at(-1)).toMatchObject({ assignedAgentId: colleague.view.id }));
+    await eventually(() => expect(visitorSees.at(-1)).toMatchObject({ assignedAgentName: colleague.view.name }));
     expect(await started.app.store.listAgentConversations(started.siteKey, from.view.id)).toEqual([]);
 
     // The colleague is now full (capacity 1): a second hand-over to them is refused.

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SITE_SETTINGS } from '../../server/store/store';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
-import type { ConversationView } from '../../shared/protocol';
+import type { VisitorConversationView } from '../../shared/protocol';
 import { expectOk, expectRefused } from '../helpers/acks';
 import { connectAgent, connectVisitor, disconnectAll, logIn, type VisitorClient } from '../helpers/clients';
 import { assertRedisReachable } from '../helpers/redis';
@@ -76,7 +76,7 @@ describe('KPIs: bad input', () => {
     let visitor: VisitorClient;
 
     /** A conversation of a new visitor in `queue`, taken by the agent with both skills and (unless told) resolved. */
-    async function conversation(queue: 'service' | 'support', resolve = true): Promise<ConversationView> {
+    async function conversation(queue: 'service' | 'support', resolve = true): Promise<VisitorConversationView> {
       await started.app.store.updateSiteSettings(started.siteKey, { ...DEFAULT_SITE_SETTINGS, topicQuestion: true });
       visitor = await connectVisitor(started.url, { siteKey: started.siteKey });
       expectOk(await emitWithTimeout(visitor, 2000, 'session:resume', {}));
@@ -86,7 +86,7 @@ describe('KPIs: bad input', () => {
       if (!resolve) return sent.conversation;
       return expectOk(await emitWithTimeout(bo, 2000, 'conversation:resolve', { conversationId: sent.conversation.id }));
     }
-    const rate = (c: ConversationView, answer: Record<string, unknown>, socket = visitor) =>
+    const rate = (c: VisitorConversationView, answer: Record<string, unknown>, socket = visitor) =>
       emitWithTimeout(socket, 2000, 'conversation:rate', { conversationId: c.id, ...answer } as never);
     const ratedCount = async () => (await started.app.store.listKpiEvents(started.siteKey, 1000)).filter((e) => e.type === 'rated').length;
 

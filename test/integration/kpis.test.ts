@@ -9,7 +9,7 @@ import { createMemoryStore } from '../../server/store/memory/memory-store';
 import { DEFAULT_SITE_SETTINGS } from '../../server/store/store';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import { flattenFigures } from '../../shared/metrics-csv';
-import type { ConversationView } from '../../shared/protocol';
+import type { VisitorConversationView } from '../../shared/protocol';
 import type { KpiFigures, MetricsReport } from '../../shared/schemas';
 import { expectOk } from '../helpers/acks';
 import { connectAgent, connectVisitor, disconnectAll, logIn, type AgentClient, type VisitorClient } from '../helpers/clients';
@@ -67,13 +67,13 @@ describe.each<Stores>([
   };
   const ask = async (socket: VisitorClient, text: string, topic: 'service' | 'support') =>
     expectOk(await emitWithTimeout(socket, 2000, 'message:send', { clientId: randomUUID(), text, topic })).conversation;
-  const take = async (who: 'sam' | 'sasha' | 'bo', c: ConversationView) =>
+  const take = async (who: 'sam' | 'sasha' | 'bo', c: VisitorConversationView) =>
     expectOk(await emitWithTimeout(agents[who]!, 2000, 'conversation:take', { conversationId: c.id }));
-  const reply = async (who: 'sam' | 'sasha' | 'bo', c: ConversationView) =>
+  const reply = async (who: 'sam' | 'sasha' | 'bo', c: VisitorConversationView) =>
     expectOk(await emitWithTimeout(agents[who]!, 2000, 'message:send', { conversationId: c.id, clientId: randomUUID(), text: 'Let me look.' }));
-  const resolve = async (who: 'sam' | 'sasha' | 'bo', c: ConversationView, category?: string) =>
+  const resolve = async (who: 'sam' | 'sasha' | 'bo', c: VisitorConversationView, category?: string) =>
     expectOk(await emitWithTimeout(agents[who]!, 2000, 'conversation:resolve', { conversationId: c.id, ...(category ? { category } : {}) }));
-  const rate = async (socket: VisitorClient, c: ConversationView, answer: { csat?: number; ces?: number; nps?: number; comment?: string }) =>
+  const rate = async (socket: VisitorClient, c: VisitorConversationView, answer: { csat?: number; ces?: number; nps?: number; comment?: string }) =>
     expectOk(await emitWithTimeout(socket, 2000, 'conversation:rate', { conversationId: c.id, ...answer }));
 
   const metrics = async (query: Record<string, string>, cookie = cookies.ada) =>
@@ -152,7 +152,7 @@ describe.each<Stores>([
     await advance(t(10, 10));
     const c4 = await ask(v4, 'Where is my parcel?', 'service');
     await advance(t(10, 11));
-    await started.app.assignment.visitorPresence(started.siteKey, c4.id, true);
+    await started.app.store.setVisitorGone(started.siteKey, c4.id, t(10, 11));
     await advance(t(10, 20));
     const swept = await started.app.assignment.sweep(started.siteKey);
     expect(swept.abandoned.map((c) => c.id)).toEqual([c4.id]);

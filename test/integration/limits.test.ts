@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RateLimits } from '../../server/domain/rate-limiter';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import { RATE_LIMITS } from '../../shared/limits';
-import type { Ack, MessageSent } from '../../shared/protocol';
+import type { Ack, VisitorMessageSent } from '../../shared/protocol';
 import { expectOk } from '../helpers/acks';
 import { connectAgent, connectVisitor, disconnectAll, type VisitorClient } from '../helpers/clients';
 import { assertRedisReachable } from '../helpers/redis';
@@ -18,7 +18,7 @@ const relaxed = Object.fromEntries(Object.entries(RATE_LIMITS).map(([name, rule]
 const withLimits = (limits: Partial<RateLimits>, sleep?: (ms: number) => Promise<void>) =>
   startApp({ overrides: { rateLimits: { ...relaxed, ...limits }, ...(sleep ? { sleep } : {}) } });
 
-const send = (visitor: VisitorClient, text: string): Promise<Ack<MessageSent>> =>
+const send = (visitor: VisitorClient, text: string): Promise<Ack<VisitorMessageSent>> =>
   emitWithTimeout(visitor, 3000, 'message:send', { clientId: randomUUID(), text });
 
 describe('abuse limits', () => {
@@ -40,7 +40,7 @@ describe('abuse limits', () => {
       expect(ack).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', details: { limit: 3, windowMs: 60_000 } } });
       if (!ack.ok) expect(ack.error.details?.retryAfterMs).toBeGreaterThan(0);
     }
-    const conversationId = (acks[0] as { ok: true; data: MessageSent }).data.conversation.id;
+    const conversationId = (acks[0] as { ok: true; data: VisitorMessageSent }).data.conversation.id;
     const stored = await started.app.store.messagesAfter(started.siteKey, conversationId, undefined, 100);
     expect(stored.map((m) => m.text)).toEqual(['message 0', 'message 1', 'message 2']);
   });

@@ -246,7 +246,7 @@ describe('an agent whose connection dies mid-chat', () => {
     const taken = expectOk(await emitWithTimeout(watcher, 2000, 'conversation:take', { conversationId }));
     expect(taken.conversation).toMatchObject({ status: 'active', assignedAgentId: started.serviceAgent.view.id });
     expect(taken.messages.map((m) => m.text)).toEqual(['I was charged twice', 'Looking into it', ...meanwhile]);
-    await eventually(() => expect(visitorUpdates.at(-1)).toMatchObject({ status: 'active', assignedAgentId: started.serviceAgent.view.id }));
+    await eventually(() => expect(visitorUpdates.at(-1)).toMatchObject({ status: 'active', assignedAgentName: started.serviceAgent.view.name }));
 
     // The new agent and the visitor talk; the conversation ends normally.
     const visitorHears = waitFor(visitor, 'message:new');

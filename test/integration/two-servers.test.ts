@@ -106,7 +106,7 @@ describe('two server processes on one Redis', () => {
     const joined = waitFor<[ConversationView]>(first.visitor, 'conversation:updated');
     const taken = expectOk(await emitWithTimeout(socket, 2000, 'conversation:take', { conversationId: first.conversation.id }));
     expect(taken.messages.map((m) => m.text)).toEqual(['I was charged twice for my order']);
-    expect((await joined)[0]).toMatchObject({ id: first.conversation.id, status: 'active', assignedAgentId: agent.view.id });
+    expect((await joined)[0]).toMatchObject({ id: first.conversation.id, status: 'active', assignedAgentName: agent.view.name });
     await eventually(() => expect(positions.at(-1)).toMatchObject({ conversationId: second.conversation.id, position: 1 }));
 
     const toVisitor = waitFor<[MessageView]>(first.visitor, 'message:new');
@@ -195,7 +195,7 @@ describe('two server processes on one Redis', () => {
     await eventually(() => expect(assigned.map((t) => t.conversation.id)).toEqual([conversation.id]));
     expect(assigned[0]!.messages.map((m) => m.text)).toEqual(['I was charged twice for my order']);
     const resumed = expectOk(await emitWithTimeout(visitor, 2000, 'session:resume', {}));
-    expect(resumed.conversation).toMatchObject({ status: 'active', assignedAgentId: agent.view.id });
+    expect(resumed.conversation).toMatchObject({ status: 'active', assignedAgentName: agent.view.name });
   });
 
   it('an agent on B whose connection dies: the conversation is back in line exactly once, and an agent on A takes it with every message', async () => {

@@ -59,7 +59,7 @@ describe('visitor identity: verified only when the site signed it, never overwri
     const visitor = await connectVisitor(started.url, { siteKey: started.siteKey });
     expectOk(await emitWithTimeout(visitor, 2000, 'visitor:identify', { userId: 'u7', email: 'u7@example.com', hash: identityHash(secret, 'u7') }));
     const { conversation } = expectOk(await emitWithTimeout(visitor, 2000, 'message:send', { clientId: randomUUID(), text: 'where is my parcel' }));
-    expect(conversation.visitor).toEqual({ userId: 'u7', email: 'u7@example.com', verified: true });
+    expect((await started.app.store.getConversation(started.siteKey, conversation.id))!.visitor).toEqual({ userId: 'u7', email: 'u7@example.com', verified: true });
   });
 
   it('refuses malformed identities and changes nothing', async () => {

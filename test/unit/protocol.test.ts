@@ -9,6 +9,8 @@ import type { AgentNamespace, VisitorNamespace } from '../../server/types';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import type { ErrorCode } from '../../shared/errors';
 import type {
+  VisitorConversationView,
+  VisitorMessageSent,
   Ack,
   AgentClientEvents,
   AgentServerEvents,
@@ -45,7 +47,7 @@ afterAll(async () => {
 describe('the typed clients', () => {
   it('resolve emitWithTimeout on /visitor to the Ack of each event', () => {
     expectTypeOf(typed(emitWithTimeout(visitor, 1, 'message:send', { clientId: 'c-12345678', text: 'hi' }))).resolves.toEqualTypeOf<
-      Ack<MessageSent>
+      Ack<VisitorMessageSent>
     >();
     expectTypeOf(typed(emitWithTimeout(visitor, 1, 'session:resume', {}))).resolves.toEqualTypeOf<Ack<VisitorSession>>();
   });
@@ -89,7 +91,8 @@ describe('the typed clients', () => {
 
   it('type what the server pushes', () => {
     visitor.on('message:new', (message) => expectTypeOf(message).toEqualTypeOf<MessageView>());
-    visitor.on('conversation:updated', (conversation) => expectTypeOf(conversation).toEqualTypeOf<ConversationView>());
+    // The visitor's own view: routing, transfer notes, agents' ids and the IP never reach a widget.
+    visitor.on('conversation:updated', (conversation) => expectTypeOf(conversation).toEqualTypeOf<VisitorConversationView>());
     agent.on('queue:entered', (entry, count) => {
       expectTypeOf(entry).toEqualTypeOf<QueueEntry>();
       expectTypeOf(count).toEqualTypeOf<number>();
@@ -103,7 +106,7 @@ describe('the typed clients', () => {
   });
 
   it('keep the ack typed without a timeout (Socket.IO types that case itself)', () => {
-    expectTypeOf<ReturnType<typeof visitor.emitWithAck<'message:send'>>>().toEqualTypeOf<Promise<Ack<MessageSent>>>();
+    expectTypeOf<ReturnType<typeof visitor.emitWithAck<'message:send'>>>().toEqualTypeOf<Promise<Ack<VisitorMessageSent>>>();
   });
 
   it('still get `any` from socket.timeout(ms).emitWithAck, which is why emitWithTimeout exists', () => {

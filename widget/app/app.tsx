@@ -9,6 +9,7 @@ import type { PendingMessage, WidgetStorage } from './storage';
 import { createStateStore } from '../../shared/state-store';
 import { reopenable, type WidgetState } from './store';
 import type { VisitorTransport } from './transport';
+import type { VisitorMessageSent } from '../../shared/protocol';
 
 export interface WidgetDeps {
   transport: VisitorTransport;
@@ -32,7 +33,7 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
   });
   const withoutPending = (clientId: string) => store.getState().pending.filter((p) => p.clientId !== clientId);
 
-  const outbox = createOutbox<PendingMessage>(
+  const outbox = createOutbox<PendingMessage, VisitorMessageSent>(
     {
       send: (item) => transport.send(item),
       onSent: (item, sent) =>

@@ -1,5 +1,5 @@
 /** The widget's state, read by screens through `useStore(store, selector)`. */
-import type { ConversationView, MessageView, QueuePosition, SiteInfo, WireError } from '../../shared/protocol';
+import type { MessageView, QueuePosition, SiteInfo, VisitorConversationView, WireError } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
 import type { PendingMessage } from './storage';
 
@@ -9,7 +9,7 @@ export interface WidgetState {
   site: SiteInfo | null;
   /** The visitor's answer to the topic question, before the first message. */
   topic: QueueName | null;
-  conversation: ConversationView | null;
+  conversation: VisitorConversationView | null;
   /** Stored messages, oldest first, each once. */
   messages: MessageView[];
   /** Sent but not yet acked. */
@@ -26,7 +26,7 @@ export interface WidgetState {
  * The ended conversation a reply would continue (the server reopens it within the site's window;
  * past it, the reply starts a new conversation anyway), or null.
  */
-export function reopenable(state: Pick<WidgetState, 'conversation' | 'site'>, now = Date.now()): ConversationView | null {
+export function reopenable(state: Pick<WidgetState, 'conversation' | 'site'>, now = Date.now()): VisitorConversationView | null {
   const { conversation, site } = state;
   if (conversation?.status !== 'resolved' || conversation.resolvedAt === undefined || !site?.reopenWithinMinutes) return null;
   return now - conversation.resolvedAt < site.reopenWithinMinutes * 60_000 ? conversation : null;

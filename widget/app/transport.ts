@@ -4,7 +4,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { ACK_TIMEOUT_MS } from '../../shared/limits';
-import type { Ack, ConversationView, MessageSent, MessageView, QueuePosition, VisitorClientEvents, VisitorServerEvents, VisitorSession, WireError } from '../../shared/protocol';
+import type { Ack, MessageView, VisitorConversationView, VisitorMessageSent, QueuePosition, VisitorClientEvents, VisitorServerEvents, VisitorSession, WireError } from '../../shared/protocol';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import type { ConversationRatePayload, VisitorIdentifyPayload } from '../../shared/schemas';
 import type { PendingMessage } from './storage';
@@ -12,7 +12,7 @@ import type { PendingMessage } from './storage';
 export interface VisitorTransportEvents {
   onSession(session: VisitorSession): void;
   onMessage(message: MessageView): void;
-  onConversation(conversation: ConversationView): void;
+  onConversation(conversation: VisitorConversationView): void;
   onPosition(position: QueuePosition): void;
   onConnection(state: 'online' | 'offline'): void;
   /** The server refused the connection for good (unknown site, origin not allowed). */
@@ -21,11 +21,11 @@ export interface VisitorTransportEvents {
 
 export interface VisitorTransport {
   start(events: VisitorTransportEvents): void;
-  send(message: PendingMessage): Promise<Ack<MessageSent>>;
+  send(message: PendingMessage): Promise<Ack<VisitorMessageSent>>;
   /** Sent now and again after every reconnect. */
   identify(identity: VisitorIdentifyPayload): void;
   /** The end-of-chat survey's answer. */
-  rate(payload: ConversationRatePayload): Promise<Ack<ConversationView>>;
+  rate(payload: ConversationRatePayload): Promise<Ack<VisitorConversationView>>;
   stop(): void;
 }
 

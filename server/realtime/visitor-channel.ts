@@ -1,0 +1,67 @@
+/**
+ * Everything the `/visitor` namespace sends passes through here, projected to the visitor's view
+ * (server/domain/views.ts): broadcasts to a visitor's tabs and the acks of their own requests. One
+ * place, so that no agent-only field (routing, transfer notes, agents' ids, the visitor's IP) can
+ * reach a widget by another path; test/integration/visitor-view.test.ts holds every event to it.
+ */
+import type { ConversationId, SiteKey, VisitorId } from '../../shared/ids';
+import type {
+  ConversationView,
+  MessageSent,
+  MessageView,
+  QueuePosition,
+  VisitorConversationView,
+  VisitorMessageSent,
+  VisitorSession,
+} from '../../shared/protocol';
+import { toVisitorConversation } from '../domain/views';
+import type { VisitorNamespace } from '../types';
+import { rooms } from './rooms';
+
+/** The fields of a message a visitor may see (an agent's internal note, when there are some, is never one). */
+export const VISITOR_MESSAGE_FIELDS = ['id', 'conversationId', 'clientId', 'author', 'agentName', 'text', 'createdAt'] as const satisfies readonly (keyof MessageView)[];
+
+export function toVisitorMessage(message: MessageView): MessageView {
+  const view: Record<string, unknown> = {};
+  for (const field of VISITOR_MESSAGE_FIELDS) if (message[field] !== undefined) view[field] = message[field];
+  return view as unknown as MessageView;
+}
+
+export function toVisitorMessageSent(sent: MessageSent): VisitorMessageSent {
+  return { message: toVisitorMessage(sent.message), conversation: toVisitorConversation(sent.conversation), duplicate: sent.duplicate };
+}
+
+export function toVisitorSession(session: Omit<VisitorSession, 'conversation'> & { conversation: ConversationView | null }): VisitorSession {
+  return {
+    ...session,
+    conversation: session.conversation ? toVisitorConversation(session.conversation) : null,
+    messages: session.messages.map(toVisitorMessage),
+  };
+}
+
+export { toVisitorConversation };
+
+export function createVisitorChannel(visitors: VisitorNamespace) {
+  /** The visitor's tabs, but the connection that caused the change (it hears it in its ack). */
+  const tabs = (siteKey: SiteKey, visitorId: VisitorId, except?: string) => {
+    const room = visitors.to(rooms.visitor(siteKey, visitorId));
+    return except === undefined ? room : room.except(except);
+  };
+
+  return {
+    conversationUpdated(conversation: ConversationView, except?: string) {
+      const view: VisitorConversationView = toVisitorConversation(conversation);
+      tabs(conversation.siteKey, conversation.visitorId, except).emit('conversation:updated', view);
+    },
+
+    messageCreated(conversation: Pick<ConversationView, 'siteKey' | 'visitorId'>, message: MessageView, except?: string) {
+      tabs(conversation.siteKey, conversation.visitorId, except).emit('message:new', toVisitorMessage(message));
+    },
+
+    position(siteKey: SiteKey, visitorId: VisitorId, position: QueuePosition & { conversationId: ConversationId }) {
+      tabs(siteKey, visitorId).emit('queue:position', position);
+    },
+  };
+}
+
+export type VisitorChannel = ReturnType<typeof createVisitorChannel>;

@@ -1,0 +1,162 @@
+/**
+ * One view per audience: everything a visitor's sockets receive (pushes and acks, on two tabs)
+ * through a whole life of a conversation — identified, routed, re-routed, taken, answered,
+ * transferred with a note, handed over with a note, handed back, resolved under a category, rated,
+ * reopened — is held to an allow-list of fields per event, written here on purpose and not
+ * imported, so that a field added to the record or to an event fails this test until someone
+ * decides that visitors may see it. The agents' notes carry a marker that must never reach a widget.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SITE_SETTINGS } from '../../server/store/store';
+import { emitWithTimeout } from '../../shared/emit-with-timeout';
+import { expectOk } from '../helpers/acks';
+import { connectAgent, connectVisitor, disconnectAll, type AgentClient, type VisitorClient } from '../helpers/clients';
+import { assertRedisReachable } from '../helpers/redis';
+import { startApp, type StartedApp } from '../helpers/start-app';
+import { eventually, waitFor } from '../helpers/wait-for';
+
+const CONVERSATION_FIELDS = [
+  'id',
+  'status',
+  'queue',
+  'createdAt',
+  'queuedAt',
+  'leftMessage',
+  'assignedAgentName',
+  'assignedAt',
+  'resolvedAt',
+  'reopenedAt',
+  'abandonedAt',
+  'rating',
+];
+const MESSAGE_FIELDS = ['id', 'conversationId', 'clientId', 'author', 'agentName', 'text', 'createdAt'];
+const POSITION_FIELDS = ['conversationId', 'queue', 'position', 'estimatedWaitMs', 'agentsOnline'];
+const RATING_FIELDS = ['csat', 'ces', 'nps', 'comment', 'at'];
+const SESSION_FIELDS = ['site', 'visitorId', 'token', 'conversation', 'messages', 'position'];
+const SITE_FIELDS = ['name', 'topicQuestion', 'available', 'npsSurvey', 'reopenWithinMinutes'];
+const IDENTITY_FIELDS = ['userId', 'name', 'email', 'verified'];
+const SENT_FIELDS = ['message', 'conversation', 'duplicate'];
+
+/** What each thing a visitor can receive may hold; anything else, or an event not listed, fails. */
+function expectAllowed(kind: string, value: unknown): void {
+  const fieldsOf = (v: unknown) => Object.keys(v as object);
+  const within = (v: unknown, allowed: string[], where: string) =>
+    expect(fieldsOf(v).filter((f) => !allowed.includes(f)), `${where} carries fields a visitor may not see`).toEqual([]);
+  const conversation = (v: unknown, where: string) => {
+    within(v, CONVERSATION_FIELDS, where);
+    const rating = (v as { rating?: unknown }).rating;
+    if (rating) within(rating, RATING_FIELDS, `${where}.rating`);
+  };
+  switch (kind) {
+    case 'conversation:updated':
+    case 'ack conversation:rate':
+      return conversation(value, kind);
+    case 'message:new':
+      return within(value, MESSAGE_FIELDS, kind);
+    case 'queue:position':
+      return within(value, POSITION_FIELDS, kind);
+    case 'ack message:send': {
+      within(value, SENT_FIELDS, kind);
+      const sent = value as { message: unknown; conversation: unknown };
+      within(sent.message, MESSAGE_FIELDS, `${kind}.message`);
+      return conversation(sent.conversation, `${kind}.conversation`);
+    }
+    case 'ack session:resume': {
+      within(value, SESSION_FIELDS, kind);
+      const session = value as { site: unknown; conversation: unknown; messages: unknown[]; position: unknown };
+      within(session.site, SITE_FIELDS, `${kind}.site`);
+      if (session.conversation) conversation(session.conversation, `${kind}.conversation`);
+      for (const m of session.messages) within(m, MESSAGE_FIELDS, `${kind}.messages[]`);
+      if (session.position) within(session.position, POSITION_FIELDS, `${kind}.position`);
+      return;
+    }
+    case 'ack visitor:identify':
+      return within(value, IDENTITY_FIELDS, kind);
+    default:
+      throw new Error(`the visitor received "${kind}", which has no allow-list here: add one on purpose`);
+  }
+}
+
+describe('what a visitor is sent', () => {
+  let started: StartedApp;
+  const MARKER = `agent-only-${randomUUID()}`;
+  /** Everything the visitor's two tabs received, in order: [what, payload]. */
+  const received: [string, unknown][] = [];
+
+  /** A visitor tab whose every push is kept, and whose acks are kept by `ask`. */
+  async function tab(token?: string): Promise<VisitorClient> {
+    const socket = await connectVisitor(started.url, { siteKey: started.siteKey, ...(token ? { token } : {}) });
+    socket.onAny((event: string, payload: unknown) => received.push([event, payload]));
+    return socket;
+  }
+  async function ask<T>(socket: VisitorClient, event: string, payload: unknown): Promise<T> {
+    const data = expectOk(await emitWithTimeout(socket, 3000, event as 'session:resume', payload as never));
+    received.push([`ack ${event}`, data]);
+    return data as T;
+  }
+  const agentDo = async (agent: AgentClient, event: string, payload: unknown) =>
+    expectOk(await emitWithTimeout(agent, 3000, event as 'conversation:take', payload as never));
+
+  beforeAll(async () => {
+    await assertRedisReachable();
+    started = await startApp();
+    // Everything that could leak is switched on: the IP kept, the NPS question asked.
+    await started.app.store.updateSiteSettings(started.siteKey, { ...DEFAULT_SITE_SETTINGS, storeVisitorIp: true, npsSurvey: true });
+  });
+  afterAll(async () => {
+    disconnectAll();
+    await started?.close();
+  });
+
+  it('holds every push and ack of a whole conversation to the visitor allow-lists, and never carries an agent note', async () => {
+    const first = await tab();
+    const session = await ask<{ token: string }>(first, 'session:resume', {});
+    const second = await tab(session.token);
+    await ask(second, 'session:resume', {});
+    await ask(first, 'visitor:identify', { userId: 'u-1', name: 'Ada', email: 'ada@example.com' });
+
+    // "hello" has no signal: placed by default, then moved by a clearer message (the router's reasoning stays with the team).
+    const { conversation } = await ask<{ conversation: { id: string } }>(first, 'message:send', { clientId: randomUUID(), text: 'hello' });
+    await waitFor(first, 'queue:position');
+    await ask(first, 'message:send', { clientId: randomUUID(), text: 'I was charged twice for my order, I want a refund' });
+
+    const sam = await connectAgent(started.url, started.serviceAgent);
+    const sasha = await connectAgent(started.url, started.supportAgent);
+    const bo = await connectAgent(started.url, started.bothAgent);
+    await agentDo(sam, 'conversation:take', { conversationId: conversation.id });
+    await agentDo(sam, 'message:send', { conversationId: conversation.id, clientId: randomUUID(), text: 'Let me look' });
+    await agentDo(sam, 'conversation:transfer', { conversationId: conversation.id, queue: 'support', note: `for support: ${MARKER}` });
+    await agentDo(sasha, 'conversation:take', { conversationId: conversation.id });
+    await agentDo(sasha, 'conversation:hand-over', { conversationId: conversation.id, agentId: started.bothAgent.view.id, note: `over to Bo: ${MARKER}` });
+    await agentDo(bo, 'conversation:release', { conversationId: conversation.id });
+    await agentDo(bo, 'conversation:take', { conversationId: conversation.id });
+    await agentDo(bo, 'message:send', { conversationId: conversation.id, clientId: randomUUID(), text: 'Fixed it' });
+    const resolvedTold = waitFor(second, 'conversation:updated');
+    await agentDo(bo, 'conversation:resolve', { conversationId: conversation.id, category: 'Bug' });
+    await resolvedTold;
+    await ask(first, 'conversation:rate', { conversationId: conversation.id, ces: 2, nps: 9, comment: 'quick' });
+    await ask(first, 'message:send', { clientId: randomUUID(), text: 'one more thing', reopen: conversation.id });
+    await agentDo(bo, 'conversation:take', { conversationId: conversation.id });
+    await agentDo(bo, 'conversation:resolve', { conversationId: conversation.id });
+    const third = await tab(session.token);
+    await ask(third, 'session:resume', {});
+
+    // The team did see what the visitor must not: the probe is not vacuous.
+    const stored = (await started.app.store.getConversation(started.siteKey, conversation.id))!;
+    expect(stored.transfer?.note).toContain(MARKER);
+    expect(stored.visitorIp).toBeDefined();
+    expect(stored.category).toBe('Bug');
+
+    await eventually(() => expect(received.filter(([kind]) => kind === 'conversation:updated').length).toBeGreaterThan(5));
+    const kinds = new Set(received.map(([kind]) => kind));
+    for (const kind of ['conversation:updated', 'message:new', 'queue:position', 'ack message:send', 'ack session:resume', 'ack conversation:rate']) {
+      expect(kinds, `the probe saw no ${kind}`).toContain(kind);
+    }
+    for (const [kind, payload] of received) expectAllowed(kind, payload);
+    const everything = JSON.stringify(received);
+    expect(everything).not.toContain(MARKER);
+    expect(everything).not.toContain(stored.visitorIp!);
+    for (const agent of [started.serviceAgent, started.supportAgent, started.bothAgent]) expect(everything).not.toContain(agent.view.id);
+  });
+});
