@@ -526,7 +526,7 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       it('finds every mention in a long stream, whatever page it is on', async () => {
         const visitorId = `v_${randomUUID().slice(0, 8)}`;
         const entry = (i: number, target: string) => ({ at: i, actor: 'operator', action: 'test.fill', target });
-        // Longer than one page of the Redis store's reads (2,000), with mentions at both ends and across the page edge.
+        // Many pages of the Redis store's reads (500 entries), with mentions at both ends and on both sides of a page edge.
         const targets = Array.from({ length: 4_100 }, (_, i) => ([0, 1_999, 2_000, 4_099].includes(i) ? visitorId : `t${i}`));
         await Promise.all(targets.map((target, i) => store.appendAudit(siteKey, entry(i, target))));
         const erased = await store.eraseVisitorTraces({ siteKey, visitorId, conversationIds: [], counters: [] });
