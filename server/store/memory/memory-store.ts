@@ -387,12 +387,13 @@ export function createMemoryStore(): MemoryStore {
       const keptCorrections = corrections.filter((c) => !mentionsAny(c, ids));
       correctionsBySite.set(siteKey, keptCorrections);
       const entries = auditBySite.get(siteKey) ?? [];
-      auditBySite.set(siteKey, entries.filter((e) => !mentionsAny(e, ids)));
+      const erasedEntries = entries.filter((e) => mentionsAny(e, ids));
+      auditBySite.set(siteKey, entries.filter((e) => !erasedEntries.includes(e)));
       for (const id of conversationIds) siteMap(visitorsGone, siteKey).delete(id);
       return {
         routingCorrections: corrections.length - keptCorrections.length,
         kpiEvents: eraseEventsMentioning(siteKey, ids),
-        auditEntries: clone(entries.filter((e) => mentionsAny(e, ids))),
+        auditEntries: clone(erasedEntries),
         counters: names.filter((name) => counters.delete(name)).length,
         identity: identities.delete(scoped(siteKey, visitorId)),
       };
