@@ -2,12 +2,14 @@
  * A visitor's data on request (export, deletion) and a site's retention period. Every export and
  * deletion is audited.
  */
+import { createHash } from 'node:crypto';
 import { createError } from '../../shared/errors';
-import type { SiteKey, VisitorId } from '../../shared/ids';
+import type { ConversationId, SiteKey, VisitorId } from '../../shared/ids';
 import { MAX_MESSAGES_PER_PAGE } from '../../shared/limits';
 import type { ConversationView, MessageView, VisitorIdentity } from '../../shared/protocol';
-import type { Store } from '../store/store';
+import type { ErasedTraces, Store } from '../store/store';
 import { SYSTEM, type AuditLog } from './audit';
+import { rateCounterNames } from './rate-limiter';
 
 const DAY_MS = 86_400_000;
 /** Conversations looked at per retention batch, so one run never holds a huge list in memory. */
@@ -20,7 +22,48 @@ export interface VisitorExport {
   conversations: (ConversationView & { messages: MessageView[] })[];
 }
 
-export function createPrivacy({ store, audit, now = Date.now }: { store: Store; audit: AuditLog; now?: () => number }) {
+/**
+ * Something outside the store that may hold a deleted visitor's words or ids (pending webhook or
+ * email jobs …): deleteVisitor calls each once the store has forgotten the visitor.
+ */
+export interface VisitorForgetter {
+  /** Names what it cleans in the erasure's audit entry, e.g. `webhook-jobs`. */
+  name: string;
+  /** @returns how many things it removed (0 when it held nothing of them) */
+  forget(input: { siteKey: SiteKey; visitorId: VisitorId; conversationIds: ConversationId[] }): Promise<number>;
+}
+
+/** What an erasure's audit entry says in place of the visitor id: the SHA-256 of `<siteKey>:<visitorId>`, hex. */
+export function visitorPseudonym(siteKey: SiteKey, visitorId: VisitorId): string {
+  return `sha256:${createHash('sha256').update(`${siteKey}:${visitorId}`).digest('hex')}`;
+}
+
+/** The counters named after the visitor, and after the IP addresses their conversations kept on this site. */
+function visitorCounters(siteKey: SiteKey, visitorId: VisitorId, conversations: ConversationView[]): string[] {
+  const ips = new Set(conversations.flatMap((c) => (c.visitorIp ? [c.visitorIp] : [])));
+  return [visitorId, ...ips].flatMap((subject) => rateCounterNames(`${siteKey}:${subject}`));
+}
+
+const foundNothing = (deletedConversations: number, erased: ErasedTraces, forgotten: Record<string, number>) =>
+  deletedConversations === 0 &&
+  !erased.identity &&
+  erased.routingCorrections + erased.kpiEvents + erased.auditEntries.length + erased.counters === 0 &&
+  Object.values(forgotten).every((n) => n === 0);
+
+export function createPrivacy({
+  store,
+  audit,
+  now = Date.now,
+  forgetters = [],
+}: {
+  store: Store;
+  audit: AuditLog;
+  now?: () => number;
+  /** Cleanups beyond the store, run by every deleteVisitor (more can be added with addForgetter). */
+  forgetters?: readonly VisitorForgetter[];
+}) {
+  const registered = [...forgetters];
+
   const requireSite = async (siteKey: SiteKey) => {
     const site = await store.getSite(siteKey);
     if (!site) throw createError('SITE_NOT_FOUND', { siteKey });
@@ -48,15 +91,57 @@ export function createPrivacy({ store, audit, now = Date.now }: { store: Store; 
       return { exportedAt: new Date(now()).toISOString(), siteKey, visitor: { id: visitorId, identity }, conversations: withMessages };
     },
 
-    /** Deletes every conversation, message and identity of the visitor on this site. */
+    /**
+     * A visitor's erasure: deletes every conversation and message of the visitor on this site, then
+     * every trace of them elsewhere (Store.eraseVisitorTraces: routing corrections, raw KPI events,
+     * audit entries that named them, identity, counters), then runs the forgetters. The audit
+     * entry it records names the visitor only by visitorPseudonym and keeps, of the audit entries
+     * it removed, who did what when. VISITOR_NOT_FOUND, changing nothing, when nothing of the
+     * visitor was found on this site (another site's visitor, an unknown or already erased one).
+     */
     async deleteVisitor(siteKey: SiteKey, visitorId: VisitorId, actor: string): Promise<{ deletedConversations: number }> {
       await requireSite(siteKey);
       const conversations = await store.listVisitorConversations(siteKey, visitorId);
+      const conversationIds = conversations.map((c) => c.id);
       let deletedConversations = 0;
-      for (const c of conversations) if (await store.deleteConversation(siteKey, c.id)) deletedConversations += 1;
-      await store.deleteVisitorIdentity(siteKey, visitorId);
-      await audit.record(siteKey, actor, 'visitor.delete', visitorId, { deletedConversations });
+      for (const id of conversationIds) if (await store.deleteConversation(siteKey, id)) deletedConversations += 1;
+      const erased = await store.eraseVisitorTraces({
+        siteKey,
+        visitorId,
+        conversationIds,
+        counters: visitorCounters(siteKey, visitorId, conversations),
+      });
+      // Every forgetter runs even if one fails: a failure is re-thrown after the erasure is audited.
+      const outcomes = await Promise.allSettled(registered.map((f) => f.forget({ siteKey, visitorId, conversationIds })));
+      const forgotten: Record<string, number> = {};
+      const failed: string[] = [];
+      outcomes.forEach((outcome, i) => {
+        if (outcome.status === 'fulfilled') forgotten[registered[i]!.name] = outcome.value;
+        else failed.push(registered[i]!.name);
+      });
+      if (failed.length === 0 && foundNothing(deletedConversations, erased, forgotten)) throw createError('VISITOR_NOT_FOUND', { visitorId });
+      await audit.record(siteKey, actor, 'visitor.delete', visitorPseudonym(siteKey, visitorId), {
+        deletedConversations,
+        routingCorrections: erased.routingCorrections,
+        kpiEvents: erased.kpiEvents,
+        identity: erased.identity,
+        counters: erased.counters,
+        auditEntries: erased.auditEntries.map(({ at, actor: by, action }) => ({ at, actor: by, action })),
+        ...(registered.length > 0 ? { forgotten } : {}),
+        ...(failed.length > 0 ? { failed } : {}),
+      });
+      const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failure) throw failure.reason;
       return { deletedConversations };
+    },
+
+    /** Adds a cleanup beyond the store to every later deleteVisitor. @returns a function that removes it */
+    addForgetter(forgetter: VisitorForgetter): () => void {
+      registered.push(forgetter);
+      return () => {
+        const index = registered.indexOf(forgetter);
+        if (index >= 0) registered.splice(index, 1);
+      };
     },
 
     /** Deletes resolved conversations older than the site's retention period; open ones are kept. */

@@ -17,6 +17,17 @@ export interface RateLimiter {
   count(rule: RateLimitName, counter: string): Promise<number>;
 }
 
+/** The store counter of one limit for one subject: the one naming rule, so erasure finds them all. */
+const counterName = (rule: string, subject: string) => `${rule}:${subject}`;
+
+/**
+ * The names of every counter the limits keep for one subject (`<siteKey>:<visitorId>`, an IP
+ * address …), as hit() names them: what an erasure deletes for a visitor.
+ */
+export function rateCounterNames(subject: string): string[] {
+  return Object.keys(RATE_LIMITS).map((rule) => counterName(rule, subject));
+}
+
 /** @param limits the defaults of shared/limits.ts, with any overridden (tests, a site that needs more) */
 export function createRateLimiter(store: Store, limits: Partial<RateLimits> = {}): RateLimiter {
   const rules: RateLimits = { ...RATE_LIMITS, ...limits };
@@ -26,16 +37,16 @@ export function createRateLimiter(store: Store, limits: Partial<RateLimits> = {}
     rules,
     async hit(name, counter) {
       const rule = rules[name];
-      const { count, resetInMs } = await store.hitCounter(`${name}:${counter}`, rule.windowMs);
+      const { count, resetInMs } = await store.hitCounter(counterName(name, counter), rule.windowMs);
       if (count > rule.limit) throw limited(rule, resetInMs);
     },
     async assertUnder(name, counter) {
       const rule = rules[name];
-      const { count, resetInMs } = await store.peekCounter(`${name}:${counter}`);
+      const { count, resetInMs } = await store.peekCounter(counterName(name, counter));
       if (count >= rule.limit) throw limited(rule, resetInMs);
     },
     async count(name, counter) {
-      return (await store.hitCounter(`${name}:${counter}`, rules[name].windowMs)).count;
+      return (await store.hitCounter(counterName(name, counter), rules[name].windowMs)).count;
     },
   };
 }

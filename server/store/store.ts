@@ -281,6 +281,33 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/**
+ * What a visitor's erasure asks the store to forget beyond their conversations (which
+ * deleteConversation removes): see eraseVisitorTraces.
+ */
+export interface VisitorTraces {
+  siteKey: SiteKey;
+  visitorId: VisitorId;
+  /** The visitor's conversations, already deleted or about to be: their traces elsewhere go too. */
+  conversationIds: ConversationId[];
+  /** Counters named after the visitor (or their IP address) to delete, as hitCounter names them. */
+  counters: string[];
+}
+
+/** What eraseVisitorTraces removed. */
+export interface ErasedTraces {
+  /** Routing corrections of the conversations: the visitor's text and the agent's note. */
+  routingCorrections: number;
+  /** Raw KPI events of the conversations or naming the visitor (survey comments among them). */
+  kpiEvents: number;
+  /** Audit entries that named the visitor or one of the conversations, as they were, oldest first. */
+  auditEntries: AuditEntry[];
+  /** Counters that existed among those named. */
+  counters: number;
+  /** The visitor's identity (name, email, user id) was kept and is gone. */
+  identity: boolean;
+}
+
 /** A fixed-window counter after one more hit. */
 export interface CounterHit {
   count: number;
@@ -350,6 +377,14 @@ export interface Store {
   listConversationIdsCreatedBefore(siteKey: SiteKey, before: number, limit: number): Promise<ConversationId[]>;
   /** Deletes a conversation with its messages and every index entry. @returns false when there was none */
   deleteConversation(siteKey: SiteKey, id: ConversationId): Promise<boolean>;
+  /**
+   * Forgets what a visitor left outside their conversations: the routing corrections and raw KPI
+   * events of `conversationIds` (and any event naming the visitor), audit entries naming the
+   * visitor or those conversations, notes that they had gone, their identity and the named
+   * counters. A mention is a whole id, not part of a longer one. KPI aggregates are sums without
+   * anyone's words or ids, and stay. Nothing of another visitor or site changes.
+   */
+  eraseVisitorTraces(traces: VisitorTraces): Promise<ErasedTraces>;
   /** The visitor's waiting or active conversation on this site, if any. */
   getOpenConversation(siteKey: SiteKey, visitorId: VisitorId): Promise<Conversation | null>;
 

@@ -455,6 +455,88 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       expect(await store.listAudit('site_other', 10)).toEqual([]);
     });
 
+    describe('erasing a visitor', () => {
+      const at = 1_700_000_000_000;
+
+      /** A visitor whose transferred conversation left a correction, KPI events, audit entries, an identity, a gone note and a counter. */
+      async function visitorWithTraces(visitorId: string) {
+        const { conversation } = await store.createConversation(newConversation({ visitorId }));
+        await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
+        await store.transferConversation({
+          siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', toQueue: 'support', note: `note of ${visitorId}`, text: `words of ${visitorId}`, now,
+        });
+        await store.setVisitorGone(siteKey, conversation.id, now);
+        const created: KpiEvent = { type: 'created', at, conversationId: conversation.id, queue: 'service', routedBy: 'model', visitorId, repeat: false };
+        const rated: KpiEvent = { type: 'rated', at, conversationId: conversation.id, queue: 'support', agentId: 'a1', ces: 2, comment: `comment of ${visitorId}` };
+        await store.recordKpiEvent({ siteKey, once: 'created', markValue: 0, event: created, increments: [{ scope: 'site', field: '*|created', by: 1 }] });
+        await store.recordKpiEvent({ siteKey, once: 'rated', markValue: 0, event: rated, increments: [] });
+        await store.appendAudit(siteKey, { at, actor: 'operator', action: 'visitor.export', target: visitorId });
+        await store.appendAudit(siteKey, { at, actor: 'agent:a1 ada@x', action: 'conversation.hand-over', target: conversation.id, details: { note: `note of ${visitorId}` } });
+        await store.setVisitorIdentity(siteKey, visitorId, { userId: `user of ${visitorId}`, verified: false });
+        await store.hitCounter(`messagesPerVisitor:${siteKey}:${visitorId}`, 60_000);
+        return conversation;
+      }
+
+      it('forgets the corrections, raw KPI events and audit entries of their conversations, their identity, gone notes and counters', async () => {
+        const visitorId = `v_${randomUUID().slice(0, 8)}`;
+        const conversation = await visitorWithTraces(visitorId);
+        // Ids that only start like theirs are someone else's: a mention is a whole id.
+        const bystander = await visitorWithTraces(`${visitorId}x`);
+        const lookalike = await store.createConversation(newConversation({ id: `${conversation.id}2` }));
+        const lookalikeEvent: KpiEvent = { type: 'abandoned', at, conversationId: lookalike.conversation.id, queue: 'service', waitedMs: 5 };
+        await store.recordKpiEvent({ siteKey, once: 'abandoned', markValue: 0, event: lookalikeEvent, increments: [] });
+        await store.appendAudit(siteKey, { at, actor: 'operator', action: 'site.settings', target: siteKey, details: { changes: { npsSurvey: true } } });
+        await store.appendAudit('site_other', { at, actor: 'operator', action: 'visitor.export', target: visitorId });
+        const kpisBefore = await store.readKpiBuckets(siteKey, 'site', 'day', kpiBucketIndex('day', at), kpiBucketIndex('day', at) + 1);
+
+        expect(await store.deleteConversation(siteKey, conversation.id)).toBe(true);
+        const counters = [`messagesPerVisitor:${siteKey}:${visitorId}`, `conversationsPerVisitor:${siteKey}:${visitorId}`];
+        expect(await store.eraseVisitorTraces({ siteKey, visitorId, conversationIds: [conversation.id], counters })).toEqual({
+          routingCorrections: 1,
+          kpiEvents: 2,
+          auditEntries: [
+            { at, actor: 'operator', action: 'visitor.export', target: visitorId },
+            { at, actor: 'agent:a1 ada@x', action: 'conversation.hand-over', target: conversation.id, details: { note: `note of ${visitorId}` } },
+          ],
+          counters: 1,
+          identity: true,
+        });
+
+        expect((await store.listRoutingCorrections(siteKey, 10)).map((c) => c.conversationId)).toEqual([bystander.id]);
+        expect((await store.listKpiEvents(siteKey, 10)).map((e) => [e.type, e.conversationId])).toEqual([
+          ['abandoned', lookalike.conversation.id],
+          ['rated', bystander.id],
+          ['created', bystander.id],
+        ]);
+        expect((await store.listAudit(siteKey, 10)).map((e) => e.target)).toEqual([siteKey, bystander.id, `${visitorId}x`]);
+        expect(await store.listAudit('site_other', 10)).toHaveLength(1);
+        expect(await store.getVisitorIdentity(siteKey, visitorId)).toBeNull();
+        expect(await store.getVisitorIdentity(siteKey, `${visitorId}x`)).not.toBeNull();
+        expect(await store.listVisitorsGoneBefore(siteKey, now + 1)).toEqual([bystander.id]);
+        expect((await store.peekCounter(counters[0]!)).count).toBe(0);
+        expect((await store.peekCounter(`messagesPerVisitor:${siteKey}:${visitorId}x`)).count).toBe(1);
+        // The aggregates are sums without anyone's words or ids: they stay.
+        expect(await store.readKpiBuckets(siteKey, 'site', 'day', kpiBucketIndex('day', at), kpiBucketIndex('day', at) + 1)).toEqual(kpisBefore);
+
+        expect(await store.eraseVisitorTraces({ siteKey, visitorId, conversationIds: [conversation.id], counters })).toEqual({
+          routingCorrections: 0, kpiEvents: 0, auditEntries: [], counters: 0, identity: false,
+        });
+      });
+
+      it('finds every mention in a long stream, whatever page it is on', async () => {
+        const visitorId = `v_${randomUUID().slice(0, 8)}`;
+        const entry = (i: number, target: string) => ({ at: i, actor: 'operator', action: 'test.fill', target });
+        // Many pages of the Redis store's reads (500 entries), with mentions at both ends and on both sides of a page edge.
+        const targets = Array.from({ length: 4_100 }, (_, i) => ([0, 1_999, 2_000, 4_099].includes(i) ? visitorId : `t${i}`));
+        await Promise.all(targets.map((target, i) => store.appendAudit(siteKey, entry(i, target))));
+        const erased = await store.eraseVisitorTraces({ siteKey, visitorId, conversationIds: [], counters: [] });
+        expect(erased.auditEntries.map((e) => e.at)).toEqual([0, 1_999, 2_000, 4_099]);
+        const left = await store.listAudit(siteKey, 5_000);
+        expect(left).toHaveLength(4_096);
+        expect(left.some((e) => e.target === visitorId)).toBe(false);
+      });
+    });
+
     describe('assignment', () => {
       const claim = (conversationId: string, agentId: string, skills: ('service' | 'support')[] = ['service', 'support']) =>
         store.claimConversation({ siteKey, conversationId, agentId, agentName: agentId, skills, now });

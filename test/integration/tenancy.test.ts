@@ -252,6 +252,7 @@ describe('tenancy: two sites on one server never reach each other', () => {
         expect(exported.json()).toMatchObject({ siteKey: rival.siteKey, visitor: { id: home.victim.visitorId, identity: null }, conversations: [] });
 
         const deleted = await inject('DELETE', own((site) => `/api/v1/sites/${site}/visitors/${home.victim.visitorId}`), { cookie: cookies.rivalAdmin });
+        // The rival's own audit named the id (the export just above): that entry is all it erases.
         expect([deleted.statusCode, deleted.json()]).toEqual([200, { deletedConversations: 0 }]);
 
         expectError(await inject('DELETE', own((site) => `/api/v1/sites/${site}/routing/rules/${home.ruleId}`), { cookie: cookies.rivalAdmin }), 'ROUTING_RULE_NOT_FOUND');

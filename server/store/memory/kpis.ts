@@ -2,6 +2,7 @@
 import { createError } from '../../../shared/errors';
 import type { ConversationView } from '../../../shared/protocol';
 import { KPI_EVENTS_KEPT, kpiBucketIndex, type ApiTokenRecord, type KpiBucket, type KpiEvent, type KpiUnit, type Store } from '../store';
+import { mentionsAny } from './mentions';
 
 const UNITS: KpiUnit[] = ['hour', 'day', 'week'];
 
@@ -10,6 +11,10 @@ type KpiOps = Pick<Store, 'recordKpiEvent' | 'readKpiMarks' | 'readKpiBuckets' |
 export function createMemoryKpiOps(conversationOf: (siteKey: string, id: string) => ConversationView | undefined): KpiOps & {
   /** Forgets a deleted conversation's marks. */
   forgetConversation(siteKey: string, id: string): void;
+  /** Deletes the raw events that mention one of `ids` (see Store.eraseVisitorTraces); returns how many. */
+  eraseEventsMentioning(siteKey: string, ids: readonly string[]): number;
+  /** What it holds, for MemoryStore.dump. */
+  state(): Record<string, unknown>;
 } {
   /** `${siteKey}\n${conversationId}` → mark → its value. */
   const marks = new Map<string, Map<string, number>>();
@@ -27,6 +32,17 @@ export function createMemoryKpiOps(conversationOf: (siteKey: string, id: string)
   return {
     forgetConversation(siteKey, id) {
       marks.delete(`${siteKey}\n${id}`);
+    },
+
+    eraseEventsMentioning(siteKey, ids) {
+      const list = events.get(siteKey) ?? [];
+      const kept = list.filter((event) => !mentionsAny(event, ids));
+      events.set(siteKey, kept);
+      return list.length - kept.length;
+    },
+
+    state() {
+      return { marks, events, buckets, tokens };
     },
 
     async recordKpiEvent({ siteKey, once, first, markValue, event, increments }) {

@@ -9,6 +9,8 @@ import { toQueueEntry } from '../../../shared/queue-entry';
 import type { ConversationView, MessageView, QueueEntry, VisitorIdentity } from '../../../shared/protocol';
 import { QUEUES, type QueueName } from '../../../shared/queues';
 import { createMemoryKpiOps } from './kpis';
+import { mentionsAny } from './mentions';
+import { toPlain } from './to-plain';
 import { AUDIT_ENTRIES_KEPT, RECENT_TIMES_KEPT, ROUTING_CORRECTIONS_KEPT, type Agent, type AuditEntry, type Presence, type AgentSession, type RoutingCorrection, type RoutingRule, type Site, type Store } from '../store';
 
 interface ConversationRecord {
@@ -19,7 +21,15 @@ interface ConversationRecord {
 
 const clone = <T>(value: T): T => structuredClone(value);
 
-export function createMemoryStore(): Store {
+export interface MemoryStore extends Store {
+  /**
+   * Everything the store holds, as plain JSON (Maps as [key, value] pairs): what a test searches
+   * to prove that something is gone, as it scans every key of a Redis prefix.
+   */
+  dump(): unknown;
+}
+
+export function createMemoryStore(): MemoryStore {
   const sites = new Map<string, Site>();
   const agents = new Map<string, Agent>();
   const agentIdByEmail = new Map<string, string>();
@@ -153,10 +163,19 @@ export function createMemoryStore(): Store {
       .sort((a, b) => scoreOf(a) - scoreOf(b) || (a.id < b.id ? -1 : 1));
   }
 
-  const { forgetConversation, ...kpiOps } = createMemoryKpiOps((siteKey, id) => record(siteKey, id)?.conversation);
+  const { forgetConversation, eraseEventsMentioning, state: kpiState, ...kpiOps } = createMemoryKpiOps((siteKey, id) => record(siteKey, id)?.conversation);
 
   return {
     ...kpiOps,
+
+    dump() {
+      return toPlain({
+        sites, agents, agentIdByEmail, sessions, conversations, openConversationByVisitor, identities, assignments, loads,
+        capacities, presences, lastAssigned, names, online, visitorsGone, recent, stats, auditBySite, rulesBySite,
+        correctionsBySite, counters, kpis: kpiState(),
+      });
+    },
+
     async ping() {},
     async close() {},
 
@@ -361,6 +380,24 @@ export function createMemoryStore(): Store {
         .map((c) => c.id);
     },
 
+
+    async eraseVisitorTraces({ siteKey, visitorId, conversationIds, counters: names }) {
+      const ids = [visitorId, ...conversationIds];
+      const corrections = correctionsBySite.get(siteKey) ?? [];
+      const keptCorrections = corrections.filter((c) => !mentionsAny(c, ids));
+      correctionsBySite.set(siteKey, keptCorrections);
+      const entries = auditBySite.get(siteKey) ?? [];
+      const erasedEntries = entries.filter((e) => mentionsAny(e, ids));
+      auditBySite.set(siteKey, entries.filter((e) => !erasedEntries.includes(e)));
+      for (const id of conversationIds) siteMap(visitorsGone, siteKey).delete(id);
+      return {
+        routingCorrections: corrections.length - keptCorrections.length,
+        kpiEvents: eraseEventsMentioning(siteKey, ids),
+        auditEntries: clone(erasedEntries),
+        counters: names.filter((name) => counters.delete(name)).length,
+        identity: identities.delete(scoped(siteKey, visitorId)),
+      };
+    },
 
     async getOpenConversation(siteKey, visitorId) {
       const id = openConversationByVisitor.get(scoped(siteKey, visitorId));

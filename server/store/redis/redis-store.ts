@@ -16,6 +16,7 @@ import {
   siteToFields,
 } from './records';
 import { createAssignmentOps } from './assignment';
+import { createErasureOps } from './erasure';
 import { createKpiOps } from './kpis';
 import { migrateKpiAggregates } from './kpi-migration';
 import { checkScriptResult, defineScripts } from './scripts';
@@ -432,6 +433,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     ...createAssignmentOps(redis, keys, getConversation),
     ...createKpiOps(redis, keys, getConversation),
+    ...createErasureOps(redis, keys),
 
     async listQueue(siteKey, queue, limit) {
       const key = keys.queue(siteKey, queue);

@@ -61,6 +61,7 @@ declare module 'ioredis' {
     sbReopenConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbSplitKpiCategoriesV1(...args: LuaArg[]): Result<number, Context>;
     sbRebuildKpiWeekV1(...args: LuaArg[]): Result<number, Context>;
+    sbDeleteStreamEntriesV1(...args: LuaArg[]): Result<[string, ...[string, string[]][]], Context>;
   }
 }
 
