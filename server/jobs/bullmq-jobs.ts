@@ -46,7 +46,7 @@ export function createBullmqJobs({ redis, prefix, log }: BullmqJobsOptions): Job
     worker.on('failed', (job, error) => {
       if (!job) return;
       const final = job.attemptsMade >= (job.opts.attempts ?? 1);
-      const context = { err: error, queue: name, jobId: job.id, attempt: job.attemptsMade };
+      const context = { err: error, queue: name, jobId: fromBullmqJobId(job.id ?? ''), attempt: job.attemptsMade };
       if (final) log.error(context, 'job failed for good');
       else log.warn(context, 'job failed, will retry');
     });
