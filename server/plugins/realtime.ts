@@ -3,6 +3,7 @@
  * With Redis, the official Redis adapter carries broadcasts between server processes.
  */
 import { createAdapter } from '@socket.io/redis-adapter';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
@@ -18,6 +19,11 @@ import type { AgentNamespace, VisitorNamespace } from '../types';
 export interface RealtimePluginOptions {
   /** A Redis connection to duplicate for the adapter's pub/sub; none in embedded mode. */
   adapterRedis?: Redis;
+}
+
+/** Gives back conversations of agents gone past their grace, abandons those of visitors who left. */
+async function sweepSites(app: FastifyInstance): Promise<void> {
+  for (const siteKey of await app.store.listSiteKeys()) await announceSweep(app, siteKey, await app.assignment.sweep(siteKey));
 }
 
 export default fp<RealtimePluginOptions>(
@@ -64,18 +70,7 @@ export default fp<RealtimePluginOptions>(
     }, DEFAULT_ASSIGNMENT_TIMINGS.presenceTtlMs / 3);
     heartbeat.unref();
 
-    // Gives back conversations of agents gone past their grace, abandons those of visitors who left.
-    let sweeping = false;
-    const sweeper = setInterval(() => {
-      if (sweeping) return;
-      sweeping = true;
-      (async () => {
-        for (const siteKey of await app.store.listSiteKeys()) await announceSweep(app, siteKey, await app.assignment.sweep(siteKey));
-      })()
-        .catch((error: unknown) => app.log.warn({ err: error }, 'sweep failed'))
-        .finally(() => (sweeping = false));
-    }, app.config.sweepIntervalMs);
-    sweeper.unref();
+    await app.jobs.every('sweep', app.config.sweepIntervalMs, () => sweepSites(app));
 
     // Before Fastify closes the HTTP server (which waits for every open connection): close this
     // process's connections at the transport level. Clients see a lost connection and reconnect
@@ -84,7 +79,6 @@ export default fp<RealtimePluginOptions>(
     app.addHook('preClose', async () => {
       closing = true;
       clearInterval(heartbeat);
-      clearInterval(sweeper);
       app.announce.stop();
       io.engine.close();
     });
@@ -92,5 +86,5 @@ export default fp<RealtimePluginOptions>(
       await Promise.all(pubSub.map((r) => r.quit().catch(() => r.disconnect())));
     });
   },
-  { name: 'switchboard-realtime', dependencies: ['switchboard-domain', '@fastify/cookie'] },
+  { name: 'switchboard-realtime', dependencies: ['switchboard-domain', 'switchboard-jobs', '@fastify/cookie'] },
 );
