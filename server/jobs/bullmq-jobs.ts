@@ -65,6 +65,8 @@ export function createBullmqJobs({ redis, prefix, log }: BullmqJobsOptions): Job
     },
 
     define<T>(name: string, handler: (run: JobRun<T>) => Promise<void>, options: JobQueueOptions = {}): JobQueue<T> {
+      // A queue opened now would use a connection about to close.
+      if (closing) return { add: async (_data, { jobId } = {}) => log.warn({ queue: name, jobId }, 'job added while closing: dropped') };
       const processor = async (job: Job) => {
         const attempt = job.attemptsMade + 1;
         await handler({ id: fromBullmqJobId(job.id ?? ''), data: job.data as T, attempt, finalAttempt: attempt >= (job.opts.attempts ?? 1) });

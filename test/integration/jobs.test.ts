@@ -145,6 +145,7 @@ function describeJobs(name: string, setUp: () => Backend) {
       await queue.add(2);
       gate.resolve();
       await closed;
+      await jobs.define('late', async () => void order.push('late')).add(0);
       expect(order).toEqual(['started 1', 'finished 1', 'closed']);
       await eventually(() => expect(openSockets()).toBeLessThanOrEqual(before));
     });
