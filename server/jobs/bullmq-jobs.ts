@@ -37,6 +37,9 @@ export function createBullmqJobs({ redis, prefix, log }: BullmqJobsOptions): Job
   const queues: Queue[] = [];
   const workers: Worker[] = [];
   let closing: Promise<void> | undefined;
+  /** Set once the queues close; until then a job added while workers wind down is kept in Redis for another process. */
+  let queuesClosed = false;
+  const adding = new Set<Promise<void>>();
 
   const open = (name: string, processor: (job: Job) => Promise<void>, concurrency: number): Queue => {
     const queue = new Queue(name, { connection, prefix });
@@ -66,7 +69,7 @@ export function createBullmqJobs({ redis, prefix, log }: BullmqJobsOptions): Job
 
     define<T>(name: string, handler: (run: JobRun<T>) => Promise<void>, options: JobQueueOptions = {}): JobQueue<T> {
       // A queue opened now would use a connection about to close.
-      if (closing) return { add: async (_data, { jobId } = {}) => log.warn({ queue: name, jobId }, 'job added while closing: dropped') };
+      if (closing) return { add: async (_data, { jobId } = {}) => log.warn({ queue: name, jobId }, 'job added after close: dropped') };
       const processor = async (job: Job) => {
         const attempt = job.attemptsMade + 1;
         await handler({ id: fromBullmqJobId(job.id ?? ''), data: job.data as T, attempt, finalAttempt: attempt >= (job.opts.attempts ?? 1) });
@@ -81,27 +84,38 @@ export function createBullmqJobs({ redis, prefix, log }: BullmqJobsOptions): Job
       };
       return {
         async add(data, { jobId, delayMs } = {}) {
-          if (closing) {
-            log.warn({ queue: name, jobId }, 'job added while closing: dropped');
+          if (queuesClosed) {
+            log.warn({ queue: name, jobId }, 'job added after close: dropped');
             return;
           }
           const id = jobId === undefined ? undefined : toBullmqJobId(jobId);
-          if (id !== undefined) {
-            // A failed job is kept to be looked at, and BullMQ would take its id as still in use:
-            // the contract says a finished job's id may be added again.
-            const previous = await queue.getJob(id);
-            if (previous && (await previous.isFailed())) await previous.remove().catch(() => {});
+          const pending = (async () => {
+            if (id !== undefined) {
+              // A failed job is kept to be looked at, and BullMQ would take its id as still in use:
+              // the contract says a finished job's id may be added again.
+              const previous = await queue.getJob(id);
+              if (previous && (await previous.isFailed())) await previous.remove().catch(() => {});
+            }
+            await queue.add(name, data, { ...jobOptions, ...(id === undefined ? {} : { jobId: id }), ...(delayMs ? { delay: delayMs } : {}) });
+          })();
+          adding.add(pending);
+          try {
+            await pending;
+          } finally {
+            adding.delete(pending);
           }
-          await queue.add(name, data, { ...jobOptions, ...(id === undefined ? {} : { jobId: id }), ...(delayMs ? { delay: delayMs } : {}) });
         },
       };
     },
 
     close() {
       closing ??= (async () => {
-        // Workers first (each waits for its running handler), then the queues, then the shared
+        // Workers first (each waits for its running handler; jobs added meanwhile are kept in Redis
+        // for another process), then the queues once no add is under way, then the shared
         // connection, so nothing is sent over a connection that is already gone.
         await Promise.allSettled(workers.map((worker) => worker.close()));
+        queuesClosed = true;
+        await Promise.allSettled([...adding]);
         await Promise.allSettled(queues.map((queue) => queue.close()));
         await connection.quit().catch(() => connection.disconnect());
       })();

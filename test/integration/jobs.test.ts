@@ -37,6 +37,8 @@ function openSockets(): number {
 interface Backend {
   /** A `Jobs`, as one server process would have it; several calls share one cluster where the backend has one. */
   create(): Jobs;
+  /** Jobs outlive the process that added them (Redis), rather than going with it. */
+  durable: boolean;
   /** Deletes what the backend left behind. */
   tearDown?(): Promise<void>;
 }
@@ -148,11 +150,16 @@ function describeJobs(name: string, setUp: () => Backend) {
       await jobs.define('late', async () => void order.push('late')).add(0);
       expect(order).toEqual(['started 1', 'finished 1', 'closed']);
       await eventually(() => expect(openSockets()).toBeLessThanOrEqual(before));
+      if (backend.durable) {
+        // The job added while the first one wound down waited in Redis for the next process.
+        create().define<number>('slow', async (run) => void order.push(`started ${run.data} elsewhere`));
+        await eventually(() => expect(order).toContain('started 2 elsewhere'));
+      }
     });
   });
 }
 
-describeJobs('in-process', () => ({ create: () => createMemoryJobs({ log: silent }) }));
+describeJobs('in-process', () => ({ durable: false, create: () => createMemoryJobs({ log: silent }) }));
 
 describe('in-process repeating jobs', () => {
   it('runs each tick once, with an id of its own, and stops on close', async () => {
@@ -204,6 +211,7 @@ describe('BullMQ', () => {
     const prefix = testPrefix();
     const redis = new Redis(TEST_REDIS_URL);
     return {
+      durable: true,
       create: () => createBullmqJobs({ redis, prefix: createKeys(prefix).jobs(), log: watchful }),
       async tearDown() {
         await redis.quit();
