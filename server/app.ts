@@ -16,10 +16,12 @@ import authPlugin from './plugins/auth';
 import configPlugin from './plugins/config';
 import domainPlugin from './plugins/domain';
 import errorsPlugin from './plugins/errors';
+import jobsPlugin from './plugins/jobs';
 import rateLimitPlugin from './plugins/rate-limit';
 import realtimePlugin from './plugins/realtime';
 import retentionPlugin from './plugins/retention';
 import staticPlugin from './plugins/static';
+import sweepPlugin from './plugins/sweep';
 import type { RateLimits } from './domain/rate-limiter';
 import type { Classifier } from './domain/routing/classification';
 import { loadClassifier } from './domain/routing/load-classifier';
@@ -37,6 +39,11 @@ export interface AppOverrides {
   sleep?: (ms: number) => Promise<void>;
   /** Replaces some abuse limits of shared/limits.ts (tests that make many connections from one IP). */
   rateLimits?: Partial<RateLimits>;
+  /**
+   * Test hook: called with the job's name and the run's id each time a job or a tick of a
+   * repeating job starts on this process (counts sweeps across several servers).
+   */
+  onJobRun?: (name: string, runId: string) => void;
 }
 
 export async function buildApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<FastifyInstance> {
@@ -64,8 +71,10 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
     ...(overrides.rateLimits ? { rateLimits: overrides.rateLimits } : {}),
   });
+  await app.register(jobsPlugin, overrides.onJobRun ? { onJobRun: overrides.onJobRun } : {});
   await app.register(rateLimitPlugin, adapterRedis ? { redis: adapterRedis } : {});
   await app.register(realtimePlugin, adapterRedis ? { adapterRedis } : {});
+  await app.register(sweepPlugin);
   await app.register(authPlugin);
   await app.register(healthRoutes);
   await app.register(sessionRoutes, { prefix: '/api/v1' });

@@ -23,6 +23,7 @@ import type { KpiRecorder } from './domain/kpi-events';
 import type { Kpis } from './domain/kpis';
 import type { ApiTokens } from './domain/api-tokens';
 import type { DomainEvents } from './domain/events';
+import type { Jobs } from './jobs/jobs';
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, InterServerEvents, VisitorSocketData>;
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, InterServerEvents, AgentSocketData>;
@@ -46,6 +47,8 @@ declare module 'fastify' {
     kpiNow: () => number;
     apiTokens: ApiTokens;
     visitorTokens: VisitorTokens;
+    /** Repeating and retried background work, once per cluster (server/jobs/jobs.ts). */
+    jobs: Jobs;
     io: Server;
     visitors: VisitorNamespace;
     agents: AgentNamespace;

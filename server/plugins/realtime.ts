@@ -68,19 +68,6 @@ export default fp<RealtimePluginOptions>(
     }, DEFAULT_ASSIGNMENT_TIMINGS.presenceTtlMs / 3);
     heartbeat.unref();
 
-    // Gives back conversations of agents gone past their grace, abandons those of visitors who left.
-    let sweeping = false;
-    const sweeper = setInterval(() => {
-      if (sweeping) return;
-      sweeping = true;
-      (async () => {
-        for (const siteKey of await app.store.listSiteKeys()) await app.assignment.sweep(siteKey);
-      })()
-        .catch((error: unknown) => app.log.warn({ err: error }, 'sweep failed'))
-        .finally(() => (sweeping = false));
-    }, app.config.sweepIntervalMs);
-    sweeper.unref();
-
     // Before Fastify closes the HTTP server (which waits for every open connection): close this
     // process's connections at the transport level. Clients see a lost connection and reconnect
     // (to this server once restarted, or to another behind the load balancer); a server-side
@@ -88,7 +75,6 @@ export default fp<RealtimePluginOptions>(
     app.addHook('preClose', async () => {
       closing = true;
       clearInterval(heartbeat);
-      clearInterval(sweeper);
       announce.stop();
       io.engine.close();
     });

@@ -5,7 +5,7 @@ const PREFIX = 'sb:test:keys';
 const SITE = 'site_Abc-1';
 
 /** Keys that are not one site's: found from an email or a cookie alone, before any site is known. */
-const GLOBAL_KEYS: (keyof RedisKeys)[] = ['agentEmail', 'session', 'agentSessions', 'counter', 'sites'];
+const GLOBAL_KEYS: (keyof RedisKeys)[] = ['agentEmail', 'session', 'agentSessions', 'counter', 'sites', 'jobs'];
 
 /** CRC16-XMODEM, as Redis Cluster uses to place a key in one of 16,384 slots. */
 function crc16(text: string): number {
@@ -68,6 +68,11 @@ describe('Redis key names', () => {
     expect(keys.agentSessions('a_1')).toBe(`${PREFIX}:agent-sessions:a_1`);
     expect(keys.counter('login:ip:1.2.3.4')).toBe(`${PREFIX}:counter:login:ip:1.2.3.4`);
     expect(keys.sites()).toBe(`${PREFIX}:sites`);
+  });
+
+  it('keeps BullMQ under the prefix, in one cluster slot of its own', () => {
+    expect(keys.jobs()).toBe(`${PREFIX}:{jobs}`);
+    expect(clusterSlot(`${keys.jobs()}:sweep:wait`)).toBe(clusterSlot(`${keys.jobs()}:retention:meta`));
   });
 
   it('gives every builder its own key space: no two builders make the same key', () => {

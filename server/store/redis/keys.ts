@@ -56,6 +56,11 @@ export interface RedisKeys {
   kpiBucket(site: SiteKey, scope: KpiScope, unit: KpiUnit, index: number): string;
   /** The hashes of the site's API tokens. */
   siteApiTokens(site: SiteKey): string;
+  /**
+   * Global: BullMQ's own `prefix` (its keys are `<this>:<queue>:<suffix>`). The `{jobs}` hash tag
+   * puts every job key in one Redis Cluster slot, as BullMQ's scripts need.
+   */
+  jobs(): string;
 }
 
 /** @param prefix namespace of every key, e.g. `sb` or `sb:test:<uuid>` */
@@ -93,5 +98,6 @@ export function createKeys(prefix: string): RedisKeys {
     kpiEvents: (site) => `${tagged(site)}:kpi:events`,
     kpiBucket: (site, scope, unit, index) => `${tagged(site)}:kpi:${scope}:${unit}:${index}`,
     siteApiTokens: (site) => `${tagged(site)}:api-tokens`,
+    jobs: () => `${prefix}:{jobs}`,
   };
 }
