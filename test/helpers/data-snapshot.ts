@@ -6,9 +6,10 @@ import { TEST_REDIS_URL } from './redis';
  * design (as in snapshotPrefix). The others are kept up by connections themselves: an agent's
  * presence (renewed by heartbeats, set on every connect and disconnect) with the per-queue online
  * sets, capacities and names copied from it, and when a waiting visitor's last tab closed. They
- * change with connections, whatever a request says.
+ * change with connections, whatever a request says. The background jobs' own keys (BullMQ's, under
+ * `{jobs}`) change with every tick of the sweep.
  */
-const BOOKKEEPING_KEY = /:(counter:.*|rest-rate:.*|agents:presence|agents:capacity|agents:names|online:[a-z]+|visitors-gone)$/;
+const BOOKKEEPING_KEY = /:(counter:.*|rest-rate:.*|agents:presence|agents:capacity|agents:names|online:[a-z]+|visitors-gone|\{jobs\}:.*)$/;
 
 /**
  * What snapshotPrefix returns (every key under the prefix with its type and whole content), without

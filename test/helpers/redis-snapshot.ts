@@ -3,12 +3,14 @@ import { TEST_REDIS_URL } from './redis';
 
 /**
  * Keys that change with every connection and attempt, good or bad, by design: rate counters, and
- * agents' presence (renewed by heartbeats) with what it keeps in step. Bookkeeping, not data.
+ * agents' presence (renewed by heartbeats) with what it keeps in step, and the background jobs'
+ * own keys (they change with every tick of the sweep). Bookkeeping, not data.
  */
 function isBookkeeping(prefix: string, key: string): boolean {
   return (
     key.startsWith(`${prefix}:counter:`) ||
     key.startsWith(`${prefix}:rest-rate:`) ||
+    key.startsWith(`${prefix}:{jobs}:`) ||
     /:(agents:presence|agents:capacity|agents:names|online:service|online:support|visitors-gone)$/.test(key)
   );
 }
