@@ -23,6 +23,7 @@ import staticPlugin from './plugins/static';
 import type { RateLimits } from './domain/rate-limiter';
 import type { Classifier } from './domain/routing/classification';
 import { loadClassifier } from './domain/routing/load-classifier';
+import { SCHEMA_FORMATS } from './domain/validate';
 import { createMemoryStore } from './store/memory/memory-store';
 import { createRedisStore, type RedisStore } from './store/redis/redis-store';
 import type { Store } from './store/store';
@@ -45,7 +46,9 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     // One line per request drowns what matters; errors and our own events are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     // Unknown fields are refused, never silently dropped (Fastify strips them by default).
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    // The shared schemas' formats too, so REST refuses what the domain and the CLI refuse.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, formats: SCHEMA_FORMATS } },
+    serializerOpts: { ajv: { formats: SCHEMA_FORMATS } },
     bodyLimit: 64 * 1024,
   });
 

@@ -9,7 +9,7 @@ import { VisitorHandshakeSchema } from '../../shared/schemas';
 import { isFromConsole } from '../domain/console-origin';
 import { isOriginAllowed } from '../domain/sites';
 import { SESSION_COOKIE } from '../http/sessions';
-import { compilePayloadCheck } from './validate';
+import { compilePayloadCheck } from '../domain/validate';
 
 type Next = (err?: ExtendedError) => void;
 

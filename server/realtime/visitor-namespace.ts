@@ -11,7 +11,7 @@ import type { MessageSent } from '../../shared/protocol';
 import { handleEvent } from './ack';
 import { limitEventRate } from './event-rate';
 import { rooms } from './rooms';
-import { compilePayloadCheck } from './validate';
+import { compilePayloadCheck } from '../domain/validate';
 
 const checkResume = compilePayloadCheck(SessionResumePayloadSchema);
 const checkSend = compilePayloadCheck(VisitorMessageSendPayloadSchema);
