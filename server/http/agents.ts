@@ -1,6 +1,7 @@
 /** A site admin manages agents: capacity, and disabling someone who left the team. */
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { MAX_AGENT_CAPACITY } from '../../shared/limits';
 import { AgentViewSchema, ErrorReplySchema, IdSchema, SiteKeySchema } from '../../shared/schemas';
 import { agentActor } from '../domain/audit';
@@ -12,8 +13,9 @@ const AgentPatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export default async function agentRoutes(app: FastifyInstance) {
-  app.patch<{ Params: Static<typeof AgentParams>; Body: Static<typeof AgentPatch> }>(
+export default async function agentRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.patch(
     '/sites/:siteKey/agents/:agentId',
     {
       config: { auth: 'admin' },
