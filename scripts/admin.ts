@@ -34,11 +34,12 @@ import { createAuditLog, OPERATOR } from '../server/domain/audit';
 import { createPrivacy } from '../server/domain/privacy';
 import { createApiTokens } from '../server/domain/api-tokens';
 import { addSite } from '../server/domain/sites';
+import { compilePayloadCheck } from '../server/domain/validate';
 import { createRedisStore, type RedisStore } from '../server/store/redis/redis-store';
 import type { Store } from '../server/store/store';
 import { isSwitchboardError } from '../shared/errors';
-import { MAX_AGENT_CAPACITY } from '../shared/limits';
-import { QUEUES, type QueueName } from '../shared/queues';
+import { NewRoutingRuleSchema } from '../shared/schemas';
+import { parseAgentPatchFlags, parseNewAgentFlags } from './agent-flags';
 import { parseSettingsFlags } from './settings-flags';
 import { UsageError } from './usage-error';
 
@@ -112,22 +113,15 @@ function writeOrPrint(out: string | undefined, text: string, summary: Record<str
   return { file: out, ...summary };
 }
 
+// Checked as REST and the domain check it, so the CLI refuses a bad rule in the same words.
+const checkNewRule = compilePayloadCheck(NewRoutingRuleSchema);
+
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
 
 function need(values: Values, key: keyof Values): string {
   const value = values[key];
   if (value === undefined || (Array.isArray(value) && value.length === 0)) throw new UsageError(`--${key} is required`);
   return Array.isArray(value) ? value[0]! : String(value);
-}
-
-function queueOf(value: string, flag: string): QueueName {
-  if (!(QUEUES as readonly string[]).includes(value)) throw new UsageError(`${flag} takes ${QUEUES.join(' or ')}, got ${value}`);
-  return value as QueueName;
-}
-
-function booleanOf(value: string, flag: string): boolean {
-  if (value !== 'true' && value !== 'false') throw new UsageError(`${flag} takes true or false, got ${value}`);
-  return value === 'true';
 }
 
 /** Each command: check its arguments (throwing UsageError), then a function that runs it. */
@@ -150,26 +144,15 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
     };
   },
   'agent:add': (v) => {
-    const skills = need(v, 'skills')
-      .split(',')
-      .map((s) => queueOf(s.trim(), '--skills'));
-    const password = need(v, 'password');
-    if (password.length < 8) throw new UsageError('--password must be at least 8 characters');
-    const role = v.role ?? 'agent';
-    if (role !== 'agent' && role !== 'admin') throw new UsageError(`--role takes agent or admin, got ${role}`);
-    const capacity = v.capacity === undefined ? undefined : Number(v.capacity);
-    if (capacity !== undefined && !(Number.isInteger(capacity) && capacity >= 0 && capacity <= MAX_AGENT_CAPACITY)) {
-      throw new UsageError(`--capacity takes a whole number from 0 to ${MAX_AGENT_CAPACITY}`);
-    }
-    const input = {
-      siteKey: need(v, 'site'),
+    const input = parseNewAgentFlags({
+      site: need(v, 'site'),
       email: need(v, 'email'),
-      password,
-      skills,
-      role,
-      ...(v.name ? { name: v.name } : {}),
-      ...(capacity !== undefined ? { capacity } : {}),
-    } as const;
+      password: need(v, 'password'),
+      skills: need(v, 'skills'),
+      ...(v.name !== undefined ? { name: v.name } : {}),
+      ...(v.role !== undefined ? { role: v.role } : {}),
+      ...(v.capacity !== undefined ? { capacity: v.capacity } : {}),
+    });
     return async (store) => {
       const { accounts, audit } = domainFor(store);
       const agent = await accounts.addAgent(input);
@@ -183,7 +166,7 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
   },
   'routing:rule:add': (v) => {
     const site = need(v, 'site');
-    const rule = { phrase: need(v, 'phrase'), queue: queueOf(need(v, 'queue'), '--queue') };
+    const rule = checkNewRule({ phrase: need(v, 'phrase'), queue: need(v, 'queue') });
     return (store) => domainFor(store).routing.addRule(site, rule, OPERATOR);
   },
   'routing:rule:remove': (v) => {
@@ -210,14 +193,7 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
   'agent:update': (v) => {
     const site = need(v, 'site');
     const id = need(v, 'id');
-    const changes = {
-      ...(v.capacity !== undefined ? { capacity: Number(v.capacity) } : {}),
-      ...(v.disabled !== undefined ? { disabled: booleanOf(v.disabled, '--disabled') } : {}),
-    };
-    if (changes.capacity !== undefined && !(Number.isInteger(changes.capacity) && changes.capacity >= 0 && changes.capacity <= MAX_AGENT_CAPACITY)) {
-      throw new UsageError(`--capacity takes a whole number from 0 to ${MAX_AGENT_CAPACITY}`);
-    }
-    if (Object.keys(changes).length === 0) throw new UsageError('agent:update needs --capacity or --disabled');
+    const changes = parseAgentPatchFlags({ ...(v.capacity !== undefined ? { capacity: v.capacity } : {}), ...(v.disabled !== undefined ? { disabled: v.disabled } : {}) });
     return async (store) => {
       const { accounts, audit } = domainFor(store);
       const agent = await accounts.updateAgent(site, id, changes);

@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import { compilePayloadCheck } from '../server/domain/validate';
 import type { QueueName } from '../shared/queues';
 import { CategoriesSchema, SiteSettingsPatchSchema, type SiteSettingsPatch } from '../shared/schemas';
+import { booleanOf, listOf, numberOf } from './flag-values';
 import { UsageError } from './usage-error';
 
 /** The settings flags as `parseArgs` gives them: text, when given. */
@@ -39,11 +40,6 @@ const FlagsChangeSchema = Type.Object(
   { additionalProperties: false },
 );
 const checkFlagsChange = compilePayloadCheck(FlagsChangeSchema);
-
-// Text that does not spell a value is passed on as text, so the schema names the field it is wrong for.
-const booleanOf = (text: string): boolean | string => (text === 'true' ? true : text === 'false' ? false : text);
-const numberOf = (text: string): number | string => (/^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text);
-const listOf = (text: string): string[] => text.split(',').map((item) => item.trim()).filter(Boolean);
 
 function businessHoursOf(text: string): unknown {
   if (text === 'none') return null;

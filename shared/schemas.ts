@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import {
   MAX_ABANDON_AFTER_SECONDS,
+  MAX_AGENT_CAPACITY,
   MAX_CATEGORIES,
   MAX_MESSAGE_LENGTH,
   MAX_REOPEN_WITHIN_MINUTES,
@@ -152,6 +153,35 @@ export const AgentViewSchema = Type.Object({
   capacity: Type.Integer({ minimum: 0 }),
 });
 export type AgentView = Static<typeof AgentViewSchema>;
+
+/** How many conversations an agent may hold at once. */
+export const AgentCapacitySchema = Type.Integer({ minimum: 0, maximum: MAX_AGENT_CAPACITY });
+
+/** A new agent account, as `agent:add` (and the demo seed) gives it to the domain. */
+export const NewAgentSchema = Type.Object(
+  {
+    siteKey: SiteKeySchema,
+    email: EmailSchema,
+    /** @default the part of the email before the "@" */
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    // Eight characters is the floor a guessable password still clears; the log-in limits do the rest.
+    password: Type.String({ minLength: 8, maxLength: 200 }),
+    skills: SkillsSchema,
+    /** @default 'agent' */
+    role: Type.Optional(AgentRoleSchema),
+    /** @default DEFAULT_AGENT_CAPACITY (server/store/store.ts) */
+    capacity: Type.Optional(AgentCapacitySchema),
+  },
+  Strict,
+);
+export type NewAgent = Static<typeof NewAgentSchema>;
+
+/** What an admin may change about an agent, by REST (`PATCH …/agents/:agentId`) or `agent:update`: at least one field. */
+export const AgentPatchSchema = Type.Object(
+  { capacity: Type.Optional(AgentCapacitySchema), disabled: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type AgentPatch = Static<typeof AgentPatchSchema>;
 
 export const ErrorReplySchema = Type.Object({
   error: Type.Object({
@@ -352,3 +382,7 @@ export type SiteSettings = Static<typeof SiteSettingsSchema>;
 /** What a settings change accepts, by REST, the CLI and the domain alike: any of the fields, at least one, each whole. */
 export const SiteSettingsPatchSchema = Type.Partial(SiteSettingsSchema, { additionalProperties: false, minProperties: 1 });
 export type SiteSettingsPatch = Static<typeof SiteSettingsPatchSchema>;
+
+/** A routing rule to add: a message containing the phrase goes to the queue (`POST …/routing/rules`, `routing:rule:add`). */
+export const NewRoutingRuleSchema = Type.Object({ phrase: Type.String({ minLength: 1, maxLength: 100 }), queue: QueueNameSchema }, Strict);
+export type NewRoutingRule = Static<typeof NewRoutingRuleSchema>;

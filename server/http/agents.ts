@@ -2,16 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { MAX_AGENT_CAPACITY } from '../../shared/limits';
-import { AgentViewSchema, ErrorReplySchema, IdSchema, SiteKeySchema } from '../../shared/schemas';
+import { AgentPatchSchema, AgentViewSchema, ErrorReplySchema, IdSchema, SiteKeySchema } from '../../shared/schemas';
 import { agentActor } from '../domain/audit';
 import { announceSweep, disconnectAgentSockets } from '../realtime/agent-namespace';
 
 const AgentParams = Type.Object({ siteKey: SiteKeySchema, agentId: IdSchema }, { additionalProperties: false });
-const AgentPatch = Type.Object(
-  { capacity: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_AGENT_CAPACITY })), disabled: Type.Optional(Type.Boolean()) },
-  { additionalProperties: false, minProperties: 1 },
-);
 
 export default async function agentRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -21,7 +16,7 @@ export default async function agentRoutes(fastify: FastifyInstance) {
       config: { auth: 'admin' },
       schema: {
         params: AgentParams,
-        body: AgentPatch,
+        body: AgentPatchSchema,
         response: { 200: AgentViewSchema, 400: ErrorReplySchema, 401: ErrorReplySchema, 403: ErrorReplySchema, 404: ErrorReplySchema },
       },
     },

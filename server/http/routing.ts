@@ -3,15 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { agentActor } from '../domain/audit';
-import { ErrorReplySchema, QueueNameSchema, SiteKeySchema, SiteSettingsPatchSchema, SiteSettingsSchema } from '../../shared/schemas';
+import { ErrorReplySchema, NewRoutingRuleSchema, QueueNameSchema, SiteKeySchema, SiteSettingsPatchSchema, SiteSettingsSchema } from '../../shared/schemas';
 
 const SiteParams = Type.Object({ siteKey: SiteKeySchema }, { additionalProperties: false });
 const RuleParams = Type.Object({ siteKey: SiteKeySchema, id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 const RuleSchema = Type.Object({ id: Type.String(), phrase: Type.String(), queue: QueueNameSchema, createdAt: Type.Number() });
-const NewRuleSchema = Type.Object(
-  { phrase: Type.String({ minLength: 1, maxLength: 100 }), queue: QueueNameSchema },
-  { additionalProperties: false },
-);
 const CorrectionsQuery = Type.Object(
   { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('jsonl')])) },
   { additionalProperties: false },
@@ -38,7 +34,7 @@ export default async function routingRoutes(fastify: FastifyInstance) {
 
   app.post(
     '/sites/:siteKey/routing/rules',
-    { config: { auth: 'admin' }, schema: { params: SiteParams, body: NewRuleSchema, response: { 201: RuleSchema, ...errors } } },
+    { config: { auth: 'admin' }, schema: { params: SiteParams, body: NewRoutingRuleSchema, response: { 201: RuleSchema, ...errors } } },
     async (request, reply) => reply.code(201).send(await app.siteRouting.addRule(request.params.siteKey, request.body, agentActor(request.agent!))),
   );
 

@@ -5,7 +5,7 @@
 import { createError } from '../../../shared/errors';
 import type { SiteKey } from '../../../shared/ids';
 import type { QueueName } from '../../../shared/queues';
-import { SiteSettingsPatchSchema, type SiteSettings, type SiteSettingsPatch } from '../../../shared/schemas';
+import { NewRoutingRuleSchema, SiteSettingsPatchSchema, type NewRoutingRule, type SiteSettings, type SiteSettingsPatch } from '../../../shared/schemas';
 import type { RoutingRule, Store } from '../../store/store';
 import type { AuditLog } from '../audit';
 import { randomId } from '../random-id';
@@ -17,6 +17,7 @@ export const MAX_ROUTING_RULES = 200;
 
 // The schema REST validates the body with and the CLI its flags with: whoever calls, the same refusal.
 const checkSettingsPatch = compilePayloadCheck(SiteSettingsPatchSchema);
+const checkNewRule = compilePayloadCheck(NewRoutingRuleSchema);
 
 /** A correction as a training row for `npm run train` (JSON Lines). */
 export interface TrainingRow {
@@ -52,7 +53,9 @@ export function createSiteRouting(store: Store, audit: AuditLog, now: () => numb
       return settings;
     },
 
-    async addRule(siteKey: SiteKey, input: { phrase: string; queue: QueueName }, actor: string): Promise<RoutingRule> {
+    /** @throws PAYLOAD_INVALID when `newRule` does not fit NewRoutingRuleSchema or its phrase has no letter or digit; SITE_NOT_FOUND */
+    async addRule(siteKey: SiteKey, newRule: NewRoutingRule, actor: string): Promise<RoutingRule> {
+      const input = checkNewRule(newRule);
       await requireSite(siteKey);
       const phrase = input.phrase.trim().replace(/\s+/g, ' ');
       if (!normalizeForRules(phrase).trim()) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR } from '../../server/domain/audit';
 import { isSwitchboardError } from '../../shared/errors';
+import { parseAgentPatchFlags, parseNewAgentFlags } from '../../scripts/agent-flags';
 import { parseSettingsFlags, type SettingsFlags } from '../../scripts/settings-flags';
 import { logIn } from '../helpers/clients';
 import { assertRedisReachable } from '../helpers/redis';
@@ -52,7 +53,7 @@ const refusalOf = (error: unknown) => {
   return { code: error.code, details: error.details };
 };
 
-describe('site settings: one schema refuses the same bad value the same way by REST, the CLI and the domain', () => {
+describe('one schema per input: REST, the CLI and the domain refuse the same bad value the same way', () => {
   let started: StartedApp;
   let adminCookie: string;
 
@@ -63,7 +64,7 @@ describe('site settings: one schema refuses the same bad value the same way by R
   });
   afterAll(() => started?.close());
 
-  it.each(Object.entries(BAD_SETTINGS))('%s', async (_name, { patch, flags }) => {
+  it.each(Object.entries(BAD_SETTINGS))('site settings: %s', async (_name, { patch, flags }) => {
     const before = (await started.app.store.getSite(started.siteKey))!.settings;
 
     const response = await siteApi(started, 'PATCH', '/routing/settings', adminCookie, patch);
@@ -111,5 +112,66 @@ describe('site settings: one schema refuses the same bad value the same way by R
     expect(await byRest.json()).toMatchObject({ abandonAfterSeconds: 120, businessHours: hours({ mon: ['09:00-24:00'] }) });
     const byDomain = await started.app.siteRouting.updateSettings(started.siteKey, { abandonAfterSeconds: 300, businessHours: null }, OPERATOR);
     expect(byDomain).toMatchObject({ abandonAfterSeconds: 300, businessHours: null });
+  });
+
+  it.each([
+    ['a negative capacity', { capacity: -1 }, { capacity: '-1' }],
+    ['a capacity over the limit', { capacity: 21 }, { capacity: '21' }],
+    ['a fractional capacity', { capacity: 1.5 }, { capacity: '1.5' }],
+    ['a capacity in words', { capacity: 'lots' }, { capacity: 'lots' }],
+    ['disabled neither true nor false', { disabled: 'maybe' }, { disabled: 'maybe' }],
+  ])('agent changes: %s', async (_name, patch, flags) => {
+    const agentId = started.serviceAgent.view.id;
+    const before = await started.app.store.getAgent(started.siteKey, agentId);
+    const response = await siteApi(started, 'PATCH', `/agents/${agentId}`, adminCookie, patch);
+    expect(response.status).toBe(400);
+    const rest = ((await response.json()) as { error: { code: string; details: unknown } }).error;
+    const cli = (() => {
+      try {
+        return parseAgentPatchFlags(flags);
+      } catch (error) {
+        return refusalOf(error);
+      }
+    })();
+    const domain = await started.app.agentAccounts.updateAgent(started.siteKey, agentId, patch as never).catch(refusalOf);
+    expect(rest).toMatchObject({ code: 'PAYLOAD_INVALID', details: { path: `/${Object.keys(patch)[0]}` } });
+    expect({ code: rest.code, details: rest.details }).toEqual(cli);
+    expect(domain).toEqual(cli);
+    expect(await started.app.store.getAgent(started.siteKey, agentId)).toEqual(before);
+  });
+
+  it.each([
+    ['a short password', { password: 'short' }],
+    ['an unknown skill', { skills: 'service,sales' }],
+    ['an unknown role', { role: 'boss' }],
+    ['a capacity over the limit', { capacity: '21' }],
+    ['an email that is not one', { email: 'nobody' }],
+  ])('new agents (CLI and domain; REST has no such route): %s', async (_name, change) => {
+    const flags = { site: started.siteKey, email: 'new-agent@agents.example', password: 'long-enough', skills: 'service', ...change };
+    const cli = (() => {
+      try {
+        return parseNewAgentFlags(flags);
+      } catch (error) {
+        return refusalOf(error);
+      }
+    })();
+    const input = { siteKey: flags.site, email: flags.email, password: flags.password, skills: flags.skills.split(','), ...('role' in change ? { role: change.role } : {}), ...('capacity' in change ? { capacity: Number(change.capacity) } : {}) };
+    const domain = await started.app.agentAccounts.addAgent(input as never).catch(refusalOf);
+    expect(cli).toMatchObject({ code: 'PAYLOAD_INVALID', details: { path: expect.stringMatching(/^\/(password|skills|role|capacity|email)/) } });
+    expect(domain).toEqual(cli);
+    expect(await started.app.store.findAgentByEmail(flags.email)).toBeNull();
+  });
+
+  it.each([
+    ['an unknown queue', { phrase: 'refund', queue: 'sales' }],
+    ['an empty phrase', { phrase: '', queue: 'service' }],
+    ['an extra field', { phrase: 'refund', queue: 'service', colour: 'red' }],
+  ])('routing rules (REST and the domain): %s', async (_name, rule) => {
+    const response = await siteApi(started, 'POST', '/routing/rules', adminCookie, rule);
+    expect(response.status).toBe(400);
+    const rest = ((await response.json()) as { error: { code: string; details: unknown } }).error;
+    const domain = await started.app.siteRouting.addRule(started.siteKey, rule as never, OPERATOR).catch(refusalOf);
+    expect(domain).toEqual({ code: 'PAYLOAD_INVALID', details: rest.details });
+    expect(await started.app.store.listRoutingRules(started.siteKey)).toEqual([]);
   });
 });
