@@ -1,6 +1,7 @@
 /**
- * What a new site starts with. Runtime values beside the schema (`shared/schemas.ts`), apart from
- * it so that code needing only the defaults (the CLI, the stores) does not pull TypeBox in.
+ * What a new site starts with, typed by the schema (`shared/schemas.ts`). Here rather than in
+ * `server/` because the server and the CLI both need them; free of imports that run, so nothing
+ * follows it into a bundle that might import it.
  */
 import type { QueueName } from './queues';
 import type { SiteSettings } from './schemas';
