@@ -21,7 +21,8 @@
  *
  * Every change, export and deletion is recorded in the site's audit trail as done by `operator`.
  * Prints JSON (routing:export: JSON Lines training rows) on success; prints usage and exits 2 on a
- * wrong or missing argument, 1 when the store refuses (unknown site, email taken …).
+ * wrong or missing argument (a setting the schema refuses is printed as its catalogued error, as
+ * REST answers it), 1 when the store refuses (unknown site, email taken …).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -31,15 +32,17 @@ import { createDomainEvents } from '../server/domain/events';
 import { createRateLimiter } from '../server/domain/rate-limiter';
 import { createSiteRouting } from '../server/domain/routing/site-routing';
 import { createAuditLog, OPERATOR } from '../server/domain/audit';
-import type { BusinessHours } from '../server/domain/business-hours';
 import { createPrivacy } from '../server/domain/privacy';
 import { createApiTokens } from '../server/domain/api-tokens';
 import { addSite } from '../server/domain/sites';
+import { compilePayloadCheck } from '../server/domain/validate';
 import { createRedisStore, type RedisStore } from '../server/store/redis/redis-store';
 import type { Store } from '../server/store/store';
 import { isSwitchboardError } from '../shared/errors';
-import { MAX_AGENT_CAPACITY, MAX_REOPEN_WITHIN_MINUTES } from '../shared/limits';
-import { QUEUES, type QueueName } from '../shared/queues';
+import { NewRoutingRuleSchema } from '../shared/schemas';
+import { parseAgentPatchFlags, parseNewAgentFlags } from './agent-flags';
+import { parseSettingsFlags } from './settings-flags';
+import { UsageError } from './usage-error';
 
 const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
   npm run admin -- site:add --name NAME --origin ORIGIN [--origin ORIGIN…]
@@ -59,8 +62,6 @@ const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
   npm run admin -- audit --site KEY [--limit N]
   npm run admin -- site:token --site KEY [--name NAME]
   npm run admin -- kpi:migrate [--site KEY]`;
-
-class UsageError extends Error {}
 
 const OPTIONS = {
   name: { type: 'string' },
@@ -115,38 +116,15 @@ function writeOrPrint(out: string | undefined, text: string, summary: Record<str
   return { file: out, ...summary };
 }
 
+// Checked as REST and the domain check it, so the CLI refuses a bad rule in the same words.
+const checkNewRule = compilePayloadCheck(NewRoutingRuleSchema);
+
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
 
 function need(values: Values, key: keyof Values): string {
   const value = values[key];
   if (value === undefined || (Array.isArray(value) && value.length === 0)) throw new UsageError(`--${key} is required`);
   return Array.isArray(value) ? value[0]! : String(value);
-}
-
-function queueOf(value: string, flag: string): QueueName {
-  if (!(QUEUES as readonly string[]).includes(value)) throw new UsageError(`${flag} takes ${QUEUES.join(' or ')}, got ${value}`);
-  return value as QueueName;
-}
-
-function wholeNumberOf(value: string, flag: string, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`${flag} takes a whole number from 0 to ${max}, got ${value}`);
-  return n;
-}
-
-/** `none`, or JSON like {"timeZone":"Europe/Paris","weekly":{"mon":["09:00-17:00"]}} (checked by the domain). */
-function businessHoursOf(value: string): BusinessHours | null {
-  if (value === 'none') return null;
-  try {
-    return JSON.parse(value) as BusinessHours;
-  } catch {
-    throw new UsageError(`--business-hours takes none or JSON like {"timeZone":"Europe/Paris","weekly":{"mon":["09:00-17:00"]}}`);
-  }
-}
-
-function booleanOf(value: string, flag: string): boolean {
-  if (value !== 'true' && value !== 'false') throw new UsageError(`${flag} takes true or false, got ${value}`);
-  return value === 'true';
 }
 
 /** Each command: check its arguments (throwing UsageError), then a function that runs it. */
@@ -169,26 +147,15 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
     };
   },
   'agent:add': (v) => {
-    const skills = need(v, 'skills')
-      .split(',')
-      .map((s) => queueOf(s.trim(), '--skills'));
-    const password = need(v, 'password');
-    if (password.length < 8) throw new UsageError('--password must be at least 8 characters');
-    const role = v.role ?? 'agent';
-    if (role !== 'agent' && role !== 'admin') throw new UsageError(`--role takes agent or admin, got ${role}`);
-    const capacity = v.capacity === undefined ? undefined : Number(v.capacity);
-    if (capacity !== undefined && !(Number.isInteger(capacity) && capacity >= 0 && capacity <= MAX_AGENT_CAPACITY)) {
-      throw new UsageError(`--capacity takes a whole number from 0 to ${MAX_AGENT_CAPACITY}`);
-    }
-    const input = {
-      siteKey: need(v, 'site'),
+    const input = parseNewAgentFlags({
+      site: need(v, 'site'),
       email: need(v, 'email'),
-      password,
-      skills,
-      role,
-      ...(v.name ? { name: v.name } : {}),
-      ...(capacity !== undefined ? { capacity } : {}),
-    } as const;
+      password: need(v, 'password'),
+      skills: need(v, 'skills'),
+      ...(v.name !== undefined ? { name: v.name } : {}),
+      ...(v.role !== undefined ? { role: v.role } : {}),
+      ...(v.capacity !== undefined ? { capacity: v.capacity } : {}),
+    });
     return async (store) => {
       const { accounts, audit } = domainFor(store);
       const agent = await accounts.addAgent(input);
@@ -202,7 +169,7 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
   },
   'routing:rule:add': (v) => {
     const site = need(v, 'site');
-    const rule = { phrase: need(v, 'phrase'), queue: queueOf(need(v, 'queue'), '--queue') };
+    const rule = checkNewRule({ phrase: need(v, 'phrase'), queue: need(v, 'queue') });
     return (store) => domainFor(store).routing.addRule(site, rule, OPERATOR);
   },
   'routing:rule:remove': (v) => {
@@ -215,10 +182,7 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
   },
   'routing:settings': (v) => {
     const site = need(v, 'site');
-    const changes = {
-      ...(v['topic-question'] !== undefined ? { topicQuestion: booleanOf(v['topic-question'], '--topic-question') } : {}),
-      ...(v.fallback !== undefined ? { fallbackQueue: queueOf(v.fallback, '--fallback') } : {}),
-    };
+    const { changes } = parseSettingsFlags({ 'topic-question': v['topic-question'], fallback: v.fallback });
     return (store) => domainFor(store).routing.updateSettings(site, changes, OPERATOR);
   },
   'routing:export': (v) => {
@@ -232,14 +196,7 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
   'agent:update': (v) => {
     const site = need(v, 'site');
     const id = need(v, 'id');
-    const changes = {
-      ...(v.capacity !== undefined ? { capacity: Number(v.capacity) } : {}),
-      ...(v.disabled !== undefined ? { disabled: booleanOf(v.disabled, '--disabled') } : {}),
-    };
-    if (changes.capacity !== undefined && !(Number.isInteger(changes.capacity) && changes.capacity >= 0 && changes.capacity <= MAX_AGENT_CAPACITY)) {
-      throw new UsageError(`--capacity takes a whole number from 0 to ${MAX_AGENT_CAPACITY}`);
-    }
-    if (Object.keys(changes).length === 0) throw new UsageError('agent:update needs --capacity or --disabled');
+    const changes = parseAgentPatchFlags({ ...(v.capacity !== undefined ? { capacity: v.capacity } : {}), ...(v.disabled !== undefined ? { disabled: v.disabled } : {}) });
     return async (store) => {
       const { accounts } = domainFor(store);
       return accounts.updateAgent(site, id, changes, OPERATOR);
@@ -247,37 +204,12 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
   },
   'site:settings': (v) => {
     const site = need(v, 'site');
-    const days = v['retention-days'];
-    if (days !== undefined && days !== 'none' && !(Number.isInteger(Number(days)) && Number(days) >= 1 && Number(days) <= 3650)) {
-      throw new UsageError(`--retention-days takes a whole number of days from 1 to 3650, or none; got ${days}`);
-    }
-    const assignment = v.assignment;
-    if (assignment !== undefined && assignment !== 'manual' && assignment !== 'auto') throw new UsageError(`--assignment takes manual or auto, got ${assignment}`);
-    const abandon = v['abandon-after'];
-    if (abandon !== undefined && !(Number.isInteger(Number(abandon)) && Number(abandon) >= 1 && Number(abandon) <= 86_400)) {
-      throw new UsageError(`--abandon-after takes a whole number of seconds from 1 to 86400, got ${abandon}`);
-    }
-    const changes = {
-      ...(days !== undefined ? { retentionDays: days === 'none' ? null : Number(days) } : {}),
-      ...(v['store-ip'] !== undefined ? { storeVisitorIp: booleanOf(v['store-ip'], '--store-ip') } : {}),
-      ...(assignment !== undefined ? { assignment: assignment as 'manual' | 'auto' } : {}),
-      ...(abandon !== undefined ? { abandonAfterSeconds: Number(abandon) } : {}),
-      ...(v['business-hours'] !== undefined ? { businessHours: businessHoursOf(v['business-hours']) } : {}),
-      ...(v['verified-priority'] !== undefined ? { verifiedPriorityMinutes: wholeNumberOf(v['verified-priority'], '--verified-priority', 1440) } : {}),
-      ...(v.nps !== undefined ? { npsSurvey: booleanOf(v.nps, '--nps') } : {}),
-      ...(v['reopen-within'] !== undefined ? { reopenWithinMinutes: wholeNumberOf(v['reopen-within'], '--reopen-within', MAX_REOPEN_WITHIN_MINUTES) } : {}),
-    };
-    const lists = { service: v['service-categories'], support: v['support-categories'] };
-    const categoryChanges = Object.fromEntries(
-      Object.entries(lists)
-        .filter(([, list]) => list !== undefined)
-        .map(([queue, list]) => [queue, list!.split(',').map((c) => c.trim()).filter(Boolean)]),
-    ) as Partial<Record<QueueName, string[]>>;
+    const { changes, categories } = parseSettingsFlags(v);
     return async (store) => {
       const { routing } = domainFor(store);
       // One queue's list can change alone: the other keeps what the site has.
-      const categories = Object.keys(categoryChanges).length > 0 ? { categories: { ...(await routing.describe(site)).settings.categories, ...categoryChanges } } : {};
-      return routing.updateSettings(site, { ...changes, ...categories }, OPERATOR);
+      const merged = Object.keys(categories).length > 0 ? { categories: { ...(await routing.describe(site)).settings.categories, ...categories } } : {};
+      return routing.updateSettings(site, { ...changes, ...merged }, OPERATOR);
     };
   },
   'visitor:export': (v) => {
@@ -334,6 +266,11 @@ async function main(): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    // A value the schema refuses is a wrong argument too: printed as the catalogued error it is.
+    if (isSwitchboardError(error)) {
+      console.error(`${JSON.stringify({ error: { code: error.code, message: error.message, details: error.details } })}\n\n${USAGE}`);
       return 2;
     }
     throw error;

@@ -28,7 +28,7 @@ import { loadConfig } from '../server/config';
 import { hashPassword } from '../server/domain/passwords';
 import type { RateLimits } from '../server/domain/rate-limiter';
 import { addSite } from '../server/domain/sites';
-import { SESSION_COOKIE } from '../server/http/sessions';
+import { SESSION_COOKIE } from '../server/domain/agent-session';
 import { emitWithTimeout } from '../shared/emit-with-timeout';
 import { RATE_LIMITS, SOCKET_EVENT_RATE } from '../shared/limits';
 import type { AgentClientEvents, AgentServerEvents, VisitorClientEvents, VisitorServerEvents } from '../shared/protocol';

@@ -17,7 +17,8 @@ import { createKpiRecorder } from '../server/domain/kpi-events';
 import { createKpis, DAY_MS } from '../server/domain/kpis';
 import { deleteKeysWithPrefix } from '../server/store/redis/delete-prefix';
 import { createRedisStore } from '../server/store/redis/redis-store';
-import { DEFAULT_SITE_SETTINGS, type KpiEvent } from '../server/store/store';
+import type { KpiEvent } from '../server/store/store';
+import { DEFAULT_SITE_SETTINGS } from '../shared/site-settings';
 import type { QueueName } from '../shared/queues';
 
 const { values } = parseArgs({

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { io, type Socket } from 'socket.io-client';
-import { SESSION_COOKIE } from '../server/http/sessions';
+import { SESSION_COOKIE } from '../server/domain/agent-session';
 import { emitWithTimeout } from '../shared/emit-with-timeout';
 import type { AgentClientEvents, AgentServerEvents, QueueEntry, TakenConversation, VisitorClientEvents, VisitorServerEvents } from '../shared/protocol';
 

@@ -25,6 +25,7 @@ import sweepPlugin from './plugins/sweep';
 import type { RateLimits } from './domain/rate-limiter';
 import type { Classifier } from './domain/routing/classification';
 import { loadClassifier } from './domain/routing/load-classifier';
+import { SCHEMA_FORMATS } from './domain/validate';
 import { createMemoryStore } from './store/memory/memory-store';
 import { createRedisStore, type RedisStore } from './store/redis/redis-store';
 import type { Store } from './store/store';
@@ -52,7 +53,9 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     // One line per request drowns what matters; errors and our own events are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     // Unknown fields are refused, never silently dropped (Fastify strips them by default).
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    // The shared schemas' formats too, so REST refuses what the domain and the CLI refuse.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, formats: SCHEMA_FORMATS } },
+    serializerOpts: { ajv: { formats: SCHEMA_FORMATS } },
     bodyLimit: 64 * 1024,
   });
 

@@ -67,3 +67,9 @@ export const ACK_TIMEOUT_MS = 5_000;
 export const MAX_CATEGORIES = 30;
 /** The longest reopen window a site may set (minutes): a week; past it, a reply is a new matter. */
 export const MAX_REOPEN_WITHIN_MINUTES = 10_080;
+/** The longest a site may keep resolved conversations (days): ten years, past any legal duty we know. */
+export const MAX_RETENTION_DAYS = 3_650;
+/** The longest a waiting conversation may outlive its visitor's last socket (seconds): a day. */
+export const MAX_ABANDON_AFTER_SECONDS = 86_400;
+/** The most a verified customer may be moved ahead in line (minutes): a day, beyond which the line means nothing. */
+export const MAX_VERIFIED_PRIORITY_MINUTES = 1_440;

@@ -4,7 +4,15 @@
  * never enters a bundle.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_MESSAGE_LENGTH } from './limits';
+import {
+  MAX_ABANDON_AFTER_SECONDS,
+  MAX_AGENT_CAPACITY,
+  MAX_CATEGORIES,
+  MAX_MESSAGE_LENGTH,
+  MAX_REOPEN_WITHIN_MINUTES,
+  MAX_RETENTION_DAYS,
+  MAX_VERIFIED_PRIORITY_MINUTES,
+} from './limits';
 import { QUEUES } from './queues';
 
 const Strict = { additionalProperties: false } as const;
@@ -146,6 +154,35 @@ export const AgentViewSchema = Type.Object({
 });
 export type AgentView = Static<typeof AgentViewSchema>;
 
+/** How many conversations an agent may hold at once. */
+export const AgentCapacitySchema = Type.Integer({ minimum: 0, maximum: MAX_AGENT_CAPACITY });
+
+/** A new agent account, as `agent:add` (and the demo seed) gives it to the domain. */
+export const NewAgentSchema = Type.Object(
+  {
+    siteKey: SiteKeySchema,
+    email: EmailSchema,
+    /** @default the part of the email before the "@" */
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    // Eight characters is the floor a guessable password still clears; the log-in limits do the rest.
+    password: Type.String({ minLength: 8, maxLength: 200 }),
+    skills: SkillsSchema,
+    /** @default 'agent' */
+    role: Type.Optional(AgentRoleSchema),
+    /** @default DEFAULT_AGENT_CAPACITY (server/store/store.ts) */
+    capacity: Type.Optional(AgentCapacitySchema),
+  },
+  Strict,
+);
+export type NewAgent = Static<typeof NewAgentSchema>;
+
+/** What an admin may change about an agent, by REST (`PATCH …/agents/:agentId`) or `agent:update`: at least one field. */
+export const AgentPatchSchema = Type.Object(
+  { capacity: Type.Optional(AgentCapacitySchema), disabled: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type AgentPatch = Static<typeof AgentPatchSchema>;
+
 export const ErrorReplySchema = Type.Object({
   error: Type.Object({
     code: Type.String(),
@@ -273,3 +310,79 @@ export type LiveMetricsQuery = Static<typeof LiveMetricsQuerySchema>;
 export const ApiTokenBodySchema = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, Strict);
 export type ApiTokenBody = Static<typeof ApiTokenBodySchema>;
 export const ApiTokenCreatedSchema = Type.Object({ token: Type.String(), name: Type.String(), createdAt: Type.Number() });
+
+// ---- Site settings (docs/protocol.md, "Routing and site settings") ---------------------------
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/**
+ * The two formats JSON Schema cannot say by pattern alone; the server's Ajv instances (its own
+ * validator module and Fastify's) define them, in `server/domain/validate.ts`.
+ */
+export const SETTINGS_FORMATS = { timeZone: 'time-zone', openingRange: 'opening-range' } as const;
+
+/** An IANA name the runtime knows, like Europe/Paris. */
+export const TimeZoneSchema = Type.String({ minLength: 1, maxLength: 64, format: SETTINGS_FORMATS.timeZone });
+/** `HH:MM-HH:MM` in the site's time zone, ending after it starts (24:00 ends a day). */
+export const OpeningRangeSchema = Type.String({ maxLength: 11, format: SETTINGS_FORMATS.openingRange });
+// Six ranges a day covers any split shift we have seen; more is a typo.
+const DayRangesSchema = Type.Optional(Type.Array(OpeningRangeSchema, { maxItems: 6 }));
+
+/**
+ * A site's opening hours in its own time zone: `{ timeZone: 'Europe/Paris', weekly: { mon:
+ * ['09:00-12:30', '13:30-18:00'], … } }`; a day left out is closed.
+ */
+export const BusinessHoursSchema = Type.Object(
+  {
+    timeZone: TimeZoneSchema,
+    weekly: Type.Object(
+      { mon: DayRangesSchema, tue: DayRangesSchema, wed: DayRangesSchema, thu: DayRangesSchema, fri: DayRangesSchema, sat: DayRangesSchema, sun: DayRangesSchema },
+      Strict,
+    ),
+  },
+  Strict,
+);
+export type BusinessHours = Static<typeof BusinessHoursSchema>;
+
+export const CategoryListSchema = Type.Array(CategorySchema, { maxItems: MAX_CATEGORIES, uniqueItems: true });
+
+/** What agents may file a resolved conversation under, per queue. */
+export const CategoriesSchema = Type.Object({ service: CategoryListSchema, support: CategoryListSchema }, Strict);
+
+/** A site's settings, whole, as stored and as `GET /sites/:key/routing` returns them. Defaults: `shared/site-settings.ts`. */
+export const SiteSettingsSchema = Type.Object(
+  {
+    /** Ask the visitor "General question" / "Technical problem" before the first message. */
+    topicQuestion: Type.Boolean(),
+    /** Where a conversation goes when the router is unsure. */
+    fallbackQueue: QueueNameSchema,
+    /** Resolved conversations older than this many days are deleted; null keeps them. */
+    retentionDays: Type.Union([Type.Integer({ minimum: 1, maximum: MAX_RETENTION_DAYS }), Type.Null()]),
+    /** Keep the visitor's IP address on new conversations. */
+    storeVisitorIp: Type.Boolean(),
+    /** `manual`: agents take from the queue; `auto`: the server gives each waiting conversation to an agent. */
+    assignment: Type.Union([Type.Literal('manual'), Type.Literal('auto')]),
+    /** A waiting conversation whose visitor has been gone this long is abandoned. */
+    abandonAfterSeconds: Type.Integer({ minimum: 1, maximum: MAX_ABANDON_AFTER_SECONDS }),
+    /** Opening hours; outside them visitors are offered to leave a message. null: always open. */
+    businessHours: Type.Union([BusinessHoursSchema, Type.Null()]),
+    /** Verified customers enter the line as if they had arrived this many minutes earlier. */
+    verifiedPriorityMinutes: Type.Integer({ minimum: 0, maximum: MAX_VERIFIED_PRIORITY_MINUTES }),
+    /** The end-of-chat survey also asks NPS 0–10. */
+    npsSurvey: Type.Boolean(),
+    categories: CategoriesSchema,
+    /** A visitor's reply this long after the end reopens the conversation; later ones start a new one. 0: never. */
+    reopenWithinMinutes: Type.Integer({ minimum: 0, maximum: MAX_REOPEN_WITHIN_MINUTES }),
+  },
+  Strict,
+);
+export type SiteSettings = Static<typeof SiteSettingsSchema>;
+
+/** What a settings change accepts, by REST, the CLI and the domain alike: any of the fields, at least one, each whole. */
+export const SiteSettingsPatchSchema = Type.Partial(SiteSettingsSchema, { additionalProperties: false, minProperties: 1 });
+export type SiteSettingsPatch = Static<typeof SiteSettingsPatchSchema>;
+
+/** A routing rule to add: a message containing the phrase goes to the queue (`POST …/routing/rules`, `routing:rule:add`). */
+export const NewRoutingRuleSchema = Type.Object({ phrase: Type.String({ minLength: 1, maxLength: 100 }), queue: QueueNameSchema }, Strict);
+export type NewRoutingRule = Static<typeof NewRoutingRuleSchema>;

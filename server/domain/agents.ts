@@ -1,16 +1,16 @@
 /** Agent accounts and their console sessions. Ending a session or disabling an agent is told as an event: consoles close on it. */
 import { randomBytes } from 'node:crypto';
 import { createError } from '../../shared/errors';
-import { LOGIN_FAILURE_DELAY_MS, MAX_AGENT_CAPACITY } from '../../shared/limits';
+import { LOGIN_FAILURE_DELAY_MS } from '../../shared/limits';
 import type { SiteKey } from '../../shared/ids';
-import type { QueueName } from '../../shared/queues';
-import type { AgentRole, AgentView } from '../../shared/schemas';
+import { AgentPatchSchema, NewAgentSchema, type AgentPatch, type AgentView, type NewAgent } from '../../shared/schemas';
 import { DEFAULT_AGENT_CAPACITY, type Agent, type Store } from '../store/store';
 import { hashPassword, verifyPassword } from './passwords';
 import type { RateLimiter } from './rate-limiter';
 import { randomId } from './random-id';
 import type { AuditLog } from './audit';
 import type { DomainEvents } from './events';
+import { compilePayloadCheck } from './validate';
 
 export interface AgentAccountsDeps {
   store: Store;
@@ -46,25 +46,18 @@ const UNKNOWN_AGENT_HASH = hashPassword(randomBytes(16).toString('hex'));
 
 export type AgentAccounts = ReturnType<typeof createAgentAccounts>;
 
+// The schemas REST and the CLI check too: an account is refused the same way whoever asks.
+const checkNewAgent = compilePayloadCheck(NewAgentSchema);
+const checkAgentPatch = compilePayloadCheck(AgentPatchSchema);
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createAgentAccounts({ store, limiter, events, audit, sessionTtlMs, now = Date.now, sleep = realSleep }: AgentAccountsDeps) {
   return {
-    async addAgent(input: {
-      siteKey: SiteKey;
-      email: string;
-      name?: string;
-      password: string;
-      skills: QueueName[];
-      /** @default 'agent' */
-      role?: AgentRole;
-      /** @default DEFAULT_AGENT_CAPACITY */
-      capacity?: number;
-    }): Promise<AgentView> {
+    /** @throws PAYLOAD_INVALID naming the field when `account` does not fit NewAgentSchema; SITE_NOT_FOUND; AGENT_EMAIL_TAKEN */
+    async addAgent(account: NewAgent): Promise<AgentView> {
+      const input = checkNewAgent(account);
       const capacity = input.capacity ?? DEFAULT_AGENT_CAPACITY;
-      if (!Number.isInteger(capacity) || capacity < 0 || capacity > MAX_AGENT_CAPACITY) {
-        throw createError('PAYLOAD_INVALID', { path: '/capacity', problem: `a whole number from 0 to ${MAX_AGENT_CAPACITY}` });
-      }
       if (!(await store.getSite(input.siteKey))) throw createError('SITE_NOT_FOUND', { siteKey: input.siteKey });
       const agent = await store.createAgent({
         id: randomId('a'),
@@ -127,10 +120,8 @@ export function createAgentAccounts({ store, limiter, events, audit, sessionTtlM
      * Changes an agent's capacity or disables them, audited as `actor`. A disabled agent is logged
      * out everywhere and (agent.updated's subscribers) loses their open conversations back to the queue.
      */
-    async updateAgent(siteKey: SiteKey, agentId: string, changes: { capacity?: number; disabled?: boolean }, actor: string): Promise<AgentView> {
-      if (changes.capacity !== undefined && (!Number.isInteger(changes.capacity) || changes.capacity < 0 || changes.capacity > MAX_AGENT_CAPACITY)) {
-        throw createError('PAYLOAD_INVALID', { path: '/capacity', problem: `a whole number from 0 to ${MAX_AGENT_CAPACITY}` });
-      }
+    async updateAgent(siteKey: SiteKey, agentId: string, patch: AgentPatch, actor: string): Promise<AgentView> {
+      const changes = checkAgentPatch(patch);
       const agent = await store.updateAgent(siteKey, agentId, changes);
       if (!agent) throw createError('AGENT_NOT_FOUND', { agentId });
       // Keep the assignment scripts' copy of the capacity in step, whatever the presence is.

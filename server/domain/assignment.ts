@@ -9,7 +9,8 @@ import type { AgentId, ConversationId, SiteKey, VisitorId } from '../../shared/i
 import type { ConversationView, QueuePosition } from '../../shared/protocol';
 import { QUEUES, type QueueName } from '../../shared/queues';
 import type { AgentView } from '../../shared/schemas';
-import type { AssignWaitingOptions, PresenceStatus, SiteSettings, Store } from '../store/store';
+import type { SiteSettings } from '../../shared/schemas';
+import type { AssignWaitingOptions, PresenceStatus, Store } from '../store/store';
 import { estimateWaitMs } from './wait-estimate';
 import type { DomainEvents, EventOrigin } from './events';
 

@@ -1,40 +1,31 @@
 /**
- * A site's opening hours in its own time zone: `{ timeZone: 'Europe/Paris', weekly: { mon:
- * ['09:00-12:30', '13:30-18:00'], … } }`; a day left out is closed. Outside them the widget offers
- * to leave a message instead of waiting for an agent.
+ * Whether a site is open, from its business hours (schema: `BusinessHoursSchema` in
+ * shared/schemas.ts). Outside them the widget offers to leave a message instead of waiting.
  */
-import { createError } from '../../shared/errors';
-
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-
-export interface BusinessHours {
-  timeZone: string;
-  weekly: Partial<Record<Weekday, string[]>>;
-}
+import type { BusinessHours, Weekday } from '../../shared/schemas';
 
 const RANGE = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/;
 
 const minutesOf = (hours: string, minutes: string) => Number(hours) * 60 + Number(minutes);
 
-/** Checks business hours and returns them; throws PAYLOAD_INVALID saying what does not parse. */
-export function parseBusinessHours(value: BusinessHours): BusinessHours {
-  const invalid = (problem: string) => createError('PAYLOAD_INVALID', { path: '/businessHours', problem });
+/** `09:00-17:30` as minutes of the day, or null when it is not a range that ends after it starts, by 24:00. */
+export function parseOpeningRange(range: string): { from: number; to: number } | null {
+  const match = RANGE.exec(range);
+  if (!match) return null;
+  const [, h1, m1, h2, m2] = match;
+  const from = minutesOf(h1!, m1!);
+  const to = minutesOf(h2!, m2!);
+  return to <= 24 * 60 && from < to ? { from, to } : null;
+}
+
+/** Whether the runtime knows the IANA time zone `name`. */
+export function isKnownTimeZone(name: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value.timeZone });
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
   } catch {
-    throw invalid(`unknown time zone "${value.timeZone}" (use an IANA name like Europe/Paris)`);
+    return false;
   }
-  for (const [day, ranges] of Object.entries(value.weekly)) {
-    if (!(WEEKDAYS as readonly string[]).includes(day)) throw invalid(`unknown day "${day}" (use ${WEEKDAYS.join(', ')})`);
-    for (const range of ranges ?? []) {
-      const match = RANGE.exec(range);
-      if (!match) throw invalid(`"${range}" is not a range like 09:00-17:30`);
-      const [, h1, m1, h2, m2] = match;
-      if (minutesOf(h2!, m2!) > 24 * 60 || minutesOf(h1!, m1!) >= minutesOf(h2!, m2!)) throw invalid(`"${range}" ends before it starts`);
-    }
-  }
-  return value;
 }
 
 /** Whether the site is open at `now` (ms) in its time zone. No hours set: always open. */
@@ -51,7 +42,7 @@ export function isOpen(hours: BusinessHours | null, now: number): boolean {
   const day = part('weekday').toLowerCase().slice(0, 3) as Weekday;
   const minute = minutesOf(part('hour'), part('minute'));
   return (hours.weekly[day] ?? []).some((range) => {
-    const [, h1, m1, h2, m2] = RANGE.exec(range)!;
-    return minute >= minutesOf(h1!, m1!) && minute < minutesOf(h2!, m2!);
+    const open = parseOpeningRange(range);
+    return open !== null && minute >= open.from && minute < open.to;
   });
 }

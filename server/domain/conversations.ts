@@ -12,7 +12,8 @@ import { isOpen } from './business-hours';
 /** How long an answered "leave a message" conversation is shown to the visitor on their return. */
 const LEFT_MESSAGE_ANSWER_KEPT_MS = 30 * 86_400_000;
 import { checkIdentity } from './visitor-identity';
-import type { SiteSettings, Store } from '../store/store';
+import type { SiteSettings } from '../../shared/schemas';
+import type { Store } from '../store/store';
 import { checkMessageText, previewOf } from './message-text';
 import { randomId } from './random-id';
 import type { QueueName } from '../../shared/queues';

@@ -2,7 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { createError } from '../../shared/errors';
 import type { SiteKey } from '../../shared/ids';
-import { DEFAULT_SITE_SETTINGS, type Site, type SiteSettings, type Store } from '../store/store';
+import type { SiteSettings } from '../../shared/schemas';
+import { DEFAULT_SITE_SETTINGS } from '../../shared/site-settings';
+import type { Site, Store } from '../store/store';
 import { randomId } from './random-id';
 
 /**

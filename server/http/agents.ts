@@ -1,24 +1,21 @@
 /** A site admin manages agents: capacity, and disabling someone who left the team. */
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
-import { MAX_AGENT_CAPACITY } from '../../shared/limits';
-import { AgentViewSchema, ErrorReplySchema, IdSchema, SiteKeySchema } from '../../shared/schemas';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { AgentPatchSchema, AgentViewSchema, ErrorReplySchema, IdSchema, SiteKeySchema } from '../../shared/schemas';
 import { agentActor } from '../domain/audit';
 
 const AgentParams = Type.Object({ siteKey: SiteKeySchema, agentId: IdSchema }, { additionalProperties: false });
-const AgentPatch = Type.Object(
-  { capacity: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_AGENT_CAPACITY })), disabled: Type.Optional(Type.Boolean()) },
-  { additionalProperties: false, minProperties: 1 },
-);
 
-export default async function agentRoutes(app: FastifyInstance) {
-  app.patch<{ Params: Static<typeof AgentParams>; Body: Static<typeof AgentPatch> }>(
+export default async function agentRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.patch(
     '/sites/:siteKey/agents/:agentId',
     {
       config: { auth: 'admin' },
       schema: {
         params: AgentParams,
-        body: AgentPatch,
+        body: AgentPatchSchema,
         response: { 200: AgentViewSchema, 400: ErrorReplySchema, 401: ErrorReplySchema, 403: ErrorReplySchema, 404: ErrorReplySchema },
       },
     },

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { WebSocket } from 'ws';
 import type { SiteKey } from '../../shared/ids';
 import {
@@ -14,11 +15,9 @@ import {
   ErrorReplySchema,
   LiveMetricsQuerySchema,
   SiteKeySchema,
-  type ApiTokenBody,
   type LiveMetricsMessage,
-  type LiveMetricsQuery,
 } from '../../shared/schemas';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { agentActor } from '../domain/audit';
 import { DAY_MS } from '../domain/kpis';
 
@@ -33,7 +32,8 @@ const LIVE_PATH = '/api/v1/metrics/live';
 
 const SiteParams = Type.Object({ siteKey: SiteKeySchema }, { additionalProperties: false });
 
-export default async function metricsLiveRoutes(app: FastifyInstance) {
+export default async function metricsLiveRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // Socket.IO answers its own upgrades on the same HTTP server: @fastify/websocket is shown only
   // the upgrades for this feed, or it would route Socket.IO's through Fastify and close them.
   const upgrades = new EventEmitter();
@@ -63,7 +63,7 @@ export default async function metricsLiveRoutes(app: FastifyInstance) {
     stopListening();
   });
 
-  app.get<{ Querystring: LiveMetricsQuery }>(
+  app.get(
     '/metrics/live',
     {
       websocket: true,
@@ -119,7 +119,7 @@ export default async function metricsLiveRoutes(app: FastifyInstance) {
     },
   );
 
-  app.post<{ Params: Static<typeof SiteParams>; Body: ApiTokenBody }>(
+  app.post(
     '/sites/:siteKey/api-tokens',
     {
       config: { auth: 'admin' },

@@ -1,17 +1,18 @@
 /** Agent log-in and log-out for the console: an httpOnly, SameSite=Strict session cookie. */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { createError } from '../../shared/errors';
-import { AgentViewSchema, ErrorReplySchema, LoginBodySchema, type LoginBody } from '../../shared/schemas';
-
-export const SESSION_COOKIE = 'sb_session';
+import { SESSION_COOKIE } from '../domain/agent-session';
+import { AgentViewSchema, ErrorReplySchema, LoginBodySchema } from '../../shared/schemas';
 
 const AgentReplySchema = Type.Object({ agent: AgentViewSchema });
 
-export default async function sessionRoutes(app: FastifyInstance) {
+export default async function sessionRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const secure = app.config.publicUrl.startsWith('https:');
 
-  app.post<{ Body: LoginBody }>(
+  app.post(
     '/sessions',
     {
       // Guessing passwords is also throttled per account and per IP in the domain; this caps the raw request rate.

@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { createError } from '../../shared/errors';
 import { isFromConsole } from '../domain/console-origin';
-import { SESSION_COOKIE } from '../http/sessions';
+import { SESSION_COOKIE } from '../domain/agent-session';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

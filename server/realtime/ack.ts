@@ -5,7 +5,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { createError, isSwitchboardError, toWireError } from '../../shared/errors';
 import type { AckCallback } from '../../shared/protocol';
-import type { PayloadCheck } from './validate';
+import type { PayloadCheck } from '../domain/validate';
 
 export function handleEvent<P, T>(
   log: FastifyBaseLogger,

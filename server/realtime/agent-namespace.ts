@@ -15,7 +15,7 @@ import { handleEvent } from './ack';
 import type { AgentStatuses } from './agent-statuses';
 import { limitEventRate } from './event-rate';
 import { rooms } from './rooms';
-import { compilePayloadCheck } from './validate';
+import { compilePayloadCheck } from '../domain/validate';
 
 const checkEmpty = compilePayloadCheck(EmptyPayloadSchema);
 const checkRef = compilePayloadCheck(ConversationRefPayloadSchema);

@@ -7,9 +7,9 @@ import type { ExtendedError, Socket } from 'socket.io';
 import { createError, toWireError } from '../../shared/errors';
 import { VisitorHandshakeSchema } from '../../shared/schemas';
 import { isFromConsole } from '../domain/console-origin';
+import { SESSION_COOKIE } from '../domain/agent-session';
 import { isOriginAllowed } from '../domain/sites';
-import { SESSION_COOKIE } from '../http/sessions';
-import { compilePayloadCheck } from './validate';
+import { compilePayloadCheck } from '../domain/validate';
 
 type Next = (err?: ExtendedError) => void;
 

@@ -13,7 +13,7 @@ import {
 import { handleEvent } from './ack';
 import { limitEventRate } from './event-rate';
 import { rooms } from './rooms';
-import { compilePayloadCheck } from './validate';
+import { compilePayloadCheck } from '../domain/validate';
 import { toVisitorConversation, toVisitorMessageSent, toVisitorSession } from './visitor-channel';
 
 const checkResume = compilePayloadCheck(SessionResumePayloadSchema);

@@ -6,56 +6,10 @@
 import type { AgentId, ClientMessageId, ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
 import type { ConversationRating, ConversationView, MessageAuthor, MessageView, QueueEntry, RoutingDecision, VisitorIdentity } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
-import type { AgentRole } from '../../shared/schemas';
-import type { BusinessHours } from '../domain/business-hours';
-
-export interface SiteSettings {
-  /** Ask the visitor "General question" / "Technical problem" before the first message. @default false */
-  topicQuestion: boolean;
-  /** Where a conversation goes when the router is unsure. @default 'service' */
-  fallbackQueue: QueueName;
-  /** Resolved conversations older than this many days are deleted; null keeps them. @default null */
-  retentionDays: number | null;
-  /** Keep the visitor's IP address on new conversations. @default false */
-  storeVisitorIp: boolean;
-  /** `manual`: agents take from the queue; `auto`: the server gives each waiting conversation to an agent. @default 'manual' */
-  assignment: 'manual' | 'auto';
-  /** A waiting conversation whose visitor has been gone this long is abandoned. @default 300 */
-  abandonAfterSeconds: number;
-  /** Opening hours; outside them visitors are offered to leave a message. null: always open. @default null */
-  businessHours: BusinessHours | null;
-  /** Verified customers enter the line as if they had arrived this many minutes earlier. @default 0 */
-  verifiedPriorityMinutes: number;
-  /** The end-of-chat survey also asks NPS 0–10. @default false */
-  npsSurvey: boolean;
-  /** What agents may file a resolved conversation under, per queue (see DEFAULT_CATEGORIES). */
-  categories: Record<QueueName, string[]>;
-  /** A visitor's reply this long after the end reopens the conversation; later ones start a new one. 0: never. @default 60 */
-  reopenWithinMinutes: number;
-}
-
-/** Resolve categories a new site starts with, after DESIGN.md's line between service and support. */
-export const DEFAULT_CATEGORIES: Readonly<Record<QueueName, readonly string[]>> = Object.freeze({
-  service: Object.freeze(['Billing', 'Refund', 'Order', 'Delivery', 'Account', 'Pre-sales', 'Complaint', 'Other']),
-  support: Object.freeze(['Bug', 'Setup', 'Integration', 'Log-in', 'Outage', 'How-to', 'Other']),
-});
+import type { AgentRole, SiteSettings } from '../../shared/schemas';
 
 /** Transfers kept per site as routing corrections; older ones are dropped first. */
 export const ROUTING_CORRECTIONS_KEPT = 10_000;
-
-export const DEFAULT_SITE_SETTINGS: Readonly<SiteSettings> = Object.freeze({
-  topicQuestion: false,
-  fallbackQueue: 'service',
-  retentionDays: null,
-  storeVisitorIp: false,
-  assignment: 'manual',
-  abandonAfterSeconds: 300,
-  businessHours: null,
-  verifiedPriorityMinutes: 0,
-  npsSurvey: false,
-  categories: DEFAULT_CATEGORIES as Record<QueueName, string[]>,
-  reopenWithinMinutes: 60,
-});
 
 /** Raw KPI events kept per site (a capped stream); older ones are dropped first. */
 export const KPI_EVENTS_KEPT = 200_000;

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoutingDecision } from '../../shared/protocol';
-import { DEFAULT_SITE_SETTINGS, kpiBucketIndex, RECENT_TIMES_KEPT, type Agent, type KpiEvent, type NewConversation, type Store } from '../../server/store/store';
+import { kpiBucketIndex, RECENT_TIMES_KEPT, type Agent, type KpiEvent, type NewConversation, type Store } from '../../server/store/store';
+import { DEFAULT_SITE_SETTINGS } from '../../shared/site-settings';
 
 export interface StoreUnderTest {
   store: Store;

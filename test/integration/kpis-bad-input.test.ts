@@ -1,7 +1,7 @@
 /** Bad input to the KPIs: a clear error code for each, and nothing changed. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SITE_SETTINGS } from '../../server/store/store';
+import { DEFAULT_SITE_SETTINGS } from '../../shared/site-settings';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import type { VisitorConversationView } from '../../shared/protocol';
 import { expectOk, expectRefused } from '../helpers/acks';

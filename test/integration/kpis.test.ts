@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../server/store/memory/memory-store';
-import { DEFAULT_SITE_SETTINGS } from '../../server/store/store';
+import { DEFAULT_SITE_SETTINGS } from '../../shared/site-settings';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import { flattenFigures } from '../../shared/metrics-csv';
 import type { VisitorConversationView } from '../../shared/protocol';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CATEGORIES } from '../../server/store/store';
+import { DEFAULT_CATEGORIES } from '../../shared/site-settings';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import type { ConversationView, QueueEntry, VisitorConversationView } from '../../shared/protocol';
 import { expectOk, expectRefused } from '../helpers/acks';
@@ -141,7 +141,7 @@ describe('categories and reopening', () => {
     expect(set).toMatchObject({ categories: { service: DEFAULT_CATEGORIES.service, support: ['API', 'Webhooks', 'SSO'] }, reopenWithinMinutes: 30 });
     await expect(run('--reopen-within', '-5')).rejects.toMatchObject({ code: 2 });
     await expect(run('--reopen-within', '20000')).rejects.toMatchObject({ code: 2 });
-    await expect(run('--service-categories', 'Fine,Not|fine')).rejects.toMatchObject({ code: 1 });
+    await expect(run('--service-categories', 'Fine,Not|fine')).rejects.toMatchObject({ code: 2 });
     expect((await started.app.store.getSite(started.siteKey))!.settings).toMatchObject({ categories: { support: ['API', 'Webhooks', 'SSO'] }, reopenWithinMinutes: 30 });
   }, 30_000);
 

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SITE_SETTINGS } from '../../server/store/store';
+import { DEFAULT_SITE_SETTINGS } from '../../shared/site-settings';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import { expectOk } from '../helpers/acks';
 import { connectAgent, connectVisitor, disconnectAll, type AgentClient, type VisitorClient } from '../helpers/clients';

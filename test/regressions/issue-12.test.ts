@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SITE_SETTINGS } from '../../server/store/store';
+import { DEFAULT_SITE_SETTINGS } from '../../shared/site-settings';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import type { ConversationId } from '../../shared/ids';
 import { expectOk } from '../helpers/acks';

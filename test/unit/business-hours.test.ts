@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isOpen, parseBusinessHours } from '../../server/domain/business-hours';
+import { isOpen } from '../../server/domain/business-hours';
+import { compilePayloadCheck } from '../../server/domain/validate';
+import { BusinessHoursSchema } from '../../shared/schemas';
 
 const paris = { timeZone: 'Europe/Paris', weekly: { mon: ['09:00-12:30', '13:30-18:00'], sat: ['10:00-14:00'] } };
 
@@ -22,11 +24,11 @@ describe('business hours in the site’s own time zone', () => {
 
   it.each([
     [{ timeZone: 'Mars/Olympus', weekly: {} }, /unknown time zone/],
-    [{ timeZone: 'UTC', weekly: { funday: ['09:00-10:00'] } }, /unknown day/],
-    [{ timeZone: 'UTC', weekly: { mon: ['9-5'] } }, /not a range/],
-    [{ timeZone: 'UTC', weekly: { mon: ['18:00-09:00'] } }, /ends before it starts/],
-    [{ timeZone: 'UTC', weekly: { mon: ['25:00-26:00'] } }, /not a range/],
+    [{ timeZone: 'UTC', weekly: { funday: ['09:00-10:00'] } }, /is not a known field/],
+    [{ timeZone: 'UTC', weekly: { mon: ['9-5'] } }, /is not a range like 09:00-17:30/],
+    [{ timeZone: 'UTC', weekly: { mon: ['18:00-09:00'] } }, /is not a range like 09:00-17:30 that ends after it starts/],
+    [{ timeZone: 'UTC', weekly: { mon: ['25:00-26:00'] } }, /is not a range like 09:00-17:30/],
   ])('refuses hours that do not parse: %j', (hours, message) => {
-    expect(() => parseBusinessHours(hours as never)).toThrow(expect.objectContaining({ code: 'PAYLOAD_INVALID', details: expect.objectContaining({ problem: expect.stringMatching(message) }) }));
+    expect(() => compilePayloadCheck(BusinessHoursSchema)(hours)).toThrow(expect.objectContaining({ code: 'PAYLOAD_INVALID', details: expect.objectContaining({ problem: expect.stringMatching(message) }) }));
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Classification } from '../../server/domain/routing/classification';
 import { createRouter, describeFeature } from '../../server/domain/routing/router';
 import { matchRule, normalizeForRules } from '../../server/domain/routing/rules';
-import { DEFAULT_SITE_SETTINGS, type RoutingRule } from '../../server/store/store';
+import type { RoutingRule } from '../../server/store/store';
+import { DEFAULT_SITE_SETTINGS } from '../../shared/site-settings';
 
 const classifierSaying = (result: Partial<Classification>) => ({
   classify: (): Classification => ({ label: 'support', confidence: 0.9, uncertain: false, features: [{ feature: 'crash', weight: 2 }], ...result }),

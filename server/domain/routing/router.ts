@@ -5,7 +5,8 @@
  */
 import type { RoutingDecision } from '../../../shared/protocol';
 import type { QueueName } from '../../../shared/queues';
-import type { RoutingRule, SiteSettings } from '../../store/store';
+import type { SiteSettings } from '../../../shared/schemas';
+import type { RoutingRule } from '../../store/store';
 import type { Classifier } from './classification';
 import { PLACEHOLDERS } from './featurize';
 import { matchRule } from './rules';

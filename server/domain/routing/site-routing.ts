@@ -4,33 +4,20 @@
  */
 import { createError } from '../../../shared/errors';
 import type { SiteKey } from '../../../shared/ids';
-import { MAX_CATEGORIES } from '../../../shared/limits';
-import { QUEUES, type QueueName } from '../../../shared/queues';
-import { CategorySchema } from '../../../shared/schemas';
-import type { RoutingRule, SiteSettings, Store } from '../../store/store';
+import type { QueueName } from '../../../shared/queues';
+import { NewRoutingRuleSchema, SiteSettingsPatchSchema, type NewRoutingRule, type SiteSettings, type SiteSettingsPatch } from '../../../shared/schemas';
+import type { RoutingRule, Store } from '../../store/store';
 import type { AuditLog } from '../audit';
-import { parseBusinessHours } from '../business-hours';
 import { randomId } from '../random-id';
+import { compilePayloadCheck } from '../validate';
 import { normalizeForRules } from './rules';
 
 /** Rules are checked on every new conversation; a few hundred is plenty and keeps that cheap. */
 export const MAX_ROUTING_RULES = 200;
 
-const CATEGORY_PATTERN = new RegExp(CategorySchema.pattern!, 'u');
-
-/** The REST schema checks the same; the CLI comes through here only. */
-function checkCategories(categories: SiteSettings['categories']): void {
-  for (const queue of QUEUES) {
-    const list = categories[queue];
-    if (!Array.isArray(list)) throw createError('PAYLOAD_INVALID', { path: `/categories/${queue}`, problem: 'must be a list' });
-    if (list.length > MAX_CATEGORIES) throw createError('PAYLOAD_INVALID', { path: `/categories/${queue}`, problem: `at most ${MAX_CATEGORIES} categories` });
-    if (new Set(list).size !== list.length) throw createError('PAYLOAD_INVALID', { path: `/categories/${queue}`, problem: 'a category is listed twice' });
-    const wrong = list.find((c) => typeof c !== 'string' || c.length > CategorySchema.maxLength! || !CATEGORY_PATTERN.test(c));
-    if (wrong !== undefined) {
-      throw createError('PAYLOAD_INVALID', { path: `/categories/${queue}`, problem: `"${String(wrong)}": 1–40 letters, digits, spaces and &'()./-, starting with a letter or digit` });
-    }
-  }
-}
+// The schema REST validates the body with and the CLI its flags with: whoever calls, the same refusal.
+const checkSettingsPatch = compilePayloadCheck(SiteSettingsPatchSchema);
+const checkNewRule = compilePayloadCheck(NewRoutingRuleSchema);
 
 /** A correction as a training row for `npm run train` (JSON Lines). */
 export interface TrainingRow {
@@ -55,17 +42,20 @@ export function createSiteRouting(store: Store, audit: AuditLog, now: () => numb
       return { settings: site.settings, rules };
     },
 
-    async updateSettings(siteKey: SiteKey, changes: Partial<SiteSettings>, actor: string): Promise<SiteSettings> {
+    /** @throws PAYLOAD_INVALID naming the field when `changes` does not fit SiteSettingsPatchSchema; SITE_NOT_FOUND */
+    async updateSettings(siteKey: SiteKey, patch: SiteSettingsPatch, actor: string): Promise<SiteSettings> {
+      // Checked here as well as at the edge: the CLI and any future caller get no way around it.
+      const changes = checkSettingsPatch(patch);
       const site = await requireSite(siteKey);
-      if (changes.businessHours) parseBusinessHours(changes.businessHours);
-      if (changes.categories) checkCategories(changes.categories);
-      const settings = { ...site.settings, ...changes };
+      const settings: SiteSettings = { ...site.settings, ...changes };
       await store.updateSiteSettings(siteKey, settings);
       await audit.record(siteKey, actor, 'site.settings', siteKey, { changes });
       return settings;
     },
 
-    async addRule(siteKey: SiteKey, input: { phrase: string; queue: QueueName }, actor: string): Promise<RoutingRule> {
+    /** @throws PAYLOAD_INVALID when `newRule` does not fit NewRoutingRuleSchema or its phrase has no letter or digit; SITE_NOT_FOUND */
+    async addRule(siteKey: SiteKey, newRule: NewRoutingRule, actor: string): Promise<RoutingRule> {
+      const input = checkNewRule(newRule);
       await requireSite(siteKey);
       const phrase = input.phrase.trim().replace(/\s+/g, ' ');
       if (!normalizeForRules(phrase).trim()) {

@@ -1,7 +1,9 @@
 /** How domain records are laid out in Redis hashes and stream entries, both ways. */
 import type { ConversationView, MessageView, RoutingDecision } from '../../../shared/protocol';
 import type { QueueName } from '../../../shared/queues';
-import { DEFAULT_AGENT_CAPACITY, DEFAULT_SITE_SETTINGS, type Agent, type RoutingCorrection, type Site, type SiteSettings } from '../store';
+import type { SiteSettings } from '../../../shared/schemas';
+import { DEFAULT_SITE_SETTINGS } from '../../../shared/site-settings';
+import { DEFAULT_AGENT_CAPACITY, type Agent, type RoutingCorrection, type Site } from '../store';
 
 export function conversationToFields(c: ConversationView): string[] {
   const fields: Record<string, string | number | undefined> = {
