@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoutingDecision } from '../../shared/protocol';
+import { describeWebhookContract } from './webhooks.contract';
 import { DEFAULT_SITE_SETTINGS, kpiBucketIndex, RECENT_TIMES_KEPT, type Agent, type KpiEvent, type NewConversation, type Store } from '../../server/store/store';
 
 export interface StoreUnderTest {
@@ -725,5 +726,7 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
         store.claimConversation({ siteKey: 'site_other', conversationId: conversation.id, agentId: 'a1', agentName: 'A', skills: ['service'], now }),
       ).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
     });
+
+    describeWebhookContract(() => store, siteKey);
   });
 }

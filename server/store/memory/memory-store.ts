@@ -9,6 +9,7 @@ import { toQueueEntry } from '../../../shared/queue-entry';
 import type { ConversationView, MessageView, QueueEntry, VisitorIdentity } from '../../../shared/protocol';
 import { QUEUES, type QueueName } from '../../../shared/queues';
 import { createMemoryKpiOps } from './kpis';
+import { createMemoryWebhookOps } from './webhooks';
 import { AUDIT_ENTRIES_KEPT, RECENT_TIMES_KEPT, ROUTING_CORRECTIONS_KEPT, type Agent, type AuditEntry, type Presence, type AgentSession, type RoutingCorrection, type RoutingRule, type Site, type Store } from '../store';
 
 interface ConversationRecord {
@@ -157,6 +158,7 @@ export function createMemoryStore(): Store {
 
   return {
     ...kpiOps,
+    ...createMemoryWebhookOps(),
     async ping() {},
     async close() {},
 

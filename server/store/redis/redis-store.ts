@@ -17,6 +17,7 @@ import {
 } from './records';
 import { createAssignmentOps } from './assignment';
 import { createKpiOps } from './kpis';
+import { createWebhookOps } from './webhooks';
 import { migrateKpiAggregates } from './kpi-migration';
 import { checkScriptResult, defineScripts } from './scripts';
 import type { QueueName } from '../../../shared/queues';
@@ -432,6 +433,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     ...createAssignmentOps(redis, keys, getConversation),
     ...createKpiOps(redis, keys, getConversation),
+    ...createWebhookOps(redis, keys),
 
     async listQueue(siteKey, queue, limit) {
       const key = keys.queue(siteKey, queue);
