@@ -12,6 +12,7 @@ import metricsLiveRoutes from './http/metrics-live';
 import privacyRoutes from './http/privacy';
 import routingRoutes from './http/routing';
 import sessionRoutes from './http/sessions';
+import webhookRoutes from './http/webhooks';
 import authPlugin from './plugins/auth';
 import configPlugin from './plugins/config';
 import domainPlugin from './plugins/domain';
@@ -20,6 +21,8 @@ import rateLimitPlugin from './plugins/rate-limit';
 import realtimePlugin from './plugins/realtime';
 import retentionPlugin from './plugins/retention';
 import staticPlugin from './plugins/static';
+import webhooksPlugin from './plugins/webhooks';
+import type { Jobs } from './jobs/jobs';
 import type { RateLimits } from './domain/rate-limiter';
 import type { Classifier } from './domain/routing/classification';
 import { loadClassifier } from './domain/routing/load-classifier';
@@ -37,6 +40,8 @@ export interface AppOverrides {
   sleep?: (ms: number) => Promise<void>;
   /** Replaces some abuse limits of shared/limits.ts (tests that make many connections from one IP). */
   rateLimits?: Partial<RateLimits>;
+  /** Runs background jobs (webhook deliveries) on these instead of the app's own. */
+  jobs?: Jobs;
 }
 
 export async function buildApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<FastifyInstance> {
@@ -74,6 +79,8 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(agentRoutes, { prefix: '/api/v1' });
   await app.register(metricsRoutes, { prefix: '/api/v1' });
   await app.register(metricsLiveRoutes, { prefix: '/api/v1' });
+  await app.register(webhooksPlugin, overrides.jobs ? { jobs: overrides.jobs } : {});
+  await app.register(webhookRoutes, { prefix: '/api/v1' });
   await app.register(retentionPlugin);
   await app.register(staticPlugin);
   return app;
