@@ -54,6 +54,8 @@ export function createPrivacy({ store, audit, now = Date.now }: { store: Store; 
       const conversations = await store.listVisitorConversations(siteKey, visitorId);
       let deletedConversations = 0;
       for (const c of conversations) if (await store.deleteConversation(siteKey, c.id)) deletedConversations += 1;
+      // Webhook events still waiting to go out carry the visitor's words too.
+      await store.forgetConversationDeliveries(siteKey, conversations.map((c) => c.id));
       await store.deleteVisitorIdentity(siteKey, visitorId);
       await audit.record(siteKey, actor, 'visitor.delete', visitorId, { deletedConversations });
       return { deletedConversations };
