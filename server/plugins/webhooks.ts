@@ -29,7 +29,12 @@ export default fp<WebhooksPluginOptions>(
       now: app.kpiNow,
       onGiveUp: (job, outcome) => app.log.warn({ ...job, outcome }, 'webhook delivery given up after its last attempt'),
     });
-    const unsubscribe = app.events.onAny((event) => delivery.enqueue(event));
+    // A failure here is logged, not passed back to the use case: the change it reports is made,
+    // and failing the client's call would not bring the event back (a retried message is a
+    // duplicate, which emits nothing).
+    const unsubscribe = app.events.onAny((event) =>
+      delivery.enqueue(event).catch((error: unknown) => app.log.error({ err: error, eventId: event.id, type: event.type, siteKey: event.siteKey }, 'webhook events not queued')),
+    );
     app.addHook('onClose', async () => unsubscribe());
   },
   { name: 'switchboard-webhooks', dependencies: ['switchboard-domain'] },
