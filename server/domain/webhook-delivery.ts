@@ -28,6 +28,8 @@ export const WEBHOOK_DELIVERY_JOB = 'webhook-delivery';
 export const WEBHOOK_ATTEMPTS = 15;
 /** @default 10 s: an endpoint slower than this is counted as failed, and the event retried. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** How often outboxes are looked over for one left without a job (see sweepOutboxes). */
+export const WEBHOOK_OUTBOX_SWEEP_MS = 5 * 60_000;
 /** Outboxes delivered at once per process: one slow endpoint does not hold up the others. */
 const DELIVERY_CONCURRENCY = 8;
 
@@ -172,6 +174,27 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions) {
 
   return {
     /**
+     * Adds the job of each outbox's head again. While that job waits, backs off or runs this is a
+     * no-op (job ids); it restarts an outbox whose producer died between its push and its add,
+     * which nothing else would. @returns how many outboxes hold events
+     */
+    async sweepOutboxes(): Promise<number> {
+      let outboxes = 0;
+      for (const siteKey of await store.listSiteKeys()) {
+        for (const endpoint of await store.listWebhooks(siteKey)) {
+          for (const conversationId of await store.listWebhookOutboxes(siteKey, endpoint.id)) {
+            const outbox = { siteKey, endpointId: endpoint.id, conversationId };
+            const head = await store.peekWebhookOutbox(outbox);
+            if (head === null) continue;
+            outboxes += 1;
+            await schedule(outbox, eventIdOf(head));
+          }
+        }
+      }
+      return outboxes;
+    },
+
+    /**
      * The subscriber: queues the event for every endpoint of its site that wants its type, and
      * settles once it is kept in the store (so it survives a crash from then on).
      */
@@ -185,8 +208,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions) {
           const outbox = { siteKey: event.siteKey, endpointId: endpoint.id, conversationId };
           const head = await store.pushWebhookOutbox(outbox, body);
           // Only the event that found its outbox empty starts a job; otherwise the job delivering
-          // the head goes on to it. (Scheduling the head each time would be idempotent with
-          // BullMQ's cluster-wide job ids, but not across processes with in-process jobs.)
+          // the head goes on to it. (A crash right here leaves the outbox to sweepOutboxes.)
           if (head === body) await schedule(outbox, event.id);
         }),
       );

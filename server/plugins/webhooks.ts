@@ -5,7 +5,7 @@
  */
 import fp from 'fastify-plugin';
 import type { Jobs } from '../jobs/jobs';
-import { createWebhookDelivery } from '../domain/webhook-delivery';
+import { createWebhookDelivery, WEBHOOK_OUTBOX_SWEEP_MS } from '../domain/webhook-delivery';
 import { createWebhooks } from '../domain/webhooks';
 
 export interface WebhooksPluginOptions {
@@ -36,6 +36,9 @@ export default fp<WebhooksPluginOptions>(
       delivery.enqueue(event).catch((error: unknown) => app.log.error({ err: error, eventId: event.id, type: event.type, siteKey: event.siteKey }, 'webhook events not queued')),
     );
     app.addHook('onClose', async () => unsubscribe());
+    await jobs.every('webhook-outbox-sweep', WEBHOOK_OUTBOX_SWEEP_MS, async () => {
+      await delivery.sweepOutboxes();
+    });
   },
   { name: 'switchboard-webhooks', dependencies: ['switchboard-domain'] },
 );

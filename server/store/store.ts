@@ -555,6 +555,8 @@ export interface Store {
    * reads the new head in the same atomic step. @returns the next event to deliver, or null
    */
   ackWebhookOutbox(outbox: WebhookOutboxRef, body: string): Promise<string | null>;
+  /** The endpoint's outboxes holding events: conversation ids, null for its outbox without a conversation. */
+  listWebhookOutboxes(siteKey: SiteKey, endpointId: string): Promise<(ConversationId | null)[]>;
   /** Keeps one delivery attempt, with the last WEBHOOK_DELIVERIES_KEPT of the endpoint. */
   recordWebhookDelivery(siteKey: SiteKey, endpointId: string, delivery: WebhookDelivery): Promise<void>;
   /** Newest first, at most `limit`. */

@@ -74,9 +74,13 @@ export function describeWebhookContract(getStore: () => Store, siteKey: string):
       await store.pushWebhookOutbox(first, 'a1');
       expect(await store.pushWebhookOutbox(second, 'b1')).toBe('b1');
       expect(await store.pushWebhookOutbox(none, 'n1')).toBe('n1');
+      const sorted = (list: (string | null)[]) => [...list].sort((a, b) => String(a).localeCompare(String(b)));
+      expect(sorted(await store.listWebhookOutboxes(siteKey, e.id))).toEqual(sorted(['c_1', 'c_2', null]));
       expect(await store.ackWebhookOutbox(second, 'b1')).toBeNull();
       expect(await store.peekWebhookOutbox(first)).toBe('a1');
       expect(await store.peekWebhookOutbox(none)).toBe('n1');
+      // An emptied outbox is no longer listed.
+      expect(sorted(await store.listWebhookOutboxes(siteKey, e.id))).toEqual(sorted(['c_1', null]));
     });
 
     it('refuses events for an endpoint that does not exist, and forgets a removed one’s outboxes and deliveries', async () => {
@@ -120,6 +124,7 @@ export function describeWebhookContract(getStore: () => Store, siteKey: string):
       expect(await store.forgetConversationDeliveries(siteKey, [])).toBe(0);
       for (const e of [a, b]) {
         expect(await store.peekWebhookOutbox({ siteKey, endpointId: e.id, conversationId: 'c_gone' })).toBeNull();
+        expect(await store.listWebhookOutboxes(siteKey, e.id)).toEqual(['c_kept']);
         expect(await store.peekWebhookOutbox({ siteKey, endpointId: e.id, conversationId: 'c_kept' })).toBe(`${e.id}-3`);
         // A forgotten outbox starts again from empty.
         expect(await store.pushWebhookOutbox({ siteKey, endpointId: e.id, conversationId: 'c_gone' }, 'new')).toBe('new');

@@ -326,6 +326,29 @@ describe('webhooks in the embedded mode (in-memory store, in-process jobs)', () 
   });
 });
 
+describe('webhook outboxes left without a job', () => {
+  it('are found by the sweep and delivered, in order', async () => {
+    const store = createMemoryStore();
+    const jobs = createInProcessJobs();
+    const hooks = await startWebhookReceiver();
+    try {
+      await store.createSite({ key: 'site_s', name: 'S', origins: [], settings: DEFAULT_SITE_SETTINGS, identitySecret: 's', createdAt: 0 });
+      await store.addWebhook('site_s', { id: 'wh_s', url: hooks.url, events: null, secret: 'whsec_s', createdAt: 0 }, 20);
+      const delivery = createWebhookDelivery({ store, jobs, retryBaseMs: 10 });
+      // As a server that crashed after keeping the events and before adding their job leaves them.
+      const outbox = { siteKey: 'site_s', endpointId: 'wh_s', conversationId: 'c_1' };
+      for (const id of ['ev_a', 'ev_b']) await store.pushWebhookOutbox(outbox, JSON.stringify({ id, type: 'conversation.rated', siteKey: 'site_s', createdAt: '', data: {} }));
+      expect(await delivery.sweepOutboxes()).toBe(1);
+      await eventually(() => expect(hooks.accepted().map((r) => r.payload.id)).toEqual(['ev_a', 'ev_b']));
+      expect(await store.peekWebhookOutbox(outbox)).toBeNull();
+      expect(await delivery.sweepOutboxes()).toBe(0);
+    } finally {
+      await jobs.close();
+      await hooks.close();
+    }
+  });
+});
+
 describe('webhook delivery timeouts', () => {
   it('counts an endpoint that does not answer in time as failed, and tries the same event again', async () => {
     const store = createMemoryStore();

@@ -12,6 +12,7 @@ type WebhookOps = Pick<
   | 'pushWebhookOutbox'
   | 'peekWebhookOutbox'
   | 'ackWebhookOutbox'
+  | 'listWebhookOutboxes'
   | 'recordWebhookDelivery'
   | 'listWebhookDeliveries'
   | 'forgetConversationDeliveries'
@@ -82,6 +83,10 @@ export function createMemoryWebhookOps(): WebhookOps {
       if (bodies[0] === body) bodies.shift();
       if (bodies.length === 0) outboxesOf(outbox.siteKey, outbox.endpointId).delete(outbox.conversationId ?? '');
       return bodies[0] ?? null;
+    },
+
+    async listWebhookOutboxes(siteKey, endpointId) {
+      return [...outboxesOf(siteKey, endpointId).entries()].filter(([, bodies]) => bodies.length > 0).map(([id]) => (id === '' ? null : id));
     },
 
     async recordWebhookDelivery(siteKey, endpointId, delivery) {

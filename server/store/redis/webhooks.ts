@@ -14,6 +14,7 @@ type WebhookOps = Pick<
   | 'pushWebhookOutbox'
   | 'peekWebhookOutbox'
   | 'ackWebhookOutbox'
+  | 'listWebhookOutboxes'
   | 'recordWebhookDelivery'
   | 'listWebhookDeliveries'
   | 'forgetConversationDeliveries'
@@ -72,6 +73,11 @@ export function createWebhookOps(redis: Redis, keys: RedisKeys): WebhookOps {
     async ackWebhookOutbox(outbox, body) {
       const head = await redis.sbAckWebhookOutboxV1(outboxKey(outbox), keys.webhookOutboxes(outbox.siteKey, outbox.endpointId), body, member(outbox));
       return head ?? null;
+    },
+
+    async listWebhookOutboxes(siteKey, endpointId) {
+      const members = await redis.smembers(keys.webhookOutboxes(siteKey, endpointId));
+      return members.map((m) => (m === SITE_OUTBOX_MEMBER ? null : m));
     },
 
     async recordWebhookDelivery(siteKey, endpointId, delivery) {
