@@ -18,6 +18,10 @@
  *   npm run admin -- audit --site KEY [--limit N]
  *   npm run admin -- site:token --site KEY [--name NAME]     (an API token for the wallboard feed, shown once)
  *   npm run admin -- kpi:migrate [--site KEY]   (KPI aggregates of an earlier version to the present layout; run once after upgrading every server)
+ *   npm run admin -- webhook:add --site KEY --url URL [--events conversation.created,message.created]   (prints the signing secret, once)
+ *   npm run admin -- webhook:list --site KEY
+ *   npm run admin -- webhook:remove --site KEY --id WEBHOOK_ID
+ *   npm run admin -- webhook:deliveries --site KEY --id WEBHOOK_ID
  *
  * Every change, export and deletion is recorded in the site's audit trail as done by `operator`.
  * Prints JSON (routing:export: JSON Lines training rows) on success; prints usage and exits 2 on a
@@ -36,6 +40,7 @@ import { createPrivacy } from '../server/domain/privacy';
 import { createApiTokens } from '../server/domain/api-tokens';
 import { addSite } from '../server/domain/sites';
 import { compilePayloadCheck } from '../server/domain/validate';
+import { createWebhooks } from '../server/domain/webhooks';
 import { createRedisStore, type RedisStore } from '../server/store/redis/redis-store';
 import type { Store } from '../server/store/store';
 import { isSwitchboardError } from '../shared/errors';
@@ -61,7 +66,11 @@ const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
   npm run admin -- retention:run [--site KEY]
   npm run admin -- audit --site KEY [--limit N]
   npm run admin -- site:token --site KEY [--name NAME]
-  npm run admin -- kpi:migrate [--site KEY]`;
+  npm run admin -- kpi:migrate [--site KEY]
+  npm run admin -- webhook:add --site KEY --url URL [--events conversation.created,message.created,…]
+  npm run admin -- webhook:list --site KEY
+  npm run admin -- webhook:remove --site KEY --id WEBHOOK_ID
+  npm run admin -- webhook:deliveries --site KEY --id WEBHOOK_ID`;
 
 const OPTIONS = {
   name: { type: 'string' },
@@ -91,6 +100,8 @@ const OPTIONS = {
   'support-categories': { type: 'string' },
   disabled: { type: 'string' },
   'store-ip': { type: 'string' },
+  url: { type: 'string' },
+  events: { type: 'string' },
 } as const;
 
 /** The domain services the CLI drives, acting as `operator` in the audit trail. */
@@ -104,6 +115,7 @@ function domainFor(store: Store) {
     routing: createSiteRouting(store, audit),
     privacy: createPrivacy({ store, audit }),
     apiTokens: createApiTokens({ store, audit }),
+    webhooks: createWebhooks({ store, audit }),
   };
 }
 
@@ -244,6 +256,31 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
       for (const site of sites) results[site] = await store.migrateKpiAggregates(site);
       return { migrated: results };
     };
+  },
+  'webhook:add': (v) => {
+    const site = need(v, 'site');
+    const url = need(v, 'url');
+    // The domain checks the URL and each type, with the same errors as the REST API.
+    const events = v.events === undefined ? null : v.events.split(',').map((type) => type.trim()).filter(Boolean);
+    // The secret is shown once; the receiver needs it to check signatures.
+    return (store) => domainFor(store).webhooks.add(site, { url, events }, OPERATOR);
+  },
+  'webhook:list': (v) => {
+    const site = need(v, 'site');
+    return (store) => domainFor(store).webhooks.list(site);
+  },
+  'webhook:remove': (v) => {
+    const site = need(v, 'site');
+    const id = need(v, 'id');
+    return async (store) => {
+      await domainFor(store).webhooks.remove(site, id, OPERATOR);
+      return { removed: id };
+    };
+  },
+  'webhook:deliveries': (v) => {
+    const site = need(v, 'site');
+    const id = need(v, 'id');
+    return (store) => domainFor(store).webhooks.deliveries(site, id);
   },
   audit: (v) => {
     const site = need(v, 'site');

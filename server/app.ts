@@ -12,6 +12,7 @@ import metricsLiveRoutes from './http/metrics-live';
 import privacyRoutes from './http/privacy';
 import routingRoutes from './http/routing';
 import sessionRoutes from './http/sessions';
+import webhookRoutes from './http/webhooks';
 import authPlugin from './plugins/auth';
 import configPlugin from './plugins/config';
 import domainPlugin from './plugins/domain';
@@ -22,6 +23,8 @@ import realtimePlugin from './plugins/realtime';
 import retentionPlugin from './plugins/retention';
 import staticPlugin from './plugins/static';
 import sweepPlugin from './plugins/sweep';
+import webhooksPlugin from './plugins/webhooks';
+import type { Jobs } from './jobs/jobs';
 import type { RateLimits } from './domain/rate-limiter';
 import type { Classifier } from './domain/routing/classification';
 import { loadClassifier } from './domain/routing/load-classifier';
@@ -45,6 +48,8 @@ export interface AppOverrides {
    * repeating job starts on this process (counts sweeps across several servers).
    */
   onJobRun?: (name: string, runId: string) => void;
+  /** Runs background jobs on these instead of the app's own (tests that step through retries). */
+  jobs?: Jobs;
 }
 
 export async function buildApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<FastifyInstance> {
@@ -74,7 +79,10 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
     ...(overrides.rateLimits ? { rateLimits: overrides.rateLimits } : {}),
   });
-  await app.register(jobsPlugin, overrides.onJobRun ? { onJobRun: overrides.onJobRun } : {});
+  await app.register(jobsPlugin, {
+    ...(overrides.onJobRun ? { onJobRun: overrides.onJobRun } : {}),
+    ...(overrides.jobs ? { jobs: overrides.jobs } : {}),
+  });
   await app.register(rateLimitPlugin, adapterRedis ? { redis: adapterRedis } : {});
   await app.register(realtimePlugin, adapterRedis ? { adapterRedis } : {});
   await app.register(sweepPlugin);
@@ -86,6 +94,8 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(agentRoutes, { prefix: '/api/v1' });
   await app.register(metricsRoutes, { prefix: '/api/v1' });
   await app.register(metricsLiveRoutes, { prefix: '/api/v1' });
+  await app.register(webhooksPlugin);
+  await app.register(webhookRoutes, { prefix: '/api/v1' });
   await app.register(retentionPlugin);
   await app.register(staticPlugin);
   return app;

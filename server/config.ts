@@ -39,6 +39,8 @@ export interface Config {
   agentGraceMs: number;
   /** How often agents gone past their grace and visitors who left are looked for. @default 5 s */
   sweepIntervalMs: number;
+  /** The wait before a failed webhook delivery's first retry; each next one waits twice as long. @default 10 s */
+  webhookRetryBaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -150,6 +152,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   };
   const agentGraceMs = seconds('AGENT_GRACE_SECONDS', 60, 3_600);
   const sweepIntervalMs = seconds('SWEEP_INTERVAL_SECONDS', 5, 600);
+  const webhookRetryBaseMs = Number(text('WEBHOOK_RETRY_BASE_MS') ?? '10000');
+  if (!(Number.isInteger(webhookRetryBaseMs) && webhookRetryBaseMs >= 1 && webhookRetryBaseMs <= 3_600_000)) {
+    problems.push(`WEBHOOK_RETRY_BASE_MS must be a whole number of milliseconds from 1 to 3600000, got "${text('WEBHOOK_RETRY_BASE_MS')}"`);
+  }
   const routerModelPath = text('ROUTER_MODEL') ?? DEFAULT_ROUTER_MODEL;
   if (!existsSync(routerModelPath)) problems.push(`ROUTER_MODEL must name a model file (npm run train writes one), got "${routerModelPath}"`);
   const demoPort = port('DEMO_PORT', portValue === 0 ? 0 : portValue + 1);
@@ -172,5 +178,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     retentionIntervalMs: retentionMinutes * 60_000,
     agentGraceMs,
     sweepIntervalMs,
+    webhookRetryBaseMs,
   });
 }

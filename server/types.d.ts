@@ -24,6 +24,7 @@ import type { Kpis } from './domain/kpis';
 import type { ApiTokens } from './domain/api-tokens';
 import type { DomainEvents } from './domain/events';
 import type { Jobs } from './jobs/jobs';
+import type { Webhooks } from './domain/webhooks';
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, InterServerEvents, VisitorSocketData>;
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, InterServerEvents, AgentSocketData>;
@@ -32,8 +33,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Readonly<Config>;
     store: Store;
-    /** The domain event bus: use cases emit, subscribers (broadcasts, KPIs, webhooks, email) listen. */
+    /** The domain event bus: use cases emit, subscribers (broadcasts, KPIs, webhooks, email) listen (server/domain/events.ts). */
     events: DomainEvents;
+    /** A site's webhook endpoints (server/plugins/webhooks.ts delivers to them). */
+    webhooks: Webhooks;
     conversations: ConversationService;
     agentAccounts: AgentAccounts;
     siteRouting: SiteRouting;

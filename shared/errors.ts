@@ -37,6 +37,8 @@ export const ERRORS = {
   METRICS_GROUP_UNKNOWN: { status: 400, message: 'groupBy must be hour, day, queue, agent or category.' },
   API_TOKEN_INVALID: { status: 401, message: 'The API token is missing, wrong or for another site.' },
   VISITOR_NOT_FOUND: { status: 404, message: 'Nothing of this visitor is kept on this site: unknown, of another site, or already erased.' },
+  WEBHOOK_NOT_FOUND: { status: 404, message: 'No webhook endpoint has this id on this site.' },
+  WEBHOOK_LIMIT: { status: 409, message: 'The site already has as many webhook endpoints as allowed; remove one first.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -386,3 +386,73 @@ export type SiteSettingsPatch = Static<typeof SiteSettingsPatchSchema>;
 /** A routing rule to add: a message containing the phrase goes to the queue (`POST …/routing/rules`, `routing:rule:add`). */
 export const NewRoutingRuleSchema = Type.Object({ phrase: Type.String({ minLength: 1, maxLength: 100 }), queue: QueueNameSchema }, Strict);
 export type NewRoutingRule = Static<typeof NewRoutingRuleSchema>;
+// ---- Webhooks (docs/webhooks.md) -------------------------------------------------------------
+
+/**
+ * The domain events a site's webhook endpoints may receive, the `type` of each delivery. Others
+ * (agents' presence, log-outs) stay inside the server.
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  'conversation.created',
+  'conversation.rerouted',
+  'conversation.assigned',
+  'conversation.transferred',
+  'conversation.released',
+  'conversation.resolved',
+  'conversation.reopened',
+  'conversation.abandoned',
+  'conversation.rated',
+  'message.created',
+  'visitor.identified',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export const WebhookEventTypeSchema = Type.Union(WEBHOOK_EVENT_TYPES.map((type) => Type.Literal(type)));
+/** Where deliveries go: http or https (checked again by the domain, which the CLI goes through). */
+export const WebhookUrlSchema = Type.String({ minLength: 8, maxLength: 2048, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' });
+
+export const WebhookBodySchema = Type.Object(
+  {
+    url: WebhookUrlSchema,
+    /** Only these types; absent or null: every type, present and future. */
+    events: Type.Optional(Type.Union([Type.Array(WebhookEventTypeSchema, { minItems: 1, maxItems: WEBHOOK_EVENT_TYPES.length, uniqueItems: true }), Type.Null()])),
+  },
+  Strict,
+);
+export type WebhookBody = Static<typeof WebhookBodySchema>;
+
+export const WebhookSiteParamsSchema = Type.Object({ siteKey: SiteKeySchema }, Strict);
+export type WebhookSiteParams = Static<typeof WebhookSiteParamsSchema>;
+export const WebhookParamsSchema = Type.Object({ siteKey: SiteKeySchema, id: IdSchema }, Strict);
+export type WebhookParams = Static<typeof WebhookParamsSchema>;
+
+/** An endpoint as listed: never its secret, which is shown once, when it is made. */
+export const WebhookSchema = Type.Object({
+  id: Type.String(),
+  url: Type.String(),
+  events: Type.Union([Type.Array(WebhookEventTypeSchema), Type.Null()]),
+  createdAt: Type.Number(),
+});
+export type WebhookView = Static<typeof WebhookSchema>;
+export const WebhookCreatedSchema = Type.Composite([WebhookSchema, Type.Object({ secret: Type.String() })]);
+export type WebhookCreated = Static<typeof WebhookCreatedSchema>;
+export const WebhookListSchema = Type.Object({ webhooks: Type.Array(WebhookSchema) });
+
+/** One attempt to deliver one event to one endpoint, as its recent deliveries list it. */
+export const WebhookDeliverySchema = Type.Object({
+  eventId: Type.String(),
+  type: WebhookEventTypeSchema,
+  /** 1 for the first try. */
+  attempt: Type.Integer({ minimum: 1 }),
+  /** When the attempt ended (ms). */
+  at: Type.Number(),
+  ok: Type.Boolean(),
+  /** The endpoint's HTTP status, when it answered. */
+  status: Type.Optional(Type.Integer()),
+  /** Why it failed without an answer (timeout, refused connection …). */
+  error: Type.Optional(Type.String()),
+  /** No attempt follows this failed one: the event was dropped for this endpoint. */
+  final: Type.Optional(Type.Boolean()),
+});
+export type WebhookDelivery = Static<typeof WebhookDeliverySchema>;
+export const WebhookDeliveryListSchema = Type.Object({ deliveries: Type.Array(WebhookDeliverySchema) });

@@ -12,6 +12,8 @@ import { createKeys } from '../store/redis/keys';
 export interface JobsPluginOptions {
   /** Test hook: told of every run (a tick's id or a job's id) before its handler starts. */
   onJobRun?: (name: string, runId: string) => void;
+  /** Runs the jobs on these instead (tests that step through retries); closed with the app all the same. */
+  jobs?: Jobs;
 }
 
 /** Wraps each handler so `onRun` hears of every run, on whichever process it happens. */
@@ -36,12 +38,12 @@ function observeJobs(jobs: Jobs, onRun: (name: string, runId: string) => void): 
 }
 
 export default fp<JobsPluginOptions>(
-  async (app, { onJobRun }) => {
+  async (app, { onJobRun, jobs: given }) => {
     const redis = 'redis' in app.store ? (app.store as RedisStore).redis : undefined;
     const log = app.log.child({ component: 'jobs' });
-    const jobs = redis
-      ? createBullmqJobs({ redis, prefix: createKeys(app.config.redisPrefix).jobs(), log })
-      : createMemoryJobs({ log, now: app.kpiNow });
+    const jobs =
+      given ??
+      (redis ? createBullmqJobs({ redis, prefix: createKeys(app.config.redisPrefix).jobs(), log }) : createMemoryJobs({ log, now: app.kpiNow }));
     app.decorate('jobs', onJobRun ? observeJobs(jobs, onJobRun) : jobs);
     // preClose runs before every onClose hook, whatever the order plugins were registered in: no
     // handler is still running, and no job connection still open, when the store's connection closes.

@@ -6,7 +6,7 @@
 import type { AgentId, ClientMessageId, ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
 import type { ConversationRating, ConversationView, MessageAuthor, MessageView, QueueEntry, RoutingDecision, VisitorIdentity } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
-import type { AgentRole, SiteSettings } from '../../shared/schemas';
+import type { AgentRole, SiteSettings, WebhookDelivery, WebhookEventType } from '../../shared/schemas';
 
 /** Transfers kept per site as routing corrections; older ones are dropped first. */
 export const ROUTING_CORRECTIONS_KEPT = 10_000;
@@ -89,6 +89,30 @@ export interface ApiTokenRecord {
   hash: string;
   name: string;
   createdAt: number;
+}
+
+/** A site's webhook endpoint as kept: the secret signs every delivery (docs/webhooks.md). */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  /** The event types it receives; null for all. */
+  events: WebhookEventType[] | null;
+  secret: string;
+  createdAt: number;
+}
+
+/** Delivery attempts kept per endpoint, newest first, for its admin page. */
+export const WEBHOOK_DELIVERIES_KEPT = 50;
+
+/**
+ * Where an endpoint's pending events wait, in order: one outbox per conversation (events of one
+ * conversation arrive in the order they happened), and one for events without a conversation.
+ */
+export interface WebhookOutboxRef {
+  siteKey: SiteKey;
+  endpointId: string;
+  /** Null: the endpoint's outbox for events without a conversation. */
+  conversationId: ConversationId | null;
 }
 
 /** Audit entries kept per site; older ones are dropped first. */
@@ -499,6 +523,38 @@ export interface Store {
    * (also for another visitor's), CONVERSATION_NOT_RESOLVED, RATING_ALREADY_GIVEN.
    */
   rateConversation(input: { siteKey: SiteKey; conversationId: ConversationId; visitorId: VisitorId; rating: ConversationRating }): Promise<Conversation>;
+
+  /** Keeps a new endpoint unless the site has `max` already (WEBHOOK_LIMIT; nothing changes then). */
+  addWebhook(siteKey: SiteKey, endpoint: WebhookEndpoint, max: number): Promise<void>;
+  /** Oldest first. */
+  listWebhooks(siteKey: SiteKey): Promise<WebhookEndpoint[]>;
+  getWebhook(siteKey: SiteKey, id: string): Promise<WebhookEndpoint | null>;
+  /** Deletes the endpoint with its pending events and its deliveries. @returns false when there was none */
+  removeWebhook(siteKey: SiteKey, id: string): Promise<boolean>;
+  /**
+   * Appends an event (the exact body to send) to the back of an outbox, atomically.
+   * @returns the outbox's head after the append (the event itself when the outbox was empty); null
+   *   when the endpoint no longer exists (nothing is kept then)
+   */
+  pushWebhookOutbox(outbox: WebhookOutboxRef, body: string): Promise<string | null>;
+  /** The event at the head of an outbox, next to deliver; null when it is empty. */
+  peekWebhookOutbox(outbox: WebhookOutboxRef): Promise<string | null>;
+  /**
+   * Removes `body` from the head of the outbox, if it is still there (delivered, or given up on), and
+   * reads the new head in the same atomic step. @returns the next event to deliver, or null
+   */
+  ackWebhookOutbox(outbox: WebhookOutboxRef, body: string): Promise<string | null>;
+  /** The endpoint's outboxes holding events: conversation ids, null for its outbox without a conversation. */
+  listWebhookOutboxes(siteKey: SiteKey, endpointId: string): Promise<(ConversationId | null)[]>;
+  /** Keeps one delivery attempt, with the last WEBHOOK_DELIVERIES_KEPT of the endpoint. */
+  recordWebhookDelivery(siteKey: SiteKey, endpointId: string, delivery: WebhookDelivery): Promise<void>;
+  /** Newest first, at most `limit`. */
+  listWebhookDeliveries(siteKey: SiteKey, endpointId: string, limit: number): Promise<WebhookDelivery[]>;
+  /**
+   * Drops the pending events of these conversations for every endpoint of the site (they carry the
+   * visitor's words): visitor erasure calls it. @returns how many events were dropped
+   */
+  forgetConversationDeliveries(siteKey: SiteKey, conversationIds: ConversationId[]): Promise<number>;
 
   addApiToken(siteKey: SiteKey, token: ApiTokenRecord): Promise<void>;
   /** The token record with this SHA-256, or null. */

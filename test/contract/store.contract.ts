@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoutingDecision } from '../../shared/protocol';
 import { kpiBucketIndex, RECENT_TIMES_KEPT, type Agent, type KpiEvent, type NewConversation, type Store } from '../../server/store/store';
 import { DEFAULT_SITE_SETTINGS } from '../../shared/site-settings';
+import { describeWebhookContract } from './webhooks.contract';
 
 export interface StoreUnderTest {
   store: Store;
@@ -808,5 +809,7 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
         store.claimConversation({ siteKey: 'site_other', conversationId: conversation.id, agentId: 'a1', agentName: 'A', skills: ['service'], now }),
       ).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
     });
+
+    describeWebhookContract(() => store, siteKey);
   });
 }

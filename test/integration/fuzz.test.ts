@@ -806,6 +806,10 @@ describe('fuzz: random and malformed input never hurts the server', () => {
       ['GET metrics/live', { method: 'GET', template: '/api/v1/metrics/live', path: () => '/api/v1/metrics/live', auth: 'agent', query: () => ({ token: 'not-a-token' }) }],
       ['POST api-tokens', { method: 'POST', template: '/api/v1/sites/:siteKey/api-tokens', path: (site) => `/api/v1/sites/${site}/api-tokens`, auth: 'admin', body: () => ({ name: 'wallboard' }) }],
       ['PATCH agents/:id', { method: 'PATCH', template: '/api/v1/sites/:siteKey/agents/:agentId', path: (site, id) => `/api/v1/sites/${site}/agents/${id}`, auth: 'admin', id: { valid: () => 'a_nobody', pattern: ID_PATTERN }, body: () => ({ capacity: 3 }) }],
+      ['GET webhooks', { method: 'GET', template: '/api/v1/sites/:siteKey/webhooks', path: (site) => `/api/v1/sites/${site}/webhooks`, auth: 'admin' }],
+      ['POST webhooks', { method: 'POST', template: '/api/v1/sites/:siteKey/webhooks', path: (site) => `/api/v1/sites/${site}/webhooks`, auth: 'admin', body: () => ({ url: 'https://hooks.example/in' }) }],
+      ['DELETE webhooks/:id', { method: 'DELETE', template: '/api/v1/sites/:siteKey/webhooks/:id', path: (site, id) => `/api/v1/sites/${site}/webhooks/${id}`, auth: 'admin', id: { valid: () => 'wh_missing', pattern: ID_PATTERN } }],
+      ['GET webhooks/:id/deliveries', { method: 'GET', template: '/api/v1/sites/:siteKey/webhooks/:id/deliveries', path: (site, id) => `/api/v1/sites/${site}/webhooks/${id}/deliveries`, auth: 'admin', id: { valid: () => 'wh_missing', pattern: ID_PATTERN } }],
     ];
 
     /** The methods that some route answers at this route's path. */

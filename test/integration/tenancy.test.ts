@@ -84,6 +84,8 @@ interface Home {
   /** Transferred by bo from service to support: waiting again, with a routing correction. */
   transferred: ConversationId;
   ruleId: string;
+  /** A webhook endpoint of the site. */
+  webhookId: string;
 }
 
 describe('tenancy: two sites on one server never reach each other', () => {
@@ -150,6 +152,8 @@ describe('tenancy: two sites on one server never reach each other', () => {
       body: { phrase: 'gift card', queue: 'service' },
     });
     expect(rule.statusCode).toBe(201);
+    const webhook = await inject('POST', `/api/v1/sites/${siteKey}/webhooks`, { cookie: cookies.ada, body: { url: 'https://hooks.example/home' } });
+    expect(webhook.statusCode).toBe(201);
 
     const bo = await connectAgent(url, cookies.bo);
     const waiting = await startConversation(siteKey, 'Where is my parcel? It is late.');
@@ -181,6 +185,7 @@ describe('tenancy: two sites on one server never reach each other', () => {
       resolved: resolved.sent.conversation.id,
       transferred: transferred.sent.conversation.id,
       ruleId: (rule.json() as { id: string }).id,
+      webhookId: (webhook.json() as { id: string }).id,
     };
     disconnectAll();
   });
@@ -206,12 +211,16 @@ describe('tenancy: two sites on one server never reach each other', () => {
     ['GET', (site) => `/api/v1/sites/${site}/audit?limit=1000`],
     ['PATCH', (site) => `/api/v1/sites/${site}/agents/${started.serviceAgent.view.id}`, { capacity: 0 }],
     ['POST', (site) => `/api/v1/sites/${site}/api-tokens`, { name: 'stolen wallboard' }],
+    ['GET', (site) => `/api/v1/sites/${site}/webhooks`],
+    ['POST', (site) => `/api/v1/sites/${site}/webhooks`, { url: 'https://evil.example/steal' }],
+    ['DELETE', (site) => `/api/v1/sites/${site}/webhooks/${home.webhookId}`],
+    ['GET', (site) => `/api/v1/sites/${site}/webhooks/${home.webhookId}/deliveries`],
   ];
   /** `GET /api/v1/sites/:site/…`, with the fixture's ids left as placeholders (test names are made before the fixture). */
   const routeName = (method: string, path: (site: string) => string) => {
     const saved = home;
     const savedStarted = started;
-    home ??= { ruleId: ':id', victim: { visitorId: ':visitorId' } } as Home;
+    home ??= { ruleId: ':id', webhookId: ':id', victim: { visitorId: ':visitorId' } } as Home;
     started ??= { serviceAgent: { view: { id: ':agentId' } } } as StartedApp;
     try {
       return `${method} ${path(':site')}`;
@@ -223,7 +232,7 @@ describe('tenancy: two sites on one server never reach each other', () => {
 
   it('tries every site route the app has', () => {
     const tried = siteRoutes.map(([method, path]) => `${method} ${path(':siteKey').split('?')[0]}`);
-    const named = (route: string) => route.replace(home.ruleId, ':id').replace(home.victim.visitorId, ':visitorId').replace(started.serviceAgent.view.id, ':agentId');
+    const named = (route: string) => route.replace(home.ruleId, ':id').replace(home.webhookId, ':id').replace(home.victim.visitorId, ':visitorId').replace(started.serviceAgent.view.id, ':agentId');
     expect([...new Set(tried.map(named))].sort()).toEqual(listApiRoutes(started.app).filter((r) => r.includes('/sites/:siteKey')));
     // These name their site in the query, or take a site API token: they have their own tests below.
     expect(listApiRoutes(started.app).filter((r) => !r.includes('/sites/:siteKey') && !r.includes('/sessions'))).toEqual([

@@ -52,6 +52,7 @@ describe('loadConfig', () => {
       DEMO_PORT: '9000',
       STATIC_DIR: '/srv/switchboard',
       ROUTER_MODEL: MODEL,
+      WEBHOOK_RETRY_BASE_MS: '250',
     });
     expect(config).toEqual({
       port: 8080,
@@ -71,7 +72,15 @@ describe('loadConfig', () => {
       retentionIntervalMs: 3_600_000,
       agentGraceMs: 60_000,
       sweepIntervalMs: 5_000,
+      webhookRetryBaseMs: 250,
     });
+  });
+
+  it('retries webhooks after 10 s by default and refuses a base that is not a whole number of ms', () => {
+    expect(loadConfig({}).webhookRetryBaseMs).toBe(10_000);
+    for (const value of ['0', '1.5', 'soon', '3600001']) {
+      expect(problemsOf({ WEBHOOK_RETRY_BASE_MS: value })).toEqual([expect.stringMatching(/^WEBHOOK_RETRY_BASE_MS must be/)]);
+    }
   });
 
   it('ships a default router model and refuses a model path that does not exist', () => {

@@ -11,6 +11,7 @@ import { QUEUES, type QueueName } from '../../../shared/queues';
 import { createMemoryKpiOps } from './kpis';
 import { mentionsAny } from './mentions';
 import { toPlain } from './to-plain';
+import { createMemoryWebhookOps } from './webhooks';
 import { AUDIT_ENTRIES_KEPT, RECENT_TIMES_KEPT, ROUTING_CORRECTIONS_KEPT, type Agent, type AuditEntry, type Presence, type AgentSession, type RoutingCorrection, type RoutingRule, type Site, type Store } from '../store';
 
 interface ConversationRecord {
@@ -176,6 +177,7 @@ export function createMemoryStore(): MemoryStore {
       });
     },
 
+    ...createMemoryWebhookOps(),
     async ping() {},
     async close() {},
 

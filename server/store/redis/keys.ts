@@ -61,6 +61,14 @@ export interface RedisKeys {
    * puts every job key in one Redis Cluster slot, as BullMQ's scripts need.
    */
   jobs(): string;
+  /** Endpoint id → the endpoint (JSON). */
+  webhooks(site: SiteKey): string;
+  /** A list of pending event bodies of one endpoint, oldest first: one conversation's, or (without one) the endpoint's other events. */
+  webhookOutbox(site: SiteKey, endpoint: string, conversation?: ConversationId): string;
+  /** The conversation ids with a non-empty outbox of the endpoint (`-` for the one without a conversation), to delete them with it. */
+  webhookOutboxes(site: SiteKey, endpoint: string): string;
+  /** The endpoint's recent delivery attempts (JSON), newest first. */
+  webhookDeliveries(site: SiteKey, endpoint: string): string;
 }
 
 /** @param prefix namespace of every key, e.g. `sb` or `sb:test:<uuid>` */
@@ -99,5 +107,9 @@ export function createKeys(prefix: string): RedisKeys {
     kpiBucket: (site, scope, unit, index) => `${tagged(site)}:kpi:${scope}:${unit}:${index}`,
     siteApiTokens: (site) => `${tagged(site)}:api-tokens`,
     jobs: () => `${prefix}:{jobs}`,
+    webhooks: (site) => `${tagged(site)}:webhooks`,
+    webhookOutbox: (site, endpoint, conversation) => `${tagged(site)}:webhook:${endpoint}:outbox${conversation === undefined ? '' : `:${conversation}`}`,
+    webhookOutboxes: (site, endpoint) => `${tagged(site)}:webhook:${endpoint}:outboxes`,
+    webhookDeliveries: (site, endpoint) => `${tagged(site)}:webhook:${endpoint}:deliveries`,
   };
 }

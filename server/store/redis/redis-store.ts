@@ -18,6 +18,7 @@ import {
 import { createAssignmentOps } from './assignment';
 import { createErasureOps } from './erasure';
 import { createKpiOps } from './kpis';
+import { createWebhookOps } from './webhooks';
 import { migrateKpiAggregates } from './kpi-migration';
 import { checkScriptResult, defineScripts } from './scripts';
 import type { QueueName } from '../../../shared/queues';
@@ -434,6 +435,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     ...createAssignmentOps(redis, keys, getConversation),
     ...createKpiOps(redis, keys, getConversation),
     ...createErasureOps(redis, keys),
+    ...createWebhookOps(redis, keys),
 
     async listQueue(siteKey, queue, limit) {
       const key = keys.queue(siteKey, queue);

@@ -62,6 +62,9 @@ declare module 'ioredis' {
     sbSplitKpiCategoriesV1(...args: LuaArg[]): Result<number, Context>;
     sbRebuildKpiWeekV1(...args: LuaArg[]): Result<number, Context>;
     sbDeleteStreamEntriesV1(...args: LuaArg[]): Result<[string, ...[string, string[]][]], Context>;
+    sbAddWebhookV1(...args: LuaArg[]): Result<number, Context>;
+    sbPushWebhookOutboxV1(...args: LuaArg[]): Result<string | null, Context>;
+    sbAckWebhookOutboxV1(...args: LuaArg[]): Result<string | null, Context>;
   }
 }
 
@@ -92,6 +95,7 @@ const SCRIPT_ERRORS: Record<string, Record<number, ErrorCode>> = {
   deleteConversation: { [-1]: 'CONVERSATION_NOT_FOUND' },
   rateConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_RESOLVED', [-3]: 'RATING_ALREADY_GIVEN' },
   rerouteConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_WAITING', [-4]: 'CONVERSATION_CHANGED' },
+  addWebhook: { [-1]: 'WEBHOOK_LIMIT' },
 };
 
 /** Throws the catalogued error for a negative script result; returns non-negative results as they are. */
