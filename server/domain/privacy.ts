@@ -4,9 +4,9 @@
  */
 import { createError } from '../../shared/errors';
 import type { SiteKey, VisitorId } from '../../shared/ids';
-import { MAX_MESSAGES_PER_PAGE } from '../../shared/limits';
 import type { ConversationView, MessageView, VisitorIdentity } from '../../shared/protocol';
 import type { Store } from '../store/store';
+import { readAllMessages } from './all-messages';
 import { SYSTEM, type AuditLog } from './audit';
 
 const DAY_MS = 86_400_000;
@@ -27,14 +27,7 @@ export function createPrivacy({ store, audit, now = Date.now }: { store: Store; 
     return site;
   };
 
-  const allMessages = async (siteKey: SiteKey, conversationId: string) => {
-    const messages: MessageView[] = [];
-    for (;;) {
-      const page = await store.messagesAfter(siteKey, conversationId, messages.at(-1)?.id, MAX_MESSAGES_PER_PAGE);
-      messages.push(...page);
-      if (page.length < MAX_MESSAGES_PER_PAGE) return messages;
-    }
-  };
+  const allMessages = (siteKey: SiteKey, conversationId: string) => readAllMessages(store, siteKey, conversationId);
 
   return {
     async exportVisitor(siteKey: SiteKey, visitorId: VisitorId, actor: string): Promise<VisitorExport> {
