@@ -15,6 +15,7 @@ import sessionRoutes from './http/sessions';
 import authPlugin from './plugins/auth';
 import configPlugin from './plugins/config';
 import domainPlugin from './plugins/domain';
+import emailPlugin from './plugins/email';
 import errorsPlugin from './plugins/errors';
 import rateLimitPlugin from './plugins/rate-limit';
 import realtimePlugin from './plugins/realtime';
@@ -26,6 +27,7 @@ import { loadClassifier } from './domain/routing/load-classifier';
 import { createMemoryStore } from './store/memory/memory-store';
 import { createRedisStore, type RedisStore } from './store/redis/redis-store';
 import type { Store } from './store/store';
+import type { Jobs } from './jobs/jobs';
 
 export interface AppOverrides {
   /** Use this store instead of the one the config names. */
@@ -37,6 +39,12 @@ export interface AppOverrides {
   sleep?: (ms: number) => Promise<void>;
   /** Replaces some abuse limits of shared/limits.ts (tests that make many connections from one IP). */
   rateLimits?: Partial<RateLimits>;
+  /** Job queues for the email plugin when no jobs plugin decorates `app.jobs` (tests). */
+  jobs?: Jobs;
+  /** Replies within one window of this many ms make one answer email. @default 60_000 */
+  emailAnswerWindowMs?: number;
+  /** First retry of a failed email after this. @default 30_000 */
+  emailRetryDelayMs?: number;
 }
 
 export async function buildApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<FastifyInstance> {
@@ -66,6 +74,11 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   });
   await app.register(rateLimitPlugin, adapterRedis ? { redis: adapterRedis } : {});
   await app.register(realtimePlugin, adapterRedis ? { adapterRedis } : {});
+  await app.register(emailPlugin, {
+    ...(overrides.jobs ? { jobs: overrides.jobs } : {}),
+    ...(overrides.emailAnswerWindowMs !== undefined ? { answerWindowMs: overrides.emailAnswerWindowMs } : {}),
+    ...(overrides.emailRetryDelayMs !== undefined ? { retryDelayMs: overrides.emailRetryDelayMs } : {}),
+  });
   await app.register(authPlugin);
   await app.register(healthRoutes);
   await app.register(sessionRoutes, { prefix: '/api/v1' });

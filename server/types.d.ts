@@ -23,6 +23,9 @@ import type { Store } from './store/store';
 import type { KpiRecorder } from './domain/kpi-events';
 import type { Kpis } from './domain/kpis';
 import type { ApiTokens } from './domain/api-tokens';
+import type { DomainEvents } from './domain/events';
+import type { Transcripts } from './domain/transcripts';
+import type { Jobs } from './jobs/jobs';
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, InterServerEvents, VisitorSocketData>;
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, InterServerEvents, AgentSocketData>;
@@ -45,6 +48,12 @@ declare module 'fastify' {
     kpiNow: () => number;
     apiTokens: ApiTokens;
     visitorTokens: VisitorTokens;
+    /** Domain events: use cases emit, side effects (broadcasts, KPIs, webhooks, email) subscribe. */
+    events: DomainEvents;
+    /** Background jobs, once per cluster (decorated by the jobs plugin). */
+    jobs: Jobs;
+    /** Transcripts by email on a visitor's request (the email plugin; EMAIL_DISABLED without SMTP_URL). */
+    transcripts: Transcripts;
     io: Server;
     visitors: VisitorNamespace;
     agents: AgentNamespace;

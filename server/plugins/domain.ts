@@ -7,6 +7,7 @@ import { createAgentAccounts } from '../domain/agents';
 import { createAssignmentService, DEFAULT_ASSIGNMENT_TIMINGS } from '../domain/assignment';
 import { createAuditLog } from '../domain/audit';
 import { createConversationService } from '../domain/conversations';
+import { createDomainEvents } from '../domain/events';
 import { createKpiRecorder } from '../domain/kpi-events';
 import { createApiTokens } from '../domain/api-tokens';
 import { createKpis } from '../domain/kpis';
@@ -29,6 +30,7 @@ export interface DomainPluginOptions {
 export default fp<DomainPluginOptions>(
   async (app, { store, classifier, now, sleep, rateLimits }) => {
     app.decorate('store', store);
+    app.decorate('events', createDomainEvents(now));
     app.decorate('visitorTokens', createVisitorTokens(app.config.sessionSecret, app.config.previousSessionSecrets));
     const limiter = createRateLimiter(store, rateLimits);
     app.decorate('limiter', limiter);

@@ -69,7 +69,10 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
       return conversation;
     };
 
-    socket.on('workspace:load', handleEvent(app.log, 'workspace:load', checkEmpty, () => conversations.loadWorkspace(agent)));
+    socket.on('workspace:load', handleEvent(app.log, 'workspace:load', checkEmpty, async () => ({
+      ...(await conversations.loadWorkspace(agent)),
+      email: { enabled: app.config.smtpUrl !== undefined },
+    })));
 
     socket.on('conversation:take', handleEvent(app.log, 'conversation:take', checkRef, async ({ conversationId }) => {
       const taken = await conversations.takeConversation(agent, conversationId);

@@ -12,6 +12,7 @@ import { handleEvent } from './ack';
 import { limitEventRate } from './event-rate';
 import { rooms } from './rooms';
 import { compilePayloadCheck } from './validate';
+import { registerTranscriptEvent } from './visitor-transcript';
 
 const checkResume = compilePayloadCheck(SessionResumePayloadSchema);
 const checkSend = compilePayloadCheck(VisitorMessageSendPayloadSchema);
@@ -106,6 +107,8 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
         return rated;
       }),
     );
+
+    registerTranscriptEvent(app, socket);
 
     // The visitor's last tab closed while waiting: the abandonment clock starts (sweep in assignment.ts).
     socket.on('disconnect', () => {
