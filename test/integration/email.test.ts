@@ -7,6 +7,7 @@ import { expectOk, expectRefused } from '../helpers/acks';
 import { connectAgent, connectVisitor, disconnectAll, type AgentClient, type VisitorClient } from '../helpers/clients';
 import { createInProcessJobs, type InProcessJobs } from '../helpers/in-process-jobs';
 import { assertRedisReachable } from '../helpers/redis';
+import { addSecondSite } from '../helpers/second-site';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp';
 import { startApp, type StartedApp } from '../helpers/start-app';
 import { eventually } from '../helpers/wait-for';
@@ -186,11 +187,14 @@ describe('email: answers to visitors who are gone, transcripts on request', () =
     expect(new Set(attempts.map((a) => a.id)).size).toBe(1);
   });
 
-  it("refuses bad payloads, another visitor's conversation and a request without any email, sending nothing", async () => {
+  it("refuses bad payloads, another visitor's or another site's conversation and a request without any email, sending nothing", async () => {
     const { app, smtp, jobs } = await start();
     const mine = await connectVisitor(app.url, { siteKey: app.siteKey });
     const own = expectOk(await emitWithTimeout(mine, 2000, 'message:send', { clientId: randomUUID(), text: 'my parcel is late' }));
     const { conversation: theirs } = await leaveMessage(app);
+    const rival = await addSecondSite(app);
+    const rivalVisitor = await connectVisitor(app.url, { siteKey: rival.siteKey }, { origin: rival.origin });
+    const rivals = expectOk(await emitWithTimeout(rivalVisitor, 2000, 'message:send', { clientId: randomUUID(), text: 'rival parcel' }));
 
     const ask = (payload: unknown) => emitWithTimeout(mine, 2000, 'conversation:transcript', payload as { conversationId: string });
     for (const payload of [
@@ -207,6 +211,7 @@ describe('email: answers to visitors who are gone, transcripts on request', () =
     expectRefused(await ask({ conversationId: theirs.id, email: 'me@example.com' }), 'CONVERSATION_NOT_FOUND');
     expectRefused(await ask({ conversationId: theirs.id }), 'CONVERSATION_NOT_FOUND');
     expectRefused(await ask({ conversationId: 'c_nope', email: 'me@example.com' }), 'CONVERSATION_NOT_FOUND');
+    expectRefused(await ask({ conversationId: rivals.conversation.id, email: 'me@example.com' }), 'CONVERSATION_NOT_FOUND');
 
     expect(emailsOf(jobs)).toEqual([]);
     expect(smtp.received).toEqual([]);
