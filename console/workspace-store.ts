@@ -28,6 +28,8 @@ export interface ConsoleState {
   selectedId: string | null;
   /** What a conversation of each queue can be resolved under, from the site's settings. */
   categories: Record<QueueName, string[]>;
+  /** Whether the server emails answers to visitors who left; the console warns on left messages when not. */
+  emailEnabled: boolean;
   /** The last refusal, shown until the next action. */
   error: WireError | null;
 }
@@ -43,6 +45,8 @@ export function initialState(agent: AgentView): ConsoleState {
     pending: [],
     selectedId: null,
     categories: { service: [], support: [] },
+    // Until the workspace says otherwise: no warning flashes on a server that does send email.
+    emailEnabled: true,
     error: null,
   };
 }
@@ -58,6 +62,7 @@ export function applyWorkspace(state: ConsoleState, ws: AgentWorkspace): Partial
     queues: ws.queues,
     conversations: [...ws.conversations, ...endedHere],
     categories: ws.categories,
+    emailEnabled: ws.email.enabled,
     selectedId: state.selectedId ?? ws.conversations[0]?.id ?? null,
   };
 }

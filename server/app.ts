@@ -16,6 +16,7 @@ import webhookRoutes from './http/webhooks';
 import authPlugin from './plugins/auth';
 import configPlugin from './plugins/config';
 import domainPlugin from './plugins/domain';
+import emailPlugin from './plugins/email';
 import errorsPlugin from './plugins/errors';
 import jobsPlugin from './plugins/jobs';
 import rateLimitPlugin from './plugins/rate-limit';
@@ -50,6 +51,10 @@ export interface AppOverrides {
   onJobRun?: (name: string, runId: string) => void;
   /** Runs background jobs on these instead of the app's own (tests that step through retries). */
   jobs?: Jobs;
+  /** Replies within one window of this many ms make one answer email. @default 60_000 */
+  emailAnswerWindowMs?: number;
+  /** First retry of a failed email after this. @default 30_000 */
+  emailRetryDelayMs?: number;
 }
 
 export async function buildApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<FastifyInstance> {
@@ -86,6 +91,10 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(rateLimitPlugin, adapterRedis ? { redis: adapterRedis } : {});
   await app.register(realtimePlugin, adapterRedis ? { adapterRedis } : {});
   await app.register(sweepPlugin);
+  await app.register(emailPlugin, {
+    ...(overrides.emailAnswerWindowMs !== undefined ? { answerWindowMs: overrides.emailAnswerWindowMs } : {}),
+    ...(overrides.emailRetryDelayMs !== undefined ? { retryDelayMs: overrides.emailRetryDelayMs } : {}),
+  });
   await app.register(authPlugin);
   await app.register(healthRoutes);
   await app.register(sessionRoutes, { prefix: '/api/v1' });

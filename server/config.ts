@@ -41,6 +41,13 @@ export interface Config {
   sweepIntervalMs: number;
   /** The wait before a failed webhook delivery's first retry; each next one waits twice as long. @default 10 s */
   webhookRetryBaseMs: number;
+  /**
+   * The SMTP server email goes through (`smtp://user:pass@host:587`, `smtps://…`); unset turns email
+   * off (answers by email, transcripts). @default undefined
+   */
+  smtpUrl: string | undefined;
+  /** The sender of every email (`Switchboard <chat@example.com>`); required with SMTP_URL. @default undefined */
+  mailFrom: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -60,6 +67,22 @@ function deepFreeze<T extends object>(value: T): Readonly<T> {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** SMTP_URL checked without ever echoing it: it usually carries a password. */
+function smtp(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !['smtp:', 'smtps:'].includes(parsed.protocol) || parsed.hostname === '') {
+    problems.push('SMTP_URL must be an smtp:// or smtps:// URL with a host (for example smtp://user:pass@mail.example.com:587)');
+    return undefined;
+  }
+  return raw;
+}
 
 /** Readers of environment variables that collect problems instead of stopping at the first. */
 function createReader(env: Env, problems: string[]) {
@@ -159,6 +182,15 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const routerModelPath = text('ROUTER_MODEL') ?? DEFAULT_ROUTER_MODEL;
   if (!existsSync(routerModelPath)) problems.push(`ROUTER_MODEL must name a model file (npm run train writes one), got "${routerModelPath}"`);
   const demoPort = port('DEMO_PORT', portValue === 0 ? 0 : portValue + 1);
+  const smtpUrl = smtp(text('SMTP_URL'), problems);
+  const mailFrom = text('MAIL_FROM');
+  if (text('SMTP_URL') !== undefined && mailFrom === undefined) {
+    problems.push('MAIL_FROM is required with SMTP_URL (for example: Switchboard <chat@example.com>)');
+  }
+  // A bare address or "Name <address>": what every mail client shows as the sender.
+  if (mailFrom !== undefined && !/^(?:[^<>@\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(mailFrom)) {
+    problems.push(`MAIL_FROM must be an address or "Name <address>", got "${mailFrom}"`);
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
@@ -179,5 +211,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     agentGraceMs,
     sweepIntervalMs,
     webhookRetryBaseMs,
+    smtpUrl,
+    mailFrom: smtpUrl === undefined ? undefined : mailFrom,
   });
 }

@@ -25,6 +25,7 @@ import type { ApiTokens } from './domain/api-tokens';
 import type { DomainEvents } from './domain/events';
 import type { Jobs } from './jobs/jobs';
 import type { Webhooks } from './domain/webhooks';
+import type { Transcripts } from './domain/transcripts';
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, InterServerEvents, VisitorSocketData>;
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, InterServerEvents, AgentSocketData>;
@@ -52,6 +53,8 @@ declare module 'fastify' {
     visitorTokens: VisitorTokens;
     /** Repeating and retried background work, once per cluster (server/jobs/jobs.ts). */
     jobs: Jobs;
+    /** Transcripts by email on a visitor's request (the email plugin; EMAIL_DISABLED without SMTP_URL). */
+    transcripts: Transcripts;
     io: Server;
     visitors: VisitorNamespace;
     agents: AgentNamespace;

@@ -35,6 +35,7 @@ export const ERRORS = {
   METRICS_RANGE_INVALID: { status: 400, message: 'The range must have `from` before `to`, both valid times.' },
   METRICS_RANGE_TOO_LONG: { status: 400, message: 'The range is longer than one year.' },
   METRICS_GROUP_UNKNOWN: { status: 400, message: 'groupBy must be hour, day, queue, agent or category.' },
+  EMAIL_DISABLED: { status: 503, message: 'Email is off on this server (no SMTP_URL is configured).' },
   API_TOKEN_INVALID: { status: 401, message: 'The API token is missing, wrong or for another site.' },
   VISITOR_NOT_FOUND: { status: 404, message: 'Nothing of this visitor is kept on this site: unknown, of another site, or already erased.' },
   WEBHOOK_NOT_FOUND: { status: 404, message: 'No webhook endpoint has this id on this site.' },

@@ -46,6 +46,10 @@ export const RATE_LIMITS = {
   loginFailuresPerAccount: { limit: 10, windowMs: 15 * 60_000 },
   /** Failed log-ins from one IP address, whatever the accounts, before it is locked out. */
   loginFailuresPerIp: { limit: 50, windowMs: 15 * 60_000 },
+  /** Transcripts one visitor may have emailed: enough for a few chats, too few to make the server a spam relay. */
+  transcriptsPerVisitor: { limit: 5, windowMs: 60 * 60_000 },
+  /** Transcripts from one IP address, whatever the visitor (new visitors are free to make). */
+  transcriptsPerIp: { limit: 20, windowMs: 60 * 60_000 },
 } as const satisfies Record<string, RateRule>;
 
 /**

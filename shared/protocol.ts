@@ -15,6 +15,7 @@ import type {
   ConversationResolvePayload,
   ConversationHandOverPayload,
   ConversationTransferPayload,
+  ConversationTranscriptPayload,
   EmptyPayload,
   MessageLeavePayload,
   PresenceSetPayload,
@@ -214,6 +215,11 @@ export interface VisitorClientEvents {
    * conversation, `ces` for a support one, `nps` too when the site asks it. Skipping is sending nothing.
    */
   'conversation:rate': (payload: ConversationRatePayload, ack: AckCallback<VisitorConversationView>) => void;
+  /**
+   * Emails the transcript of one of the visitor's own conversations (any status) to `email`, or to the
+   * email they gave before. EMAIL_DISABLED when the server has no SMTP_URL.
+   */
+  'conversation:transcript': (payload: ConversationTranscriptPayload, ack: AckCallback<{ queued: true }>) => void;
 }
 
 export interface VisitorServerEvents {
@@ -233,6 +239,8 @@ export interface AgentWorkspace {
   conversations: ConversationView[];
   /** What a conversation of each queue can be resolved under (the site's `categories`). */
   categories: Record<QueueName, string[]>;
+  /** Off without SMTP_URL: visitors who left a message see answers only when they come back. */
+  email: { enabled: boolean };
 }
 
 export interface TakenConversation {

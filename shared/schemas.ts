@@ -67,6 +67,16 @@ export const MessageLeavePayloadSchema = Type.Object(
 );
 export type MessageLeavePayload = Static<typeof MessageLeavePayloadSchema>;
 
+/**
+ * Emails the transcript of one of the visitor's own conversations, to `email` or, without it, to the
+ * email the visitor gave before (left message or identity).
+ */
+export const ConversationTranscriptPayloadSchema = Type.Object(
+  { conversationId: IdSchema, email: Type.Optional(EmailSchema) },
+  Strict,
+);
+export type ConversationTranscriptPayload = Static<typeof ConversationTranscriptPayloadSchema>;
+
 export const VisitorIdentifyPayloadSchema = Type.Object(
   {
     userId: Type.String({ minLength: 1, maxLength: 128 }),

@@ -16,12 +16,14 @@ export interface ConversationPaneProps {
   onResolve(category?: string): void;
   onTransfer(queue: QueueName, note: string): void;
   onRelease(): void;
+  /** Whether this server emails answers to visitors who left (SMTP_URL set). */
+  emailEnabled: boolean;
 }
 
 const OTHER_QUEUE: Record<QueueName, QueueName> = { service: 'support', support: 'service' };
 
 /** One conversation: transcript, routing explanation, reply box, resolve. Messages are text, never HTML. */
-export function ConversationPane({ conversation, messages, pending, onReply, categories, onResolve, onTransfer, onRelease }: ConversationPaneProps) {
+export function ConversationPane({ conversation, messages, pending, onReply, categories, onResolve, onTransfer, onRelease, emailEnabled }: ConversationPaneProps) {
   const [text, setText] = useState('');
   const [category, setCategory] = useState('');
   const [transferring, setTransferring] = useState(false);
@@ -49,6 +51,9 @@ export function ConversationPane({ conversation, messages, pending, onReply, cat
             {conversation.routing.uncertain && ' · check the route'}
           </p>
           {conversation.reopenedAt !== undefined && <p class="routing reopened">Reopened: the visitor replied after it was resolved{conversation.category && ` (filed under ${conversation.category})`}</p>}
+          {conversation.leftMessage && !emailEnabled && (
+            <p class="routing email-off">Email is off on this server (no SMTP_URL): the visitor sees your answer only when they return to the site.</p>
+          )}
           {conversation.transfer && (
             <p class="routing transfer">
               Transferred from {conversation.transfer.fromQueue} by {conversation.transfer.byAgentName}

@@ -100,6 +100,7 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
             onResolve={(category) => void connection.resolve(selected.id, category)}
             onTransfer={(queue, note) => void connection.transfer(selected.id, queue, note)}
             onRelease={() => void connection.release(selected.id)}
+            emailEnabled={state.emailEnabled}
           />
         ) : (
           <p class="placeholder">No conversation selected.</p>

@@ -298,7 +298,7 @@ export function createConversationService({ store, router, limiter, events, audi
       return { ...sent, conversation: (await store.getConversation(siteKey, sent.conversation.id)) ?? sent.conversation };
     },
 
-    async loadWorkspace(agent: AgentView): Promise<AgentWorkspace> {
+    async loadWorkspace(agent: AgentView): Promise<Omit<AgentWorkspace, 'email'>> {
       const [queues, conversations, site] = await Promise.all([
         Promise.all(
           agent.skills.map(async (queue) => ({ queue, ...(await store.listQueue(agent.siteKey, queue, QUEUE_SNAPSHOT_LIMIT)) })),

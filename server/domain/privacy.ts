@@ -5,9 +5,9 @@
 import { createHash } from 'node:crypto';
 import { createError } from '../../shared/errors';
 import type { ConversationId, SiteKey, VisitorId } from '../../shared/ids';
-import { MAX_MESSAGES_PER_PAGE } from '../../shared/limits';
 import type { ConversationView, MessageView, VisitorIdentity } from '../../shared/protocol';
 import type { ErasedTraces, Store } from '../store/store';
+import { readAllMessages } from './all-messages';
 import { SYSTEM, type AuditLog } from './audit';
 import { rateCounterNames } from './rate-limiter';
 
@@ -70,14 +70,7 @@ export function createPrivacy({
     return site;
   };
 
-  const allMessages = async (siteKey: SiteKey, conversationId: string) => {
-    const messages: MessageView[] = [];
-    for (;;) {
-      const page = await store.messagesAfter(siteKey, conversationId, messages.at(-1)?.id, MAX_MESSAGES_PER_PAGE);
-      messages.push(...page);
-      if (page.length < MAX_MESSAGES_PER_PAGE) return messages;
-    }
-  };
+  const allMessages = (siteKey: SiteKey, conversationId: string) => readAllMessages(store, siteKey, conversationId);
 
   return {
     async exportVisitor(siteKey: SiteKey, visitorId: VisitorId, actor: string): Promise<VisitorExport> {

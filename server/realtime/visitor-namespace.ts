@@ -15,6 +15,7 @@ import { limitEventRate } from './event-rate';
 import { rooms } from './rooms';
 import { compilePayloadCheck } from '../domain/validate';
 import { toVisitorConversation, toVisitorMessageSent, toVisitorSession } from './visitor-channel';
+import { registerTranscriptEvent } from './visitor-transcript';
 
 const checkResume = compilePayloadCheck(SessionResumePayloadSchema);
 const checkSend = compilePayloadCheck(VisitorMessageSendPayloadSchema);
@@ -73,6 +74,8 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
         toVisitorConversation(await conversations.rateConversation(siteKey, visitorId, payload, context)),
       ),
     );
+
+    registerTranscriptEvent(app, socket);
 
     // The visitor's last tab closed: the abandonment clock starts (the sweep in assignment.ts).
     socket.on('disconnect', () => {

@@ -1,98 +1,95 @@
 /**
- * A small in-process `Jobs` (server/jobs/jobs.ts) for tests of job users, until the real one
- * (BullMQ, and its in-process twin for the embedded mode) is merged: attempts with exponential
- * backoff, job ids that make a second add a no-op while the first waits, backs off or runs,
- * concurrency per queue, and BullMQ's refusal of ':' in job ids.
+ * A small in-process `Jobs` (server/jobs/jobs.ts) for tests of features that define jobs, until the
+ * jobs plugin decorates `app.jobs`: job ids dedup while a job waits or runs, delays and exponential
+ * backoff are timers, attempts are counted. `added` and `attempts` record every add and attempt, so a
+ * test can count them. With `holdDelayed`, a delayed job waits for `runDelayed()` instead of its
+ * timer, so a test decides when "later" is without sleeping.
  */
 import type { JobQueue, JobQueueOptions, JobRun, Jobs, RepeatingJobRun } from '../../server/jobs/jobs';
 
-export interface InProcessJobs extends Jobs {
-  /** Jobs waiting, backing off or running, all queues together. */
-  pending(): number;
+export interface JobAttempt {
+  queue: string;
+  id: string;
+  attempt: number;
+  outcome: 'done' | 'failed';
 }
 
-export function createInProcessJobs(): InProcessJobs {
+export interface InProcessJobs extends Jobs {
+  /** Every add that was not a duplicate of a pending job id. */
+  readonly added: { queue: string; id: string; delayMs: number }[];
+  readonly attempts: JobAttempt[];
+  /** Starts every held delayed job now (holdDelayed only). */
+  runDelayed(): void;
+}
+
+export function createInProcessJobs({ holdDelayed = false }: { holdDelayed?: boolean } = {}): InProcessJobs {
+  const added: InProcessJobs['added'] = [];
+  const held: (() => void)[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
-  let pendingCount = 0;
+  const attempts: JobAttempt[] = [];
   let closed = false;
   let nextId = 0;
 
   const later = (ms: number, run: () => void) => {
     const timer = setTimeout(() => {
       timers.delete(timer);
-      run();
+      if (!closed) run();
     }, ms);
     timers.add(timer);
   };
+  const track = (work: Promise<void>) => {
+    running.add(work);
+    void work.finally(() => running.delete(work));
+  };
 
   return {
-    pending: () => pendingCount,
+    added,
+    attempts,
 
-    async every(name, everyMs, handler: (run: RepeatingJobRun) => Promise<void>) {
+    runDelayed() {
+      for (const run of held.splice(0)) run();
+    },
+
+    async every(name: string, everyMs: number, handler: (run: RepeatingJobRun) => Promise<void>) {
       let tick = 0;
-      const next = () =>
+      const loop = () =>
         later(everyMs, () => {
-          if (closed) return;
           tick += 1;
-          const done = handler({ id: `${name}.${tick}` }).catch(() => {}).finally(() => running.delete(done));
-          running.add(done);
-          next();
+          track(handler({ id: `${name}-${tick}` }).catch(() => {}).finally(loop));
         });
-      next();
+      loop();
     },
 
     define<T>(name: string, handler: (run: JobRun<T>) => Promise<void>, options: JobQueueOptions = {}): JobQueue<T> {
-      const attempts = options.attempts ?? 1;
-      const concurrency = options.concurrency ?? 1;
-      const live = new Set<string>();
-      const ready: (() => Promise<void>)[] = [];
-      let active = 0;
-
-      const pump = () => {
-        while (!closed && active < concurrency && ready.length > 0) {
-          const start = ready.shift()!;
-          active += 1;
-          const done = start().finally(() => {
-            active -= 1;
-            running.delete(done);
-            pump();
-          });
-          running.add(done);
-        }
-      };
-
-      const attempt = (id: string, data: T, n: number) => async () => {
-        try {
-          await handler({ id, data, attempt: n, finalAttempt: n >= attempts });
-        } catch {
-          if (n < attempts && !closed) {
-            const delay = (options.backoff?.delayMs ?? 0) * 2 ** (n - 1);
-            later(delay, () => {
-              ready.push(attempt(id, data, n + 1));
-              pump();
-            });
-            return;
+      const maxAttempts = options.attempts ?? 1;
+      const pending = new Set<string>();
+      const attempt = (id: string, data: T, n: number) => {
+        const work = (async () => {
+          try {
+            await handler({ id, data, attempt: n, finalAttempt: n >= maxAttempts });
+            attempts.push({ queue: name, id, attempt: n, outcome: 'done' });
+            pending.delete(id);
+          } catch {
+            attempts.push({ queue: name, id, attempt: n, outcome: 'failed' });
+            if (n >= maxAttempts || closed) {
+              pending.delete(id);
+              return;
+            }
+            const delay = options.backoff ? options.backoff.delayMs * 2 ** (n - 1) : 0;
+            later(delay, () => attempt(id, data, n + 1));
           }
-        }
-        live.delete(id);
-        pendingCount -= 1;
+        })();
+        track(work);
       };
-
       return {
-        async add(data, addOptions = {}) {
-          if (closed) throw new Error(`jobs are closed: ${name} not added`);
-          const id = addOptions.jobId ?? `${name}.${++nextId}`;
-          if (id.includes(':')) throw new Error('Custom Id cannot contain :');
-          if (live.has(id)) return;
-          live.add(id);
-          pendingCount += 1;
-          const enqueue = () => {
-            ready.push(attempt(id, structuredClone(data), 1));
-            pump();
-          };
-          if (addOptions.delayMs) later(addOptions.delayMs, enqueue);
-          else enqueue();
+        async add(data, { jobId, delayMs = 0 } = {}) {
+          const id = jobId ?? `job-${++nextId}`;
+          if (pending.has(id)) return;
+          pending.add(id);
+          added.push({ queue: name, id, delayMs });
+          if (holdDelayed && delayMs > 0) held.push(() => attempt(id, data, 1));
+          else later(delayMs, () => attempt(id, data, 1));
         },
       };
     },
@@ -101,7 +98,7 @@ export function createInProcessJobs(): InProcessJobs {
       closed = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      while (running.size > 0) await Promise.allSettled([...running]);
+      await Promise.allSettled([...running]);
     },
   };
 }

@@ -148,4 +148,35 @@ describe('loadConfig', () => {
   it('lets port 0 (any free port) give the demo page any free port too', () => {
     expect(loadConfig({ PORT: '0' })).toMatchObject({ port: 0, demoPort: 0, publicUrl: 'http://localhost:0' });
   });
+
+  it('turns email off without SMTP_URL, and on with SMTP_URL and MAIL_FROM', () => {
+    expect(loadConfig({})).toMatchObject({ smtpUrl: undefined, mailFrom: undefined });
+    // MAIL_FROM alone means nothing: there is no server to send through.
+    expect(loadConfig({ MAIL_FROM: 'chat@example.com' })).toMatchObject({ smtpUrl: undefined, mailFrom: undefined });
+    for (const [smtpUrl, mailFrom] of [
+      ['smtp://user:pass@mail.example.com:587', 'Switchboard <chat@example.com>'],
+      ['smtps://mail.example.com', 'chat@example.com'],
+      ['smtp://127.0.0.1:2525', '"Example shop, support" <help@shop.example>'],
+    ] as const) {
+      expect(loadConfig({ SMTP_URL: smtpUrl, MAIL_FROM: mailFrom })).toMatchObject({ smtpUrl, mailFrom });
+    }
+  });
+
+  it('requires MAIL_FROM with SMTP_URL, and lists it with the other problems', () => {
+    expect(problemsOf({ SMTP_URL: 'smtp://mail.example.com:587' })).toEqual([expect.stringMatching(/^MAIL_FROM is required with SMTP_URL/)]);
+    expect(problemsOf({ SMTP_URL: 'smtp://mail.example.com', LOG_LEVEL: 'LOUD' }).map((p) => p.split(' ')[0])).toEqual(['LOG_LEVEL', 'MAIL_FROM']);
+  });
+
+  it.each([['http://relay.corp.test'], ['relay.corp.test:587'], ['smtp://'], ['redis://relay.corp.test']])('refuses SMTP_URL=%s', (smtpUrl) => {
+    expect(problemsOf({ SMTP_URL: smtpUrl, MAIL_FROM: 'chat@example.com' })).toEqual([expect.stringMatching(/^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/)]);
+  });
+
+  it('never prints the SMTP password, even beside other problems', () => {
+    const problems = problemsOf({ SMTP_URL: 'ftp://user:s3cret-pass@mail.example.com', PORT: 'abc' });
+    expect(problems.join('\n')).not.toContain('s3cret-pass');
+  });
+
+  it.each([['not an address'], ['Switchboard <chat@example.com'], ['a@b\r\nBcc: x@evil.example'], ['Name <>']])('refuses MAIL_FROM=%j', (mailFrom) => {
+    expect(problemsOf({ SMTP_URL: 'smtp://mail.example.com', MAIL_FROM: mailFrom })).toEqual([expect.stringMatching(/^MAIL_FROM must be an address/)]);
+  });
 });

@@ -50,6 +50,9 @@ describe('the typed clients', () => {
       Ack<VisitorMessageSent>
     >();
     expectTypeOf(typed(emitWithTimeout(visitor, 1, 'session:resume', {}))).resolves.toEqualTypeOf<Ack<VisitorSession>>();
+    expectTypeOf(typed(emitWithTimeout(visitor, 1, 'conversation:transcript', { conversationId: 'c_1' }))).resolves.toEqualTypeOf<
+      Ack<{ queued: true }>
+    >();
   });
 
   it('resolve emitWithTimeout on /agent to the Ack of each event', () => {

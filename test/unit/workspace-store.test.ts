@@ -4,6 +4,7 @@ import {
   applyQueueEntered,
   applyQueueLeft,
   applyTaken,
+  applyWorkspace,
   initialState,
   type ConsoleState,
 } from '../../console/workspace-store';
@@ -51,4 +52,12 @@ it('lets go of a resolved conversation of its own that the visitor reopened: it 
   const reopened = { id: 'c1', status: 'waiting', queue: 'service', reopenedAt: 5 } as ConversationView;
   state = apply(state, applyConversation(state, reopened));
   expect(state.conversations).toEqual([]);
+});
+
+it("keeps whether the server sends email from the workspace, assuming it does until told", () => {
+  const state = initialState(agent);
+  expect(state.emailEnabled).toBe(true);
+  const workspace = { agent, queues: [], conversations: [], categories: { service: [], support: [] } };
+  expect(applyWorkspace(state, { ...workspace, email: { enabled: false } }).emailEnabled).toBe(false);
+  expect(applyWorkspace(state, { ...workspace, email: { enabled: true } }).emailEnabled).toBe(true);
 });
