@@ -177,6 +177,8 @@ function visitorEvents(): EventSpec[] {
       event: 'message:leave',
       fields: { clientId: clientIdField, text: textField, name: boundedText(1, 100, true, () => 'Ada'), email: emailField(true) },
     },
+    // This server has no SMTP_URL: a valid request is answered EMAIL_DISABLED, a malformed one PAYLOAD_INVALID.
+    { event: 'conversation:transcript', fields: { conversationId: idField(() => fixture.resolved), email: emailField(false) } },
   ];
 }
 
