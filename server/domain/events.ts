@@ -96,11 +96,18 @@ export interface EventOrigin {
 export interface DomainEvents {
   /** @returns a function that unsubscribes */
   on<K extends DomainEventType>(type: K, handler: DomainEventHandler<K>): () => void;
+  /**
+   * Subscribes ahead of the subscribers already there (Node's `prependListener`): the wire's
+   * subscribers use it, so that an offer or a queue entry goes out before the KPI write and the
+   * auto-assignment reads queue their Redis commands in front of it.
+   */
+  prepend<K extends DomainEventType>(type: K, handler: DomainEventHandler<K>): () => void;
   /** Every event (webhooks, tests). */
   onAny(handler: (event: DomainEvent) => unknown): () => void;
   /**
-   * Calls every subscriber, in the order they subscribed (each runs until its first await before the
-   * next starts, so a broadcast subscribed first goes out first), and settles once all have. A
+   * Calls every subscriber, in the order they subscribed (`prepend` puts one ahead; each runs until
+   * its first await before the next starts, so a broadcast put first goes out first), and settles
+   * once all have. A
    * subscriber's failure is re-thrown after every other one has run, so the caller's client hears it.
    */
   emit<K extends DomainEventType>(type: K, siteKey: SiteKey, data: DomainEventMap[K], meta?: EventOrigin & { at?: number }): Promise<DomainEvent<K>>;
@@ -126,6 +133,13 @@ export function createDomainEvents(now: () => number = Date.now): DomainEvents {
       const list = handlers.get(type) ?? [];
       handlers.set(type, list);
       list.push(handler as DomainEventHandler<DomainEventType>);
+      return remove(list, handler as DomainEventHandler<DomainEventType>);
+    },
+
+    prepend(type, handler) {
+      const list = handlers.get(type) ?? [];
+      handlers.set(type, list);
+      list.unshift(handler as DomainEventHandler<DomainEventType>);
       return remove(list, handler as DomainEventHandler<DomainEventType>);
     },
 

@@ -2,7 +2,8 @@
  * The wire follows the domain events: each event is told to the visitors and agents concerned,
  * through the Socket.IO rooms (and so, with Redis, to every server process by the adapter). The
  * connection that caused an event (its `origin`) heard the result in its ack and is left out where
- * it would only hear it twice.
+ * it would only hear it twice. Each is subscribed ahead of the domain's own subscribers (KPIs,
+ * auto-assignment): on the way from a first message to an agent, nothing waits behind a KPI write.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Announcer } from './announce';
@@ -10,11 +11,12 @@ import { rooms } from './rooms';
 import type { VisitorChannel } from './visitor-channel';
 
 export function broadcastEvents(app: FastifyInstance, announce: Announcer, visitorChannel: VisitorChannel): void {
-  const { events, agents } = app;
+  const { agents } = app;
+  const { prepend } = app.events;
 
-  events.on('conversation.created', ({ origin, data }) => announce.queued(data.conversation, { count: data.queueCount, except: origin }));
+  prepend('conversation.created', ({ origin, data }) => announce.queued(data.conversation, { count: data.queueCount, except: origin }));
 
-  events.on('message.created', ({ origin, data: { conversation, message, opens } }) => {
+  prepend('message.created', ({ origin, data: { conversation, message, opens } }) => {
     visitorChannel.messageCreated(conversation, message, origin);
     // A new conversation is in nobody's console yet: its agent gets its messages with the offer.
     if (opens) return;
@@ -25,51 +27,51 @@ export function broadcastEvents(app: FastifyInstance, announce: Announcer, visit
     (origin === undefined ? to : to.except(origin)).emit('message:new', message);
   });
 
-  events.on('conversation.rerouted', async ({ siteKey, origin, data: { conversation, fromQueue } }) => {
+  prepend('conversation.rerouted', async ({ siteKey, origin, data: { conversation, fromQueue } }) => {
     if (fromQueue !== conversation.queue) await announce.leftQueue(siteKey, fromQueue, conversation.id);
     await announce.queued(conversation, { except: origin });
   });
 
-  events.on('conversation.reopened', async ({ siteKey, origin, data: { conversation, previous } }) => {
+  prepend('conversation.reopened', async ({ siteKey, origin, data: { conversation, previous } }) => {
     await announce.queued(conversation, { except: origin });
     // The agent who resolved it left its room then: their console lets it go to the queue.
     if (previous.assignedAgentId) agents.to(rooms.agent(siteKey, previous.assignedAgentId)).emit('conversation:updated', conversation);
   });
 
-  events.on('conversation.assigned', async ({ data: { conversation, fromAgentId } }) => {
+  prepend('conversation.assigned', async ({ data: { conversation, fromAgentId } }) => {
     if (fromAgentId) announce.released(conversation, fromAgentId);
     await announce.assigned(conversation);
   });
 
-  events.on('conversation.transferred', async ({ data: { conversation, byAgentId } }) => {
+  prepend('conversation.transferred', async ({ data: { conversation, byAgentId } }) => {
     announce.released(conversation, byAgentId);
     await announce.queued(conversation);
   });
 
-  events.on('conversation.released', async ({ data: { conversation, fromAgentId } }) => {
+  prepend('conversation.released', async ({ data: { conversation, fromAgentId } }) => {
     announce.released(conversation, fromAgentId);
     await announce.queued(conversation);
   });
 
-  events.on('conversation.resolved', ({ data: { conversation, byAgentId } }) => {
+  prepend('conversation.resolved', ({ data: { conversation, byAgentId } }) => {
     visitorChannel.conversationUpdated(conversation);
     announce.released(conversation, byAgentId);
   });
 
-  events.on('conversation.abandoned', ({ siteKey, data: { conversation } }) => announce.leftQueue(siteKey, conversation.queue, conversation.id));
+  prepend('conversation.abandoned', ({ siteKey, data: { conversation } }) => announce.leftQueue(siteKey, conversation.queue, conversation.id));
 
-  events.on('conversation.rated', ({ origin, data: { conversation } }) => visitorChannel.conversationUpdated(conversation, origin));
+  prepend('conversation.rated', ({ origin, data: { conversation } }) => visitorChannel.conversationUpdated(conversation, origin));
 
-  events.on('visitor.identified', async ({ siteKey, data: { conversation } }) => {
+  prepend('visitor.identified', async ({ siteKey, data: { conversation } }) => {
     if (conversation?.status === 'waiting') await announce.queued(conversation, { tellVisitor: false });
     else if (conversation) agents.to(rooms.conversation(siteKey, conversation.id)).emit('conversation:updated', conversation);
   });
 
-  events.on('agent.updated', async ({ siteKey, data: { agent, disabled } }) => {
+  prepend('agent.updated', async ({ siteKey, data: { agent, disabled } }) => {
     if (disabled) await disconnectAgentSockets(app, siteKey, agent.id);
   });
 
-  events.on('agent.logged_out', ({ siteKey, data: { agentId, sessionToken } }) => disconnectAgentSockets(app, siteKey, agentId, sessionToken));
+  prepend('agent.logged_out', ({ siteKey, data: { agentId, sessionToken } }) => disconnectAgentSockets(app, siteKey, agentId, sessionToken));
 }
 
 /** Ends the sockets riding on one session (log out), or all of an agent's (log out everywhere, disabled). */
