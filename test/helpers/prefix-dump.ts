@@ -22,7 +22,8 @@ export async function dumpPrefix(prefix: string, url = TEST_REDIS_URL): Promise<
       if (type === 'string') dump[key] = await redis.get(key);
       else if (type === 'hash') dump[key] = await redis.hgetall(key);
       else if (type === 'list') dump[key] = await redis.lrange(key, 0, -1);
-      else if (type === 'set') dump[key] = await redis.smembers(key);
+      // Sorted: a set has no order, and two dumps of the same set must compare equal.
+      else if (type === 'set') dump[key] = (await redis.smembers(key)).sort();
       else if (type === 'zset') dump[key] = await redis.zrange(key, 0, -1, 'WITHSCORES');
       else if (type === 'stream') dump[key] = await redis.xrange(key, '-', '+');
       // Gone between SCAN and TYPE (a counter's window ended): nothing left to read.

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { dumpPrefix } from './prefix-dump';
 import { TEST_REDIS_URL } from './redis';
 
 /**
@@ -16,32 +16,9 @@ function isBookkeeping(prefix: string, key: string): boolean {
 }
 
 /**
- * Every key under a prefix with its type and whole content, for "changes nothing" assertions:
- * take one before a bad input and compare it with one taken after.
+ * Every key under a prefix with its whole content, bookkeeping left out, for "changes nothing"
+ * assertions: take one before a bad input and compare it with one taken after.
  */
 export async function snapshotPrefix(prefix: string, url = TEST_REDIS_URL): Promise<Record<string, unknown>> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      keys.push(...found.filter((key) => !isBookkeeping(prefix, key)));
-    } while (cursor !== '0');
-    const snapshot: Record<string, unknown> = {};
-    for (const key of keys.sort()) {
-      const type = await redis.type(key);
-      if (type === 'string') snapshot[key] = await redis.get(key);
-      else if (type === 'hash') snapshot[key] = await redis.hgetall(key);
-      else if (type === 'zset') snapshot[key] = await redis.zrange(key, 0, -1, 'WITHSCORES');
-      else if (type === 'stream') snapshot[key] = await redis.xrange(key, '-', '+');
-      else if (type === 'set') snapshot[key] = (await redis.smembers(key)).sort();
-      else if (type === 'list') snapshot[key] = await redis.lrange(key, 0, -1);
-      else snapshot[key] = type;
-    }
-    return snapshot;
-  } finally {
-    redis.disconnect();
-  }
+  return Object.fromEntries(Object.entries(await dumpPrefix(prefix, url)).filter(([key]) => !isBookkeeping(prefix, key)));
 }
