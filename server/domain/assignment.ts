@@ -12,7 +12,7 @@ import type { AgentView } from '../../shared/schemas';
 import type { SiteSettings } from '../../shared/schemas';
 import type { AssignWaitingOptions, PresenceStatus, Store } from '../store/store';
 import { estimateWaitMs } from './wait-estimate';
-import type { DomainEvents, EventOrigin } from './events';
+import { tellingAll, type DomainEvents, type EventOrigin } from './events';
 
 export interface AssignmentTimings {
   /** A presence lasts this long unless renewed by a heartbeat. @default 30 s */
@@ -94,6 +94,8 @@ export function createAssignmentService({
       store.listPresence(siteKey),
     ]);
     if (!site) return result;
+    // A subscriber's failure (a KPI write) must not leave the rest of the site unswept.
+    const told = tellingAll();
     const agentGone = new Map<AgentId, boolean>();
     for (const [conversationId, agentId] of Object.entries(assignments)) {
       if (!agentGone.has(agentId)) {
@@ -102,25 +104,30 @@ export function createAssignmentService({
         agentGone.set(agentId, !agent || agent.disabled || !p || p.status === 'offline' || p.deadline + timings.graceMs < at);
       }
       if (!agentGone.get(agentId)) continue;
+      let conversation: ConversationView;
       try {
-        const conversation = await store.requeueConversation({ siteKey, conversationId, agentId, now: at });
-        result.requeued.push({ conversation, fromAgentId: agentId });
-        await events.emit('conversation.released', siteKey, { conversation, fromAgentId: agentId, reason: 'agent-gone' }, { at });
+        conversation = await store.requeueConversation({ siteKey, conversationId, agentId, now: at });
       } catch (error) {
         if (!isSwitchboardError(error)) throw error;
+        continue;
       }
+      result.requeued.push({ conversation, fromAgentId: agentId });
+      await told.tell(events.emit('conversation.released', siteKey, { conversation, fromAgentId: agentId, reason: 'agent-gone' }, { at }));
     }
     for (const conversationId of await store.listVisitorsGoneBefore(siteKey, at - site.settings.abandonAfterSeconds * 1000)) {
       // The visitor left while an agent held it: the note stays, so that it is abandoned once handed back.
       if ((await store.getConversation(siteKey, conversationId))?.status === 'active') continue;
+      let abandoned: ConversationView;
       try {
-        const abandoned = await store.abandonConversation(siteKey, conversationId, at);
-        result.abandoned.push(abandoned);
-        await events.emit('conversation.abandoned', siteKey, { conversation: abandoned }, { at });
+        abandoned = await store.abandonConversation(siteKey, conversationId, at);
       } catch (error) {
         if (!isSwitchboardError(error)) throw error;
+        continue;
       }
+      result.abandoned.push(abandoned);
+      await told.tell(events.emit('conversation.abandoned', siteKey, { conversation: abandoned }, { at }));
     }
+    told.settle();
     return result;
   };
 

@@ -5,13 +5,13 @@
 import { createError, isSwitchboardError } from '../../shared/errors';
 import type { AgentId, ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
 import { MAX_MESSAGES_PER_PAGE, QUEUE_SNAPSHOT_LIMIT } from '../../shared/limits';
-import type { AgentWorkspace, ConversationView, MessageSent, MessageView, TakenConversation } from '../../shared/protocol';
+import type { AgentWorkspace, ConversationView, MessageSent, MessageView, TakenConversation, VisitorIdentity } from '../../shared/protocol';
 import type { AgentView, MessageLeavePayload, VisitorIdentifyPayload } from '../../shared/schemas';
 import { isOpen } from './business-hours';
 
 /** How long an answered "leave a message" conversation is shown to the visitor on their return. */
 const LEFT_MESSAGE_ANSWER_KEPT_MS = 30 * 86_400_000;
-import { checkIdentity } from './visitor-identity';
+import { identityAfterClaim, sameIdentity } from './visitor-identity';
 import type { SiteSettings } from '../../shared/schemas';
 import type { Store } from '../store/store';
 import { checkMessageText, previewOf } from './message-text';
@@ -20,7 +20,7 @@ import type { QueueName } from '../../shared/queues';
 import type { RateLimiter } from './rate-limiter';
 import type { Router } from './routing/router';
 import type { ConversationRatePayload } from '../../shared/schemas';
-import type { DomainEvents, EventOrigin } from './events';
+import { tellingAll, type DomainEvents, type EventOrigin } from './events';
 import { agentActor, type AuditLog } from './audit';
 import { handOverConversation } from './hand-over';
 
@@ -154,13 +154,17 @@ export function createConversationService({ store, router, limiter, events, audi
       text,
       now: now(),
     });
-    await before?.();
-    if (duplicate) return { message, duplicate, conversation };
-    await events.emit('message.created', conversation.siteKey, { conversation, message }, origin);
+    const told = tellingAll();
+    if (before) await told.tell(before());
+    if (duplicate) {
+      told.settle();
+      return { message, duplicate, conversation };
+    }
+    await told.tell(events.emit('message.created', conversation.siteKey, { conversation, message }, origin));
     const rerouted = await rerouteIfClearer(conversation);
-    if (!rerouted) return { message, duplicate, conversation };
-    await events.emit('conversation.rerouted', conversation.siteKey, { conversation: rerouted, fromQueue: conversation.queue }, origin);
-    return { message, duplicate, conversation: rerouted };
+    if (rerouted) await told.tell(events.emit('conversation.rerouted', conversation.siteKey, { conversation: rerouted, fromQueue: conversation.queue }, origin));
+    told.settle();
+    return { message, duplicate, conversation: rerouted ?? conversation };
   };
 
   return {
@@ -193,7 +197,11 @@ export function createConversationService({ store, router, limiter, events, audi
       visitorId: VisitorId,
       input: { clientId: string; text: string; topic?: QueueName; reopen?: ConversationId },
       context: VisitorContext,
-      options: { leftMessage?: boolean } = {},
+      options: {
+        leftMessage?: boolean;
+        /** Who the visitor is, for a conversation this message starts (a left message's name and email). @default the identity kept */
+        identity?: VisitorIdentity;
+      } = {},
     ): Promise<MessageSent> {
       const text = checkMessageText(input.text);
       const origin: EventOrigin = context.origin !== undefined ? { origin: context.origin } : {};
@@ -216,7 +224,7 @@ export function createConversationService({ store, router, limiter, events, audi
       // This is the path from a visitor's first message to an agent: the reads go beside the limits
       // (they change nothing if a limit refuses), and the visitor's previous conversation and the
       // queue's count come back from createConversation itself.
-      const [, site, rules, visitor] = await Promise.all([
+      const [, site, rules, kept] = await Promise.all([
         // Narrowest first, so one busy visitor is stopped before they use up their office's or the site's allowance.
         (async () => {
           await limiter.hit('conversationsPerVisitor', `${siteKey}:${visitorId}`);
@@ -227,9 +235,11 @@ export function createConversationService({ store, router, limiter, events, audi
         store.listRoutingRules(siteKey),
         store.getVisitorIdentity(siteKey, visitorId),
       ]);
+      const visitor = options.identity ?? kept;
       const at = now();
+      let created: Awaited<ReturnType<Store['createConversation']>>;
       try {
-        const { conversation, message, queueCount, previousCreatedAt } = await store.createConversation({
+        created = await store.createConversation({
           id: randomId('c'),
           siteKey,
           visitorId,
@@ -242,20 +252,6 @@ export function createConversationService({ store, router, limiter, events, audi
           now: at,
           firstMessage: { clientId: input.clientId, text },
         });
-        await events.emit(
-          'conversation.created',
-          siteKey,
-          {
-            conversation,
-            message,
-            queueCount,
-            assignment: site.settings.assignment,
-            ...(previousCreatedAt !== undefined ? { previousCreatedAt } : {}),
-          },
-          origin,
-        );
-        await events.emit('message.created', siteKey, { conversation, message, opens: true }, origin);
-        return { conversation, message, duplicate: false };
       } catch (error) {
         // Two tabs of one visitor sent a first message at once: the other one made the conversation.
         if (isSwitchboardError(error) && error.code === 'CONVERSATION_ALREADY_OPEN') {
@@ -263,6 +259,14 @@ export function createConversationService({ store, router, limiter, events, audi
         }
         throw error;
       }
+      const { conversation, message, queueCount, previousCreatedAt } = created;
+      await events.emit(
+        'conversation.created',
+        siteKey,
+        { conversation, message, queueCount, assignment: site.settings.assignment, ...(previousCreatedAt !== undefined ? { previousCreatedAt } : {}) },
+        origin,
+      );
+      return { conversation, message, duplicate: false };
     },
 
     /**
@@ -272,12 +276,13 @@ export function createConversationService({ store, router, limiter, events, audi
      */
     async identifyVisitor(siteKey: SiteKey, visitorId: VisitorId, payload: VisitorIdentifyPayload, origin: EventOrigin = {}) {
       const [site, current] = await Promise.all([requireSite(siteKey), store.getVisitorIdentity(siteKey, visitorId)]);
-      const claimed = checkIdentity(site.identitySecret, payload);
-      const identity = current?.verified && !claimed.verified ? current : claimed;
-      if (identity !== current) await store.setVisitorIdentity(siteKey, visitorId, identity);
+      const identity = identityAfterClaim(site.identitySecret, current, payload);
+      // A page calls identify on every load: only a change is kept and told.
+      if (sameIdentity(identity, current)) return { identity };
+      await store.setVisitorIdentity(siteKey, visitorId, identity);
       const conversation = await store.getOpenConversation(siteKey, visitorId);
       await events.emit('visitor.identified', siteKey, { identity, conversation }, origin);
-      return { identity, conversation };
+      return { identity };
     },
 
     /**
@@ -285,17 +290,23 @@ export function createConversationService({ store, router, limiter, events, audi
      * identity, unless a verified one exists) and the message, as a conversation answered later.
      */
     async leaveMessage(siteKey: SiteKey, visitorId: VisitorId, payload: MessageLeavePayload, context: VisitorContext) {
-      // The message first: if it is refused (empty, too long, rate limited), nothing about the visitor is kept.
+      const [site, current] = await Promise.all([requireSite(siteKey), store.getVisitorIdentity(siteKey, visitorId)]);
+      const identity = identityAfterClaim(site.identitySecret, current, { userId: payload.email.toLowerCase(), name: payload.name, email: payload.email });
+      // The conversation starts with who to answer, so agents, auto mode and webhooks see it from
+      // its first event; the identity is kept only once the message is: a refused one (empty, too
+      // long, rate limited) keeps nothing about the visitor.
       const sent = await this.sendVisitorMessage(siteKey, visitorId, { clientId: payload.clientId, text: payload.text }, context, {
         leftMessage: true,
+        identity,
       });
-      await this.identifyVisitor(
-        siteKey,
-        visitorId,
-        { userId: payload.email.toLowerCase(), name: payload.name, email: payload.email },
-        context.origin !== undefined ? { origin: context.origin } : {},
-      );
-      return { ...sent, conversation: (await store.getConversation(siteKey, sent.conversation.id)) ?? sent.conversation };
+      if (sameIdentity(identity, current)) return sent;
+      await store.setVisitorIdentity(siteKey, visitorId, identity);
+      const conversation = (await store.getConversation(siteKey, sent.conversation.id)) ?? sent.conversation;
+      // A conversation already open, which the message joined, changes who it shows: tell it.
+      if (!sameIdentity(sent.conversation.visitor, identity)) {
+        await events.emit('visitor.identified', siteKey, { identity, conversation }, context.origin !== undefined ? { origin: context.origin } : {});
+      }
+      return { ...sent, conversation };
     },
 
     async loadWorkspace(agent: AgentView): Promise<Omit<AgentWorkspace, 'email'>> {

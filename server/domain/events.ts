@@ -21,7 +21,10 @@ export type ReleaseReason = 'released' | 'agent-gone' | 'hand-over';
 export type AssignedBy = 'take' | 'take-next' | 'auto' | 'hand-over';
 
 export interface DomainEventMap {
-  /** A visitor's first message (or a left message) started a conversation, waiting in its queue. */
+  /**
+   * A visitor's first message (or a left message) started a conversation, waiting in its queue.
+   * That first message is told here, and by no message.created of its own.
+   */
   'conversation.created': {
     conversation: ConversationView;
     message: MessageView;
@@ -51,15 +54,10 @@ export interface DomainEventMap {
   'conversation.abandoned': { conversation: ConversationView };
   /** The visitor answered the end-of-chat survey. */
   'conversation.rated': { conversation: ConversationView };
-  /** The visitor said who they are; `conversation` is their open one, if any. */
+  /** The visitor said who they are, and it changed what is kept; `conversation` is their open one, if any. */
   'visitor.identified': { identity: VisitorIdentity; conversation: ConversationView | null };
-  /** A message was stored (never for a duplicate client id). */
-  'message.created': {
-    conversation: ConversationView;
-    message: MessageView;
-    /** The message that started the conversation (conversation.created, just before, carries it too). */
-    opens?: true;
-  };
+  /** A message was stored in an existing conversation (never for a duplicate client id; a first message is conversation.created). */
+  'message.created': { conversation: ConversationView; message: MessageView };
   'agent.presence_changed': { agent: AgentView; status: 'online' | 'away' | 'offline' };
   /** An admin changed an agent (capacity, disabled). */
   'agent.updated': { agent: AgentView; disabled: boolean };
@@ -111,6 +109,27 @@ export interface DomainEvents {
    * subscriber's failure is re-thrown after every other one has run, so the caller's client hears it.
    */
   emit<K extends DomainEventType>(type: K, siteKey: SiteKey, data: DomainEventMap[K], meta?: EventOrigin & { at?: number }): Promise<DomainEvent<K>>;
+}
+
+/**
+ * For a use case that tells several events (or changes the store again after telling one): each
+ * change made must be told, even when a subscriber of an earlier event failed. `tell` waits for an
+ * emit and keeps its failure; `settle` re-throws the first one once everything was told.
+ */
+export function tellingAll() {
+  const failures: unknown[] = [];
+  return {
+    async tell(emitting: Promise<unknown>): Promise<void> {
+      try {
+        await emitting;
+      } catch (error) {
+        failures.push(error);
+      }
+    },
+    settle(): void {
+      if (failures.length > 0) throw failures[0];
+    },
+  };
 }
 
 /** Events about one conversation carry it; a subscriber that orders per conversation reads this. */

@@ -22,3 +22,16 @@ export function checkIdentity(identitySecret: string, payload: VisitorIdentifyPa
     verified,
   };
 }
+
+/**
+ * The identity to keep after a claim: a verified identity is never replaced by an unverified claim,
+ * so a page script cannot turn a verified customer into someone else.
+ */
+export function identityAfterClaim(identitySecret: string, current: VisitorIdentity | null, payload: VisitorIdentifyPayload): VisitorIdentity {
+  const claimed = checkIdentity(identitySecret, payload);
+  return current?.verified && !claimed.verified ? current : claimed;
+}
+
+export function sameIdentity(a: VisitorIdentity | null | undefined, b: VisitorIdentity | null | undefined): boolean {
+  return a?.userId === b?.userId && a?.name === b?.name && a?.email === b?.email && a?.verified === b?.verified;
+}

@@ -58,7 +58,8 @@ export interface WebhookPayload<K extends WebhookEventType = WebhookEventType> {
  * states, no internal counters).
  */
 const WEBHOOK_DATA = {
-  'conversation.created': ({ conversation }) => ({ conversation: toAgentConversation(conversation) }),
+  // The first message rides with the conversation: it has no message.created of its own.
+  'conversation.created': ({ conversation, message }) => ({ conversation: toAgentConversation(conversation), message }),
   'conversation.rerouted': ({ conversation, fromQueue }) => ({ conversation: toAgentConversation(conversation), fromQueue }),
   'conversation.assigned': ({ conversation, by }) => ({ conversation: toAgentConversation(conversation), by }),
   'conversation.transferred': ({ conversation, fromQueue, byAgentId }) => ({ conversation: toAgentConversation(conversation), fromQueue, byAgentId }),
@@ -80,6 +81,9 @@ export function isWebhookEventType(type: string): type is WebhookEventType {
 /** The exact body sent for an event, or null for an event that never leaves the server. */
 export function toWebhookBody(event: DomainEvent): string | null {
   if (!isWebhookEventType(event.type)) return null;
+  // An identity without a conversation reaches receivers with the conversation.created that
+  // follows; alone, it would wait in a site-wide line that a visitor's erasure cannot find.
+  if (event.type === 'visitor.identified' && (event as DomainEvent<'visitor.identified'>).data.conversation === null) return null;
   const project = WEBHOOK_DATA[event.type] as (data: unknown) => object;
   const payload = { id: event.id, type: event.type, siteKey: event.siteKey, createdAt: new Date(event.at).toISOString(), data: project(event.data) };
   return JSON.stringify(payload);

@@ -8,7 +8,10 @@ import fp from 'fastify-plugin';
 export default fp(
   async (app) => {
     await app.jobs.every('sweep', app.config.sweepIntervalMs, async () => {
-      for (const siteKey of await app.store.listSiteKeys()) await app.assignment.sweep(siteKey);
+      for (const siteKey of await app.store.listSiteKeys()) {
+        // One site's trouble (a broken key, a failing subscriber) leaves the others swept.
+        await app.assignment.sweep(siteKey).catch((error: unknown) => app.log.error({ err: error, siteKey }, 'sweep of a site failed'));
+      }
     });
   },
   { name: 'switchboard-sweep', dependencies: ['switchboard-domain', 'switchboard-jobs', 'switchboard-realtime'] },

@@ -19,6 +19,8 @@ const POSITION_UPDATES_PER_TURN = 100;
 export function createAnnouncer(app: FastifyInstance, visitorChannel: VisitorChannel) {
   const { agents, assignment, conversations } = app;
   const pendingPositions = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Set once the app closes: an event still being told then starts no update against a closing store. */
+  let stopped = false;
 
   const sendPositions = async (siteKey: SiteKey, queue: QueueName) => {
     const waiting = await assignment.waitingLine(siteKey, queue);
@@ -39,6 +41,7 @@ export function createAnnouncer(app: FastifyInstance, visitorChannel: VisitorCha
   const announcer = {
     /** Drops pending position updates: the app is closing and the store with it. */
     stop() {
+      stopped = true;
       for (const timer of pendingPositions.values()) clearTimeout(timer);
       pendingPositions.clear();
     },
@@ -46,7 +49,7 @@ export function createAnnouncer(app: FastifyInstance, visitorChannel: VisitorCha
     /** Waiting visitors of the queue learn their new place (debounced per queue). */
     positionsChanged(siteKey: SiteKey, queue: QueueName) {
       const key = `${siteKey}\n${queue}`;
-      if (pendingPositions.has(key)) return;
+      if (stopped || pendingPositions.has(key)) return;
       const timer = setTimeout(() => {
         pendingPositions.delete(key);
         sendPositions(siteKey, queue).catch((error: unknown) => app.log.warn({ err: error }, 'position update failed'));

@@ -14,12 +14,14 @@ export function broadcastEvents(app: FastifyInstance, announce: Announcer, visit
   const { agents } = app;
   const { prepend } = app.events;
 
-  prepend('conversation.created', ({ origin, data }) => announce.queued(data.conversation, { count: data.queueCount, except: origin }));
-
-  prepend('message.created', ({ origin, data: { conversation, message, opens } }) => {
+  // A new conversation is in nobody's console yet: its agent gets its first message with the offer.
+  prepend('conversation.created', ({ origin, data: { conversation, message, queueCount } }) => {
     visitorChannel.messageCreated(conversation, message, origin);
-    // A new conversation is in nobody's console yet: its agent gets its messages with the offer.
-    if (opens) return;
+    return announce.queued(conversation, { count: queueCount, except: origin });
+  });
+
+  prepend('message.created', ({ origin, data: { conversation, message } }) => {
+    visitorChannel.messageCreated(conversation, message, origin);
     // Its agent's own room too: a join made by another server process for a fresh offer may not
     // have landed yet (consoles merge messages by id, so nobody sees one twice).
     const holder = conversation.assignedAgentId ? [rooms.agent(conversation.siteKey, conversation.assignedAgentId)] : [];

@@ -31,11 +31,22 @@ export function toVisitorMessageSent(sent: MessageSent): VisitorMessageSent {
   return { message: toVisitorMessage(sent.message), conversation: toVisitorConversation(sent.conversation), duplicate: sent.duplicate };
 }
 
+/** Field by field, so that nothing added to what resumeVisitor returns reaches a widget unasked. */
 export function toVisitorSession(session: Omit<VisitorSession, 'conversation'> & { conversation: ConversationView | null }): VisitorSession {
+  const { site, visitorId, token, conversation, messages, position } = session;
   return {
-    ...session,
-    conversation: session.conversation ? toVisitorConversation(session.conversation) : null,
-    messages: session.messages.map(toVisitorMessage),
+    site: {
+      name: site.name,
+      topicQuestion: site.topicQuestion,
+      available: site.available,
+      npsSurvey: site.npsSurvey,
+      reopenWithinMinutes: site.reopenWithinMinutes,
+    },
+    visitorId,
+    token,
+    conversation: conversation ? toVisitorConversation(conversation) : null,
+    messages: messages.map(toVisitorMessage),
+    position,
   };
 }
 

@@ -109,7 +109,8 @@ describe('webhooks: signed, retried under one id, in order per conversation, onc
       type: 'conversation.created',
       siteKey: started.siteKey,
       createdAt: new Date(event.at).toISOString(),
-      data: { conversation: created.conversation },
+      // The first message rides with the conversation: it has no message.created of its own.
+      data: { conversation: created.conversation, message: created.message },
     });
     const signature = delivery!.headers['switchboard-signature'] as string;
     expect(signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
@@ -383,12 +384,12 @@ describe('webhook delivery timeouts', () => {
       const delivery = createWebhookDelivery({ store, jobs, retryBaseMs: 10, timeoutMs: 200 });
       const events = createDomainEvents();
       events.onAny((event) => delivery.enqueue(event));
-      // An event without a conversation: it waits in the endpoint's own outbox.
-      const event = await events.emit('visitor.identified', 'site_t', { identity: { userId: 'u_1', verified: false }, conversation: null });
+      const created = await newConversation({ store } as unknown as FastifyInstance, 'site_t');
+      const event = await events.emit('conversation.created', 'site_t', { ...created, assignment: 'manual' });
       await eventually(() => expect(bodies.map((b) => (JSON.parse(b) as { id: string }).id)).toEqual([event.id]));
       expect(await store.listWebhookDeliveries('site_t', 'wh_slow', 10)).toEqual([
-        { eventId: event.id, type: 'visitor.identified', attempt: 2, at: expect.any(Number), ok: true, status: 200 },
-        { eventId: event.id, type: 'visitor.identified', attempt: 1, at: expect.any(Number), ok: false, error: 'no answer within 200 ms' },
+        { eventId: event.id, type: 'conversation.created', attempt: 2, at: expect.any(Number), ok: true, status: 200 },
+        { eventId: event.id, type: 'conversation.created', attempt: 1, at: expect.any(Number), ok: false, error: 'no answer within 200 ms' },
       ]);
     } finally {
       await jobs.close();

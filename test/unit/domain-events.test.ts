@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDomainEvents } from '../../server/domain/events';
+import { createDomainEvents, tellingAll } from '../../server/domain/events';
 
 const identity = { userId: 'u1', verified: false };
 
@@ -43,5 +43,21 @@ describe('the domain event bus', () => {
     const second = await events.emit('visitor.identified', 'site_1', { identity, conversation: null });
     expect(seen).toEqual([first.id]);
     expect(second.id).not.toBe(first.id);
+  });
+});
+
+describe('telling every event of a use case', () => {
+  it('tells them all, then re-throws the first failure', async () => {
+    const events = createDomainEvents();
+    const seen: string[] = [];
+    events.on('visitor.identified', (e) => {
+      seen.push(e.data.identity.userId);
+      if (e.data.identity.userId === 'first') throw new Error('first failed');
+    });
+    const told = tellingAll();
+    await told.tell(events.emit('visitor.identified', 'site_1', { identity: { userId: 'first', verified: false }, conversation: null }));
+    await told.tell(events.emit('visitor.identified', 'site_1', { identity: { userId: 'second', verified: false }, conversation: null }));
+    expect(seen).toEqual(['first', 'second']);
+    expect(() => told.settle()).toThrow('first failed');
   });
 });
