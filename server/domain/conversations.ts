@@ -30,6 +30,8 @@ export interface ConversationServiceDeps {
   limiter: RateLimiter;
   events: DomainEvents;
   audit: AuditLog;
+  /** Whether the server sends email (SMTP_URL is set): agents are told when it does not. @default false */
+  emailEnabled?: boolean;
   /** @default Date.now */
   now?: () => number;
 }
@@ -42,7 +44,7 @@ export interface VisitorContext extends EventOrigin {
   ip: string;
 }
 
-export function createConversationService({ store, router, limiter, events, audit, now = Date.now }: ConversationServiceDeps) {
+export function createConversationService({ store, router, limiter, events, audit, emailEnabled = false, now = Date.now }: ConversationServiceDeps) {
   const requireConversation = async (siteKey: SiteKey, id: ConversationId) => {
     const conversation = await store.getConversation(siteKey, id);
     if (!conversation) throw createError('CONVERSATION_NOT_FOUND', { conversationId: id });
@@ -309,7 +311,7 @@ export function createConversationService({ store, router, limiter, events, audi
       return { ...sent, conversation };
     },
 
-    async loadWorkspace(agent: AgentView): Promise<Omit<AgentWorkspace, 'email'>> {
+    async loadWorkspace(agent: AgentView): Promise<AgentWorkspace> {
       const [queues, conversations, site] = await Promise.all([
         Promise.all(
           agent.skills.map(async (queue) => ({ queue, ...(await store.listQueue(agent.siteKey, queue, QUEUE_SNAPSHOT_LIMIT)) })),
@@ -317,7 +319,7 @@ export function createConversationService({ store, router, limiter, events, audi
         store.listAgentConversations(agent.siteKey, agent.id),
         requireSite(agent.siteKey),
       ]);
-      return { agent, queues, conversations, categories: site.settings.categories };
+      return { agent, queues, conversations, categories: site.settings.categories, email: { enabled: emailEnabled } };
     },
 
     /** The first page of a conversation's messages, as a console opens it. */

@@ -44,6 +44,6 @@ export default async function privacyRoutes(fastify: FastifyInstance) {
   app.get(
     '/sites/:siteKey/audit',
     { config: { auth: 'admin' }, schema: { params: SiteParams, querystring: AuditQuery, response: { 200: Type.Object({ entries: Type.Array(AuditEntrySchema) }), ...errors } } },
-    async (request) => ({ entries: await app.store.listAudit(request.params.siteKey, Number(request.query.limit ?? '100')) }),
+    async (request) => ({ entries: await app.audit.list(request.params.siteKey, Number(request.query.limit ?? '100')) }),
   );
 }

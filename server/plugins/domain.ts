@@ -45,7 +45,7 @@ export default fp<DomainPluginOptions>(
     app.decorate('kpiNow', now);
     const audit = createAuditLog(store, now);
     app.decorate('audit', audit);
-    app.decorate('conversations', createConversationService({ store, router: createRouter({ classifier }), limiter, events, audit, now }));
+    app.decorate('conversations', createConversationService({ store, router: createRouter({ classifier }), limiter, events, audit, emailEnabled: app.config.smtpUrl !== undefined, now }));
     app.decorate(
       'agentAccounts',
       createAgentAccounts({ store, limiter, events, audit, sessionTtlMs: app.config.sessionTtlMs, now, ...(sleep ? { sleep } : {}) }),

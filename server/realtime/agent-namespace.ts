@@ -60,10 +60,7 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
     limitEventRate(socket);
     endWithSession(app, socket);
 
-    socket.on('workspace:load', handleEvent(app.log, 'workspace:load', checkEmpty, async () => ({
-      ...(await conversations.loadWorkspace(agent)),
-      email: { enabled: app.config.smtpUrl !== undefined },
-    })));
+    socket.on('workspace:load', handleEvent(app.log, 'workspace:load', checkEmpty, () => conversations.loadWorkspace(agent)));
 
     socket.on('conversation:take', handleEvent(app.log, 'conversation:take', checkRef, ({ conversationId }) =>
       conversations.takeConversation(agent, conversationId, origin),
