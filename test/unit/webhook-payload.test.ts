@@ -28,7 +28,8 @@ describe('webhook payloads', () => {
       type: 'conversation.created',
       siteKey: 'site_1',
       createdAt: '2025-12-06T05:46:42.000Z',
-      data: { conversation },
+      // The first message rides with the conversation; queueCount and the previous contact stay inside.
+      data: { conversation, message },
     });
     const reopened = await events.emit('conversation.reopened', 'site_1', { conversation, previous: { ...conversation, status: 'resolved' } });
     expect(Object.keys(JSON.parse(toWebhookBody(reopened)!).data)).toEqual(['conversation']);
