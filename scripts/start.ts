@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BUILD_STAMP, buildAll } from './build';
+import { BUILD_STAMP, buildAll, overBudget } from './build';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SOURCES = ['widget', 'console', 'shared'];
@@ -19,10 +19,15 @@ function newestSourceTime(dir: string): number {
 }
 
 const builtAt = existsSync(BUILD_STAMP) ? statSync(BUILD_STAMP).mtimeMs : 0;
-const changedAt = Math.max(...SOURCES.map((dir) => newestSourceTime(ROOT + dir)), statSync(`${ROOT}package-lock.json`).mtimeMs);
+const changedAt = Math.max(
+  ...SOURCES.map((dir) => newestSourceTime(ROOT + dir)),
+  statSync(`${ROOT}package-lock.json`).mtimeMs,
+  statSync(`${ROOT}scripts/build.ts`).mtimeMs,
+);
 if (changedAt > builtAt) {
   console.log('Building the widget and the console…');
-  const sizes = await buildAll();
-  console.log(sizes.map((s) => `  ${s.file} ${(s.gzip / 1024).toFixed(1)} KB gz`).join('\n'));
+  const { files } = await buildAll();
+  console.log(files.map((f) => `  ${f.file} ${(f.brotli / 1024).toFixed(1)} KB br`).join('\n'));
+  for (const message of overBudget(files)) console.warn(`  ${message} (npm run build fails on this)`);
 }
 await import('../server/main');

@@ -6,11 +6,17 @@ import styles from './styles.css';
 import { createSocketTransport } from './transport';
 
 export function bootWidget(panel: HTMLElement, config: WidgetBootConfig): WidgetHandle {
-  const style = document.createElement('style');
-  style.textContent = styles;
+  // Beside the loader's sheet in the same shadow root; where constructable sheets are missing, the
+  // loader linked a stylesheet that has these rules too.
+  const shadow = panel.getRootNode() as Partial<ShadowRoot>;
+  if (Array.isArray(shadow.adoptedStyleSheets)) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(styles);
+    shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet];
+  }
   const root = document.createElement('div');
   root.className = 'sb-root';
-  panel.append(style, root);
+  panel.append(root);
 
   const storage = createLocalStorage(config.siteKey);
   let lastMessageId: string | undefined;

@@ -1,9 +1,10 @@
 /**
  * The script a site pastes: `<script src=".../widget.js" data-site="KEY" async></script>`.
- * Vanilla and tiny (budget 3 KB gz): it installs `window.Switchboard` (keeping calls queued
+ * Vanilla and tiny (budget 2 KB brotli): it installs `window.Switchboard` (keeping calls queued
  * before it loaded), draws the launcher inside a Shadow DOM, and imports the chat app on first open.
  */
 import type { WidgetBootConfig, WidgetHandle } from '../app/boot-config';
+import LAUNCHER_CSS from './launcher.css';
 
 type Identity = WidgetBootConfig['identity'];
 type Command = [name: 'open' | 'close' | 'toggle'] | [name: 'identify', identity: Identity];
@@ -27,13 +28,9 @@ const CHAT_ICON =
 const CLOSE_ICON =
   '<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" d="M6 6l12 12M18 6L6 18"/></svg>';
 
-const STYLE = `:host{all:initial}
-.sb-launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:56px;height:56px;border-radius:50%;border:0;cursor:pointer;
-background:var(--sb-accent,#1d4ed8);color:#fff;display:grid;place-items:center;box-shadow:0 4px 14px rgb(0 0 0/.25)}
-.sb-launcher:focus-visible{outline:3px solid #fbbf24;outline-offset:3px}
-.sb-panel{position:fixed;right:20px;bottom:88px;z-index:2147483000}
-.sb-panel[hidden]{display:none}
-.sb-unread{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;border-radius:10px;background:#dc2626;color:#fff;font:700 12px/20px system-ui,sans-serif}`;
+/** Filled in by scripts/build.ts: the app's and the fallback stylesheet's content-hashed names. */
+declare const APP_PATH: string;
+declare const STYLE_PATH: string;
 
 function start(script: HTMLScriptElement) {
   const siteKey = script.dataset.site;
@@ -47,15 +44,28 @@ function start(script: HTMLScriptElement) {
   const host = document.createElement('div');
   host.id = 'switchboard-widget';
   const shadow = host.attachShadow({ mode: 'open' });
-  const style = document.createElement('style');
-  style.textContent = STYLE;
+  // Never an inline <style>: a strict style-src blocks it. CSP does not govern constructed sheets;
+  // browsers without them (Safari before 16.4) get launcher and app styles in one file from our origin.
+  if (Array.isArray((shadow as Partial<ShadowRoot>).adoptedStyleSheets)) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(LAUNCHER_CSS);
+    shadow.adoptedStyleSheets = [sheet];
+  } else {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = base + STYLE_PATH;
+    shadow.append(link);
+  }
+  const guest = document.createElement('div');
+  guest.className = 'sb-guest';
   const panel = document.createElement('div');
   panel.className = 'sb-panel';
   panel.hidden = true;
   const launcher = document.createElement('button');
   launcher.type = 'button';
   launcher.className = 'sb-launcher';
-  shadow.append(style, panel, launcher);
+  guest.append(panel, launcher);
+  shadow.append(guest);
   document.body.appendChild(host);
 
   let app: Promise<WidgetHandle> | undefined;
@@ -81,7 +91,7 @@ function start(script: HTMLScriptElement) {
     render();
     if (focusLauncher) launcher.focus();
     if (open) {
-      app ??= import(/* @vite-ignore */ `${base}widget/app.js`).then((m: { bootWidget(root: HTMLElement, c: WidgetBootConfig): WidgetHandle }) =>
+      app ??= import(/* @vite-ignore */ base + APP_PATH).then((m: { bootWidget(root: HTMLElement, c: WidgetBootConfig): WidgetHandle }) =>
         m.bootWidget(panel, {
           serverUrl: new URL(base).origin,
           siteKey,
