@@ -7,13 +7,11 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueEntry } from '../../shared/protocol';
-import { addSite } from '../../server/domain/sites';
-import { launchBrowser } from '../helpers/browser';
 import { collect, eventually } from '../helpers/wait-for';
 import { connectAgent, disconnectAll, logIn } from '../helpers/clients';
 import { expectText } from '../helpers/embed-scene';
-import { startHostilePage, type HostilePage } from '../helpers/hostile-host-page';
-import { startApp, type StartedApp } from '../helpers/start-app';
+import { startHostileScene, type HostilePage, type HostileScene } from '../helpers/hostile-host-page';
+import type { StartedApp } from '../helpers/start-app';
 
 const VIEWPORT = { width: 1280, height: 800 };
 /** The widget's accent, #1d4ed8, as getComputedStyle gives it. */
@@ -47,28 +45,21 @@ function consoleCspErrors(page: Page): string[] {
 }
 
 describe('the widget on a page with a strict CSP and hostile global CSS', () => {
+  let scene: HostileScene;
   let started: StartedApp;
   let host: HostilePage;
   let browser: Browser;
-  const siteKey = `site_guest_${Date.now().toString(36)}`;
-  const agent = { email: `guest-agent-${siteKey}@agents.example`, password: 'guest-agent-password' };
+  let agent: HostileScene['agent'];
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    started = await startApp();
-    host = await startHostilePage(started.url, siteKey);
-    await addSite(started.app.store, { key: siteKey, name: 'Strict bank', origins: [host.url] });
-    await started.app.agentAccounts.addAgent({ siteKey, ...agent, name: 'Kim', skills: ['service', 'support'], role: 'agent' });
-    browser = await launchBrowser();
+    scene = await startHostileScene('guest');
+    ({ started, host, browser, agent } = scene);
   });
 
   afterEach(() => disconnectAll());
 
-  afterAll(async () => {
-    await browser?.close();
-    host?.close();
-    await started?.close();
-  });
+  afterAll(() => scene?.close());
 
   it('draws the launcher and the window in its own look and place, and the chat works, with no CSP violation', async () => {
     // An agent is online, so opening offers the chat rather than the leave-a-message form.

@@ -5,11 +5,9 @@
 import type { Browser, CDPSession } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BUDGETS } from '../../scripts/build';
-import { addSite } from '../../server/domain/sites';
-import { launchBrowser } from '../helpers/browser';
 import { connectAgent, disconnectAll, logIn } from '../helpers/clients';
-import { startHostilePage, type HostilePage } from '../helpers/hostile-host-page';
-import { startApp, type StartedApp } from '../helpers/start-app';
+import { startHostileScene, type HostilePage, type HostileScene } from '../helpers/hostile-host-page';
+import type { StartedApp } from '../helpers/start-app';
 
 interface Fetched {
   url: string;
@@ -66,27 +64,20 @@ async function recordRequests(cdp: CDPSession, origin: string): Promise<Map<stri
 }
 
 describe('the widget as transferred', () => {
+  let scene: HostileScene;
   let started: StartedApp;
   let host: HostilePage;
   let browser: Browser;
-  const siteKey = `site_transfer_${Date.now().toString(36)}`;
-  const agent = { email: `transfer-agent-${siteKey}@agents.example`, password: 'transfer-agent-password' };
+  let agent: HostileScene['agent'];
 
   beforeAll(async () => {
-    started = await startApp();
-    host = await startHostilePage(started.url, siteKey);
-    await addSite(started.app.store, { key: siteKey, name: 'Strict bank', origins: [host.url] });
-    await started.app.agentAccounts.addAgent({ siteKey, ...agent, name: 'Kim', skills: ['service', 'support'], role: 'agent' });
-    browser = await launchBrowser();
+    scene = await startHostileScene('transfer');
+    ({ started, host, browser, agent } = scene);
   });
 
   afterEach(() => disconnectAll());
 
-  afterAll(async () => {
-    await browser?.close();
-    host?.close();
-    await started?.close();
-  });
+  afterAll(() => scene?.close());
 
   it('arrives as brotli under budget, and a returning visitor downloads nothing but a 304 for the loader', async () => {
     await connectAgent(started.url, await logIn(started.url, agent));

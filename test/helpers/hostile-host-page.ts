@@ -1,5 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { addSite } from '../../server/domain/sites';
+import { launchBrowser } from './browser';
+import { startApp, type StartedApp } from './start-app';
 
 /**
  * The page's own stylesheet, doing what careless or hostile global CSS does: every element
@@ -73,5 +77,41 @@ export async function startHostilePage(switchboardUrl: string, siteKey: string):
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     policy,
     close: () => server.close(),
+  };
+}
+
+export interface HostileScene {
+  started: StartedApp;
+  host: HostilePage;
+  browser: Browser;
+  siteKey: string;
+  /** An agent of the site with both skills, to log in and be online. */
+  agent: { email: string; password: string };
+  close(): Promise<void>;
+}
+
+/**
+ * The app on Redis, a site whose only allowed origin is a {@link startHostilePage} page, an agent
+ * of that site, and a Chromium: what a browser test of the widget as a guest starts from.
+ */
+export async function startHostileScene(name: string): Promise<HostileScene> {
+  const started = await startApp();
+  const siteKey = `site_${name}_${Date.now().toString(36)}`;
+  const host = await startHostilePage(started.url, siteKey);
+  await addSite(started.app.store, { key: siteKey, name: 'Strict bank', origins: [host.url] });
+  const agent = { email: `${name}-agent-${siteKey}@agents.example`, password: `${name}-agent-password` };
+  await started.app.agentAccounts.addAgent({ siteKey, ...agent, name: 'Kim', skills: ['service', 'support'], role: 'agent' });
+  const browser = await launchBrowser();
+  return {
+    started,
+    host,
+    browser,
+    siteKey,
+    agent,
+    async close() {
+      await browser.close();
+      host.close();
+      await started.close();
+    },
   };
 }
