@@ -103,16 +103,17 @@ export function parseSettingsFlags(flags: SettingsFlags): SettingsFlagsChange {
       .map(([queue, text]) => [queue, listOf(text!)]),
   );
   const input = Object.fromEntries(Object.entries(spelled).filter(([, value]) => value !== undefined));
-  const teamNames = {
-    service: given(flags['service-team'], textOrNone),
-    support: given(flags['support-team'], textOrNone),
-  };
+  const teamNames = Object.fromEntries(
+    [['service', flags['service-team']] as const, ['support', flags['support-team']] as const]
+      .filter(([, text]) => text !== undefined)
+      .map(([queue, text]) => [queue, textOrNone(text!)]),
+  );
   const widget = Object.fromEntries(
     Object.entries({
       accentColor: flags['accent-color'],
       position: flags.position,
       // One team's name may change alone: the caller merges the other in, as for categories.
-      teamNames: teamNames.service === undefined && teamNames.support === undefined ? undefined : teamNames,
+      teamNames: Object.keys(teamNames).length > 0 ? teamNames : undefined,
       greeting: given(flags.greeting, textOrNone),
       agentInitials: given(flags['agent-initials'], booleanOf),
       defaultLanguage: flags['default-language'],
