@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build, transform, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { WIDGET_LANGUAGES } from '../shared/schemas';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = `${ROOT}dist/`;
@@ -104,31 +105,8 @@ async function bundle(entry: string, format: 'esm' | 'iife', define: Record<stri
   return { code: Buffer.from(output!.contents), metafile: result.metafile! };
 }
 
-/**
- * The widget app with each language but English split into its own chunk (`import()` in
- * widget/app/i18n/catalogues.ts), loaded only by visitors who read it. Chunks are renamed after
- * their content like every other file (those they import first), and references rewritten to match.
- */
-async function bundleApp(entry: string): Promise<{ code: Buffer; chunks: { name: string; code: Buffer }[]; metafile: Metafile }> {
-  const result = await build({ ...common, entryPoints: { app: ROOT + entry }, outdir: `${DIST}widget`, format: 'esm', splitting: true, chunkNames: '[name]-[hash]' });
-  const outputs = result.outputFiles!.map((f) => ({ name: f.path.slice(f.path.lastIndexOf('/') + 1), code: f.text }));
-  const renamed = new Map<string, { name: string; code: Buffer }>();
-  const rewrite = (code: string) => [...renamed].reduce((text, [old, chunk]) => text.replaceAll(`./${old}`, `./${chunk.name}`), code);
-  let left = outputs.filter((o) => o.name !== 'app.js');
-  while (left.length > 0) {
-    const ready = left.filter((o) => !left.some((other) => other !== o && o.code.includes(`./${other.name}`)));
-    if (ready.length === 0) throw new Error('widget chunks import each other in a cycle: scripts/build.ts cannot name them after their content');
-    for (const o of ready) {
-      const code = Buffer.from(rewrite(o.code));
-      renamed.set(o.name, { name: `${o.name.replace(/-[^-]+\.js$/, '')}-${contentHash(code)}.js`, code });
-    }
-    left = left.filter((o) => !ready.includes(o));
-  }
-  return { code: Buffer.from(rewrite(outputs.find((o) => o.name === 'app.js')!.code)), chunks: [...renamed.values()], metafile: result.metafile! };
-}
-
 function inputsBySize(metafile: Metafile): BuildResult['appInputs'] {
-  const output = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined);
+  const [output] = Object.values(metafile.outputs);
   const grouped = new Map<string, number>();
   for (const [input, { bytesInOutput }] of Object.entries(output!.inputs)) {
     // One line per package, one per own folder: "preact", "socket.io-client", "widget/app/components".
@@ -143,10 +121,18 @@ export async function buildAll(): Promise<BuildResult> {
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
 
-  const [app, consoleApp] = await Promise.all([bundleApp('widget/app/main.tsx'), bundle('console/main.tsx', 'esm')]);
+  // Each language but English is its own module, fetched only by visitors who read it. Built apart
+  // rather than by esbuild's code splitting, which would put its runtime helpers in a third file
+  // every visitor fetches; the app learns their hashed names at build time, as the loader does the app's.
+  const catalogueFiles = await Promise.all(
+    WIDGET_LANGUAGES.filter((lang) => lang !== 'en').map(async (lang) => [lang, emitHashed('widget', lang, 'js', 'catalogue', (await bundle(`widget/app/i18n/${lang}.ts`, 'esm')).code)] as const),
+  );
+  const catalogueNames = Object.fromEntries(catalogueFiles.map(([lang, f]) => [lang, f.file.slice('widget/'.length)]));
+  const [app, consoleApp] = await Promise.all([
+    bundle('widget/app/main.tsx', 'esm', { CATALOGUE_FILES: JSON.stringify(catalogueNames) }),
+    bundle('console/main.tsx', 'esm'),
+  ]);
   const appFile = emitHashed('widget', 'app', 'js', 'app', app.code);
-  // The catalogues, and the few bytes of esbuild's runtime they share with the app.
-  const catalogueFiles = app.chunks.map((chunk) => emit(`widget/${chunk.name}`, 'catalogue', chunk.code));
   // Where a browser has no constructable stylesheets, the loader links this one file instead.
   const widgetStyle = emitHashed(
     'widget',
@@ -180,7 +166,7 @@ export async function buildAll(): Promise<BuildResult> {
   const consolePage = emit('console/index.html', 'console-page', page);
 
   writeFileSync(BUILD_STAMP, new Date().toISOString());
-  return { files: [loaderFile, appFile, ...catalogueFiles, widgetStyle, consoleFile, consoleStyle, consolePage], appInputs: inputsBySize(app.metafile) };
+  return { files: [loaderFile, appFile, ...catalogueFiles.map(([, f]) => f), widgetStyle, consoleFile, consoleStyle, consolePage], appInputs: inputsBySize(app.metafile) };
 }
 
 /** The files over budget, as messages; empty when all fit. */

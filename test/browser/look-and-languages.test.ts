@@ -74,7 +74,15 @@ describe('the widget in the visitor’s language and the site’s look', () => {
     page.locator(selector).first().evaluate((element, name) => getComputedStyle(element).getPropertyValue(name), property);
 
   it('speaks French to a French browser, and the language data-lang names above it', async () => {
-    const page = await open('fr-FR', sites.plain);
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: VIEWPORT });
+    const page = await context.newPage();
+    const catalogue = page.waitForResponse((response) => /\/widget\/fr-[0-9a-z]{8}\.js$/.test(response.url()));
+    await page.goto(`${host.url}/${sites.plain}`);
+    await page.locator('.sb-launcher').click();
+    // Its own small file, fetched only now, compressed and kept for a year like the app.
+    const headers = (await catalogue).headers();
+    expect(headers['content-encoding']).toBe('br');
+    expect(headers['cache-control']).toContain('immutable');
     await expectText(page.locator('.sb-header h2'), 'Discutons');
     // Nobody is online: the leave-a-message form, in French too.
     await page.getByRole('button', { name: 'Envoyer le message' }).waitFor();

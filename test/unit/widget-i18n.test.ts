@@ -35,8 +35,10 @@ describe('the widget’s catalogues', () => {
     }
   });
 
-  it('loads each language’s catalogue on demand, English at once', async () => {
-    for (const lang of WIDGET_LANGUAGES) expect(await loadCatalogue(lang)).toBe({ en, fr, de, es, ar }[lang]);
+  it('loads each language’s catalogue on demand from the file the build named, English at once', async () => {
+    // What scripts/build.ts defines in the bundle; here the sources beside catalogues.ts stand in for the built files.
+    Object.assign(globalThis, { CATALOGUE_FILES: { fr: 'fr.ts', de: 'de.ts', es: 'es.ts', ar: 'ar.ts' } });
+    for (const lang of WIDGET_LANGUAGES) expect(await loadCatalogue(lang)).toEqual({ en, fr, de, es, ar }[lang]);
   });
 });
 
