@@ -11,10 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_STAMP } from '../../scripts/build';
 import { OPERATOR } from '../../server/domain/audit';
 import { addSite } from '../../server/domain/sites';
+import { randomUUID } from 'node:crypto';
+import { emitWithTimeout } from '../../shared/emit-with-timeout';
+import type { QueueEntry } from '../../shared/protocol';
+import { expectOk } from '../helpers/acks';
 import { launchBrowser } from '../helpers/browser';
+import { connectAgent, disconnectAll, logIn } from '../helpers/clients';
 import { expectText } from '../helpers/embed-scene';
 import { startApp, type StartedApp } from '../helpers/start-app';
-import { eventually } from '../helpers/wait-for';
+import { eventually, waitFor } from '../helpers/wait-for';
 
 const VIEWPORT = { width: 1280, height: 800 };
 const SCREENSHOTS = 'test-results';
@@ -56,6 +61,7 @@ describe('the widget in the visitor’s language and the site’s look', () => {
     browser = await launchBrowser();
   });
   afterAll(async () => {
+    disconnectAll();
     await browser?.close();
     host?.server.close();
     await started?.close();
@@ -146,5 +152,32 @@ describe('the widget in the visitor’s language and the site’s look', () => {
     // The plain site keeps the default side, right.
     await eventually(async () => expect((await launcher.boundingBox())!.x).toBe(VIEWPORT.width - 20 - 56), 10_000);
     await context.close();
+  });
+
+  // Last: an agent online makes the site available, where the tests above want the leave-a-message form.
+  it('mirrors a conversation in Arabic: the visitor’s bubbles on the left, the agent’s on the right with their initials', async () => {
+    const robin = { email: `robin-${sites.plain}@agents.example`, password: 'robin-password' };
+    await started.app.agentAccounts.addAgent({ siteKey: sites.plain, ...robin, name: 'Robin Durand', skills: ['service', 'support'], role: 'agent' });
+    const agent = await connectAgent(started.url, await logIn(started.url, robin));
+    expectOk(await emitWithTimeout(agent, 3000, 'presence:set', { status: 'online' }));
+
+    const page = await open('ar-EG', sites.plain);
+    const entered = waitFor<[QueueEntry, number]>(agent, 'queue:entered');
+    await page.getByRole('textbox', { name: 'الرسالة' }).fill('مرحبًا، وصلني الطلب ناقصًا');
+    await page.getByRole('textbox', { name: 'الرسالة' }).press('Enter');
+    const [entry] = await entered;
+    expectOk(await emitWithTimeout(agent, 3000, 'conversation:take', { conversationId: entry.conversationId }));
+    expectOk(await emitWithTimeout(agent, 3000, 'message:send', { conversationId: entry.conversationId, clientId: randomUUID(), text: 'أهلًا! سأرسل لك القطعة الناقصة اليوم.' }));
+
+    await expectText(page.getByRole('log'), 'سأرسل لك القطعة الناقصة اليوم');
+    await expectText(page.locator('.sb-standing'), 'أنت تتحدث مع Robin Durand.');
+    expect(await page.locator('.sb-msg-agent .sb-avatar').textContent()).toBe('RD');
+    const mine = await box(page, '.sb-msg-visitor');
+    const theirs = await box(page, '.sb-msg-agent');
+    const log = await box(page, '.sb-log');
+    expect(mine.x).toBeLessThan(log.x + log.width / 2 - mine.width / 2);
+    expect(theirs.x + theirs.width).toBeGreaterThan(log.x + log.width / 2 + theirs.width / 2);
+    await page.screenshot({ path: `${SCREENSHOTS}/look-arabic-chatting.png` });
+    await page.context().close();
   });
 });
