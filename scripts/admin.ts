@@ -11,6 +11,8 @@
  *   npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false] [--assignment manual|auto] [--abandon-after SECONDS]
  *       [--business-hours JSON|none] [--verified-priority MINUTES] [--nps true|false]
  *       [--reopen-within MINUTES] [--service-categories 'Billing,Refund,…'] [--support-categories 'Bug,Setup,…']
+ *       [--accent-color '#rrggbb'] [--position right|left] [--service-team NAME|none] [--support-team NAME|none] [--greeting TEXT|none]
+ *       [--agent-initials true|false] [--default-language en|fr|de|es|ar] [--strings JSON]   (the widget's look and words)
  *   npm run admin -- agent:update --site KEY --id AGENT_ID [--capacity N] [--disabled true|false]
  *   npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
  *   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
@@ -44,7 +46,7 @@ import { createWebhooks } from '../server/domain/webhooks';
 import { createRedisStore, type RedisStore } from '../server/store/redis/redis-store';
 import type { Store } from '../server/store/store';
 import { isSwitchboardError } from '../shared/errors';
-import { NewRoutingRuleSchema } from '../shared/schemas';
+import { NewRoutingRuleSchema, type SiteSettingsPatch } from '../shared/schemas';
 import { parseAgentPatchFlags, parseNewAgentFlags } from './agent-flags';
 import { parseSettingsFlags } from './settings-flags';
 import { UsageError } from './usage-error';
@@ -60,6 +62,8 @@ const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
   npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false] [--assignment manual|auto] [--abandon-after SECONDS]
       [--business-hours '{"timeZone":"Europe/Paris","weekly":{"mon":["09:00-17:00"]}}'|none] [--verified-priority MINUTES] [--nps true|false]
       [--reopen-within MINUTES] [--service-categories 'Billing,Refund,…'] [--support-categories 'Bug,Setup,…']
+      [--accent-color '#rrggbb'] [--position right|left] [--service-team NAME|none] [--support-team NAME|none] [--greeting TEXT|none]
+      [--agent-initials true|false] [--default-language en|fr|de|es|ar] [--strings '{"fr":{"title":"Une question ?"}}']
   npm run admin -- agent:update --site KEY --id AGENT_ID [--capacity N] [--disabled true|false]
   npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
@@ -102,6 +106,14 @@ const OPTIONS = {
   'store-ip': { type: 'string' },
   url: { type: 'string' },
   events: { type: 'string' },
+  'accent-color': { type: 'string' },
+  position: { type: 'string' },
+  'service-team': { type: 'string' },
+  'support-team': { type: 'string' },
+  greeting: { type: 'string' },
+  'agent-initials': { type: 'string' },
+  'default-language': { type: 'string' },
+  strings: { type: 'string' },
 } as const;
 
 /** The domain services the CLI drives, acting as `operator` in the audit trail. */
@@ -194,8 +206,9 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
   },
   'routing:settings': (v) => {
     const site = need(v, 'site');
+    // Neither flag touches the widget, so no team name needs merging.
     const { changes } = parseSettingsFlags({ 'topic-question': v['topic-question'], fallback: v.fallback });
-    return (store) => domainFor(store).routing.updateSettings(site, changes, OPERATOR);
+    return (store) => domainFor(store).routing.updateSettings(site, changes as SiteSettingsPatch, OPERATOR);
   },
   'routing:export': (v) => {
     const site = need(v, 'site');
@@ -220,8 +233,10 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
     return async (store) => {
       const { routing } = domainFor(store);
       // One queue's list can change alone: the other keeps what the site has.
-      const merged = Object.keys(categories).length > 0 ? { categories: { ...(await routing.describe(site)).settings.categories, ...categories } } : {};
-      return routing.updateSettings(site, { ...changes, ...merged }, OPERATOR);
+      const current = Object.keys(categories).length > 0 || changes.widget?.teamNames ? (await routing.describe(site)).settings : undefined;
+      const merged = Object.keys(categories).length > 0 ? { categories: { ...current!.categories, ...categories } } : {};
+      const widget = changes.widget?.teamNames ? { widget: { ...changes.widget, teamNames: { ...current!.widget.teamNames, ...changes.widget.teamNames } } } : {};
+      return routing.updateSettings(site, { ...changes, ...merged, ...widget } as SiteSettingsPatch, OPERATOR);
     };
   },
   'visitor:export': (v) => {

@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build, transform, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { WIDGET_LANGUAGES } from '../shared/schemas';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = `${ROOT}dist/`;
@@ -29,7 +30,7 @@ export interface BuiltFile {
   /** Path under dist/, e.g. `widget/app-3fk29dq1.js`. */
   file: string;
   /** What the file is, for the size table and the budgets. */
-  role: 'loader' | 'app' | 'style' | 'console' | 'console-style' | 'console-page';
+  role: 'loader' | 'app' | 'style' | 'console' | 'console-style' | 'console-page' | 'catalogue';
   bytes: number;
   gzip: number;
   brotli: number;
@@ -120,7 +121,17 @@ export async function buildAll(): Promise<BuildResult> {
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
 
-  const [app, consoleApp] = await Promise.all([bundle('widget/app/main.tsx', 'esm'), bundle('console/main.tsx', 'esm')]);
+  // Each language but English is its own module, fetched only by visitors who read it. Built apart
+  // rather than by esbuild's code splitting, which would put its runtime helpers in a third file
+  // every visitor fetches; the app learns their hashed names at build time, as the loader does the app's.
+  const catalogueFiles = await Promise.all(
+    WIDGET_LANGUAGES.filter((lang) => lang !== 'en').map(async (lang) => [lang, emitHashed('widget', lang, 'js', 'catalogue', (await bundle(`widget/app/i18n/${lang}.ts`, 'esm')).code)] as const),
+  );
+  const catalogueNames = Object.fromEntries(catalogueFiles.map(([lang, f]) => [lang, f.file.slice('widget/'.length)]));
+  const [app, consoleApp] = await Promise.all([
+    bundle('widget/app/main.tsx', 'esm', { CATALOGUE_FILES: JSON.stringify(catalogueNames) }),
+    bundle('console/main.tsx', 'esm'),
+  ]);
   const appFile = emitHashed('widget', 'app', 'js', 'app', app.code);
   // Where a browser has no constructable stylesheets, the loader links this one file instead.
   const widgetStyle = emitHashed(
@@ -155,7 +166,7 @@ export async function buildAll(): Promise<BuildResult> {
   const consolePage = emit('console/index.html', 'console-page', page);
 
   writeFileSync(BUILD_STAMP, new Date().toISOString());
-  return { files: [loaderFile, appFile, widgetStyle, consoleFile, consoleStyle, consolePage], appInputs: inputsBySize(app.metafile) };
+  return { files: [loaderFile, appFile, ...catalogueFiles.map(([, f]) => f), widgetStyle, consoleFile, consoleStyle, consolePage], appInputs: inputsBySize(app.metafile) };
 }
 
 /** The files over budget, as messages; empty when all fit. */

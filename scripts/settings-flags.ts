@@ -7,7 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import { compilePayloadCheck } from '../server/domain/validate';
 import type { QueueName } from '../shared/queues';
-import { CategoriesSchema, SiteSettingsPatchSchema, type SiteSettingsPatch } from '../shared/schemas';
+import { CategoriesSchema, SiteSettingsPatchSchema, WidgetLookSchema, type SiteSettingsPatch } from '../shared/schemas';
 import { booleanOf, listOf, numberOf } from './flag-values';
 import { UsageError } from './usage-error';
 
@@ -25,21 +25,49 @@ export interface SettingsFlags {
   'reopen-within'?: string;
   'service-categories'?: string;
   'support-categories'?: string;
+  'accent-color'?: string;
+  position?: string;
+  'service-team'?: string;
+  'support-team'?: string;
+  greeting?: string;
+  'agent-initials'?: string;
+  'default-language'?: string;
+  strings?: string;
 }
 
 export interface SettingsFlagsChange {
-  /** Every setting given except the categories, checked. */
-  changes: Omit<SiteSettingsPatch, 'categories'>;
+  /** Every setting given except the categories, checked; `widget.teamNames` may name one team only (merge the other in). */
+  changes: Omit<SiteSettingsPatch, 'categories' | 'widget'> & { widget?: Omit<NonNullable<SiteSettingsPatch['widget']>, 'teamNames'> & { teamNames?: Partial<Record<QueueName, string | null>> } };
   /** One queue's list may change alone; the caller merges it with the site's other list. */
   categories: Partial<Record<QueueName, string[]>>;
 }
 
 // The patch schema, except that the categories may name one queue only (the CLI merges the other in).
 const FlagsChangeSchema = Type.Object(
-  { ...SiteSettingsPatchSchema.properties, categories: Type.Optional(Type.Partial(CategoriesSchema, { additionalProperties: false })) },
+  {
+    ...SiteSettingsPatchSchema.properties,
+    categories: Type.Optional(Type.Partial(CategoriesSchema, { additionalProperties: false })),
+    widget: Type.Optional(
+      Type.Partial(
+        Type.Object({ ...WidgetLookSchema.properties, teamNames: Type.Partial(WidgetLookSchema.properties.teamNames, { additionalProperties: false }) }),
+        { additionalProperties: false },
+      ),
+    ),
+  },
   { additionalProperties: false },
 );
 const checkFlagsChange = compilePayloadCheck(FlagsChangeSchema);
+
+/** `none` clears a text the site set (team name, greeting): the catalogue's wording is shown again. */
+const textOrNone = (text: string): string | null => (text === 'none' ? null : text);
+
+function stringsOf(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError('--strings takes JSON like {"fr":{"title":"Une question ?"}}');
+  }
+}
 
 function businessHoursOf(text: string): unknown {
   if (text === 'none') return null;
@@ -75,6 +103,24 @@ export function parseSettingsFlags(flags: SettingsFlags): SettingsFlagsChange {
       .map(([queue, text]) => [queue, listOf(text!)]),
   );
   const input = Object.fromEntries(Object.entries(spelled).filter(([, value]) => value !== undefined));
+  const teamNames = Object.fromEntries(
+    [['service', flags['service-team']] as const, ['support', flags['support-team']] as const]
+      .filter(([, text]) => text !== undefined)
+      .map(([queue, text]) => [queue, textOrNone(text!)]),
+  );
+  const widget = Object.fromEntries(
+    Object.entries({
+      accentColor: flags['accent-color'],
+      position: flags.position,
+      // One team's name may change alone: the caller merges the other in, as for categories.
+      teamNames: Object.keys(teamNames).length > 0 ? teamNames : undefined,
+      greeting: given(flags.greeting, textOrNone),
+      agentInitials: given(flags['agent-initials'], booleanOf),
+      defaultLanguage: flags['default-language'],
+      strings: given(flags.strings, stringsOf),
+    }).filter(([, value]) => value !== undefined),
+  );
+  if (Object.keys(widget).length > 0) input.widget = widget;
   if (Object.keys(categories).length > 0) input.categories = categories;
   if (Object.keys(input).length === 0) throw new UsageError('give at least one setting to change');
   const { categories: checkedCategories, ...changes } = checkFlagsChange(input);

@@ -23,6 +23,7 @@ import type {
   VisitorIdentifyPayload,
   VisitorMessageSendPayload,
 } from './schemas';
+import type { WidgetLanguage, WidgetLook } from './schemas';
 
 export type { WireError } from './errors';
 
@@ -173,6 +174,22 @@ export interface SiteInfo {
   npsSurvey: boolean;
   /** For this long after a conversation ends, a reply (`message:send` with `reopen`) continues it; 0: never. */
   reopenWithinMinutes: number;
+  /** The site's colour (`#rrggbb`) for the launcher, header and the visitor's bubbles. */
+  accentColor: string;
+  /** Black or white, whichever reaches WCAG AA (4.5:1) on `accentColor`. */
+  accentTextColor: string;
+  /** The launcher's corner in a left-to-right language; right-to-left mirrors it. */
+  position: 'right' | 'left';
+  /** The site's names for its teams; null: the catalogue's. */
+  teamNames: { service: string | null; support: string | null };
+  /** The site's greeting; null: the catalogue's. */
+  greeting: string | null;
+  /** Show the initials of the agent's name beside their messages. */
+  agentInitials: boolean;
+  /** The language when none of the browser's has a catalogue. */
+  defaultLanguage: WidgetLanguage;
+  /** The site's wording, per language, of any catalogue key. */
+  strings: WidgetLook['strings'];
 }
 
 export interface VisitorSession {

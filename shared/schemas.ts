@@ -14,6 +14,7 @@ import {
   MAX_VERIFIED_PRIORITY_MINUTES,
 } from './limits';
 import { QUEUES } from './queues';
+import { en } from '../widget/app/i18n/en';
 
 const Strict = { additionalProperties: false } as const;
 
@@ -360,6 +361,42 @@ export const CategoryListSchema = Type.Array(CategorySchema, { maxItems: MAX_CAT
 /** What agents may file a resolved conversation under, per queue. */
 export const CategoriesSchema = Type.Object({ service: CategoryListSchema, support: CategoryListSchema }, Strict);
 
+// ---- The widget's look and words per site (README "Look and languages") ------------------------
+
+/** The languages the widget has a catalogue for (`widget/app/i18n/`); `ar` is written right to left. */
+export const WIDGET_LANGUAGES = ['en', 'fr', 'de', 'es', 'ar'] as const;
+export type WidgetLanguage = (typeof WIDGET_LANGUAGES)[number];
+export const WidgetLanguageSchema = Type.Union(WIDGET_LANGUAGES.map((lang) => Type.Literal(lang)));
+
+/** A site's wording of any string of the source catalogue, for one language; an unknown key is refused. */
+export const WidgetStringsSchema = Type.Partial(
+  Type.Object(Object.fromEntries(Object.keys(en).map((key) => [key, Type.String({ minLength: 1, maxLength: 500 })])) as Record<keyof typeof en, ReturnType<typeof Type.String>>),
+  Strict,
+);
+/** A team's name as visitors read it ("Billing team"); null: the catalogue's name for the queue. */
+const TeamNameSchema = Type.Union([Type.String({ minLength: 1, maxLength: 60 }), Type.Null()]);
+
+/** How the widget looks and speaks on one site. Defaults: `shared/site-settings.ts`. */
+export const WidgetLookSchema = Type.Object(
+  {
+    /** The launcher's, header's and visitor bubbles' colour; the text on it is black or white, whichever reaches WCAG AA. */
+    accentColor: Type.String({ pattern: '^#[0-9a-fA-F]{6}$' }),
+    /** The corner of the launcher and window in a left-to-right language; a right-to-left one mirrors it. */
+    position: Type.Union([Type.Literal('right'), Type.Literal('left')]),
+    teamNames: Type.Object({ service: TeamNameSchema, support: TeamNameSchema }, Strict),
+    /** Shown before the first message; null: the catalogue's greeting in the visitor's language. */
+    greeting: Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()]),
+    /** Agent messages carry a round badge with the initials of the agent's name. */
+    agentInitials: Type.Boolean(),
+    /** The language when none of the visitor's browser languages has a catalogue. */
+    defaultLanguage: WidgetLanguageSchema,
+    /** Per language, strings that replace the catalogue's (any key of `widget/app/i18n/en.ts`). */
+    strings: Type.Partial(Type.Object(Object.fromEntries(WIDGET_LANGUAGES.map((lang) => [lang, WidgetStringsSchema])) as Record<WidgetLanguage, typeof WidgetStringsSchema>, Strict)),
+  },
+  Strict,
+);
+export type WidgetLook = Static<typeof WidgetLookSchema>;
+
 /** A site's settings, whole, as stored and as `GET /sites/:key/routing` returns them. Defaults: `shared/site-settings.ts`. */
 export const SiteSettingsSchema = Type.Object(
   {
@@ -384,13 +421,21 @@ export const SiteSettingsSchema = Type.Object(
     categories: CategoriesSchema,
     /** A visitor's reply this long after the end reopens the conversation; later ones start a new one. 0: never. */
     reopenWithinMinutes: Type.Integer({ minimum: 0, maximum: MAX_REOPEN_WITHIN_MINUTES }),
+    /** The widget's look and words on this site. */
+    widget: WidgetLookSchema,
   },
   Strict,
 );
 export type SiteSettings = Static<typeof SiteSettingsSchema>;
 
-/** What a settings change accepts, by REST, the CLI and the domain alike: any of the fields, at least one, each whole. */
-export const SiteSettingsPatchSchema = Type.Partial(SiteSettingsSchema, { additionalProperties: false, minProperties: 1 });
+/**
+ * What a settings change accepts, by REST, the CLI and the domain alike: any of the fields, at least
+ * one, each whole, except `widget`, whose fields may change one at a time (each of them whole).
+ */
+export const SiteSettingsPatchSchema = Type.Partial(
+  Type.Object({ ...SiteSettingsSchema.properties, widget: Type.Partial(WidgetLookSchema, { additionalProperties: false, minProperties: 1 }) }),
+  { additionalProperties: false, minProperties: 1 },
+);
 export type SiteSettingsPatch = Static<typeof SiteSettingsPatchSchema>;
 
 /** A routing rule to add: a message containing the phrase goes to the queue (`POST …/routing/rules`, `routing:rule:add`). */

@@ -24,4 +24,13 @@ export const DEFAULT_SITE_SETTINGS: Readonly<SiteSettings> = Object.freeze({
   npsSurvey: false,
   categories: DEFAULT_CATEGORIES as SiteSettings['categories'],
   reopenWithinMinutes: 60,
+  widget: Object.freeze({
+    accentColor: '#1d4ed8',
+    position: 'right',
+    teamNames: Object.freeze({ service: null, support: null }),
+    greeting: null,
+    agentInitials: true,
+    defaultLanguage: 'en',
+    strings: Object.freeze({}),
+  }) as SiteSettings['widget'],
 });

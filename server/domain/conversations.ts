@@ -23,6 +23,7 @@ import type { ConversationRatePayload } from '../../shared/schemas';
 import { tellingAll, type DomainEvents, type EventOrigin } from './events';
 import { agentActor, type AuditLog } from './audit';
 import { handOverConversation } from './hand-over';
+import { visitorLook } from './visitor-look';
 
 export interface ConversationServiceDeps {
   store: Store;
@@ -185,6 +186,7 @@ export function createConversationService({ store, router, limiter, events, audi
         available: someoneOnline && isOpen(site.settings.businessHours, at),
         npsSurvey: site.settings.npsSurvey,
         reopenWithinMinutes: site.settings.reopenWithinMinutes,
+        ...visitorLook(site.settings.widget),
       };
       // A message left while nobody was there stays on screen, answered, when the visitor comes back.
       const conversation = open ?? (await lastAnsweredLeftMessage(siteKey, visitorId, at));

@@ -45,6 +45,15 @@ const BAD_SETTINGS: Record<string, BadSetting> = {
     flags: { 'support-categories': Array.from({ length: 31 }, (_, i) => `C${i}`).join(',') },
   },
   'category too long': { patch: { categories: { service: ['x'.repeat(41)], support: [] } }, flags: { 'service-categories': 'x'.repeat(41) } },
+  'accent colour by name': { patch: { widget: { accentColor: 'red' } }, flags: { 'accent-color': 'red' } },
+  'accent colour in three digits': { patch: { widget: { accentColor: '#f00' } }, flags: { 'accent-color': '#f00' } },
+  'launcher in the middle': { patch: { widget: { position: 'center' } }, flags: { position: 'center' } },
+  'greeting too long': { patch: { widget: { greeting: 'x'.repeat(501) } }, flags: { greeting: 'x'.repeat(501) } },
+  'initials not a boolean': { patch: { widget: { agentInitials: 'yes' } }, flags: { 'agent-initials': 'yes' } },
+  'a language without a catalogue': { patch: { widget: { defaultLanguage: 'nl' } }, flags: { 'default-language': 'nl' } },
+  'wording of an unknown key': { patch: { widget: { strings: { fr: { titel: 'Bonjour' } } } }, flags: { strings: '{"fr":{"titel":"Bonjour"}}' } },
+  'wording for a language without a catalogue': { patch: { widget: { strings: { nl: { title: 'Hallo' } } } }, flags: { strings: '{"nl":{"title":"Hallo"}}' } },
+  'an empty wording': { patch: { widget: { strings: { de: { send: '' } } } }, flags: { strings: '{"de":{"send":""}}' } },
 };
 
 /** What a refusal says, whichever way it came: its code and details (path and problem). */

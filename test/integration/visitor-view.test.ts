@@ -34,7 +34,21 @@ const MESSAGE_FIELDS = ['id', 'conversationId', 'clientId', 'author', 'agentName
 const POSITION_FIELDS = ['conversationId', 'queue', 'position', 'estimatedWaitMs', 'agentsOnline'];
 const RATING_FIELDS = ['csat', 'ces', 'nps', 'comment', 'at'];
 const SESSION_FIELDS = ['site', 'visitorId', 'token', 'conversation', 'messages', 'position'];
-const SITE_FIELDS = ['name', 'topicQuestion', 'available', 'npsSurvey', 'reopenWithinMinutes'];
+const SITE_FIELDS = [
+  'name',
+  'topicQuestion',
+  'available',
+  'npsSurvey',
+  'reopenWithinMinutes',
+  'accentColor',
+  'accentTextColor',
+  'position',
+  'teamNames',
+  'greeting',
+  'agentInitials',
+  'defaultLanguage',
+  'strings',
+];
 const IDENTITY_FIELDS = ['userId', 'name', 'email', 'verified'];
 const SENT_FIELDS = ['message', 'conversation', 'duplicate'];
 

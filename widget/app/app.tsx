@@ -9,12 +9,28 @@ import type { PendingMessage, WidgetStorage } from './storage';
 import { createStateStore } from '../../shared/state-store';
 import { reopenable, type WidgetState } from './store';
 import type { VisitorTransport } from './transport';
-import type { VisitorMessageSent } from '../../shared/protocol';
+import type { SiteInfo, VisitorMessageSent } from '../../shared/protocol';
+import type { WidgetLanguage } from '../../shared/schemas';
+import { useStore } from '../../shared/use-store';
+import { loadCatalogue } from './i18n/catalogues';
+import { chooseLanguage } from './i18n/language';
+import { siteLocale } from './i18n/site-locale';
 
 export interface WidgetDeps {
   transport: VisitorTransport;
   storage: WidgetStorage;
-  config: { close(): void; locale?: Locale; onAgentMessage?(): void };
+  config: {
+    close(): void;
+    /** One fixed catalogue, whatever the browser's languages (tests). */
+    locale?: Locale;
+    onAgentMessage?(): void;
+    /** The script tag's `data-lang`: wins over the browser's languages. */
+    scriptLang?: string | undefined;
+    /** `navigator.languages`, most wanted first. @default [] */
+    browserLanguages?: readonly string[];
+    /** Called when the site's look or the language changes, to theme what is around the app (main.tsx). */
+    onLook?(site: SiteInfo | null, lang: WidgetLanguage): void;
+  };
 }
 
 export function mountWidget(root: HTMLElement, { transport, storage, config }: WidgetDeps) {
@@ -31,6 +47,25 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
     refused: [],
     surveyDone: null,
   });
+  // The language is known before the session (data-lang, the browser's); the site's default only
+  // counts when none of the browser's languages has a catalogue, so it may change once the session comes.
+  const ui = createStateStore<{ lang: WidgetLanguage; catalogue: Locale }>({ lang: 'en', catalogue: config.locale ?? en });
+  let wanted: WidgetLanguage | undefined;
+  const pickLanguage = (siteDefault: WidgetLanguage) => {
+    const lang = chooseLanguage({ scriptLang: config.scriptLang, browserLanguages: config.browserLanguages ?? [], siteDefault });
+    if (config.locale || lang === wanted) return;
+    wanted = lang;
+    loadCatalogue(lang)
+      .then((catalogue) => {
+        if (wanted === lang) ui.setState({ lang, catalogue });
+      })
+      // A chunk that failed to load leaves the visitor in English rather than without words.
+      .catch(() => undefined);
+  };
+  const tellLook = () => config.onLook?.(store.getState().site, ui.getState().lang);
+  ui.subscribe(tellLook);
+  pickLanguage('en');
+
   const withoutPending = (clientId: string) => store.getState().pending.filter((p) => p.clientId !== clientId);
 
   const outbox = createOutbox<PendingMessage, VisitorMessageSent>(
@@ -69,6 +104,8 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
         };
       });
       outbox.flush();
+      pickLanguage(session.site.defaultLanguage);
+      tellLook();
     },
     onPosition(position) {
       store.setState((s) => (s.conversation?.id === position.conversationId ? { position } : {}));
@@ -115,10 +152,14 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
   };
 
   const inputRef = createRef<HTMLTextAreaElement>();
+  const useSiteLocale = () => {
+    const { lang, catalogue } = useStore(ui, (s) => s);
+    return siteLocale(catalogue, useStore(store, (s) => s.site), lang);
+  };
   const Widget = () => (
     <ChatScreen
       store={store}
-      locale={config.locale ?? en}
+      locale={useSiteLocale()}
       onSend={(text) => send(text)}
       onLeaveMessage={(message) => send(message.text, { name: message.name, email: message.email })}
       onTopic={(topic) => {

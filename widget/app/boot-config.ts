@@ -9,6 +9,10 @@ export interface WidgetBootConfig {
   onAgentMessage(): void;
   /** From `Switchboard.identify(…)` before the app loaded. */
   identity?: { userId: string; name?: string; email?: string; hash?: string } | undefined;
+  /** The script tag's `data-lang`, above the browser's languages. */
+  lang?: string | undefined;
+  /** The script tag's `data-position`, until the site's setting arrives with the session. */
+  position?: string | undefined;
 }
 
 export interface WidgetHandle {

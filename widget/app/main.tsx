@@ -3,6 +3,7 @@ import type { WidgetBootConfig, WidgetHandle } from './boot-config';
 import { mountWidget } from './app';
 import { createLocalStorage } from './storage';
 import styles from './styles.css';
+import { applyLook } from './theme';
 import { createSocketTransport } from './transport';
 
 export function bootWidget(panel: HTMLElement, config: WidgetBootConfig): WidgetHandle {
@@ -28,7 +29,17 @@ export function bootWidget(panel: HTMLElement, config: WidgetBootConfig): Widget
     lastMessageId: () => lastMessageId,
   });
   if (config.identity) transport.identify(config.identity);
-  const widget = mountWidget(root, { transport, storage, config });
+  const guest = panel.parentElement ?? panel;
+  const widget = mountWidget(root, {
+    transport,
+    storage,
+    config: {
+      ...config,
+      scriptLang: config.lang,
+      browserLanguages: navigator.languages ?? [navigator.language],
+      onLook: (site, lang) => applyLook(guest, site, lang, config.position),
+    },
+  });
   widget.store.subscribe((state) => {
     lastMessageId = state.messages.at(-1)?.id;
   });

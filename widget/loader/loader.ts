@@ -58,6 +58,12 @@ function start(script: HTMLScriptElement) {
   }
   const guest = document.createElement('div');
   guest.className = 'sb-guest';
+  // The launcher shows before any session: data-position and a right-to-left language place it until
+  // the app applies the site's settings (widget/app/theme.ts does the same on the same element).
+  const { lang, position } = script.dataset;
+  const rtl = /^ar\b/i.test(lang || navigator.language);
+  guest.dir = rtl ? 'rtl' : 'ltr';
+  guest.classList.toggle('sb-left', (position === 'left') !== rtl);
   const panel = document.createElement('div');
   panel.className = 'sb-panel';
   panel.hidden = true;
@@ -102,6 +108,8 @@ function start(script: HTMLScriptElement) {
             render();
           },
           identity,
+          lang,
+          position,
         }),
       );
       void app.then((handle) => handle.focus());

@@ -47,7 +47,9 @@ export function createSiteRouting(store: Store, audit: AuditLog, now: () => numb
       // Checked here as well as at the edge: the CLI and any future caller get no way around it.
       const changes = checkSettingsPatch(patch);
       const site = await requireSite(siteKey);
-      const settings: SiteSettings = { ...site.settings, ...changes };
+      const { widget, ...rest } = changes;
+      // The widget's fields change one at a time; the others stay as they were.
+      const settings: SiteSettings = { ...site.settings, ...rest, ...(widget ? { widget: { ...site.settings.widget, ...widget } } : {}) };
       await store.updateSiteSettings(siteKey, settings);
       await audit.record(siteKey, actor, 'site.settings', siteKey, { changes });
       return settings;

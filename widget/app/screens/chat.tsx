@@ -6,6 +6,7 @@ import { Composer } from '../components/composer';
 import { MessageList } from '../components/message-list';
 import { Survey, type SurveyAnswer } from '../components/survey';
 import { translate, type Locale } from '../i18n/en';
+import { errorKey } from '../i18n/errors';
 import type { StateStore } from '../../../shared/state-store';
 import { useStore } from '../../../shared/use-store';
 import { reopenable, type WidgetState } from '../store';
@@ -84,7 +85,7 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
       : conversation?.status === 'active' && conversation.assignedAgentName
         ? t('joined', { agent: conversation.assignedAgentName })
         : null;
-  const notices = state.refused.map((r) => t('refused', { reason: r.error.message }));
+  const notices = state.refused.map((r) => t('refused', { reason: t(errorKey(r.error.code)) }));
   if (ended) notices.push(t('ended'));
   const surveyOpen = ended && !conversation.rating && state.surveyDone !== conversation.id;
   if (ended && (conversation.rating || state.surveyDone === conversation.id)) notices.push(t('surveyThanks'));
@@ -132,6 +133,7 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
         youLabel={t('you')}
         agentLabel={t('agent')}
         notices={notices}
+        agentInitials={state.site?.agentInitials ?? false}
       />
       {!conversation && state.pending.length === 0 && state.site && !state.site.available ? (
         <LeaveMessageForm t={t} onSubmit={onLeaveMessage} />
