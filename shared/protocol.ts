@@ -298,3 +298,25 @@ export interface AgentSocketData {
 
 /** Error details on a refused handshake: `connect_error` carries `{ message, data: WireError }`. */
 export type HandshakeError = Error & { data?: WireError };
+
+// ---- Live signals (typing, seen) -----------------------------------------------------------
+
+/** Which side of a conversation did something: its visitor or the agent who holds it. */
+export type SeenBy = 'visitor' | 'agent';
+
+/** The last message id each side has shown on screen; a side absent has seen nothing yet. */
+export type LastSeen = Partial<Record<SeenBy, MessageId>>;
+
+/** The other side is (or stopped) writing. Never the draft's text. */
+export interface TypingSignal {
+  conversationId: ConversationId;
+  by: SeenBy;
+  typing: boolean;
+}
+
+/** One side has shown the conversation up to `lastSeenId`; told to the other side only when it moved forward. */
+export interface MessageSeen {
+  conversationId: ConversationId;
+  by: SeenBy;
+  lastSeenId: MessageId;
+}
