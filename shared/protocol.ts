@@ -18,6 +18,8 @@ import type {
   ConversationTranscriptPayload,
   EmptyPayload,
   MessageLeavePayload,
+  MessageSeenPayload,
+  TypingSetPayload,
   PresenceSetPayload,
   SessionResumePayload,
   VisitorIdentifyPayload,
@@ -186,6 +188,8 @@ export interface VisitorSession {
   messages: MessageView[];
   /** Where the conversation stands in line, while it waits. */
   position: QueuePosition | null;
+  /** Both sides' "seen" marks of `conversation` (empty without one): a reloaded widget shows "Seen" where it was. */
+  lastSeen: LastSeen;
 }
 
 export interface MessageSent {
@@ -220,6 +224,10 @@ export interface VisitorClientEvents {
    * email they gave before. EMAIL_DISABLED when the server has no SMTP_URL.
    */
   'conversation:transcript': (payload: ConversationTranscriptPayload, ack: AckCallback<{ queued: true }>) => void;
+  /** The visitor writes in their waiting or active conversation, or stopped. Throttled by the server; never the text. */
+  'typing:set': (payload: TypingSetPayload, ack: AckCallback<{ relayed: boolean }>) => void;
+  /** The widget has shown the conversation up to this message while visible. Moves forward only. */
+  'message:seen': (payload: MessageSeenPayload, ack: AckCallback<LastSeen>) => void;
 }
 
 export interface VisitorServerEvents {
@@ -227,6 +235,10 @@ export interface VisitorServerEvents {
   'conversation:updated': (conversation: VisitorConversationView) => void;
   /** While waiting: the visitor's place in line and the estimated wait, whenever either changes. */
   'queue:position': (position: QueuePosition) => void;
+  /** The agent holding the conversation writes, or stopped (shown for TYPING_SHOWN_FOR_MS at most). */
+  'conversation:typing': (signal: TypingSignal) => void;
+  /** The agent has read up to `lastSeenId`. */
+  'message:seen': (seen: MessageSeen) => void;
 }
 
 // ---- /agent --------------------------------------------------------------------------------
@@ -241,11 +253,15 @@ export interface AgentWorkspace {
   categories: Record<QueueName, string[]>;
   /** Off without SMTP_URL: visitors who left a message see answers only when they come back. */
   email: { enabled: boolean };
+  /** The "seen" marks of each of `conversations`, by conversation id. */
+  lastSeen: Record<ConversationId, LastSeen>;
 }
 
 export interface TakenConversation {
   conversation: ConversationView;
   messages: MessageView[];
+  /** Both sides' "seen" marks (absent where the server did not read them: an offer in auto mode). */
+  lastSeen?: LastSeen;
 }
 
 export interface AgentClientEvents {
@@ -268,6 +284,10 @@ export interface AgentClientEvents {
   /** Online (gets conversations), away (keeps theirs, gets no new ones) or offline (gives theirs back). */
   'presence:set': (payload: PresenceSetPayload, ack: AckCallback<{ status: PresenceSetPayload['status'] }>) => void;
   'message:send': (payload: AgentMessageSendPayload, ack: AckCallback<MessageSent>) => void;
+  /** The agent writes in a conversation they hold, or stopped. Throttled by the server; never the text. */
+  'typing:set': (payload: TypingSetPayload, ack: AckCallback<{ relayed: boolean }>) => void;
+  /** The console has shown this conversation up to this message. Moves forward only. */
+  'message:seen': (payload: MessageSeenPayload, ack: AckCallback<LastSeen>) => void;
 }
 
 export interface AgentServerEvents {
@@ -279,6 +299,10 @@ export interface AgentServerEvents {
   'conversation:updated': (conversation: ConversationView) => void;
   /** An agent was given this conversation (auto mode, or another tab's take): open it. */
   'conversation:assigned': (taken: TakenConversation) => void;
+  /** The visitor of a conversation this agent holds writes, or stopped. */
+  'conversation:typing': (signal: TypingSignal) => void;
+  /** The visitor has read up to `lastSeenId`. */
+  'message:seen': (seen: MessageSeen) => void;
 }
 
 export interface InterServerEvents {}

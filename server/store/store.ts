@@ -563,7 +563,8 @@ export interface Store {
 
   /**
    * Moves one side's "seen" mark of a conversation forward to `lastSeenId`, never back (an older or
-   * equal id changes nothing). CONVERSATION_NOT_FOUND when there is no such conversation.
+   * equal id changes nothing). CONVERSATION_NOT_FOUND when there is no such conversation,
+   * MESSAGE_NOT_FOUND when none of its messages has this id (so no mark runs ahead of what was written).
    * @returns whether it moved, and both marks after the call
    */
   markSeen(input: { siteKey: SiteKey; conversationId: ConversationId; by: SeenBy; lastSeenId: MessageId }): Promise<{ moved: boolean; seen: SeenMarks }>;

@@ -184,6 +184,7 @@ export function createMemoryStore(): MemoryStore {
     async markSeen({ siteKey, conversationId, by, lastSeenId }) {
       const found = record(siteKey, conversationId);
       if (!found) throw createError('CONVERSATION_NOT_FOUND', { conversationId });
+      if (!found.messages.some((m) => m.id === lastSeenId)) throw createError('MESSAGE_NOT_FOUND', { conversationId, messageId: lastSeenId });
       const seen = (found.seen ??= {});
       const before = seen[by];
       const moved = before === undefined || compareMessageIds(lastSeenId, before) > 0;

@@ -5,6 +5,7 @@
 
   Input:
     KEYS[1] conversation hash
+    KEYS[2] conversation messages stream
 
     ARGV[1] the field: seenByVisitor or seenByAgent
     ARGV[2] the last message id seen
@@ -12,9 +13,13 @@
   Output:
     { 1 or 0 (moved or not), seenByVisitor or '', seenByAgent or '' }
     -1  conversation not found
+    -2  no message of the conversation has this id (a mark is never set ahead of what was written)
 ]]
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return -1
+end
+if #redis.call('XRANGE', KEYS[2], ARGV[2], ARGV[2]) == 0 then
+  return -2
 end
 local function later(a, b)
   local aMs, aSeq = string.match(a, '^(%d+)-(%d+)$')
