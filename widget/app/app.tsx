@@ -10,6 +10,7 @@ import { createStateStore } from '../../shared/state-store';
 import { reopenable, type WidgetState } from './store';
 import type { VisitorTransport } from './transport';
 import type { VisitorMessageSent } from '../../shared/protocol';
+import { wireSignals } from './signals-wiring';
 
 export interface WidgetDeps {
   transport: VisitorTransport;
@@ -30,7 +31,11 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
     pending: persisted.outbox ?? [],
     refused: [],
     surveyDone: null,
+    agentTyping: false,
+    lastSeen: {},
+    lines: [],
   });
+  const signals = wireSignals(store, transport);
   const withoutPending = (clientId: string) => store.getState().pending.filter((p) => p.clientId !== clientId);
 
   const outbox = createOutbox<PendingMessage, VisitorMessageSent>(
@@ -66,6 +71,8 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
           position: session.position,
           conversation: session.conversation,
           messages: mergeMessages(same ? s.messages : [], session.messages),
+          lastSeen: session.lastSeen,
+          ...(same ? {} : { lines: [] }),
         };
       });
       outbox.flush();
@@ -74,17 +81,23 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
       store.setState((s) => (s.conversation?.id === position.conversationId ? { position } : {}));
     },
     onMessage(message) {
-      if (message.author === 'agent') config.onAgentMessage?.();
+      if (message.author === 'agent') {
+        config.onAgentMessage?.();
+        store.setState({ agentTyping: false });
+      }
       store.setState((s) => ({
         messages: s.conversation && s.conversation.id !== message.conversationId ? s.messages : mergeMessages(s.messages, [message]),
       }));
     },
     onConversation(conversation) {
+      signals.conversationChanged(conversation);
       store.setState((s) => ({
         conversation,
         messages: s.conversation && s.conversation.id !== conversation.id ? [] : s.messages,
       }));
     },
+    onTyping: signals.typing,
+    onSeen: signals.seen,
     onConnection(connection) {
       store.setState({ connection });
       if (connection === 'online') outbox.flush();
@@ -105,13 +118,15 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
       text,
       ...(continued ? { reopen: continued.id } : {}),
       ...(starting && topic ? { topic } : {}),
-      ...(starting && leave ? { leave } : {}),
+      // A left message joins a waiting conversation too (nobody online: the visitor leaves their email).
+      ...(leave ? { leave } : {}),
     };
     store.setState((s) => ({
       pending: [...s.pending, item],
       ...(starting && s.conversation?.status === 'resolved' ? { conversation: null, messages: [] } : {}),
     }));
     outbox.add(item);
+    signals.draft('');
   };
 
   const inputRef = createRef<HTMLTextAreaElement>();
@@ -143,6 +158,7 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
       }}
       onSkipSurvey={() => store.setState((s) => ({ surveyDone: s.conversation?.id ?? null }))}
       onClose={config.close}
+      onDraft={signals.draft}
       inputRef={inputRef}
     />
   );
