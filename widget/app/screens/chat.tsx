@@ -77,17 +77,18 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
   const t = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => translate(locale, key, values);
   const state = useStore(store, (s) => s);
   const { conversation } = state;
-  const [leavingEmail, setLeavingEmail] = useState(false);
+  /** Nobody online: 'form' while the visitor fills in the leave-an-email form, 'left' once it is sent. */
+  const [leaving, setLeaving] = useState<'no' | 'form' | 'left'>('no');
   const queueOf = (queue: string) => t(queue === 'support' ? 'queueSupport' : 'queueService');
   const lines = state.lines.map((l) => ({ after: l.after, text: t(l.key, l.values.queue ? { ...l.values, queue: queueOf(l.values.queue) } : l.values) }));
   const agentName = conversation?.status === 'active' ? conversation.assignedAgentName : undefined;
   // Waiting with nobody online: the visitor keeps their place, and may leave their email instead.
-  const nobodyThere = conversation?.status === 'waiting' && !conversation.leftMessage && state.position?.agentsOnline === 0;
+  const nobodyThere = conversation?.status === 'waiting' && !conversation.leftMessage && leaving !== 'left' && state.position?.agentsOnline === 0;
   const ended = conversation?.status === 'resolved';
 
   // Where the visitor stands goes under the header, not into the transcript, so it never sits out of order.
   const standing =
-    conversation?.status === 'waiting' && conversation.leftMessage
+    conversation?.status === 'waiting' && (conversation.leftMessage || leaving === 'left')
       ? t('leftThanks')
       : conversation?.status === 'waiting' && conversation.reopenedAt !== undefined && !state.messages.some((m) => m.author === 'agent' && m.createdAt > conversation.reopenedAt!)
       ? t('reopened')
@@ -154,8 +155,14 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
         seenLabel={t('seen')}
         typing={state.agentTyping && agentName ? t('agentTyping', { agent: agentName }) : null}
       />
-      {nobodyThere && leavingEmail ? (
-        <LeaveMessageForm t={t} onSubmit={onLeaveMessage} />
+      {nobodyThere && leaving === 'form' ? (
+        <LeaveMessageForm
+          t={t}
+          onSubmit={(left) => {
+            setLeaving('left');
+            onLeaveMessage(left);
+          }}
+        />
       ) : !conversation && state.pending.length === 0 && state.site && !state.site.available ? (
         <LeaveMessageForm t={t} onSubmit={onLeaveMessage} />
       ) : surveyOpen ? (
@@ -188,7 +195,7 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
             />
           )}
           {nobodyThere && (
-            <button type="button" class="sb-new" onClick={() => setLeavingEmail(true)}>
+            <button type="button" class="sb-new" onClick={() => setLeaving('form')}>
               {t('leaveEmailOffer')}
             </button>
           )}
