@@ -192,13 +192,15 @@ describe('what a waiting visitor is told when hands and agents change', () => {
 
   it("re-sends places when an agent comes and goes, and tells a waiting visitor when their queue's last agent went away", async () => {
     const { url, siteKey } = started;
-    const sasha = await connectAgent(url, started.supportAgent);
-    await settleAgent(sasha);
     const visitor = await connectVisitor(url, { siteKey });
     await settleVisitor(visitor);
     const { conversation } = expectOk(await emitWithTimeout(visitor, ACK_MS, 'message:send', { clientId: randomUUID(), text: 'The app crashes', topic: 'support' }));
-    expect((await settleVisitor(visitor)).position).toMatchObject({ conversationId: conversation.id, agentsOnline: 1 });
+    expect((await settleVisitor(visitor)).position).toMatchObject({ conversationId: conversation.id, agentsOnline: 0 });
     const positions = collect<QueuePosition>(visitor, 'queue:position');
+
+    // A console connecting is one more agent online.
+    const sasha = await connectAgent(url, started.supportAgent);
+    await eventually(() => expect(positions.at(-1)).toMatchObject({ conversationId: conversation.id, agentsOnline: 1 }));
 
     expectOk(await emitWithTimeout(sasha, ACK_MS, 'presence:set', { status: 'away' }));
     await eventually(() => expect(positions.at(-1)).toMatchObject({ conversationId: conversation.id, agentsOnline: 0, estimatedWaitMs: null }));
