@@ -7,9 +7,23 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emitWithTimeout } from '../../shared/emit-with-timeout';
+import { expectOk } from '../helpers/acks';
+import { connectAgent, disconnectAll, logIn } from '../helpers/clients';
 import { expectText, startEmbedScene, type EmbedScene } from '../helpers/embed-scene';
+import { eventually } from '../helpers/wait-for';
 
 const SHOTS = 'test-results/live-signals';
+
+/** Polls until `read` gives an id. */
+async function eventuallyId(read: () => Promise<string | undefined>): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const id = await read();
+    if (id) return id;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('no id');
+}
 
 describe('typing, seen and system lines between a visitor and an agent, in a browser', () => {
   let scene: EmbedScene;
@@ -97,9 +111,43 @@ describe('typing, seen and system lines between a visitor and an agent, in a bro
     // The team has the email on the same conversation, still waiting in its place.
     const { app } = scene.started;
     const conversationId = (await app.store.listKpiEvents(siteKey, 20)).find((e) => e.type === 'created')!.conversationId;
-    expect(await app.store.getConversation(siteKey, conversationId)).toMatchObject({ status: 'waiting', queue: 'support', visitor: { email: 'ada@example.com', name: 'Ada' } });
+    await eventually(async () =>
+      expect(await app.store.getConversation(siteKey, conversationId)).toMatchObject({ status: 'waiting', queue: 'support', visitor: { email: 'ada@example.com', name: 'Ada' } }),
+    );
+    await expectText(log, 'Sending…', { absent: true });
 
     await agentContext.close();
     await visitorContext.close();
+  });
+
+  it('updates the team name, with a line, when a clearer message moves the waiting conversation to the other queue', async () => {
+    // Robin is back online (the first test left them away), so the widget offers the chat.
+    const robin = await connectAgent(scene.started.url, await logIn(scene.started.url, scene.lead));
+    expectOk(await emitWithTimeout(robin, 5_000, 'presence:set', { status: 'online' }));
+    const context = await browser.newContext({ viewport: { width: 800, height: 700 } });
+    const visitor = await context.newPage();
+    await visitor.goto(scene.shopUrl);
+    await visitor.getByRole('button', { name: 'Open chat' }).click();
+    const message = visitor.getByRole('textbox', { name: 'Message' });
+    // "hello" says nothing of a topic: the router places it by default, then the next message decides.
+    const { app } = scene.started;
+    const createdIds = async () => (await app.store.listKpiEvents(siteKey, 100)).filter((e) => e.type === 'created').map((e) => e.conversationId);
+    const before = new Set(await createdIds());
+    await message.fill('hello');
+    await visitor.getByRole('button', { name: 'Send' }).click();
+    const conversationId = await eventuallyId(async () => (await createdIds()).find((id) => !before.has(id)));
+    const first = (await app.store.getConversation(siteKey, conversationId))!.queue;
+    const other = first === 'service' ? 'support' : 'service';
+    const words = { service: 'customer service', support: 'technical support' } as const;
+    await expectText(visitor.locator('.sb-standing'), words[first]);
+
+    await message.fill(other === 'support' ? 'The app crashes with an error every time I log in' : 'I was charged twice for my order and want a refund');
+    await visitor.getByRole('button', { name: 'Send' }).click();
+    await expectText(visitor.getByRole('log'), `Your conversation moved to ${words[other]}`);
+    await expectText(visitor.locator('.sb-standing'), words[other]);
+    expect((await app.store.getConversation(siteKey, conversationId))!.queue).toBe(other);
+    await shot(visitor, 'widget-rerouted');
+    await context.close();
+    disconnectAll();
   });
 });

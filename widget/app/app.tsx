@@ -41,17 +41,23 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
   const outbox = createOutbox<PendingMessage, VisitorMessageSent>(
     {
       send: (item) => transport.send(item),
-      onSent: (item, sent) =>
+      onSent: (item, sent) => {
+        // The router moved the conversation on this very message: the broadcast of it skips this
+        // tab (its ack says it), so the ack's queue is taken, with its line in the transcript.
+        const shown = store.getState().conversation;
+        const rerouted = shown?.id === sent.conversation.id && shown.status === 'waiting' && sent.conversation.status === 'waiting' && shown.queue !== sent.conversation.queue;
+        if (rerouted) signals.conversationChanged(sent.conversation, sent.message.id);
         store.setState((s) => {
           const same = s.conversation?.id === sent.conversation.id;
           return {
             pending: withoutPending(item.clientId),
             // The ack carries the conversation as it was when stored; a push may already have brought a
             // newer state. A reply that reopened it is newer than the ended one on screen.
-            conversation: same && !(item.reopen && s.conversation?.status === 'resolved') ? s.conversation : sent.conversation,
+            conversation: same && !rerouted && !(item.reopen && s.conversation?.status === 'resolved') ? s.conversation : sent.conversation,
             messages: mergeMessages(same ? s.messages : [], [sent.message]),
           };
-        }),
+        });
+      },
       onRefused: (item, error) =>
         store.setState((s) => ({ pending: withoutPending(item.clientId), refused: [...s.refused, { message: item, error }] })),
       onChange: (items) => storage.save({ ...(token ? { token } : {}), outbox: [...items] }),

@@ -26,10 +26,13 @@ export function wireSignals(store: StateStore<WidgetState>, transport: Pick<Visi
     /** The visitor's draft changed (or was sent: ''). */
     draft: typingSignal.draft,
 
-    /** Called before the store takes the new state: a change of hands becomes a line in the transcript. */
-    conversationChanged(next: VisitorConversationView) {
+    /**
+     * Called before the store takes the new state: a change of hands becomes a line in the transcript,
+     * after the last message on screen (or `after`: the message that caused it).
+     */
+    conversationChanged(next: VisitorConversationView, after?: string) {
       const s = store.getState();
-      const line = systemLineFor(s.conversation, next, s.messages.at(-1)?.id ?? null);
+      const line = systemLineFor(s.conversation, next, after ?? s.messages.at(-1)?.id ?? null);
       if (next.status !== 'active') stopTyping();
       if (line) store.setState({ lines: [...s.lines, line] });
     },
