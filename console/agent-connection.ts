@@ -5,19 +5,22 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { emitWithTimeout } from '../shared/emit-with-timeout';
-import { createClientId } from '../shared/ids';
-import { ACK_TIMEOUT_MS } from '../shared/limits';
+import { compareMessageIds, createClientId } from '../shared/ids';
+import { ACK_TIMEOUT_MS, TYPING_SHOWN_FOR_MS } from '../shared/limits';
 import { createOutbox } from '../shared/outbox';
 import type { AgentClientEvents, AgentServerEvents } from '../shared/protocol';
 import type { QueueName } from '../shared/queues';
 import type { StateStore } from '../shared/state-store';
+import { createTypingSignal } from '../shared/typing-signal';
 import {
   applyConversation,
   applyHandedOver,
   applyMessages,
   applyQueueEntered,
   applyQueueLeft,
+  applySeen,
   applyTaken,
+  applyTyping,
   applyWorkspace,
   type AgentPresence,
   type ConsoleState,
@@ -70,13 +73,51 @@ export function connectAgent(store: StateStore<ConsoleState>, onLoggedOut: () =>
   socket.on('queue:left', (left, count) => apply((s) => applyQueueLeft(s, left, count)));
   socket.on('message:new', (message) => apply((s) => applyMessages(s, message.conversationId, [message])));
   socket.on('conversation:updated', (conversation) => apply((s) => applyConversation(s, conversation)));
-  socket.on('conversation:assigned', ({ conversation, messages }) => apply((s) => applyTaken(s, conversation, messages)));
+  socket.on('conversation:assigned', ({ conversation, messages, lastSeen }) => apply((s) => applyTaken(s, conversation, messages, lastSeen)));
+
+  // Live signals: the visitor's "typing…" shows until they stop, write, or go quiet for TYPING_SHOWN_FOR_MS.
+  const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  const visitorTyping = (conversationId: string, typing: boolean) => {
+    clearTimeout(typingTimers.get(conversationId));
+    apply((s) => applyTyping(s, conversationId, typing));
+    if (typing) typingTimers.set(conversationId, setTimeout(() => visitorTyping(conversationId, false), TYPING_SHOWN_FOR_MS));
+  };
+  socket.on('conversation:typing', ({ conversationId, typing }) => visitorTyping(conversationId, typing));
+  socket.on('message:new', (message) => {
+    if (message.author === 'visitor') visitorTyping(message.conversationId, false);
+  });
+  socket.on('message:seen', (seen) => apply((s) => applySeen(s, seen)));
+  /** The agent's own typing signal, one throttle per conversation. */
+  const drafts = new Map<string, ReturnType<typeof createTypingSignal>>();
+  const draftOf = (conversationId: string) => {
+    let signal = drafts.get(conversationId);
+    if (!signal) {
+      signal = createTypingSignal((typing) => {
+        if (socket.connected) void request('typing:set', { conversationId, typing }).catch(() => undefined);
+      });
+      drafts.set(conversationId, signal);
+    }
+    return signal;
+  };
+  /** The last message id reported seen per conversation: only later ones are sent. */
+  const reportedSeen = new Map<string, string>();
 
   return {
     async take(conversationId: string) {
       const res = await request('conversation:take', { conversationId });
-      if (res.ok) apply((s) => applyTaken(s, res.data.conversation, res.data.messages));
+      if (res.ok) apply((s) => applyTaken(s, res.data.conversation, res.data.messages, res.data.lastSeen));
       else store.setState({ error: res.error });
+    },
+    /** The reply box changed ('' once sent): tells the visitor "typing…", throttled, never the text. */
+    draft(conversationId: string, text: string) {
+      draftOf(conversationId).draft(text);
+    },
+    /** The pane has shown the conversation up to this message (the page visible). */
+    seen(conversationId: string, lastSeenId: string) {
+      const before = reportedSeen.get(conversationId) ?? store.getState().lastSeen[conversationId]?.agent;
+      if (!socket.connected || (before && compareMessageIds(lastSeenId, before) <= 0)) return;
+      reportedSeen.set(conversationId, lastSeenId);
+      void request('message:seen', { conversationId, lastSeenId }).catch(() => undefined);
     },
     async takeNext() {
       const res = await request('queue:take-next', {});
@@ -108,6 +149,7 @@ export function connectAgent(store: StateStore<ConsoleState>, onLoggedOut: () =>
       const reply = { conversationId, clientId: createClientId(), text };
       store.setState((s) => ({ pending: [...s.pending, reply], error: null }));
       outbox.add(reply);
+      draftOf(conversationId).draft('');
     },
     close() {
       outbox.stop();

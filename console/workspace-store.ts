@@ -3,7 +3,7 @@
  * so the same rules apply whether an event comes live or from a reload of the workspace.
  */
 import { mergeMessages } from '../shared/message-list';
-import type { AgentWorkspace, ConversationView, MessageView, QueueEntry, QueueSnapshot, WireError } from '../shared/protocol';
+import type { AgentWorkspace, ConversationView, LastSeen, MessageSeen, MessageView, QueueEntry, QueueSnapshot, WireError } from '../shared/protocol';
 import type { QueueName } from '../shared/queues';
 import type { AgentView } from '../shared/schemas';
 
@@ -32,6 +32,10 @@ export interface ConsoleState {
   emailEnabled: boolean;
   /** The last refusal, shown until the next action. */
   error: WireError | null;
+  /** Conversations whose visitor is writing now (never what). */
+  typing: Record<string, boolean>;
+  /** How far each side has read each conversation: "Seen" goes under the visitor's mark. */
+  lastSeen: Record<string, LastSeen>;
 }
 
 export function initialState(agent: AgentView): ConsoleState {
@@ -48,6 +52,8 @@ export function initialState(agent: AgentView): ConsoleState {
     // Until the workspace says otherwise: no warning flashes on a server that does send email.
     emailEnabled: true,
     error: null,
+    typing: {},
+    lastSeen: {},
   };
 }
 
@@ -64,6 +70,7 @@ export function applyWorkspace(state: ConsoleState, ws: AgentWorkspace): Partial
     categories: ws.categories,
     emailEnabled: ws.email.enabled,
     selectedId: state.selectedId ?? ws.conversations[0]?.id ?? null,
+    lastSeen: { ...state.lastSeen, ...ws.lastSeen },
   };
 }
 
@@ -89,8 +96,9 @@ export function applyQueueLeft(state: ConsoleState, left: { conversationId: stri
   };
 }
 
-export function applyTaken(state: ConsoleState, conversation: ConversationView, messages: MessageView[]): Partial<ConsoleState> {
+export function applyTaken(state: ConsoleState, conversation: ConversationView, messages: MessageView[], lastSeen?: LastSeen): Partial<ConsoleState> {
   return {
+    ...(lastSeen ? { lastSeen: { ...state.lastSeen, [conversation.id]: lastSeen } } : {}),
     // The exact count follows in the `queue:left` broadcast; the entry goes at once.
     queues: updateQueue(state, conversation.queue, (q) => ({ ...q, entries: q.entries.filter((e) => e.conversationId !== conversation.id) })),
     conversations: upsert(state.conversations, conversation),
@@ -125,4 +133,14 @@ export function applyConversation(state: ConsoleState, conversation: Conversatio
 /** Open conversations held, for the "2 / 3" the header shows. */
 export function openCount(state: ConsoleState): number {
   return state.conversations.filter((c) => c.status === 'active').length;
+}
+
+/** The visitor started or stopped writing in a conversation. */
+export function applyTyping(state: ConsoleState, conversationId: string, typing: boolean): Partial<ConsoleState> {
+  return { typing: { ...state.typing, [conversationId]: typing } };
+}
+
+/** One side has read a conversation further. */
+export function applySeen(state: ConsoleState, { conversationId, by, lastSeenId }: MessageSeen): Partial<ConsoleState> {
+  return { lastSeen: { ...state.lastSeen, [conversationId]: { ...state.lastSeen[conversationId], [by]: lastSeenId } } };
 }

@@ -26,6 +26,7 @@ import type { DomainEvents } from './domain/events';
 import type { Jobs } from './jobs/jobs';
 import type { Webhooks } from './domain/webhooks';
 import type { Transcripts } from './domain/transcripts';
+import type { SignalService } from './domain/signals';
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, InterServerEvents, VisitorSocketData>;
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, InterServerEvents, AgentSocketData>;
@@ -55,6 +56,8 @@ declare module 'fastify' {
     jobs: Jobs;
     /** Transcripts by email on a visitor's request (the email plugin; EMAIL_DISABLED without SMTP_URL). */
     transcripts: Transcripts;
+    /** Typing and seen between a visitor and the agent holding their conversation (server/domain/signals.ts). */
+    signals: SignalService;
     io: Server;
     visitors: VisitorNamespace;
     agents: AgentNamespace;

@@ -40,6 +40,7 @@ export const ERRORS = {
   VISITOR_NOT_FOUND: { status: 404, message: 'Nothing of this visitor is kept on this site: unknown, of another site, or already erased.' },
   WEBHOOK_NOT_FOUND: { status: 404, message: 'No webhook endpoint has this id on this site.' },
   WEBHOOK_LIMIT: { status: 409, message: 'The site already has as many webhook endpoints as allowed; remove one first.' },
+  MESSAGE_NOT_FOUND: { status: 404, message: 'No message of this conversation has this id.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

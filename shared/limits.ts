@@ -77,3 +77,12 @@ export const MAX_RETENTION_DAYS = 3_650;
 export const MAX_ABANDON_AFTER_SECONDS = 86_400;
 /** The most a verified customer may be moved ahead in line (minutes): a day, beyond which the line means nothing. */
 export const MAX_VERIFIED_PRIORITY_MINUTES = 1_440;
+
+/**
+ * Typing signals: a client sends "typing" at most this often while its person writes (and a stop
+ * when the draft empties or is sent); the server relays at most one "typing" per side and
+ * conversation this often, whatever a client sends.
+ */
+export const TYPING_SIGNAL_INTERVAL_MS = 2_000;
+/** The other side shows "typing…" this long after the last signal: two missed signals and a margin. */
+export const TYPING_SHOWN_FOR_MS = 5_000;

@@ -18,6 +18,8 @@ import type {
   ConversationTranscriptPayload,
   EmptyPayload,
   MessageLeavePayload,
+  MessageSeenPayload,
+  TypingSetPayload,
   PresenceSetPayload,
   SessionResumePayload,
   VisitorIdentifyPayload,
@@ -203,6 +205,8 @@ export interface VisitorSession {
   messages: MessageView[];
   /** Where the conversation stands in line, while it waits. */
   position: QueuePosition | null;
+  /** Both sides' "seen" marks of `conversation` (empty without one): a reloaded widget shows "Seen" where it was. */
+  lastSeen: LastSeen;
 }
 
 export interface MessageSent {
@@ -237,6 +241,10 @@ export interface VisitorClientEvents {
    * email they gave before. EMAIL_DISABLED when the server has no SMTP_URL.
    */
   'conversation:transcript': (payload: ConversationTranscriptPayload, ack: AckCallback<{ queued: true }>) => void;
+  /** The visitor writes in their waiting or active conversation, or stopped. Throttled by the server; never the text. */
+  'typing:set': (payload: TypingSetPayload, ack: AckCallback<{ relayed: boolean }>) => void;
+  /** The widget has shown the conversation up to this message while visible. Moves forward only. */
+  'message:seen': (payload: MessageSeenPayload, ack: AckCallback<LastSeen>) => void;
 }
 
 export interface VisitorServerEvents {
@@ -244,6 +252,10 @@ export interface VisitorServerEvents {
   'conversation:updated': (conversation: VisitorConversationView) => void;
   /** While waiting: the visitor's place in line and the estimated wait, whenever either changes. */
   'queue:position': (position: QueuePosition) => void;
+  /** The agent holding the conversation writes, or stopped (shown for TYPING_SHOWN_FOR_MS at most). */
+  'conversation:typing': (signal: TypingSignal) => void;
+  /** The agent has read up to `lastSeenId`. */
+  'message:seen': (seen: MessageSeen) => void;
 }
 
 // ---- /agent --------------------------------------------------------------------------------
@@ -258,11 +270,15 @@ export interface AgentWorkspace {
   categories: Record<QueueName, string[]>;
   /** Off without SMTP_URL: visitors who left a message see answers only when they come back. */
   email: { enabled: boolean };
+  /** The "seen" marks of each of `conversations`, by conversation id. */
+  lastSeen: Record<ConversationId, LastSeen>;
 }
 
 export interface TakenConversation {
   conversation: ConversationView;
   messages: MessageView[];
+  /** Both sides' "seen" marks (absent where the server did not read them: an offer in auto mode). */
+  lastSeen?: LastSeen;
 }
 
 export interface AgentClientEvents {
@@ -285,6 +301,10 @@ export interface AgentClientEvents {
   /** Online (gets conversations), away (keeps theirs, gets no new ones) or offline (gives theirs back). */
   'presence:set': (payload: PresenceSetPayload, ack: AckCallback<{ status: PresenceSetPayload['status'] }>) => void;
   'message:send': (payload: AgentMessageSendPayload, ack: AckCallback<MessageSent>) => void;
+  /** The agent writes in a conversation they hold, or stopped. Throttled by the server; never the text. */
+  'typing:set': (payload: TypingSetPayload, ack: AckCallback<{ relayed: boolean }>) => void;
+  /** The console has shown this conversation up to this message. Moves forward only. */
+  'message:seen': (payload: MessageSeenPayload, ack: AckCallback<LastSeen>) => void;
 }
 
 export interface AgentServerEvents {
@@ -296,6 +316,10 @@ export interface AgentServerEvents {
   'conversation:updated': (conversation: ConversationView) => void;
   /** An agent was given this conversation (auto mode, or another tab's take): open it. */
   'conversation:assigned': (taken: TakenConversation) => void;
+  /** The visitor of a conversation this agent holds writes, or stopped. */
+  'conversation:typing': (signal: TypingSignal) => void;
+  /** The visitor has read up to `lastSeenId`. */
+  'message:seen': (seen: MessageSeen) => void;
 }
 
 export interface InterServerEvents {}
@@ -315,3 +339,25 @@ export interface AgentSocketData {
 
 /** Error details on a refused handshake: `connect_error` carries `{ message, data: WireError }`. */
 export type HandshakeError = Error & { data?: WireError };
+
+// ---- Live signals (typing, seen) -----------------------------------------------------------
+
+/** Which side of a conversation did something: its visitor or the agent who holds it. */
+export type SeenBy = 'visitor' | 'agent';
+
+/** The last message id each side has shown on screen; a side absent has seen nothing yet. */
+export type LastSeen = Partial<Record<SeenBy, MessageId>>;
+
+/** The other side is (or stopped) writing. Never the draft's text. */
+export interface TypingSignal {
+  conversationId: ConversationId;
+  by: SeenBy;
+  typing: boolean;
+}
+
+/** One side has shown the conversation up to `lastSeenId`; told to the other side only when it moved forward. */
+export interface MessageSeen {
+  conversationId: ConversationId;
+  by: SeenBy;
+  lastSeenId: MessageId;
+}

@@ -511,3 +511,11 @@ export const WebhookDeliverySchema = Type.Object({
 });
 export type WebhookDelivery = Static<typeof WebhookDeliverySchema>;
 export const WebhookDeliveryListSchema = Type.Object({ deliveries: Type.Array(WebhookDeliverySchema) });
+
+/** `typing:set` (both namespaces): the sender's person is writing, or stopped. Never the draft's text. */
+export const TypingSetPayloadSchema = Type.Object({ conversationId: IdSchema, typing: Type.Boolean() }, Strict);
+export type TypingSetPayload = Static<typeof TypingSetPayloadSchema>;
+
+/** `message:seen` (both namespaces): the sender has shown the conversation up to this message. */
+export const MessageSeenPayloadSchema = Type.Object({ conversationId: IdSchema, lastSeenId: MessageIdSchema }, Strict);
+export type MessageSeenPayload = Static<typeof MessageSeenPayloadSchema>;

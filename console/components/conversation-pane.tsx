@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { compareMessageIds } from '../../shared/ids';
 import { MAX_MESSAGE_LENGTH } from '../../shared/limits';
 import { MessageText } from '../../shared/message-text';
 import type { ConversationView, MessageView } from '../../shared/protocol';
@@ -18,19 +19,52 @@ export interface ConversationPaneProps {
   onRelease(): void;
   /** Whether this server emails answers to visitors who left (SMTP_URL set). */
   emailEnabled: boolean;
+  /** The visitor is writing now. */
+  visitorTyping?: boolean;
+  /** The visitor's "seen" mark: "Seen" goes under the last of the agent's messages up to it. */
+  seenId?: string | undefined;
+  /** The reply box changed (the typing signal; its text is not sent). */
+  onDraft?(text: string): void;
+  /** The pane has shown the conversation up to this visitor message, the page being visible. */
+  onSeen?(lastSeenId: string): void;
 }
 
 const OTHER_QUEUE: Record<QueueName, QueueName> = { service: 'support', support: 'service' };
 
 /** One conversation: transcript, routing explanation, reply box, resolve. Messages are text, never HTML. */
-export function ConversationPane({ conversation, messages, pending, onReply, categories, onResolve, onTransfer, onRelease, emailEnabled }: ConversationPaneProps) {
+export function ConversationPane({
+  conversation,
+  messages,
+  pending,
+  onReply,
+  categories,
+  onResolve,
+  onTransfer,
+  onRelease,
+  emailEnabled,
+  visitorTyping = false,
+  seenId,
+  onDraft,
+  onSeen,
+}: ConversationPaneProps) {
   const [text, setText] = useState('');
   const [category, setCategory] = useState('');
   const [transferring, setTransferring] = useState(false);
   const [note, setNote] = useState('');
   const target = OTHER_QUEUE[conversation.queue];
   const end = useRef<HTMLLIElement>(null);
-  useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [messages.length, pending.length]);
+  useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [messages.length, pending.length, visitorTyping]);
+  // "Seen" for the visitor: the last of their messages on screen, while this page is visible.
+  const lastVisitorId = messages.filter((m) => m.author === 'visitor').at(-1)?.id;
+  useEffect(() => {
+    if (!lastVisitorId || !onSeen) return;
+    const report = () => document.visibilityState === 'visible' && onSeen(lastVisitorId);
+    report();
+    document.addEventListener('visibilitychange', report);
+    return () => document.removeEventListener('visibilitychange', report);
+  }, [lastVisitorId]);
+  let seenAt = -1;
+  if (seenId) messages.forEach((m, i) => m.author === 'agent' && compareMessageIds(m.id, seenId) <= 0 && (seenAt = i));
   const open = conversation.status === 'active';
   const tooLong = text.length > MAX_MESSAGE_LENGTH;
   const submit = (event: Event) => {
@@ -103,11 +137,12 @@ export function ConversationPane({ conversation, messages, pending, onReply, cat
         </form>
       )}
       <ol class="log" role="log" aria-label="Messages" aria-live="polite">
-        {messages.map((m) => (
+        {messages.map((m, i) => (
           <li key={m.id} class={`msg ${m.author}`}>
             <span class="who">{m.author === 'agent' ? (m.agentName ?? 'Agent') : 'Visitor'}</span>
             <MessageText class="text" text={m.text} />
             <time dateTime={new Date(m.createdAt).toISOString()}>{new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
+            {i === seenAt && <span class="seen">Seen</span>}
           </li>
         ))}
         {pending.map((p) => (
@@ -116,6 +151,11 @@ export function ConversationPane({ conversation, messages, pending, onReply, cat
             <span class="who">sending…</span>
           </li>
         ))}
+        {open && visitorTyping && (
+          <li class="typing" role="status">
+            Visitor is typing…
+          </li>
+        )}
         <li ref={end} aria-hidden="true" />
       </ol>
       {open && (
@@ -126,7 +166,11 @@ export function ConversationPane({ conversation, messages, pending, onReply, cat
             value={text}
             placeholder="Write a reply… (Enter sends, Shift+Enter for a new line)"
             aria-invalid={tooLong}
-            onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+            onInput={(e) => {
+              const draft = (e.target as HTMLTextAreaElement).value;
+              setText(draft);
+              onDraft?.(draft);
+            }}
             onKeyDown={(e) => {
               if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) submit(e);
             }}

@@ -67,6 +67,7 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
                     <span class="preview">{c.preview}</span>
                     <span class="meta">
                       {c.queue} · {c.status === 'resolved' ? 'resolved' : 'open'}
+                      {c.status === 'active' && state.typing[c.id] && <span class="typing"> · typing…</span>}
                     </span>
                   </button>
                 </li>
@@ -101,6 +102,10 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
             onTransfer={(queue, note) => void connection.transfer(selected.id, queue, note)}
             onRelease={() => void connection.release(selected.id)}
             emailEnabled={state.emailEnabled}
+            visitorTyping={state.typing[selected.id] ?? false}
+            seenId={state.lastSeen[selected.id]?.visitor}
+            onDraft={(text) => connection.draft(selected.id, text)}
+            onSeen={(id) => connection.seen(selected.id, id)}
           />
         ) : (
           <p class="placeholder">No conversation selected.</p>

@@ -190,9 +190,12 @@ export function createConversationService({ store, router, limiter, events, audi
       };
       // A message left while nobody was there stays on screen, answered, when the visitor comes back.
       const conversation = open ?? (await lastAnsweredLeftMessage(siteKey, visitorId, at));
-      if (!conversation) return { site: siteInfo, conversation: null, messages: [] as MessageView[] };
-      const messages = await store.messagesAfter(siteKey, conversation.id, lastMessageId, MAX_MESSAGES_PER_PAGE);
-      return { site: siteInfo, conversation, messages };
+      if (!conversation) return { site: siteInfo, conversation: null, messages: [] as MessageView[], lastSeen: {} };
+      const [messages, lastSeen] = await Promise.all([
+        store.messagesAfter(siteKey, conversation.id, lastMessageId, MAX_MESSAGES_PER_PAGE),
+        store.getSeen(siteKey, conversation.id),
+      ]);
+      return { site: siteInfo, conversation, messages, lastSeen };
     },
 
     /** Sends to the visitor's open conversation, or starts and routes one with this first message. */
@@ -321,7 +324,8 @@ export function createConversationService({ store, router, limiter, events, audi
         store.listAgentConversations(agent.siteKey, agent.id),
         requireSite(agent.siteKey),
       ]);
-      return { agent, queues, conversations, categories: site.settings.categories, email: { enabled: emailEnabled } };
+      const seen = await Promise.all(conversations.map(async (c) => [c.id, await store.getSeen(agent.siteKey, c.id)] as const));
+      return { agent, queues, conversations, categories: site.settings.categories, email: { enabled: emailEnabled }, lastSeen: Object.fromEntries(seen) };
     },
 
     /** The first page of a conversation's messages, as a console opens it. */
@@ -354,8 +358,11 @@ export function createConversationService({ store, router, limiter, events, audi
         conversation = held;
       }
       if (claimed) await events.emit('conversation.assigned', agent.siteKey, { conversation, by: 'take' }, origin);
-      const messages = await store.messagesAfter(agent.siteKey, conversationId, undefined, MAX_MESSAGES_PER_PAGE);
-      return { conversation, messages };
+      const [messages, lastSeen] = await Promise.all([
+        store.messagesAfter(agent.siteKey, conversationId, undefined, MAX_MESSAGES_PER_PAGE),
+        store.getSeen(agent.siteKey, conversationId),
+      ]);
+      return { conversation, messages, lastSeen };
     },
 
     async agentMessages(agent: AgentView, conversationId: ConversationId, afterId?: MessageId): Promise<MessageView[]> {

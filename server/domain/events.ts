@@ -8,8 +8,8 @@
  * broadcasts, BullMQ jobs for webhooks and email, Redis itself for KPIs). `docs/events.md` lists
  * every event and who listens.
  */
-import type { AgentId, ConversationId, SiteKey } from '../../shared/ids';
-import type { ConversationView, MessageView, VisitorIdentity } from '../../shared/protocol';
+import type { AgentId, ConversationId, MessageId, SiteKey } from '../../shared/ids';
+import type { ConversationView, MessageView, SeenBy, VisitorIdentity } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
 import type { AgentView } from '../../shared/schemas';
 import { randomId } from './random-id';
@@ -63,6 +63,13 @@ export interface DomainEventMap {
   'agent.updated': { agent: AgentView; disabled: boolean };
   /** A console session ended; every session of the agent when `sessionToken` is absent. */
   'agent.logged_out': { agentId: AgentId; sessionToken?: string };
+  /**
+   * The visitor or the agent holding it started or stopped writing (throttled; never stored, never
+   * the text). A live signal for the other side only: no webhook delivers it.
+   */
+  'conversation.typing': { conversation: ConversationView; by: SeenBy; typing: boolean };
+  /** One side has shown the conversation up to `lastSeenId`, later than before (stored). Not delivered to webhooks. */
+  'message.seen': { conversation: ConversationView; by: SeenBy; lastSeenId: MessageId };
 }
 
 export type DomainEventType = keyof DomainEventMap;

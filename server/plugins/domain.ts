@@ -19,6 +19,7 @@ import { createPrivacy } from '../domain/privacy';
 import { createRateLimiter, type RateLimits } from '../domain/rate-limiter';
 import { createRouter } from '../domain/routing/router';
 import { createSiteRouting } from '../domain/routing/site-routing';
+import { createSignalService } from '../domain/signals';
 import { createVisitorTokens } from '../domain/visitor-tokens';
 import type { Store } from '../store/store';
 
@@ -51,6 +52,7 @@ export default fp<DomainPluginOptions>(
       createAgentAccounts({ store, limiter, events, audit, sessionTtlMs: app.config.sessionTtlMs, now, ...(sleep ? { sleep } : {}) }),
     );
     app.decorate('siteRouting', createSiteRouting(store, audit, now));
+    app.decorate('signals', createSignalService({ store, events, now }));
     app.decorate('privacy', createPrivacy({ store, audit, now }));
     app.decorate('apiTokens', createApiTokens({ store, audit, now }));
     const assignment = createAssignmentService({ store, now, events, timings: { ...DEFAULT_ASSIGNMENT_TIMINGS, graceMs: app.config.agentGraceMs } });

@@ -55,6 +55,12 @@ export default fp<RealtimePluginOptions>(
     let closing = false;
     registerVisitorNamespace(app, () => closing);
     registerAgentNamespace(app, statuses, () => closing);
+    // A console that connects may be one more agent online: the waiting visitors of its queues get
+    // their places and estimates again (debounced per queue; presence changes are told as events).
+    app.agents.on('connection', (socket) => {
+      const { agent } = socket.data;
+      for (const queue of agent.skills) announce.positionsChanged(agent.siteKey, queue);
+    });
 
     // Presence is renewed for every agent connected here well before it would lapse.
     const heartbeat = setInterval(() => {

@@ -15,6 +15,7 @@ import { handleEvent } from './ack';
 import type { AgentStatuses } from './agent-statuses';
 import { limitEventRate } from './event-rate';
 import { rooms } from './rooms';
+import { registerAgentSignals } from './signals';
 import { compilePayloadCheck } from '../domain/validate';
 
 const checkEmpty = compilePayloadCheck(EmptyPayloadSchema);
@@ -100,6 +101,8 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
       await assignment.setStatus(agent, status, origin);
       return { status };
     }));
+
+    registerAgentSignals(app, socket);
 
     socket.on('disconnect', () => {
       if (closing()) return;

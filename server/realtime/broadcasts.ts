@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Announcer } from './announce';
+import { QUEUES } from '../../shared/queues';
 import { rooms } from './rooms';
 import type { VisitorChannel } from './visitor-channel';
 
@@ -74,6 +75,31 @@ export function broadcastEvents(app: FastifyInstance, announce: Announcer, visit
   });
 
   prepend('agent.logged_out', ({ siteKey, data: { agentId, sessionToken } }) => disconnectAgentSockets(app, siteKey, agentId, sessionToken));
+
+  // Live signals go to the other side only: the visitor's to the consoles holding the conversation,
+  // the agent's to the visitor's tabs (through the visitor channel, in the visitor's view).
+  prepend('conversation.typing', ({ siteKey, data: { conversation, by, typing } }) => {
+    const signal = { conversationId: conversation.id, by, typing };
+    if (by === 'agent') visitorChannel.typing(conversation, signal);
+    else agents.to(rooms.conversation(siteKey, conversation.id)).emit('conversation:typing', signal);
+  });
+
+  prepend('message.seen', ({ siteKey, data: { conversation, by, lastSeenId } }) => {
+    const seen = { conversationId: conversation.id, by, lastSeenId };
+    if (by === 'agent') visitorChannel.seen(conversation, seen);
+    else agents.to(rooms.conversation(siteKey, conversation.id)).emit('message:seen', seen);
+  });
+
+  // Who can answer changed: the waiting visitors of the agent's queues learn their new place and
+  // wait (and that nobody is there, when the last one went).
+  prepend('agent.presence_changed', ({ siteKey, data: { agent } }) => {
+    for (const queue of agent.skills) announce.positionsChanged(siteKey, queue);
+  });
+  // The event does not say which queues the gone agent served: every queue hears it (debounced, and
+  // a queue nobody waits in reads nothing more).
+  prepend('conversation.released', ({ siteKey, data: { reason } }) => {
+    if (reason === 'agent-gone') for (const queue of QUEUES) announce.positionsChanged(siteKey, queue);
+  });
 }
 
 /** Ends the sockets riding on one session (log out), or all of an agent's (log out everywhere, disabled). */

@@ -7,9 +7,11 @@
 import type { ConversationId, SiteKey, VisitorId } from '../../shared/ids';
 import type {
   ConversationView,
+  MessageSeen,
   MessageSent,
   MessageView,
   QueuePosition,
+  TypingSignal,
   VisitorConversationView,
   VisitorMessageSent,
   VisitorSession,
@@ -33,7 +35,7 @@ export function toVisitorMessageSent(sent: MessageSent): VisitorMessageSent {
 
 /** Field by field, so that nothing added to what resumeVisitor returns reaches a widget unasked. */
 export function toVisitorSession(session: Omit<VisitorSession, 'conversation'> & { conversation: ConversationView | null }): VisitorSession {
-  const { site, visitorId, token, conversation, messages, position } = session;
+  const { site, visitorId, token, conversation, messages, position, lastSeen } = session;
   return {
     site: {
       name: site.name,
@@ -55,6 +57,7 @@ export function toVisitorSession(session: Omit<VisitorSession, 'conversation'> &
     conversation: conversation ? toVisitorConversation(conversation) : null,
     messages: messages.map(toVisitorMessage),
     position,
+    lastSeen: { ...(lastSeen.visitor ? { visitor: lastSeen.visitor } : {}), ...(lastSeen.agent ? { agent: lastSeen.agent } : {}) },
   };
 }
 
@@ -79,6 +82,16 @@ export function createVisitorChannel(visitors: VisitorNamespace) {
 
     position(siteKey: SiteKey, visitorId: VisitorId, position: QueuePosition & { conversationId: ConversationId }) {
       tabs(siteKey, visitorId).emit('queue:position', position);
+    },
+
+    /** The agent writes, or stopped: field by field, so nothing else of a signal reaches a widget. */
+    typing(conversation: Pick<ConversationView, 'siteKey' | 'visitorId'>, { conversationId, by, typing }: TypingSignal) {
+      tabs(conversation.siteKey, conversation.visitorId).emit('conversation:typing', { conversationId, by, typing });
+    },
+
+    /** The agent has read up to a message. */
+    seen(conversation: Pick<ConversationView, 'siteKey' | 'visitorId'>, { conversationId, by, lastSeenId }: MessageSeen) {
+      tabs(conversation.siteKey, conversation.visitorId).emit('message:seen', { conversationId, by, lastSeenId });
     },
   };
 }

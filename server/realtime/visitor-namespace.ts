@@ -16,6 +16,7 @@ import { rooms } from './rooms';
 import { compilePayloadCheck } from '../domain/validate';
 import { toVisitorConversation, toVisitorMessageSent, toVisitorSession } from './visitor-channel';
 import { registerTranscriptEvent } from './visitor-transcript';
+import { registerVisitorSignals } from './signals';
 
 const checkResume = compilePayloadCheck(SessionResumePayloadSchema);
 const checkSend = compilePayloadCheck(VisitorMessageSendPayloadSchema);
@@ -76,6 +77,7 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
     );
 
     registerTranscriptEvent(app, socket);
+    registerVisitorSignals(app, socket);
 
     // The visitor's last tab closed: the abandonment clock starts (the sweep in assignment.ts).
     socket.on('disconnect', () => {

@@ -5,6 +5,7 @@
  */
 import type { AgentId, ClientMessageId, ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
 import type { ConversationRating, ConversationView, MessageAuthor, MessageView, QueueEntry, RoutingDecision, VisitorIdentity } from '../../shared/protocol';
+import type { LastSeen, SeenBy } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
 import type { AgentRole, SiteSettings, WebhookDelivery, WebhookEventType } from '../../shared/schemas';
 
@@ -559,4 +560,17 @@ export interface Store {
   addApiToken(siteKey: SiteKey, token: ApiTokenRecord): Promise<void>;
   /** The token record with this SHA-256, or null. */
   findApiToken(siteKey: SiteKey, hash: string): Promise<ApiTokenRecord | null>;
+
+  /**
+   * Moves one side's "seen" mark of a conversation forward to `lastSeenId`, never back (an older or
+   * equal id changes nothing). CONVERSATION_NOT_FOUND when there is no such conversation,
+   * MESSAGE_NOT_FOUND when none of its messages has this id (so no mark runs ahead of what was written).
+   * @returns whether it moved, and both marks after the call
+   */
+  markSeen(input: { siteKey: SiteKey; conversationId: ConversationId; by: SeenBy; lastSeenId: MessageId }): Promise<{ moved: boolean; seen: SeenMarks }>;
+  /** Both sides' "seen" marks of a conversation; empty when none was set (or no such conversation). */
+  getSeen(siteKey: SiteKey, conversationId: ConversationId): Promise<SeenMarks>;
 }
+
+/** The last message id each side has shown on screen (the wire's LastSeen). */
+export type SeenMarks = LastSeen;

@@ -802,6 +802,43 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       });
     });
 
+    describe('seen marks', () => {
+      it('moves each side forward only, keeps the two sides apart, and forgets them with the conversation', async () => {
+        const { conversation, message: first } = await store.createConversation(newConversation());
+        const { message: second } = await store.appendMessage({ siteKey, conversationId: conversation.id, clientId: 'client-seen-2', author: 'visitor', text: 'more', now });
+        expect(await store.getSeen(siteKey, conversation.id)).toEqual({});
+
+        expect(await store.markSeen({ siteKey, conversationId: conversation.id, by: 'agent', lastSeenId: second.id })).toEqual({ moved: true, seen: { agent: second.id } });
+        // Older or equal: nothing moves.
+        expect(await store.markSeen({ siteKey, conversationId: conversation.id, by: 'agent', lastSeenId: first.id })).toEqual({ moved: false, seen: { agent: second.id } });
+        expect(await store.markSeen({ siteKey, conversationId: conversation.id, by: 'agent', lastSeenId: second.id })).toEqual({ moved: false, seen: { agent: second.id } });
+        expect(await store.markSeen({ siteKey, conversationId: conversation.id, by: 'visitor', lastSeenId: first.id })).toEqual({
+          moved: true,
+          seen: { visitor: first.id, agent: second.id },
+        });
+        // An id that is no message of the conversation is refused (a mark never runs ahead of what was written).
+        await expect(store.markSeen({ siteKey, conversationId: conversation.id, by: 'visitor', lastSeenId: '99999999999999-0' })).rejects.toMatchObject({
+          code: 'MESSAGE_NOT_FOUND',
+        });
+        expect(await store.getSeen(siteKey, conversation.id)).toEqual({ visitor: first.id, agent: second.id });
+        // The conversation itself is unchanged.
+        expect(await store.getConversation(siteKey, conversation.id)).toEqual(conversation);
+
+        await store.deleteConversation(siteKey, conversation.id);
+        expect(await store.getSeen(siteKey, conversation.id)).toEqual({});
+      });
+
+      it('refuses a conversation that does not exist, or of another site, and keeps nothing', async () => {
+        const { conversation, message } = await store.createConversation(newConversation());
+        await expect(store.markSeen({ siteKey, conversationId: 'c_nope', by: 'visitor', lastSeenId: message.id })).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
+        await expect(store.markSeen({ siteKey: 'site_other', conversationId: conversation.id, by: 'visitor', lastSeenId: message.id })).rejects.toMatchObject({
+          code: 'CONVERSATION_NOT_FOUND',
+        });
+        expect(await store.getSeen('site_other', conversation.id)).toEqual({});
+        expect(await store.getSeen(siteKey, 'c_nope')).toEqual({});
+      });
+    });
+
     it('keeps sites apart: a conversation of one site is not found through another', async () => {
       const { conversation } = await store.createConversation(newConversation());
       expect(await store.getConversation('site_other', conversation.id)).toBeNull();

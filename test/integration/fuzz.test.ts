@@ -125,6 +125,12 @@ const boundedText = (min: number, max: number, required: boolean, valid: () => s
   invalid: refusedBy(stringRule(min, max, pattern), randomNonString, tooLong(max), () => '', (r) => r.pick(NASTY_STRINGS)),
 });
 
+const booleanField: FieldSpec = {
+  required: true,
+  valid: () => true,
+  invalid: refusedBy((v) => typeof v === 'boolean', randomValue, (r) => r.pick(['true', 'false', 0, 1, null, ''])),
+};
+
 type Fixture = { waiting: ConversationId; active: ConversationId; resolved: ConversationId };
 let fixture: Fixture;
 const anyConversation = (random: Random) => () => random.pick([fixture.waiting, fixture.active, fixture.resolved, 'c_does_not_exist']);
@@ -179,6 +185,8 @@ function visitorEvents(): EventSpec[] {
     },
     // This server has no SMTP_URL: a valid request is answered EMAIL_DISABLED, a malformed one PAYLOAD_INVALID.
     { event: 'conversation:transcript', fields: { conversationId: idField(() => fixture.resolved), email: emailField(false) } },
+    { event: 'typing:set', fields: { conversationId: idField(() => fixture.active), typing: booleanField } },
+    { event: 'message:seen', fields: { conversationId: idField(() => fixture.active), lastSeenId: { ...messageIdField, required: true } } },
   ];
 }
 
@@ -204,6 +212,8 @@ function agentEvents(random: Random): EventSpec[] {
       },
     },
     { event: 'queue:take-next', fields: {} },
+    { event: 'typing:set', fields: { conversationId, typing: booleanField } },
+    { event: 'message:seen', fields: { conversationId, lastSeenId: { ...messageIdField, required: true } } },
     {
       event: 'presence:set',
       fields: {

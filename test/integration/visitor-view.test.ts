@@ -2,7 +2,7 @@
  * One view per audience: everything a visitor's sockets receive (pushes and acks, on two tabs)
  * through a whole life of a conversation — identified, routed, re-routed, taken, answered,
  * transferred with a note, handed over with a note, handed back, resolved under a category, rated,
- * reopened — is held to an allow-list of fields per event, written here on purpose and not
+ * reopened, with typing and seen both ways — is held to an allow-list of fields per event, written here on purpose and not
  * imported, so that a field added to the record or to an event fails this test until someone
  * decides that visitors may see it. The agents' notes carry a marker that must never reach a widget.
  */
@@ -33,7 +33,10 @@ const CONVERSATION_FIELDS = [
 const MESSAGE_FIELDS = ['id', 'conversationId', 'clientId', 'author', 'agentName', 'text', 'createdAt'];
 const POSITION_FIELDS = ['conversationId', 'queue', 'position', 'estimatedWaitMs', 'agentsOnline'];
 const RATING_FIELDS = ['csat', 'ces', 'nps', 'comment', 'at'];
-const SESSION_FIELDS = ['site', 'visitorId', 'token', 'conversation', 'messages', 'position'];
+const SESSION_FIELDS = ['site', 'visitorId', 'token', 'conversation', 'messages', 'position', 'lastSeen'];
+const LAST_SEEN_FIELDS = ['visitor', 'agent'];
+const TYPING_FIELDS = ['conversationId', 'by', 'typing'];
+const SEEN_FIELDS = ['conversationId', 'by', 'lastSeenId'];
 const SITE_FIELDS = [
   'name',
   'topicQuestion',
@@ -83,8 +86,16 @@ function expectAllowed(kind: string, value: unknown): void {
       if (session.conversation) conversation(session.conversation, `${kind}.conversation`);
       for (const m of session.messages) within(m, MESSAGE_FIELDS, `${kind}.messages[]`);
       if (session.position) within(session.position, POSITION_FIELDS, `${kind}.position`);
-      return;
+      return within((value as { lastSeen: unknown }).lastSeen, LAST_SEEN_FIELDS, `${kind}.lastSeen`);
     }
+    case 'conversation:typing':
+      return within(value, TYPING_FIELDS, kind);
+    case 'message:seen':
+      return within(value, SEEN_FIELDS, kind);
+    case 'ack typing:set':
+      return within(value, ['relayed'], kind);
+    case 'ack message:seen':
+      return within(value, LAST_SEEN_FIELDS, kind);
     case 'ack visitor:identify':
       return within(value, IDENTITY_FIELDS, kind);
     default:
@@ -139,7 +150,16 @@ describe('what a visitor is sent', () => {
     const sasha = await connectAgent(started.url, started.supportAgent);
     const bo = await connectAgent(started.url, started.bothAgent);
     await agentDo(sam, 'conversation:take', { conversationId: conversation.id });
-    await agentDo(sam, 'message:send', { conversationId: conversation.id, clientId: randomUUID(), text: 'Let me look' });
+    // Signals both ways: the visitor types and reads, the agent types and reads.
+    await ask(first, 'typing:set', { conversationId: conversation.id, typing: true });
+    const agentTyping = waitFor(first, 'conversation:typing');
+    await agentDo(sam, 'typing:set', { conversationId: conversation.id, typing: true });
+    await agentTyping;
+    const { message: samSaid } = (await agentDo(sam, 'message:send', { conversationId: conversation.id, clientId: randomUUID(), text: 'Let me look' })) as unknown as { message: { id: string } };
+    await ask(first, 'message:seen', { conversationId: conversation.id, lastSeenId: samSaid.id });
+    const agentSeen = waitFor(first, 'message:seen');
+    await agentDo(sam, 'message:seen', { conversationId: conversation.id, lastSeenId: samSaid.id });
+    await agentSeen;
     await agentDo(sam, 'conversation:transfer', { conversationId: conversation.id, queue: 'support', note: `for support: ${MARKER}` });
     await agentDo(sasha, 'conversation:take', { conversationId: conversation.id });
     await agentDo(sasha, 'conversation:hand-over', { conversationId: conversation.id, agentId: started.bothAgent.view.id, note: `over to Bo: ${MARKER}` });
@@ -164,7 +184,18 @@ describe('what a visitor is sent', () => {
 
     await eventually(() => expect(received.filter(([kind]) => kind === 'conversation:updated').length).toBeGreaterThan(5));
     const kinds = new Set(received.map(([kind]) => kind));
-    for (const kind of ['conversation:updated', 'message:new', 'queue:position', 'ack message:send', 'ack session:resume', 'ack conversation:rate']) {
+    for (const kind of [
+      'conversation:updated',
+      'message:new',
+      'queue:position',
+      'ack message:send',
+      'ack session:resume',
+      'ack conversation:rate',
+      'conversation:typing',
+      'message:seen',
+      'ack typing:set',
+      'ack message:seen',
+    ]) {
       expect(kinds, `the probe saw no ${kind}`).toContain(kind);
     }
     for (const [kind, payload] of received) expectAllowed(kind, payload);

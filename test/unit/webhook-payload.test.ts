@@ -48,4 +48,13 @@ describe('webhook payloads', () => {
     expect(WEBHOOK_EVENT_TYPES).not.toContain('agent.presence_changed');
     expect(WEBHOOK_EVENT_TYPES).not.toContain('agent.logged_out');
   });
+
+  it('leaves out the live signals: typing and seen are for the two people in the conversation', async () => {
+    const typing = await events.emit('conversation.typing', 'site_1', { conversation, by: 'visitor', typing: true });
+    const seen = await events.emit('message.seen', 'site_1', { conversation, by: 'agent', lastSeenId: message.id });
+    expect(toWebhookBody(typing)).toBeNull();
+    expect(toWebhookBody(seen)).toBeNull();
+    expect(WEBHOOK_EVENT_TYPES).not.toContain('conversation.typing');
+    expect(WEBHOOK_EVENT_TYPES).not.toContain('message.seen');
+  });
 });

@@ -15,6 +15,7 @@ import { useStore } from '../../shared/use-store';
 import { loadCatalogue } from './i18n/catalogues';
 import { chooseLanguage } from './i18n/language';
 import { siteLocale } from './i18n/site-locale';
+import { wireSignals } from './signals-wiring';
 
 export interface WidgetDeps {
   transport: VisitorTransport;
@@ -46,6 +47,9 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
     pending: persisted.outbox ?? [],
     refused: [],
     surveyDone: null,
+    agentTyping: false,
+    lastSeen: {},
+    lines: [],
   });
   // The language is known before the session (data-lang, the browser's); the site's default only
   // counts when none of the browser's languages has a catalogue, so it may change once the session comes.
@@ -66,22 +70,29 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
   ui.subscribe(tellLook);
   pickLanguage('en');
 
+  const signals = wireSignals(store, transport);
   const withoutPending = (clientId: string) => store.getState().pending.filter((p) => p.clientId !== clientId);
 
   const outbox = createOutbox<PendingMessage, VisitorMessageSent>(
     {
       send: (item) => transport.send(item),
-      onSent: (item, sent) =>
+      onSent: (item, sent) => {
+        // The router moved the conversation on this very message: the broadcast of it skips this
+        // tab (its ack says it), so the ack's queue is taken, with its line in the transcript.
+        const shown = store.getState().conversation;
+        const rerouted = shown?.id === sent.conversation.id && shown.status === 'waiting' && sent.conversation.status === 'waiting' && shown.queue !== sent.conversation.queue;
+        if (rerouted) signals.conversationChanged(sent.conversation, sent.message.id);
         store.setState((s) => {
           const same = s.conversation?.id === sent.conversation.id;
           return {
             pending: withoutPending(item.clientId),
             // The ack carries the conversation as it was when stored; a push may already have brought a
             // newer state. A reply that reopened it is newer than the ended one on screen.
-            conversation: same && !(item.reopen && s.conversation?.status === 'resolved') ? s.conversation : sent.conversation,
+            conversation: same && !rerouted && !(item.reopen && s.conversation?.status === 'resolved') ? s.conversation : sent.conversation,
             messages: mergeMessages(same ? s.messages : [], [sent.message]),
           };
-        }),
+        });
+      },
       onRefused: (item, error) =>
         store.setState((s) => ({ pending: withoutPending(item.clientId), refused: [...s.refused, { message: item, error }] })),
       onChange: (items) => storage.save({ ...(token ? { token } : {}), outbox: [...items] }),
@@ -101,6 +112,8 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
           position: session.position,
           conversation: session.conversation,
           messages: mergeMessages(same ? s.messages : [], session.messages),
+          lastSeen: session.lastSeen,
+          ...(same ? {} : { lines: [] }),
         };
       });
       outbox.flush();
@@ -111,17 +124,23 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
       store.setState((s) => (s.conversation?.id === position.conversationId ? { position } : {}));
     },
     onMessage(message) {
-      if (message.author === 'agent') config.onAgentMessage?.();
+      if (message.author === 'agent') {
+        config.onAgentMessage?.();
+        store.setState({ agentTyping: false });
+      }
       store.setState((s) => ({
         messages: s.conversation && s.conversation.id !== message.conversationId ? s.messages : mergeMessages(s.messages, [message]),
       }));
     },
     onConversation(conversation) {
+      signals.conversationChanged(conversation);
       store.setState((s) => ({
         conversation,
         messages: s.conversation && s.conversation.id !== conversation.id ? [] : s.messages,
       }));
     },
+    onTyping: signals.typing,
+    onSeen: signals.seen,
     onConnection(connection) {
       store.setState({ connection });
       if (connection === 'online') outbox.flush();
@@ -142,13 +161,15 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
       text,
       ...(continued ? { reopen: continued.id } : {}),
       ...(starting && topic ? { topic } : {}),
-      ...(starting && leave ? { leave } : {}),
+      // A left message joins a waiting conversation too (nobody online: the visitor leaves their email).
+      ...(leave ? { leave } : {}),
     };
     store.setState((s) => ({
       pending: [...s.pending, item],
       ...(starting && s.conversation?.status === 'resolved' ? { conversation: null, messages: [] } : {}),
     }));
     outbox.add(item);
+    signals.draft('');
   };
 
   const inputRef = createRef<HTMLTextAreaElement>();
@@ -184,6 +205,7 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
       }}
       onSkipSurvey={() => store.setState((s) => ({ surveyDone: s.conversation?.id ?? null }))}
       onClose={config.close}
+      onDraft={signals.draft}
       inputRef={inputRef}
     />
   );

@@ -4,6 +4,7 @@ import { mountWidget } from './app';
 import { createLocalStorage } from './storage';
 import styles from './styles.css';
 import { applyLook } from './theme';
+import { reportSeen } from './seen-reporter';
 import { createSocketTransport } from './transport';
 
 export function bootWidget(panel: HTMLElement, config: WidgetBootConfig): WidgetHandle {
@@ -43,5 +44,6 @@ export function bootWidget(panel: HTMLElement, config: WidgetBootConfig): Widget
   widget.store.subscribe((state) => {
     lastMessageId = state.messages.at(-1)?.id;
   });
+  reportSeen(panel, widget.store, transport);
   return { focus: widget.focus, identify: (identity) => transport.identify(identity) };
 }

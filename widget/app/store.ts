@@ -1,6 +1,7 @@
 /** The widget's state, read by screens through `useStore(store, selector)`. */
-import type { MessageView, QueuePosition, SiteInfo, VisitorConversationView, WireError } from '../../shared/protocol';
+import type { LastSeen, MessageView, QueuePosition, SiteInfo, VisitorConversationView, WireError } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
+import type { SystemLine } from './signals';
 import type { PendingMessage } from './storage';
 
 export interface WidgetState {
@@ -20,6 +21,12 @@ export interface WidgetState {
   surveyDone: string | null;
   /** Refused by the server, shown with the reason. */
   refused: { message: PendingMessage; error: WireError }[];
+  /** The agent is writing: shown until they stop, or TYPING_SHOWN_FOR_MS without a new signal. */
+  agentTyping: boolean;
+  /** How far each side has read the conversation: "Seen" goes under the agent's mark. */
+  lastSeen: LastSeen;
+  /** What happened to the conversation (joined, transferred, back in the queue), between the messages. */
+  lines: SystemLine[];
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { ACK_TIMEOUT_MS } from '../../shared/limits';
-import type { Ack, MessageView, VisitorConversationView, VisitorMessageSent, QueuePosition, VisitorClientEvents, VisitorServerEvents, VisitorSession, WireError } from '../../shared/protocol';
+import type { Ack, MessageSeen, MessageView, TypingSignal, VisitorConversationView, VisitorMessageSent, QueuePosition, VisitorClientEvents, VisitorServerEvents, VisitorSession, WireError } from '../../shared/protocol';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import type { ConversationRatePayload, VisitorIdentifyPayload } from '../../shared/schemas';
 import type { PendingMessage } from './storage';
@@ -17,6 +17,10 @@ export interface VisitorTransportEvents {
   onConnection(state: 'online' | 'offline'): void;
   /** The server refused the connection for good (unknown site, origin not allowed). */
   onRefused(error: WireError): void;
+  /** The agent is writing, or stopped. */
+  onTyping(signal: TypingSignal): void;
+  /** The agent has read up to a message. */
+  onSeen(seen: MessageSeen): void;
 }
 
 export interface VisitorTransport {
@@ -26,6 +30,9 @@ export interface VisitorTransport {
   identify(identity: VisitorIdentifyPayload): void;
   /** The end-of-chat survey's answer. */
   rate(payload: ConversationRatePayload): Promise<Ack<VisitorConversationView>>;
+  /** Live signals: best effort, never retried (a lost one is overtaken by the next). */
+  typing(conversationId: string, typing: boolean): void;
+  seen(conversationId: string, lastSeenId: string): void;
   stop(): void;
 }
 
@@ -86,6 +93,14 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
         if (!s.connected) s.connect();
       });
       s.on('conversation:updated', events.onConversation);
+      s.on('conversation:typing', events.onTyping);
+      s.on('message:seen', events.onSeen);
+    },
+    typing(conversationId, typing) {
+      if (socket?.connected) void emitWithTimeout(socket, ACK_TIMEOUT_MS, 'typing:set', { conversationId, typing }).catch(() => undefined);
+    },
+    seen(conversationId, lastSeenId) {
+      if (socket?.connected) void emitWithTimeout(socket, ACK_TIMEOUT_MS, 'message:seen', { conversationId, lastSeenId }).catch(() => undefined);
     },
     send(message) {
       if (!socket?.connected) return Promise.reject(new Error('offline'));

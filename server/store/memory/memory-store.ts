@@ -12,12 +12,14 @@ import { createMemoryKpiOps } from './kpis';
 import { mentionsAny } from './mentions';
 import { toPlain } from './to-plain';
 import { createMemoryWebhookOps } from './webhooks';
-import { AUDIT_ENTRIES_KEPT, RECENT_TIMES_KEPT, ROUTING_CORRECTIONS_KEPT, type Agent, type AuditEntry, type Presence, type AgentSession, type RoutingCorrection, type RoutingRule, type Site, type Store } from '../store';
+import { AUDIT_ENTRIES_KEPT, RECENT_TIMES_KEPT, ROUTING_CORRECTIONS_KEPT, type Agent, type AuditEntry, type Presence, type AgentSession, type RoutingCorrection, type RoutingRule, type SeenMarks, type Site, type Store } from '../store';
 
 interface ConversationRecord {
   conversation: ConversationView;
   messages: MessageView[];
   messageIdByClientId: Map<string, string>;
+  /** The last message id each side has seen (markSeen): kept with the record, so deleting it forgets them. */
+  seen?: SeenMarks;
 }
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -178,6 +180,22 @@ export function createMemoryStore(): MemoryStore {
     },
 
     ...createMemoryWebhookOps(),
+
+    async markSeen({ siteKey, conversationId, by, lastSeenId }) {
+      const found = record(siteKey, conversationId);
+      if (!found) throw createError('CONVERSATION_NOT_FOUND', { conversationId });
+      if (!found.messages.some((m) => m.id === lastSeenId)) throw createError('MESSAGE_NOT_FOUND', { conversationId, messageId: lastSeenId });
+      const seen = (found.seen ??= {});
+      const before = seen[by];
+      const moved = before === undefined || compareMessageIds(lastSeenId, before) > 0;
+      if (moved) seen[by] = lastSeenId;
+      return { moved, seen: { ...seen } };
+    },
+
+    async getSeen(siteKey, conversationId) {
+      return { ...(record(siteKey, conversationId)?.seen ?? {}) };
+    },
+
     async ping() {},
     async close() {},
 

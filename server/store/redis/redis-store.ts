@@ -19,6 +19,7 @@ import { createAssignmentOps } from './assignment';
 import { createErasureOps } from './erasure';
 import { createKpiOps } from './kpis';
 import { createWebhookOps } from './webhooks';
+import { createSeenOps } from './seen';
 import { migrateKpiAggregates } from './kpi-migration';
 import { checkScriptResult, defineScripts } from './scripts';
 import type { QueueName } from '../../../shared/queues';
@@ -436,6 +437,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     ...createKpiOps(redis, keys, getConversation),
     ...createErasureOps(redis, keys),
     ...createWebhookOps(redis, keys),
+    ...createSeenOps(redis, keys),
 
     async listQueue(siteKey, queue, limit) {
       const key = keys.queue(siteKey, queue);

@@ -65,6 +65,7 @@ declare module 'ioredis' {
     sbAddWebhookV1(...args: LuaArg[]): Result<number, Context>;
     sbPushWebhookOutboxV1(...args: LuaArg[]): Result<string | null, Context>;
     sbAckWebhookOutboxV1(...args: LuaArg[]): Result<string | null, Context>;
+    sbMarkSeenV1(...args: LuaArg[]): Result<[number, string, string] | number, Context>;
   }
 }
 
@@ -96,6 +97,7 @@ const SCRIPT_ERRORS: Record<string, Record<number, ErrorCode>> = {
   rateConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_RESOLVED', [-3]: 'RATING_ALREADY_GIVEN' },
   rerouteConversation: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_WAITING', [-4]: 'CONVERSATION_CHANGED' },
   addWebhook: { [-1]: 'WEBHOOK_LIMIT' },
+  markSeen: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'MESSAGE_NOT_FOUND' },
 };
 
 /** Throws the catalogued error for a negative script result; returns non-negative results as they are. */

@@ -8,12 +8,14 @@ export interface ComposerProps {
   sendLabel: string;
   tooLongLabel: string;
   onSend(text: string): void;
+  /** The draft changed (for the typing signal; its text never leaves the widget). */
+  onDraft?(text: string): void;
   /** Lets the widget move focus to the text box when it opens. */
   inputRef: RefObject<HTMLTextAreaElement>;
 }
 
 /** Enter sends, Shift+Enter starts a new line. */
-export function Composer({ label, placeholder, sendLabel, tooLongLabel, onSend, inputRef }: ComposerProps) {
+export function Composer({ label, placeholder, sendLabel, tooLongLabel, onSend, onDraft, inputRef }: ComposerProps) {
   const [text, setText] = useState('');
   const tooLong = text.length > MAX_MESSAGE_LENGTH;
   const submit = (event?: Event) => {
@@ -31,7 +33,11 @@ export function Composer({ label, placeholder, sendLabel, tooLongLabel, onSend, 
         rows={2}
         value={text}
         aria-invalid={tooLong}
-        onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+        onInput={(e) => {
+          const draft = (e.target as HTMLTextAreaElement).value;
+          setText(draft);
+          onDraft?.(draft);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) submit(e);
         }}

@@ -9,7 +9,7 @@ export const en = {
   position: 'You are number {position} in line for {queue} · {wait}.',
   positionSoon: 'You are next in line for {queue}: an agent will be with you shortly.',
   nobodyOnline: 'No one from {queue} is online right now; stay here or leave your message and we will answer as soon as we can.',
-  backInLine: 'Your agent had to step away: you are back at the front of the line.',
+  backInLine: 'You are back in the queue, at the front of the line: the next agent will be with you shortly.',
   minutes: 'about {n} min',
   leaveIntro: 'We are not available to chat right now. Leave a message and we will answer here (and keep your email to reach you).',
   leaveName: 'Name',
@@ -55,6 +55,14 @@ export const en = {
   errorOriginNotAllowed: 'chat is not enabled on this website',
   errorConversationClosed: 'this conversation is closed; start a new one',
   errorOther: 'something went wrong; please try again',
+  agentJoined: '{agent} joined the conversation',
+  transferred: 'You are being connected to {queue}',
+  rerouted: 'Your conversation moved to {queue}',
+  backInQueue: 'You are back in the queue',
+  agentTyping: '{agent} is typing…',
+  seen: 'Seen',
+  nobodyAvailable: 'No one is available right now; you keep your place.',
+  leaveEmailOffer: 'Leave your email instead',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -9,6 +9,7 @@ import { translate, type Locale } from '../i18n/en';
 import { errorKey } from '../i18n/errors';
 import type { StateStore } from '../../../shared/state-store';
 import { useStore } from '../../../shared/use-store';
+import { initialsOf } from '../initials';
 import { reopenable, type WidgetState } from '../store';
 
 export interface ChatScreenProps {
@@ -22,6 +23,8 @@ export interface ChatScreenProps {
   onSkipSurvey(): void;
   onClose(): void;
   inputRef: RefObject<HTMLTextAreaElement>;
+  /** The visitor's draft changed (the typing signal). */
+  onDraft?(text: string): void;
 }
 
 function LeaveMessageForm({ t, onSubmit }: { t: Translate; onSubmit(message: { name: string; email: string; text: string }): void }) {
@@ -58,8 +61,11 @@ function LeaveMessageForm({ t, onSubmit }: { t: Translate; onSubmit(message: { n
 type Translate = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => string;
 
 /** What a waiting visitor reads: their place in line and about how long, as far as we know. */
-function waitingLine(t: Translate, queueName: 'service' | 'support', position: QueuePosition | null, hadAgent: boolean): string {
+function waitingLine(t: Translate, queueName: 'service' | 'support', position: QueuePosition | null, hadAgent: boolean, transferred = false): string {
   const queue = t(queueName === 'support' ? 'queueSupport' : 'queueService');
+  // Nobody left to answer: said first, whatever happened before (the place in line is kept).
+  if (position?.agentsOnline === 0) return t('nobodyAvailable');
+  if (transferred) return t('transferred', { queue });
   if (hadAgent) return t('backInLine');
   if (!position) return t('waiting', { queue });
   if (position.estimatedWaitMs === null) return t('nobodyOnline', { queue });
@@ -68,22 +74,29 @@ function waitingLine(t: Translate, queueName: 'service' | 'support', position: Q
   return t('position', { position: position.position, queue, wait: minutes < 1 ? t('underAMinute') : t('minutes', { n: minutes }) });
 }
 
-export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, onLeaveMessage, onRate, onSkipSurvey, onClose, inputRef }: ChatScreenProps) {
+export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, onLeaveMessage, onRate, onSkipSurvey, onClose, inputRef, onDraft }: ChatScreenProps) {
   const t = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => translate(locale, key, values);
   const state = useStore(store, (s) => s);
   const { conversation } = state;
+  /** Nobody online: 'form' while the visitor fills in the leave-an-email form, 'left' once it is sent. */
+  const [leaving, setLeaving] = useState<'no' | 'form' | 'left'>('no');
+  const queueOf = (queue: string) => t(queue === 'support' ? 'queueSupport' : 'queueService');
+  const lines = state.lines.map((l) => ({ after: l.after, text: t(l.key, l.values.queue ? { ...l.values, queue: queueOf(l.values.queue) } : l.values) }));
+  const agentName = conversation?.status === 'active' ? conversation.assignedAgentName : undefined;
+  // Waiting with nobody online: the visitor keeps their place, and may leave their email instead.
+  const nobodyThere = conversation?.status === 'waiting' && !conversation.leftMessage && leaving !== 'left' && state.position?.agentsOnline === 0;
   const ended = conversation?.status === 'resolved';
 
   // Where the visitor stands goes under the header, not into the transcript, so it never sits out of order.
   const standing =
-    conversation?.status === 'waiting' && conversation.leftMessage
+    conversation?.status === 'waiting' && (conversation.leftMessage || leaving === 'left')
       ? t('leftThanks')
       : conversation?.status === 'waiting' && conversation.reopenedAt !== undefined && !state.messages.some((m) => m.author === 'agent' && m.createdAt > conversation.reopenedAt!)
       ? t('reopened')
       : conversation?.status === 'waiting'
-      ? waitingLine(t, conversation.queue, state.position, state.messages.some((m) => m.author === 'agent'))
-      : conversation?.status === 'active' && conversation.assignedAgentName
-        ? t('joined', { agent: conversation.assignedAgentName })
+      ? waitingLine(t, conversation.queue, state.position, state.messages.some((m) => m.author === 'agent'), state.lines.at(-1)?.key === 'transferred')
+      : agentName
+        ? t('joined', { agent: agentName })
         : null;
   const notices = state.refused.map((r) => t('refused', { reason: t(errorKey(r.error.code)) }));
   if (ended) notices.push(t('ended'));
@@ -111,6 +124,11 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
       )}
       {standing && (
         <p class="sb-standing" role="status">
+          {agentName && (
+            <span class="sb-avatar" aria-hidden="true">
+              {initialsOf(agentName)}
+            </span>
+          )}
           {standing}
         </p>
       )}
@@ -134,8 +152,20 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
         agentLabel={t('agent')}
         notices={notices}
         agentInitials={state.site?.agentInitials ?? false}
+        lines={lines}
+        seenId={state.lastSeen.agent}
+        seenLabel={t('seen')}
+        typing={state.agentTyping && agentName ? t('agentTyping', { agent: agentName }) : null}
       />
-      {!conversation && state.pending.length === 0 && state.site && !state.site.available ? (
+      {nobodyThere && leaving === 'form' ? (
+        <LeaveMessageForm
+          t={t}
+          onSubmit={(left) => {
+            setLeaving('left');
+            onLeaveMessage(left);
+          }}
+        />
+      ) : !conversation && state.pending.length === 0 && state.site && !state.site.available ? (
         <LeaveMessageForm t={t} onSubmit={onLeaveMessage} />
       ) : surveyOpen ? (
         <Survey
@@ -163,7 +193,13 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
               sendLabel={t('send')}
               tooLongLabel={t('tooLong', { max: MAX_MESSAGE_LENGTH })}
               onSend={onSend}
+              onDraft={onDraft}
             />
+          )}
+          {nobodyThere && (
+            <button type="button" class="sb-new" onClick={() => setLeaving('form')}>
+              {t('leaveEmailOffer')}
+            </button>
           )}
           {ended && (
             <button type="button" class="sb-new" onClick={onNewConversation}>
