@@ -77,3 +77,10 @@ export const MAX_RETENTION_DAYS = 3_650;
 export const MAX_ABANDON_AFTER_SECONDS = 86_400;
 /** The most a verified customer may be moved ahead in line (minutes): a day, beyond which the line means nothing. */
 export const MAX_VERIFIED_PRIORITY_MINUTES = 1_440;
+
+/**
+ * Page context (`visitor:context`, `Switchboard.setContext`): what an agent reads at a glance. Twenty
+ * short facts (plan, order number, cart value…) fit the console's Visitor box; a URL past 2,000
+ * characters is one no browser shares reliably anyway.
+ */
+export const CONTEXT_LIMITS = { keys: 20, keyLength: 40, valueLength: 200, urlLength: 2_000, titleLength: 300 } as const;

@@ -20,6 +20,7 @@ import type {
   MessageLeavePayload,
   PresenceSetPayload,
   SessionResumePayload,
+  VisitorContextPayload,
   VisitorIdentifyPayload,
   VisitorMessageSendPayload,
 } from './schemas';
@@ -105,7 +106,12 @@ export interface ConversationView {
   transfer?: { fromQueue: QueueName; note: string; byAgentName: string; at: number };
   /** The visitor's answer to the end-of-chat survey, given once. */
   rating?: ConversationRating;
+  /** Where the visitor is (page, language, time zone) and the site's own facts; agents only. */
+  context?: VisitorContext;
 }
+
+/** The visitor's page context as kept (`visitor:context`), with when it was last told. */
+export type VisitorContext = VisitorContextPayload & { at: number };
 
 /**
  * What a visitor is told about their own conversation: its state and who answers, never how it was
@@ -220,6 +226,8 @@ export interface VisitorClientEvents {
    * email they gave before. EMAIL_DISABLED when the server has no SMTP_URL.
    */
   'conversation:transcript': (payload: ConversationTranscriptPayload, ack: AckCallback<{ queued: true }>) => void;
+  /** Where the visitor is and what the site says about them: on connect and on every navigation. Shown to agents only. */
+  'visitor:context': (payload: VisitorContextPayload, ack: AckCallback<{ at: number }>) => void;
 }
 
 export interface VisitorServerEvents {

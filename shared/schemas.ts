@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import {
+  CONTEXT_LIMITS,
   MAX_ABANDON_AFTER_SECONDS,
   MAX_AGENT_CAPACITY,
   MAX_CATEGORIES,
@@ -466,3 +467,38 @@ export const WebhookDeliverySchema = Type.Object({
 });
 export type WebhookDelivery = Static<typeof WebhookDeliverySchema>;
 export const WebhookDeliveryListSchema = Type.Object({ deliveries: Type.Array(WebhookDeliverySchema) });
+
+// ---- page context (visitor:context) ----------------------------------------------------------
+
+/** Only http and https pages: a `javascript:` or `data:` address must never become a link in the console. */
+const PageUrlSchema = Type.String({ minLength: 8, maxLength: CONTEXT_LIMITS.urlLength, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$' });
+
+/** The site's own facts about the visitor (`Switchboard.setContext`): strings and numbers, bounded. */
+export const VisitorCustomContextSchema = Type.Record(
+  Type.String(),
+  Type.Union([Type.String({ maxLength: CONTEXT_LIMITS.valueLength }), Type.Number()]),
+  { maxProperties: CONTEXT_LIMITS.keys, propertyNames: { minLength: 1, maxLength: CONTEXT_LIMITS.keyLength, pattern: '^[^\\u0000-\\u001f]+$' } },
+);
+export type VisitorCustomContext = Static<typeof VisitorCustomContextSchema>;
+
+/** Where the visitor is and what the site says about them; sent on connect and when the page changes. */
+export const VisitorContextPayloadSchema = Type.Object(
+  {
+    page: Type.Object(
+      {
+        url: PageUrlSchema,
+        title: Type.String({ maxLength: CONTEXT_LIMITS.titleLength }),
+        /** Absent when the browser gives none. */
+        referrer: Type.Optional(PageUrlSchema),
+      },
+      Strict,
+    ),
+    /** The browser's first language, a BCP 47 tag (`fr-CA`). */
+    language: Type.String({ minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$' }),
+    /** The browser's IANA time zone (`Europe/Paris`), for the visitor's local time. */
+    timeZone: TimeZoneSchema,
+    custom: Type.Optional(VisitorCustomContextSchema),
+  },
+  Strict,
+);
+export type VisitorContextPayload = Static<typeof VisitorContextPayloadSchema>;
