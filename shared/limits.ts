@@ -81,6 +81,10 @@ export const MAX_VERIFIED_PRIORITY_MINUTES = 1_440;
 /**
  * Page context (`visitor:context`, `Switchboard.setContext`): what an agent reads at a glance. Twenty
  * short facts (plan, order number, cart value…) fit the console's Visitor box; a URL past 2,000
- * characters is one no browser shares reliably anyway.
+ * characters is one no browser shares reliably anyway. Separate numbers, so the loader carries only those it checks.
  */
-export const CONTEXT_LIMITS = { keys: 20, keyLength: 40, valueLength: 200, urlLength: 2_000, titleLength: 300 } as const;
+export const MAX_CONTEXT_KEYS = 20;
+export const MAX_CONTEXT_KEY_LENGTH = 40;
+export const MAX_CONTEXT_VALUE_LENGTH = 200;
+export const MAX_PAGE_URL_LENGTH = 2_000;
+export const MAX_PAGE_TITLE_LENGTH = 300;

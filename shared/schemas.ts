@@ -5,7 +5,11 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import {
-  CONTEXT_LIMITS,
+  MAX_CONTEXT_KEY_LENGTH,
+  MAX_CONTEXT_KEYS,
+  MAX_CONTEXT_VALUE_LENGTH,
+  MAX_PAGE_TITLE_LENGTH,
+  MAX_PAGE_URL_LENGTH,
   MAX_ABANDON_AFTER_SECONDS,
   MAX_AGENT_CAPACITY,
   MAX_CATEGORIES,
@@ -471,13 +475,13 @@ export const WebhookDeliveryListSchema = Type.Object({ deliveries: Type.Array(We
 // ---- page context (visitor:context) ----------------------------------------------------------
 
 /** Only http and https pages: a `javascript:` or `data:` address must never become a link in the console. */
-const PageUrlSchema = Type.String({ minLength: 8, maxLength: CONTEXT_LIMITS.urlLength, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$' });
+const PageUrlSchema = Type.String({ minLength: 8, maxLength: MAX_PAGE_URL_LENGTH, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$' });
 
 /** The site's own facts about the visitor (`Switchboard.setContext`): strings and numbers, bounded. */
 export const VisitorCustomContextSchema = Type.Record(
   Type.String(),
-  Type.Union([Type.String({ maxLength: CONTEXT_LIMITS.valueLength }), Type.Number()]),
-  { maxProperties: CONTEXT_LIMITS.keys, propertyNames: { minLength: 1, maxLength: CONTEXT_LIMITS.keyLength, pattern: '^[^\\u0000-\\u001f]+$' } },
+  Type.Union([Type.String({ maxLength: MAX_CONTEXT_VALUE_LENGTH }), Type.Number()]),
+  { maxProperties: MAX_CONTEXT_KEYS, propertyNames: { minLength: 1, maxLength: MAX_CONTEXT_KEY_LENGTH, pattern: '^[^\\u0000-\\u001f]+$' } },
 );
 export type VisitorCustomContext = Static<typeof VisitorCustomContextSchema>;
 
@@ -487,7 +491,7 @@ export const VisitorContextPayloadSchema = Type.Object(
     page: Type.Object(
       {
         url: PageUrlSchema,
-        title: Type.String({ maxLength: CONTEXT_LIMITS.titleLength }),
+        title: Type.String({ maxLength: MAX_PAGE_TITLE_LENGTH }),
         /** Absent when the browser gives none. */
         referrer: Type.Optional(PageUrlSchema),
       },

@@ -3,18 +3,26 @@ import { createRef, render } from 'preact';
 import { createClientId } from '../../shared/ids';
 import { mergeMessages } from '../../shared/message-list';
 import { createOutbox } from '../../shared/outbox';
-import { en, type Locale } from './i18n/en';
+import { en, translate, type Locale } from './i18n/en';
 import { ChatScreen } from './screens/chat';
 import type { PendingMessage, WidgetStorage } from './storage';
 import { createStateStore } from '../../shared/state-store';
 import { reopenable, type WidgetState } from './store';
 import type { VisitorTransport } from './transport';
 import type { VisitorMessageSent } from '../../shared/protocol';
+import type { AgentMessageInfo } from './boot-config';
+import { downloadText, transcriptText } from './transcript';
 
 export interface WidgetDeps {
   transport: VisitorTransport;
   storage: WidgetStorage;
-  config: { close(): void; locale?: Locale; onAgentMessage?(): void };
+  config: {
+    close(): void;
+    locale?: Locale;
+    onAgentMessage?(message: AgentMessageInfo): number;
+    /** The email to prefill for "Email me the transcript" (identify, a left message). */
+    knownEmail?(): string | undefined;
+  };
 }
 
 export function mountWidget(root: HTMLElement, { transport, storage, config }: WidgetDeps) {
@@ -74,7 +82,7 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
       store.setState((s) => (s.conversation?.id === position.conversationId ? { position } : {}));
     },
     onMessage(message) {
-      if (message.author === 'agent') config.onAgentMessage?.();
+      if (message.author === 'agent') config.onAgentMessage?.({ text: message.text, ...(message.agentName ? { agentName: message.agentName } : {}), at: message.createdAt });
       store.setState((s) => ({
         messages: s.conversation && s.conversation.id !== message.conversationId ? s.messages : mergeMessages(s.messages, [message]),
       }));
@@ -144,6 +152,24 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
       onSkipSurvey={() => store.setState((s) => ({ surveyDone: s.conversation?.id ?? null }))}
       onClose={config.close}
       inputRef={inputRef}
+      knownEmail={config.knownEmail?.()}
+      onDownloadTranscript={() => {
+        const { messages, site } = store.getState();
+        const locale = config.locale ?? en;
+        const title = translate(locale, 'transcriptFile', { site: site?.name ?? '' });
+        const day = new Date(messages[0]?.createdAt ?? Date.now()).toISOString().slice(0, 10);
+        downloadText(transcriptText(messages, { title, you: locale.you, agent: locale.agent }), `transcript-${day}.txt`);
+      }}
+      onEmailTranscript={async (email) => {
+        const { conversation } = store.getState();
+        if (!conversation) return null;
+        try {
+          const res = await transport.transcript({ conversationId: conversation.id, ...(email ? { email } : {}) });
+          return res.ok ? null : res.error.message;
+        } catch {
+          return (config.locale ?? en).offline;
+        }
+      }}
     />
   );
   render(<Widget />, root);

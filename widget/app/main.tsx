@@ -4,6 +4,9 @@ import { mountWidget } from './app';
 import { createLocalStorage } from './storage';
 import styles from './styles.css';
 import { createSocketTransport } from './transport';
+import { beep } from './beep';
+import { readPageContext, watchNavigation } from './page-context';
+import { titleNotice } from './title-notice';
 
 export function bootWidget(panel: HTMLElement, config: WidgetBootConfig): WidgetHandle {
   // Beside the loader's sheet in the same shadow root; where constructable sheets are missing, the
@@ -27,10 +30,50 @@ export function bootWidget(panel: HTMLElement, config: WidgetBootConfig): Widget
     dropToken: () => storage.save({ ...storage.load(), token: undefined }),
     lastMessageId: () => lastMessageId,
   });
-  if (config.identity) transport.identify(config.identity);
-  const widget = mountWidget(root, { transport, storage, config });
+  let identity = config.identity;
+  let custom = config.custom ?? {};
+  if (identity) transport.identify(identity);
+  const tellContext = () => transport.context(readPageContext(custom));
+  tellContext();
+  watchNavigation(tellContext);
+  const liveKey = `switchboard:${config.siteKey}:live`;
+  const showUnread = titleNotice();
+  const widget = mountWidget(root, {
+    transport,
+    storage,
+    config: {
+      ...config,
+      knownEmail: () => identity?.email,
+      onAgentMessage(message) {
+        const unread = config.onAgentMessage(message);
+        if (unread > 0) {
+          showUnread(unread);
+          if (config.sound()) beep();
+        }
+        return unread;
+      },
+    },
+  });
   widget.store.subscribe((state) => {
     lastMessageId = state.messages.at(-1)?.id;
+    // Tells the loader to connect on the next page even with the window closed, to hear the agent.
+    const live = state.conversation?.status === 'waiting' || state.conversation?.status === 'active';
+    try {
+      if (live) localStorage.setItem(liveKey, '1');
+      else if (state.connection === 'online') localStorage.removeItem(liveKey);
+    } catch {
+      // Blocked storage: the next page connects on open only.
+    }
   });
-  return { focus: widget.focus, identify: (identity) => transport.identify(identity) };
+  return {
+    focus: widget.focus,
+    identify: (given) => {
+      identity = given;
+      transport.identify(given);
+    },
+    setContext: (given) => {
+      custom = given;
+      tellContext();
+    },
+  };
 }

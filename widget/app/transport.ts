@@ -6,7 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { ACK_TIMEOUT_MS } from '../../shared/limits';
 import type { Ack, MessageView, VisitorConversationView, VisitorMessageSent, QueuePosition, VisitorClientEvents, VisitorServerEvents, VisitorSession, WireError } from '../../shared/protocol';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
-import type { ConversationRatePayload, VisitorIdentifyPayload } from '../../shared/schemas';
+import type { ConversationRatePayload, ConversationTranscriptPayload, VisitorContextPayload, VisitorIdentifyPayload } from '../../shared/schemas';
 import type { PendingMessage } from './storage';
 
 export interface VisitorTransportEvents {
@@ -26,6 +26,10 @@ export interface VisitorTransport {
   identify(identity: VisitorIdentifyPayload): void;
   /** The end-of-chat survey's answer. */
   rate(payload: ConversationRatePayload): Promise<Ack<VisitorConversationView>>;
+  /** The page the visitor is on, for agents: sent now and again after every reconnect. */
+  context(payload: VisitorContextPayload): void;
+  /** "Email me the transcript". */
+  transcript(payload: ConversationTranscriptPayload): Promise<Ack<{ queued: true }>>;
   stop(): void;
 }
 
@@ -43,6 +47,10 @@ export interface SocketTransportOptions {
 export function createSocketTransport(options: SocketTransportOptions): VisitorTransport {
   let socket: Socket<VisitorServerEvents, VisitorClientEvents> | undefined;
   let identity: VisitorIdentifyPayload | undefined;
+  let pageContext: VisitorContextPayload | undefined;
+  const sendContext = () => {
+    if (pageContext && socket?.connected) void emitWithTimeout(socket, ACK_TIMEOUT_MS, 'visitor:context', pageContext).catch(() => undefined);
+  };
   const sendIdentity = () => {
     if (identity && socket?.connected) void emitWithTimeout(socket, ACK_TIMEOUT_MS, 'visitor:identify', identity).catch(() => undefined);
   };
@@ -60,6 +68,7 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
       s.on('connect', async () => {
         events.onConnection('online');
         sendIdentity();
+        sendContext();
         const lastMessageId = options.lastMessageId();
         try {
           const res = await emitWithTimeout(s, ACK_TIMEOUT_MS, 'session:resume', lastMessageId ? { lastMessageId } : {});
@@ -96,6 +105,14 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
     rate(payload) {
       if (!socket?.connected) return Promise.reject(new Error('offline'));
       return emitWithTimeout(socket, ACK_TIMEOUT_MS, 'conversation:rate', payload);
+    },
+    context(given) {
+      pageContext = given;
+      sendContext();
+    },
+    transcript(payload) {
+      if (!socket?.connected) return Promise.reject(new Error('offline'));
+      return emitWithTimeout(socket, ACK_TIMEOUT_MS, 'conversation:transcript', payload);
     },
     identify(given) {
       identity = given;

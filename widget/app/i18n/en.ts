@@ -48,6 +48,11 @@ export const en = {
   surveySend: 'Send',
   surveySkip: 'Skip',
   surveyThanks: 'Thank you for your feedback!',
+  transcriptDownload: 'Download transcript',
+  transcriptEmail: 'Email me the transcript',
+  transcriptEmailSend: 'Send transcript',
+  transcriptEmailSent: 'On its way: the transcript will be in your inbox shortly.',
+  transcriptFile: 'Conversation with {site}',
 } as const;
 
 export type MessageKey = keyof typeof en;
