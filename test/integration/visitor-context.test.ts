@@ -91,12 +91,14 @@ describe('visitor:context', () => {
     expectOk(await emitWithTimeout(visitor, 2000, 'visitor:context', { ...good, custom: edge }));
   });
 
-  it('is erased with the visitor', async () => {
+  it('is exported and erased with the visitor', async () => {
     const visitor = await connectVisitor(started.url, { siteKey: started.siteKey });
     const { visitorId } = expectOk(await emitWithTimeout(visitor, 2000, 'session:resume', {}));
     expectOk(await emitWithTimeout(visitor, 2000, 'visitor:context', context('https://shop.example/account', { orderNumber: 'A-1001' })));
     expectOk(await emitWithTimeout(visitor, 2000, 'message:send', { clientId: randomUUID(), text: 'delete me' }));
     const cookie = await logIn(started.url, started.adminAgent);
+    const exported = await fetch(`${started.url}/api/v1/sites/${started.siteKey}/visitors/${visitorId}/export`, { headers: { cookie } });
+    expect(((await exported.json()) as { visitor: { context?: { custom?: object } } }).visitor.context?.custom).toEqual({ orderNumber: 'A-1001' });
     const response = await fetch(`${started.url}/api/v1/sites/${started.siteKey}/visitors/${visitorId}`, { method: 'DELETE', headers: { cookie } });
     expect(response.status).toBe(200);
     expect(await started.app.store.getVisitorContext(started.siteKey, visitorId)).toBeNull();
