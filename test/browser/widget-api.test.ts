@@ -85,6 +85,20 @@ describe('the JavaScript API, page context, attention and end of chat, in a brow
     expect(await box.getByRole('link').getAttribute('href')).toBe(`${pageUrl}?step=checkout`);
     await box.screenshot({ path: `${SHOTS}/console-visitor-box.png` });
 
+    // The tab hidden (the window open): a reply puts a notice in the title, gone when the visitor is back.
+    const setHidden = (hidden: boolean) =>
+      visitor.evaluate((value) => {
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => value });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+    await setHidden(true);
+    await agent.getByRole('textbox', { name: 'Reply' }).fill('Are you still there?');
+    await agent.getByRole('button', { name: 'Send' }).click();
+    await eventually(async () => expect(await visitor.title()).toBe('(1) New message — Checkout — Northwind Outfitters'));
+    await setHidden(false);
+    await eventually(async () => expect(await visitor.title()).toBe('Checkout — Northwind Outfitters'));
+    expect((await eventsOf(visitor)).slice(-1)).toEqual([['unread', 0]]);
+
     // Window closed: an agent's reply is a message event, an unread count and a badge.
     await visitor.getByRole('button', { name: 'Close chat' }).first().click();
     await agent.getByRole('textbox', { name: 'Reply' }).fill('Yes, which size would you like?');
@@ -145,4 +159,18 @@ describe('the JavaScript API, page context, attention and end of chat, in a brow
     await agentContext.close();
     await visitorContext.close();
   }, 60_000);
+
+  it('tells the page, once, through on(error) and its console, when the server refuses the connection', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    await page.addInitScript(hostScript);
+    // The same shop under another name: an origin the site did not allow.
+    await page.goto(scene.shopUrl.replace('127.0.0.1', 'localhost'));
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await eventually(async () => expect((await eventsOf(page)).filter(([name]) => name === 'error').map(([, e]) => (e as { code: string }).code)).toContain('ORIGIN_NOT_ALLOWED'));
+    expect(consoleErrors.filter((text) => text.startsWith('[Switchboard]') && text.includes('origin'))).toHaveLength(1);
+    await context.close();
+  });
 });

@@ -23,12 +23,19 @@ export function bootWidget(panel: HTMLElement, config: WidgetBootConfig): Widget
 
   const storage = createLocalStorage(config.siteKey);
   let lastMessageId: string | undefined;
+  const reported = new Set<string>();
   const transport = createSocketTransport({
     serverUrl: config.serverUrl,
     siteKey: config.siteKey,
     getToken: () => storage.load().token,
     dropToken: () => storage.save({ ...storage.load(), token: undefined }),
     lastMessageId: () => lastMessageId,
+    // Once per code: a refused connection is retried, and the page's console need not fill up.
+    onError: (error) => {
+      if (reported.has(error.code)) return;
+      reported.add(error.code);
+      config.onError?.(error);
+    },
   });
   let identity = config.identity;
   let custom = config.custom ?? {};

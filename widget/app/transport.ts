@@ -42,17 +42,22 @@ export interface SocketTransportOptions {
   dropToken(): void;
   /** The id of the newest message on screen, for resuming. */
   lastMessageId(): string | undefined;
+  /** A refusal the page should hear of (`Switchboard.on('error')`): identify or context refused, the connection refused. */
+  onError?(error: WireError): void;
 }
 
 export function createSocketTransport(options: SocketTransportOptions): VisitorTransport {
   let socket: Socket<VisitorServerEvents, VisitorClientEvents> | undefined;
+  const tellRefusal = (res: Ack<unknown>) => {
+    if (!res.ok) options.onError?.(res.error);
+  };
   let identity: VisitorIdentifyPayload | undefined;
   let pageContext: VisitorContextPayload | undefined;
   const sendContext = () => {
-    if (pageContext && socket?.connected) void emitWithTimeout(socket, ACK_TIMEOUT_MS, 'visitor:context', pageContext).catch(() => undefined);
+    if (pageContext && socket?.connected) void emitWithTimeout(socket, ACK_TIMEOUT_MS, 'visitor:context', pageContext).then(tellRefusal, () => undefined);
   };
   const sendIdentity = () => {
-    if (identity && socket?.connected) void emitWithTimeout(socket, ACK_TIMEOUT_MS, 'visitor:identify', identity).catch(() => undefined);
+    if (identity && socket?.connected) void emitWithTimeout(socket, ACK_TIMEOUT_MS, 'visitor:identify', identity).then(tellRefusal, () => undefined);
   };
 
   return {
@@ -84,6 +89,7 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
           options.dropToken();
           s.connect();
         } else if (error.data) {
+          options.onError?.(error.data);
           events.onRefused(error.data);
         }
       });
