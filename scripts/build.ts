@@ -30,7 +30,7 @@ export interface BuiltFile {
   /** Path under dist/, e.g. `widget/app-3fk29dq1.js`. */
   file: string;
   /** What the file is, for the size table and the budgets. */
-  role: 'loader' | 'app' | 'style' | 'console' | 'console-style' | 'console-page' | 'catalogue';
+  role: 'loader' | 'app' | 'style' | 'checks' | 'console' | 'console-style' | 'console-page' | 'catalogue';
   bytes: number;
   gzip: number;
   brotli: number;
@@ -141,10 +141,13 @@ export async function buildAll(): Promise<BuildResult> {
     'style',
     await minifyCss(readFileSync(`${ROOT}widget/loader/launcher.css`, 'utf8') + readFileSync(`${ROOT}widget/app/styles.css`, 'utf8')),
   );
+  // identify's and setContext's checks: fetched by the loader on first use, as they would not fit its budget.
+  const checksFile = emitHashed('widget', 'checks', 'js', 'checks', (await bundle('widget/loader/checks.ts', 'esm')).code);
   // The loader learns the hashed names at build time, so it needs no manifest request.
   const loader = await bundle('widget/loader/loader.ts', 'iife', {
     APP_PATH: JSON.stringify(appFile.file),
     STYLE_PATH: JSON.stringify(widgetStyle.file),
+    CHECKS_PATH: JSON.stringify(checksFile.file),
   });
   const loaderFile = emit(LOADER_FILE, 'loader', loader.code);
 
@@ -166,7 +169,7 @@ export async function buildAll(): Promise<BuildResult> {
   const consolePage = emit('console/index.html', 'console-page', page);
 
   writeFileSync(BUILD_STAMP, new Date().toISOString());
-  return { files: [loaderFile, appFile, ...catalogueFiles.map(([, f]) => f), widgetStyle, consoleFile, consoleStyle, consolePage], appInputs: inputsBySize(app.metafile) };
+  return { files: [loaderFile, appFile, ...catalogueFiles.map(([, f]) => f), widgetStyle, checksFile, consoleFile, consoleStyle, consolePage], appInputs: inputsBySize(app.metafile) };
 }
 
 /** The files over budget, as messages; empty when all fit. */

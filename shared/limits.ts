@@ -86,3 +86,14 @@ export const MAX_VERIFIED_PRIORITY_MINUTES = 1_440;
 export const TYPING_SIGNAL_INTERVAL_MS = 2_000;
 /** The other side shows "typing…" this long after the last signal: two missed signals and a margin. */
 export const TYPING_SHOWN_FOR_MS = 5_000;
+
+/**
+ * Page context (`visitor:context`, `Switchboard.setContext`): what an agent reads at a glance. Twenty
+ * short facts (plan, order number, cart value…) fit the console's Visitor box; a URL past 2,000
+ * characters is one no browser shares reliably anyway. Separate numbers, so the loader carries only those it checks.
+ */
+export const MAX_CONTEXT_KEYS = 20;
+export const MAX_CONTEXT_KEY_LENGTH = 40;
+export const MAX_CONTEXT_VALUE_LENGTH = 200;
+export const MAX_PAGE_URL_LENGTH = 2_000;
+export const MAX_PAGE_TITLE_LENGTH = 300;

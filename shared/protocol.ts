@@ -22,6 +22,7 @@ import type {
   TypingSetPayload,
   PresenceSetPayload,
   SessionResumePayload,
+  VisitorContextPayload,
   VisitorIdentifyPayload,
   VisitorMessageSendPayload,
 } from './schemas';
@@ -108,7 +109,12 @@ export interface ConversationView {
   transfer?: { fromQueue: QueueName; note: string; byAgentName: string; at: number };
   /** The visitor's answer to the end-of-chat survey, given once. */
   rating?: ConversationRating;
+  /** Where the visitor is (page, language, time zone) and the site's own facts; agents only. */
+  context?: VisitorContext;
 }
+
+/** The visitor's page context as kept (`visitor:context`), with when it was last told. */
+export type VisitorContext = VisitorContextPayload & { at: number };
 
 /**
  * What a visitor is told about their own conversation: its state and who answers, never how it was
@@ -245,6 +251,8 @@ export interface VisitorClientEvents {
   'typing:set': (payload: TypingSetPayload, ack: AckCallback<{ relayed: boolean }>) => void;
   /** The widget has shown the conversation up to this message while visible. Moves forward only. */
   'message:seen': (payload: MessageSeenPayload, ack: AckCallback<LastSeen>) => void;
+  /** Where the visitor is and what the site says about them: on connect and on every navigation. Shown to agents only. */
+  'visitor:context': (payload: VisitorContextPayload, ack: AckCallback<{ at: number }>) => void;
 }
 
 export interface VisitorServerEvents {

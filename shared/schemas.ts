@@ -5,6 +5,11 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import {
+  MAX_CONTEXT_KEY_LENGTH,
+  MAX_CONTEXT_KEYS,
+  MAX_CONTEXT_VALUE_LENGTH,
+  MAX_PAGE_TITLE_LENGTH,
+  MAX_PAGE_URL_LENGTH,
   MAX_ABANDON_AFTER_SECONDS,
   MAX_AGENT_CAPACITY,
   MAX_CATEGORIES,
@@ -519,3 +524,37 @@ export type TypingSetPayload = Static<typeof TypingSetPayloadSchema>;
 /** `message:seen` (both namespaces): the sender has shown the conversation up to this message. */
 export const MessageSeenPayloadSchema = Type.Object({ conversationId: IdSchema, lastSeenId: MessageIdSchema }, Strict);
 export type MessageSeenPayload = Static<typeof MessageSeenPayloadSchema>;
+// ---- page context (visitor:context) ----------------------------------------------------------
+
+/** Only http and https pages: a `javascript:` or `data:` address must never become a link in the console. */
+const PageUrlSchema = Type.String({ minLength: 8, maxLength: MAX_PAGE_URL_LENGTH, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$' });
+
+/** The site's own facts about the visitor (`Switchboard.setContext`): strings and numbers, bounded. */
+export const VisitorCustomContextSchema = Type.Record(
+  Type.String(),
+  Type.Union([Type.String({ maxLength: MAX_CONTEXT_VALUE_LENGTH }), Type.Number()]),
+  { maxProperties: MAX_CONTEXT_KEYS, propertyNames: { minLength: 1, maxLength: MAX_CONTEXT_KEY_LENGTH, pattern: '^[^\\u0000-\\u001f]+$' } },
+);
+export type VisitorCustomContext = Static<typeof VisitorCustomContextSchema>;
+
+/** Where the visitor is and what the site says about them; sent on connect and when the page changes. */
+export const VisitorContextPayloadSchema = Type.Object(
+  {
+    page: Type.Object(
+      {
+        url: PageUrlSchema,
+        title: Type.String({ maxLength: MAX_PAGE_TITLE_LENGTH }),
+        /** Absent when the browser gives none. */
+        referrer: Type.Optional(PageUrlSchema),
+      },
+      Strict,
+    ),
+    /** The browser's first language, a BCP 47 tag (`fr-CA`). */
+    language: Type.String({ minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$' }),
+    /** The browser's IANA time zone (`Europe/Paris`), for the visitor's local time. */
+    timeZone: TimeZoneSchema,
+    custom: Type.Optional(VisitorCustomContextSchema),
+  },
+  Strict,
+);
+export type VisitorContextPayload = Static<typeof VisitorContextPayloadSchema>;

@@ -6,6 +6,7 @@ import type { ConversationView, MessageView } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
 import type { PendingReply } from '../workspace-store';
 import { VisitorName } from './visitor-name';
+import { VisitorContextBox } from './visitor-context';
 
 export interface ConversationPaneProps {
   conversation: ConversationView;
@@ -136,6 +137,7 @@ export function ConversationPane({
           <button type="submit">Transfer</button>
         </form>
       )}
+      {conversation.context && <VisitorContextBox context={conversation.context} />}
       <ol class="log" role="log" aria-label="Messages" aria-live="polite">
         {messages.map((m, i) => (
           <li key={m.id} class={`msg ${m.author}`}>

@@ -6,7 +6,7 @@ import { createError, isSwitchboardError } from '../../shared/errors';
 import type { AgentId, ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
 import { MAX_MESSAGES_PER_PAGE, QUEUE_SNAPSHOT_LIMIT } from '../../shared/limits';
 import type { AgentWorkspace, ConversationView, MessageSent, MessageView, TakenConversation, VisitorIdentity } from '../../shared/protocol';
-import type { AgentView, MessageLeavePayload, VisitorIdentifyPayload } from '../../shared/schemas';
+import type { AgentView, MessageLeavePayload, VisitorContextPayload, VisitorIdentifyPayload } from '../../shared/schemas';
 import { isOpen } from './business-hours';
 
 /** How long an answered "leave a message" conversation is shown to the visitor on their return. */
@@ -231,7 +231,7 @@ export function createConversationService({ store, router, limiter, events, audi
       // This is the path from a visitor's first message to an agent: the reads go beside the limits
       // (they change nothing if a limit refuses), and the visitor's previous conversation and the
       // queue's count come back from createConversation itself.
-      const [, site, rules, kept] = await Promise.all([
+      const [, site, rules, kept, pageContext] = await Promise.all([
         // Narrowest first, so one busy visitor is stopped before they use up their office's or the site's allowance.
         (async () => {
           await limiter.hit('conversationsPerVisitor', `${siteKey}:${visitorId}`);
@@ -241,6 +241,7 @@ export function createConversationService({ store, router, limiter, events, audi
         requireSite(siteKey),
         store.listRoutingRules(siteKey),
         store.getVisitorIdentity(siteKey, visitorId),
+        store.getVisitorContext(siteKey, visitorId),
       ]);
       const visitor = options.identity ?? kept;
       const at = now();
@@ -251,6 +252,7 @@ export function createConversationService({ store, router, limiter, events, audi
           siteKey,
           visitorId,
           ...(visitor ? { visitor } : {}),
+          ...(pageContext ? { context: pageContext } : {}),
           ...(site.settings.storeVisitorIp ? { visitorIp: context.ip } : {}),
           ...(options.leftMessage ? { leftMessage: true } : {}),
           ...(visitor?.verified && site.settings.verifiedPriorityMinutes > 0 ? { priorityMs: site.settings.verifiedPriorityMinutes * 60_000 } : {}),
@@ -290,6 +292,19 @@ export function createConversationService({ store, router, limiter, events, audi
       const conversation = await store.getOpenConversation(siteKey, visitorId);
       await events.emit('visitor.identified', siteKey, { identity, conversation }, origin);
       return { identity };
+    },
+
+    /**
+     * Keeps where the visitor is (page, language, time zone) and the site's facts about them, and
+     * shows it on their open conversation. An unchanged context (a reconnect) is neither kept nor told.
+     */
+    async updateVisitorContext(siteKey: SiteKey, visitorId: VisitorId, payload: VisitorContextPayload, origin: EventOrigin = {}) {
+      const [, current] = await Promise.all([requireSite(siteKey), store.getVisitorContext(siteKey, visitorId)]);
+      if (current && sameContext(current, payload)) return { at: current.at };
+      const context = { ...payload, at: now() };
+      const conversation = await store.setVisitorContext(siteKey, visitorId, context);
+      await events.emit('visitor.context_updated', siteKey, { context, conversation }, origin);
+      return { at: context.at };
     },
 
     /**
@@ -489,4 +504,11 @@ export function createConversationService({ store, router, limiter, events, audi
       return rated;
     },
   };
+}
+
+/** Same page, language, time zone and facts (key order aside): nothing to keep or tell. */
+function sameContext(kept: VisitorContextPayload, given: VisitorContextPayload): boolean {
+  const canonical = ({ page, language, timeZone, custom }: VisitorContextPayload) =>
+    JSON.stringify([page.url, page.title, page.referrer ?? '', language, timeZone, Object.entries(custom ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))]);
+  return canonical(kept) === canonical(given);
 }

@@ -9,7 +9,7 @@
  * every event and who listens.
  */
 import type { AgentId, ConversationId, MessageId, SiteKey } from '../../shared/ids';
-import type { ConversationView, MessageView, SeenBy, VisitorIdentity } from '../../shared/protocol';
+import type { ConversationView, MessageView, SeenBy, VisitorContext, VisitorIdentity } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
 import type { AgentView } from '../../shared/schemas';
 import { randomId } from './random-id';
@@ -56,6 +56,8 @@ export interface DomainEventMap {
   'conversation.rated': { conversation: ConversationView };
   /** The visitor said who they are, and it changed what is kept; `conversation` is their open one, if any. */
   'visitor.identified': { identity: VisitorIdentity; conversation: ConversationView | null };
+  /** The visitor's page context changed (navigation, setContext); `conversation` is their open one, showing it, if any. */
+  'visitor.context_updated': { context: VisitorContext; conversation: ConversationView | null };
   /** A message was stored in an existing conversation (never for a duplicate client id; a first message is conversation.created). */
   'message.created': { conversation: ConversationView; message: MessageView };
   'agent.presence_changed': { agent: AgentView; status: 'online' | 'away' | 'offline' };

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createError } from '../../shared/errors';
 import type { ConversationId, SiteKey, VisitorId } from '../../shared/ids';
-import type { ConversationView, MessageView, VisitorIdentity } from '../../shared/protocol';
+import type { ConversationView, MessageView, VisitorContext, VisitorIdentity } from '../../shared/protocol';
 import type { ErasedTraces, Store } from '../store/store';
 import { readAllMessages } from './all-messages';
 import { SYSTEM, type AuditLog } from './audit';
@@ -18,7 +18,8 @@ const RETENTION_BATCH = 500;
 export interface VisitorExport {
   exportedAt: string;
   siteKey: SiteKey;
-  visitor: { id: VisitorId; identity: VisitorIdentity | null };
+  /** `context`: the page context last told (visitor:context), when one is kept. */
+  visitor: { id: VisitorId; identity: VisitorIdentity | null; context?: VisitorContext };
   conversations: (ConversationView & { messages: MessageView[] })[];
 }
 
@@ -75,13 +76,14 @@ export function createPrivacy({
   return {
     async exportVisitor(siteKey: SiteKey, visitorId: VisitorId, actor: string): Promise<VisitorExport> {
       await requireSite(siteKey);
-      const [identity, conversations] = await Promise.all([
+      const [identity, context, conversations] = await Promise.all([
         store.getVisitorIdentity(siteKey, visitorId),
+        store.getVisitorContext(siteKey, visitorId),
         store.listVisitorConversations(siteKey, visitorId),
       ]);
       const withMessages = await Promise.all(conversations.map(async (c) => ({ ...c, messages: await allMessages(siteKey, c.id) })));
       await audit.record(siteKey, actor, 'visitor.export', visitorId, { conversations: conversations.length });
-      return { exportedAt: new Date(now()).toISOString(), siteKey, visitor: { id: visitorId, identity }, conversations: withMessages };
+      return { exportedAt: new Date(now()).toISOString(), siteKey, visitor: { id: visitorId, identity, ...(context ? { context } : {}) }, conversations: withMessages };
     },
 
     /**

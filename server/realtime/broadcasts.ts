@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Announcer } from './announce';
 import { QUEUES } from '../../shared/queues';
 import { rooms } from './rooms';
+import { toAgentConversation } from '../domain/views';
 import type { VisitorChannel } from './visitor-channel';
 
 export function broadcastEvents(app: FastifyInstance, announce: Announcer, visitorChannel: VisitorChannel): void {
@@ -68,6 +69,11 @@ export function broadcastEvents(app: FastifyInstance, announce: Announcer, visit
   prepend('visitor.identified', async ({ siteKey, data: { conversation } }) => {
     if (conversation?.status === 'waiting') await announce.queued(conversation, { tellVisitor: false });
     else if (conversation) agents.to(rooms.conversation(siteKey, conversation.id)).emit('conversation:updated', conversation);
+  });
+
+  // Agents only (the visitor's view has no context); a waiting conversation shows it once taken.
+  prepend('visitor.context_updated', ({ siteKey, data: { conversation } }) => {
+    if (conversation?.status === 'active') agents.to(rooms.conversation(siteKey, conversation.id)).emit('conversation:updated', toAgentConversation(conversation));
   });
 
   prepend('agent.updated', async ({ siteKey, data: { agent, disabled } }) => {

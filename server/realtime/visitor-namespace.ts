@@ -7,6 +7,7 @@ import {
   ConversationRatePayloadSchema,
   MessageLeavePayloadSchema,
   SessionResumePayloadSchema,
+  VisitorContextPayloadSchema,
   VisitorIdentifyPayloadSchema,
   VisitorMessageSendPayloadSchema,
 } from '../../shared/schemas';
@@ -23,6 +24,7 @@ const checkSend = compilePayloadCheck(VisitorMessageSendPayloadSchema);
 const checkIdentify = compilePayloadCheck(VisitorIdentifyPayloadSchema);
 const checkLeave = compilePayloadCheck(MessageLeavePayloadSchema);
 const checkRate = compilePayloadCheck(ConversationRatePayloadSchema);
+const checkContext = compilePayloadCheck(VisitorContextPayloadSchema);
 
 /** @param closing true once the app is shutting down (see registerAgentNamespace). */
 export function registerVisitorNamespace(app: FastifyInstance, closing: () => boolean): void {
@@ -74,6 +76,11 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
       handleEvent(app.log, 'conversation:rate', checkRate, async (payload) =>
         toVisitorConversation(await conversations.rateConversation(siteKey, visitorId, payload, context)),
       ),
+    );
+
+    socket.on(
+      'visitor:context',
+      handleEvent(app.log, 'visitor:context', checkContext, (payload) => conversations.updateVisitorContext(siteKey, visitorId, payload, context)),
     );
 
     registerTranscriptEvent(app, socket);

@@ -4,7 +4,7 @@
  * Every method that changes more than one record does so atomically.
  */
 import type { AgentId, ClientMessageId, ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
-import type { ConversationRating, ConversationView, MessageAuthor, MessageView, QueueEntry, RoutingDecision, VisitorIdentity } from '../../shared/protocol';
+import type { ConversationRating, ConversationView, MessageAuthor, MessageView, QueueEntry, RoutingDecision, VisitorContext, VisitorIdentity } from '../../shared/protocol';
 import type { LastSeen, SeenBy } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
 import type { AgentRole, SiteSettings, WebhookDelivery, WebhookEventType } from '../../shared/schemas';
@@ -208,6 +208,8 @@ export interface NewConversation {
   siteKey: SiteKey;
   visitorId: VisitorId;
   visitor?: VisitorIdentity;
+  /** The visitor's page context when it started (agents only). */
+  context?: VisitorContext;
   /** Only when the site keeps visitor IPs. */
   visitorIp?: string;
   /** Left through the "leave a message" form: answered later, never abandoned. */
@@ -283,7 +285,7 @@ export interface ErasedTraces {
   auditEntries: AuditEntry[];
   /** Counters that existed among those named. */
   counters: number;
-  /** The visitor's identity (name, email, user id) was kept and is gone. */
+  /** The visitor's identity (name, email, user id) or page context (visitor:context) was kept and is gone. */
   identity: boolean;
 }
 
@@ -350,6 +352,12 @@ export interface Store {
   setVisitorIdentity(siteKey: SiteKey, visitorId: VisitorId, identity: VisitorIdentity): Promise<void>;
   getVisitorIdentity(siteKey: SiteKey, visitorId: VisitorId): Promise<VisitorIdentity | null>;
   deleteVisitorIdentity(siteKey: SiteKey, visitorId: VisitorId): Promise<void>;
+  /**
+   * Keeps where the visitor is and what the site says about them, and shows it on their open
+   * conversation. @returns that open conversation as it is now, or null
+   */
+  setVisitorContext(siteKey: SiteKey, visitorId: VisitorId, context: VisitorContext): Promise<Conversation | null>;
+  getVisitorContext(siteKey: SiteKey, visitorId: VisitorId): Promise<VisitorContext | null>;
   /** Every conversation of a visitor on this site, oldest first. */
   listVisitorConversations(siteKey: SiteKey, visitorId: VisitorId): Promise<Conversation[]>;
   /** Ids of conversations created before `before` (ms), oldest first, at most `limit`. */

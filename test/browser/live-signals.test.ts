@@ -91,8 +91,8 @@ describe('typing, seen and system lines between a visitor and an agent, in a bro
     await agent.getByRole('button', { name: 'Transfer to support' }).click();
     await agent.getByRole('textbox', { name: 'Transfer note' }).fill('Tracking system issue');
     await agent.getByRole('button', { name: 'Transfer', exact: true }).click();
-    await expectText(log, 'You are being connected to technical support');
-    await expectText(visitor.locator('.sb-standing'), 'You are being connected to technical support');
+    await expectText(log, 'You are being connected to our technical support team');
+    await expectText(visitor.locator('.sb-standing'), 'You are being connected to our technical support team');
     expect(await visitor.locator('.sb-window').textContent()).not.toContain('step away');
     expect(await visitor.locator('.sb-window').textContent()).not.toContain('Tracking system issue');
     await shot(visitor, 'widget-transferred');
@@ -138,7 +138,7 @@ describe('typing, seen and system lines between a visitor and an agent, in a bro
     const conversationId = await eventuallyId(async () => (await createdIds()).find((id) => !before.has(id)));
     const first = (await app.store.getConversation(siteKey, conversationId))!.queue;
     const other = first === 'service' ? 'support' : 'service';
-    const words = { service: 'customer service', support: 'technical support' } as const;
+    const words = { service: 'our customer service team', support: 'our technical support team' } as const;
     await expectText(visitor.locator('.sb-standing'), words[first]);
 
     await message.fill(other === 'support' ? 'The app crashes with an error every time I log in' : 'I was charged twice for my order and want a refund');

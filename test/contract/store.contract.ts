@@ -401,6 +401,22 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       await expect(store.transferConversation(transfer)).rejects.toMatchObject({ code: 'CONVERSATION_NOT_ACTIVE' });
     });
 
+    it('keeps a visitor\'s page context, shows it on their open conversation only, and erases it with their traces', async () => {
+      const context = { page: { url: 'https://shop.example/cart', title: 'Cart' }, language: 'en-GB', timeZone: 'Europe/London', custom: { plan: 'pro', cart: 42 }, at: now };
+      expect(await store.setVisitorContext(siteKey, 'v_browsing', context)).toBeNull();
+      expect(await store.getVisitorContext(siteKey, 'v_browsing')).toEqual(context);
+      const { conversation } = await store.createConversation(newConversation({ visitorId: 'v_browsing', context }));
+      expect(conversation.context).toEqual(context);
+      expect((await store.getConversation(siteKey, conversation.id))?.context).toEqual(context);
+      const moved = { ...context, page: { url: 'https://shop.example/pay', title: 'Pay' }, at: now + 1 };
+      expect((await store.setVisitorContext(siteKey, 'v_browsing', moved))?.context).toEqual(moved);
+      expect((await store.getConversation(siteKey, conversation.id))?.context).toEqual(moved);
+      expect(await store.getVisitorContext(siteKey, 'v_nobody')).toBeNull();
+      const erased = await store.eraseVisitorTraces({ siteKey, visitorId: 'v_browsing', conversationIds: [], counters: [] });
+      expect(erased.identity).toBe(true);
+      expect(await store.getVisitorContext(siteKey, 'v_browsing')).toBeNull();
+    });
+
     it('keeps who a visitor said they are, and shows it on their open conversation and the next ones', async () => {
       const { conversation } = await store.createConversation(newConversation());
       const identity = { userId: 'u42', name: 'Grace', email: 'grace@example.com', verified: true };

@@ -183,6 +183,46 @@ function visitorEvents(): EventSpec[] {
       event: 'message:leave',
       fields: { clientId: clientIdField, text: textField, name: boundedText(1, 100, true, () => 'Ada'), email: emailField(true) },
     },
+    {
+      event: 'visitor:context',
+      fields: {
+        page: {
+          required: true,
+          valid: () => ({ url: 'https://shop.example/cart', title: 'Cart' }),
+          invalid: (r) =>
+            r.pick<unknown>([
+              randomNonString(r),
+              { url: 'javascript:alert(1)', title: 'x' },
+              { url: 'data:text/html,x', title: 'x' },
+              { url: `https://shop.example/${'a'.repeat(r.int(1_993, 4_000))}`, title: 'x' },
+              { url: 'https://shop.example/ x', title: 'x' },
+              { url: 'https://shop.example/', title: 't'.repeat(r.int(301, 600)) },
+              { url: 'https://shop.example/', title: 'x', referrer: r.pick(['', 'ftp://a.example/', 'about:blank']) },
+              { url: 'https://shop.example/', title: 'x', [r.pick(NASTY_KEYS)]: 1 },
+              { title: 'x' },
+            ]),
+        },
+        language: boundedText(2, 35, true, () => 'fr-FR', /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/),
+        timeZone: {
+          required: true,
+          valid: () => 'Europe/Paris',
+          invalid: (r) => r.pick<unknown>([randomNonString(r), '', 'Mars/Olympus', 'Europe/Paris ', 'x'.repeat(65), r.pick(NASTY_STRINGS)]),
+        },
+        custom: {
+          required: false,
+          valid: () => ({ plan: 'pro', cart: 42 }),
+          invalid: (r) =>
+            r.pick<unknown>([
+              randomNonString(r),
+              Object.fromEntries(Array.from({ length: r.int(21, 60) }, (_, i) => [`k${i}`, i])),
+              { ['k'.repeat(r.int(41, 200))]: 1 },
+              { '': 1 },
+              { note: 'v'.repeat(r.int(201, 1_000)) },
+              { flag: r.pick([true, null, [], {}]) },
+            ]),
+        },
+      },
+    },
     // This server has no SMTP_URL: a valid request is answered EMAIL_DISABLED, a malformed one PAYLOAD_INVALID.
     { event: 'conversation:transcript', fields: { conversationId: idField(() => fixture.resolved), email: emailField(false) } },
     { event: 'typing:set', fields: { conversationId: idField(() => fixture.active), typing: booleanField } },

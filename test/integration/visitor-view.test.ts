@@ -54,6 +54,8 @@ const SITE_FIELDS = [
 ];
 const IDENTITY_FIELDS = ['userId', 'name', 'email', 'verified'];
 const SENT_FIELDS = ['message', 'conversation', 'duplicate'];
+/** The page context is the team's: the visitor is told only when it was kept. */
+const CONTEXT_ACK_FIELDS = ['at'];
 
 /** What each thing a visitor can receive may hold; anything else, or an event not listed, fails. */
 function expectAllowed(kind: string, value: unknown): void {
@@ -98,6 +100,8 @@ function expectAllowed(kind: string, value: unknown): void {
       return within(value, LAST_SEEN_FIELDS, kind);
     case 'ack visitor:identify':
       return within(value, IDENTITY_FIELDS, kind);
+    case 'ack visitor:context':
+      return within(value, CONTEXT_ACK_FIELDS, kind);
     default:
       throw new Error(`the visitor received "${kind}", which has no allow-list here: add one on purpose`);
   }
@@ -140,6 +144,8 @@ describe('what a visitor is sent', () => {
     const second = await tab(session.token);
     await ask(second, 'session:resume', {});
     await ask(first, 'visitor:identify', { userId: 'u-1', name: 'Ada', email: 'ada@example.com' });
+    const page = { url: `https://shop.example/cart?ref=${MARKER}`, title: 'Cart' };
+    await ask(first, 'visitor:context', { page, language: 'en-GB', timeZone: 'Europe/London', custom: { note: MARKER } });
 
     // "hello" has no signal: placed by default, then moved by a clearer message (the router's reasoning stays with the team).
     const { conversation } = await ask<{ conversation: { id: string } }>(first, 'message:send', { clientId: randomUUID(), text: 'hello' });
@@ -181,6 +187,7 @@ describe('what a visitor is sent', () => {
     expect(stored.transfer?.note).toContain(MARKER);
     expect(stored.visitorIp).toBeDefined();
     expect(stored.category).toBe('Bug');
+    expect(stored.context?.custom?.note).toBe(MARKER);
 
     await eventually(() => expect(received.filter(([kind]) => kind === 'conversation:updated').length).toBeGreaterThan(5));
     const kinds = new Set(received.map(([kind]) => kind));

@@ -3,7 +3,7 @@ import { createRef, render } from 'preact';
 import { createClientId } from '../../shared/ids';
 import { mergeMessages } from '../../shared/message-list';
 import { createOutbox } from '../../shared/outbox';
-import { en, type Locale } from './i18n/en';
+import { en, translate, type Locale } from './i18n/en';
 import { ChatScreen } from './screens/chat';
 import type { PendingMessage, WidgetStorage } from './storage';
 import { createStateStore } from '../../shared/state-store';
@@ -16,6 +16,8 @@ import { loadCatalogue } from './i18n/catalogues';
 import { chooseLanguage } from './i18n/language';
 import { siteLocale } from './i18n/site-locale';
 import { wireSignals } from './signals-wiring';
+import type { AgentMessageInfo } from './boot-config';
+import { downloadText, transcriptText } from './transcript';
 
 export interface WidgetDeps {
   transport: VisitorTransport;
@@ -24,7 +26,10 @@ export interface WidgetDeps {
     close(): void;
     /** One fixed catalogue, whatever the browser's languages (tests). */
     locale?: Locale;
-    onAgentMessage?(): void;
+    /** An agent's message arrived: @returns the unread count the loader keeps. */
+    onAgentMessage?(message: AgentMessageInfo): number;
+    /** The email to prefill for "Email me the transcript" (identify, a left message). */
+    knownEmail?(): string | undefined;
     /** The script tag's `data-lang`: wins over the browser's languages. */
     scriptLang?: string | undefined;
     /** `navigator.languages`, most wanted first. @default [] */
@@ -125,7 +130,7 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
     },
     onMessage(message) {
       if (message.author === 'agent') {
-        config.onAgentMessage?.();
+        config.onAgentMessage?.({ text: message.text, ...(message.agentName ? { agentName: message.agentName } : {}), at: message.createdAt });
         store.setState({ agentTyping: false });
       }
       store.setState((s) => ({
@@ -207,6 +212,24 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
       onClose={config.close}
       onDraft={signals.draft}
       inputRef={inputRef}
+      knownEmail={config.knownEmail?.()}
+      onDownloadTranscript={() => {
+        const { messages, site } = store.getState();
+        const locale = config.locale ?? en;
+        const title = translate(locale, 'transcriptFile', { site: site?.name ?? '' });
+        const day = new Date(messages[0]?.createdAt ?? Date.now()).toISOString().slice(0, 10);
+        downloadText(transcriptText(messages, { title, you: locale.you, agent: locale.agent }), `transcript-${day}.txt`);
+      }}
+      onEmailTranscript={async (email) => {
+        const { conversation } = store.getState();
+        if (!conversation) return null;
+        try {
+          const res = await transport.transcript({ conversationId: conversation.id, ...(email ? { email } : {}) });
+          return res.ok ? null : res.error.message;
+        } catch {
+          return (config.locale ?? en).offline;
+        }
+      }}
     />
   );
   render(<Widget />, root);

@@ -6,7 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { ACK_TIMEOUT_MS } from '../../shared/limits';
 import type { Ack, MessageSeen, MessageView, TypingSignal, VisitorConversationView, VisitorMessageSent, QueuePosition, VisitorClientEvents, VisitorServerEvents, VisitorSession, WireError } from '../../shared/protocol';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
-import type { ConversationRatePayload, VisitorIdentifyPayload } from '../../shared/schemas';
+import type { ConversationRatePayload, ConversationTranscriptPayload, VisitorContextPayload, VisitorIdentifyPayload } from '../../shared/schemas';
 import type { PendingMessage } from './storage';
 
 export interface VisitorTransportEvents {
@@ -33,6 +33,10 @@ export interface VisitorTransport {
   /** Live signals: best effort, never retried (a lost one is overtaken by the next). */
   typing(conversationId: string, typing: boolean): void;
   seen(conversationId: string, lastSeenId: string): void;
+  /** The page the visitor is on, for agents: sent now and again after every reconnect. */
+  context(payload: VisitorContextPayload): void;
+  /** "Email me the transcript". */
+  transcript(payload: ConversationTranscriptPayload): Promise<Ack<{ queued: true }>>;
   stop(): void;
 }
 
@@ -45,13 +49,22 @@ export interface SocketTransportOptions {
   dropToken(): void;
   /** The id of the newest message on screen, for resuming. */
   lastMessageId(): string | undefined;
+  /** A refusal the page should hear of (`Switchboard.on('error')`): identify or context refused, the connection refused. */
+  onError?(error: WireError): void;
 }
 
 export function createSocketTransport(options: SocketTransportOptions): VisitorTransport {
   let socket: Socket<VisitorServerEvents, VisitorClientEvents> | undefined;
+  const tellRefusal = (res: Ack<unknown>) => {
+    if (!res.ok) options.onError?.(res.error);
+  };
   let identity: VisitorIdentifyPayload | undefined;
+  let pageContext: VisitorContextPayload | undefined;
+  const sendContext = () => {
+    if (pageContext && socket?.connected) void emitWithTimeout(socket, ACK_TIMEOUT_MS, 'visitor:context', pageContext).then(tellRefusal, () => undefined);
+  };
   const sendIdentity = () => {
-    if (identity && socket?.connected) void emitWithTimeout(socket, ACK_TIMEOUT_MS, 'visitor:identify', identity).catch(() => undefined);
+    if (identity && socket?.connected) void emitWithTimeout(socket, ACK_TIMEOUT_MS, 'visitor:identify', identity).then(tellRefusal, () => undefined);
   };
 
   return {
@@ -67,6 +80,7 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
       s.on('connect', async () => {
         events.onConnection('online');
         sendIdentity();
+        sendContext();
         const lastMessageId = options.lastMessageId();
         try {
           const res = await emitWithTimeout(s, ACK_TIMEOUT_MS, 'session:resume', lastMessageId ? { lastMessageId } : {});
@@ -82,6 +96,7 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
           options.dropToken();
           s.connect();
         } else if (error.data) {
+          options.onError?.(error.data);
           events.onRefused(error.data);
         }
       });
@@ -111,6 +126,14 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
     rate(payload) {
       if (!socket?.connected) return Promise.reject(new Error('offline'));
       return emitWithTimeout(socket, ACK_TIMEOUT_MS, 'conversation:rate', payload);
+    },
+    context(given) {
+      pageContext = given;
+      sendContext();
+    },
+    transcript(payload) {
+      if (!socket?.connected) return Promise.reject(new Error('offline'));
+      return emitWithTimeout(socket, ACK_TIMEOUT_MS, 'conversation:transcript', payload);
     },
     identify(given) {
       identity = given;

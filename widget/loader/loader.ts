@@ -4,22 +4,12 @@
  * before it loaded), draws the launcher inside a Shadow DOM, and imports the chat app on first open.
  */
 import type { WidgetBootConfig, WidgetHandle } from '../app/boot-config';
+import { createApi, type CustomContext, type SwitchboardApi } from './api';
 import LAUNCHER_CSS from './launcher.css';
-
-type Identity = WidgetBootConfig['identity'];
-type Command = [name: 'open' | 'close' | 'toggle'] | [name: 'identify', identity: Identity];
-interface SwitchboardGlobal {
-  _: Command[];
-  open(): void;
-  close(): void;
-  toggle(): void;
-  /** Tells agents who the visitor is: `{ userId, name?, email?, hash? }` (hash: see README). */
-  identify(identity: Identity): void;
-}
 
 declare global {
   interface Window {
-    Switchboard?: Partial<SwitchboardGlobal>;
+    Switchboard?: Partial<SwitchboardApi>;
   }
 }
 
@@ -31,15 +21,16 @@ const CLOSE_ICON =
 /** Filled in by scripts/build.ts: the app's and the fallback stylesheet's content-hashed names. */
 declare const APP_PATH: string;
 declare const STYLE_PATH: string;
+/** Filled in by scripts/build.ts: the page-side checks of identify and setContext, fetched on first use. */
+declare const CHECKS_PATH: string;
 
 function start(script: HTMLScriptElement) {
   const siteKey = script.dataset.site;
   if (!siteKey) {
-    console.error('Switchboard: the script tag needs data-site="YOUR_SITE_KEY"');
+    console.error('[Switchboard] data-site is missing');
     return;
   }
   const base = new URL('.', script.src).href;
-  const openKey = `switchboard:${siteKey}:open`;
 
   const host = document.createElement('div');
   host.id = 'switchboard-widget';
@@ -58,12 +49,10 @@ function start(script: HTMLScriptElement) {
   }
   const guest = document.createElement('div');
   guest.className = 'sb-guest';
-  // The launcher shows before any session: data-position and a right-to-left language place it until
-  // the app applies the site's settings (widget/app/theme.ts does the same on the same element).
+  // The launcher shows before any session: data-position places it until the app applies the site's
+  // settings and the visitor's language, mirrored for a right-to-left one (widget/app/theme.ts, same element).
   const { lang, position } = script.dataset;
-  const rtl = /^ar\b/i.test(lang || navigator.language);
-  guest.dir = rtl ? 'rtl' : 'ltr';
-  guest.classList.toggle('sb-left', (position === 'left') !== rtl);
+  guest.classList.toggle('sb-left', position === 'left');
   const panel = document.createElement('div');
   panel.className = 'sb-panel';
   panel.hidden = true;
@@ -74,10 +63,23 @@ function start(script: HTMLScriptElement) {
   shadow.append(guest);
   document.body.appendChild(host);
 
+  const key = `switchboard:${siteKey}:`;
+  /** localStorage, which may be blocked (private mode, sandboxed frames): the widget works without it. */
+  const storage = (use: (storage: Storage) => string | null | void) => {
+    try {
+      return use(localStorage);
+    } catch {
+      return null;
+    }
+  };
+
   let app: Promise<WidgetHandle> | undefined;
   let isOpen = false;
-  let unread = 0;
-  let identity: Identity;
+  // Kept by the loader itself, so a returning visitor sees the badge before the app is even asked for.
+  let unread = Number(storage((s) => s.getItem(key + 'unread'))) || 0;
+  let identity: WidgetBootConfig['identity'];
+  let custom: CustomContext = {};
+  let sound = false;
 
   const render = () => {
     launcher.setAttribute('aria-label', isOpen ? 'Close chat' : unread ? `Open chat (${unread} new)` : 'Open chat');
@@ -86,62 +88,60 @@ function start(script: HTMLScriptElement) {
     panel.hidden = !isOpen;
   };
 
-  const setOpen = (open: boolean, focusLauncher = false) => {
-    isOpen = open;
-    if (open) unread = 0;
-    try {
-      localStorage.setItem(openKey, open ? '1' : '0');
-    } catch {
-      // Storage can be blocked (private mode, sandboxed frames); the widget still works without it.
+  const setUnread = (count: number) => {
+    if (count !== unread) {
+      storage((s) => s.setItem(key + 'unread', String((unread = count))));
+      emit('unread', count);
     }
     render();
+    return count;
+  };
+
+  const boot = () =>
+    (app ??= import(/* @vite-ignore */ base + APP_PATH).then((m: { bootWidget(root: HTMLElement, c: WidgetBootConfig): WidgetHandle }) =>
+      m.bootWidget(panel, {
+        serverUrl: new URL(base).origin,
+        siteKey,
+        close: () => setOpen(false, true),
+        onAgentMessage: (message) => {
+          emit('message', message);
+          return isOpen && !document.hidden ? 0 : setUnread(unread + 1);
+        },
+        onError: report,
+        identity,
+        custom,
+        sound: () => sound,
+        lang,
+        position,
+      }),
+    ));
+
+  const setOpen = (open = !isOpen, focusLauncher?: boolean) => {
+    const changed = open !== isOpen;
+    storage((s) => s.setItem(key + 'open', (isOpen = open) ? '1' : '0'));
+    setUnread(open && !document.hidden ? 0 : unread);
     if (focusLauncher) launcher.focus();
-    if (open) {
-      app ??= import(/* @vite-ignore */ base + APP_PATH).then((m: { bootWidget(root: HTMLElement, c: WidgetBootConfig): WidgetHandle }) =>
-        m.bootWidget(panel, {
-          serverUrl: new URL(base).origin,
-          siteKey,
-          close: () => setOpen(false, true),
-          onAgentMessage: () => {
-            if (isOpen) return;
-            unread += 1;
-            render();
-          },
-          identity,
-          lang,
-          position,
-        }),
-      );
-      void app.then((handle) => handle.focus());
-    }
+    if (open) void boot().then((handle) => handle.focus());
+    if (changed) emit(open ? 'open' : 'close');
   };
 
-  const api: SwitchboardGlobal = {
-    _: [],
-    open: () => setOpen(true),
-    close: () => setOpen(false),
-    toggle: () => setOpen(!isOpen),
-    identify: (given) => {
-      identity = given;
-      if (given) void app?.then((handle) => handle.identify(given));
-    },
-  };
-  const queued = window.Switchboard?._ ?? [];
+  const { api, emit, report, start: replay } = createApi({
+    setOpen,
+    identify: (given) => void ((identity = given), app?.then((handle) => handle.identify(given))),
+    setContext: (given) => void ((custom = given), app?.then((handle) => handle.setContext(given))),
+    setSound: (on) => (sound = on),
+  }, () => import(/* @vite-ignore */ base + CHECKS_PATH));
+  const queued = window.Switchboard?._;
   window.Switchboard = api;
-  for (const [name, arg] of queued) {
-    if (name === 'identify') api.identify(arg);
-    else api[name]?.();
-  }
 
-  launcher.addEventListener('click', api.toggle);
-  let reopen = false;
-  try {
-    reopen = localStorage.getItem(openKey) === '1';
-  } catch {
-    // See above: no storage, no remembered state.
-  }
+  launcher.addEventListener('click', () => setOpen());
+  // Back to a tab where the chat is open: what came meanwhile is read.
+  document.addEventListener('visibilitychange', () => isOpen && setUnread(0));
   render();
-  if (reopen) setOpen(true);
+  replay(queued);
+  if (storage((s) => s.getItem(key + 'open')) === '1') setOpen(true);
+  // A conversation under way (the app marks it) or a reply not yet seen: connect now, closed, to hear the next one.
+  else if (unread || storage((s) => s.getItem(key + 'live'))) void boot();
 }
 
 const script = document.currentScript as HTMLScriptElement | null;

@@ -6,7 +6,7 @@
 import { createError } from '../../../shared/errors';
 import { compareMessageIds } from '../../../shared/ids';
 import { toQueueEntry } from '../../../shared/queue-entry';
-import type { ConversationView, MessageView, QueueEntry, VisitorIdentity } from '../../../shared/protocol';
+import type { ConversationView, MessageView, QueueEntry, VisitorContext, VisitorIdentity } from '../../../shared/protocol';
 import { QUEUES, type QueueName } from '../../../shared/queues';
 import { createMemoryKpiOps } from './kpis';
 import { mentionsAny } from './mentions';
@@ -40,6 +40,7 @@ export function createMemoryStore(): MemoryStore {
   const conversations = new Map<string, ConversationRecord>();
   const openConversationByVisitor = new Map<string, string>();
   const identities = new Map<string, VisitorIdentity>();
+  const contexts = new Map<string, VisitorContext>();
   // Assignment state, per site, mirroring the Redis hashes the Lua scripts keep.
   const assignments = new Map<string, Map<string, string>>();
   const loads = new Map<string, Map<string, number>>();
@@ -334,6 +335,7 @@ export function createMemoryStore(): MemoryStore {
         routing: clone(input.routing),
         preview: input.preview,
         ...(input.visitor ? { visitor: clone(input.visitor) } : {}),
+        ...(input.context ? { context: clone(input.context) } : {}),
         ...(input.visitorIp ? { visitorIp: input.visitorIp } : {}),
         ...(input.leftMessage ? { leftMessage: true } : {}),
         createdAt: input.now,
@@ -383,6 +385,20 @@ export function createMemoryStore(): MemoryStore {
       identities.delete(scoped(siteKey, visitorId));
     },
 
+    async setVisitorContext(siteKey, visitorId, context) {
+      contexts.set(scoped(siteKey, visitorId), clone(context));
+      const open = openConversationByVisitor.get(scoped(siteKey, visitorId));
+      const r = open ? record(siteKey, open) : undefined;
+      if (!r) return null;
+      r.conversation.context = clone(context);
+      return clone(r.conversation);
+    },
+
+    async getVisitorContext(siteKey, visitorId) {
+      const context = contexts.get(scoped(siteKey, visitorId));
+      return context ? clone(context) : null;
+    },
+
     async listVisitorConversations(siteKey, visitorId) {
       return [...conversations.values()]
         .map((r) => r.conversation)
@@ -415,7 +431,8 @@ export function createMemoryStore(): MemoryStore {
         kpiEvents: eraseEventsMentioning(siteKey, ids),
         auditEntries: clone(erasedEntries),
         counters: names.filter((name) => counters.delete(name)).length,
-        identity: identities.delete(scoped(siteKey, visitorId)),
+        // The page context is erased with the identity; reported with it (both say who and where the visitor is).
+        identity: [identities.delete(scoped(siteKey, visitorId)), contexts.delete(scoped(siteKey, visitorId))].includes(true),
       };
     },
 

@@ -37,19 +37,21 @@ export function createErasureOps(redis: Redis, keys: RedisKeys): Pick<Store, 'er
       const pipeline = redis.pipeline();
       if (conversationIds.length > 0) pipeline.zrem(keys.visitorsGone(siteKey), ...conversationIds);
       pipeline.del(keys.visitorIdentity(siteKey, visitorId));
+      pipeline.del(keys.visitorContext(siteKey, visitorId));
       // One DEL per counter: counters are global keys, in as many cluster slots as there are names.
       for (const name of counters) pipeline.del(keys.counter(name));
       const results = ((await pipeline.exec()) ?? []).map(([error, n]) => {
         if (error) throw error;
         return Number(n);
       });
-      const [identity = 0, ...deletedCounters] = results.slice(conversationIds.length > 0 ? 1 : 0);
+      const [identity = 0, context = 0, ...deletedCounters] = results.slice(conversationIds.length > 0 ? 1 : 0);
       const erased: ErasedTraces = {
         routingCorrections: corrections.length,
         kpiEvents: events.length,
         auditEntries: audit.map(([, fields]) => JSON.parse(fields[1]!) as AuditEntry),
         counters: deletedCounters.reduce((sum, n) => sum + n, 0),
-        identity: identity === 1,
+        // The page context is erased with the identity and reported with it (see Store.eraseVisitorTraces).
+        identity: identity === 1 || context === 1,
       };
       return erased;
     },

@@ -43,6 +43,8 @@ export interface RedisKeys {
   visitorOpenConversation(site: SiteKey, visitor: VisitorId): string;
   routingRules(site: SiteKey): string;
   visitorIdentity(site: SiteKey, visitor: VisitorId): string;
+  /** The visitor's page context (JSON), per site. */
+  visitorContext(site: SiteKey, visitor: VisitorId): string;
   visitorConversations(site: SiteKey, visitor: VisitorId): string;
   /** Every conversation of a site by creation time, for retention. */
   siteConversations(site: SiteKey): string;
@@ -98,6 +100,7 @@ export function createKeys(prefix: string): RedisKeys {
     visitorOpenConversation: (site, visitor) => `${tagged(site)}:visitor:${visitor}:open`,
     routingRules: (site) => `${tagged(site)}:routing:rules`,
     visitorIdentity: (site, visitor) => `${tagged(site)}:visitor:${visitor}:identity`,
+    visitorContext: (site, visitor) => `${tagged(site)}:visitor:${visitor}:context`,
     visitorConversations: (site, visitor) => `${tagged(site)}:visitor:${visitor}:conversations`,
     siteConversations: (site) => `${tagged(site)}:conversations`,
     audit: (site) => `${tagged(site)}:audit`,

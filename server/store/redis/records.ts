@@ -25,6 +25,7 @@ export function conversationToFields(c: ConversationView): string[] {
     rating: c.rating ? JSON.stringify(c.rating) : undefined,
     visitor: c.visitor ? JSON.stringify(c.visitor) : undefined,
     visitorIp: c.visitorIp,
+    context: c.context ? JSON.stringify(c.context) : undefined,
     leftMessage: c.leftMessage ? '1' : undefined,
   };
   return Object.entries(fields).flatMap(([key, value]) => (value === undefined ? [] : [key, String(value)]));
@@ -55,6 +56,7 @@ export function conversationFromHash(h: Record<string, string>): ConversationVie
   if (h.rating) c.rating = JSON.parse(h.rating) as NonNullable<ConversationView['rating']>;
   if (h.visitor) c.visitor = JSON.parse(h.visitor) as NonNullable<ConversationView['visitor']>;
   if (h.visitorIp) c.visitorIp = h.visitorIp;
+  if (h.context) c.context = JSON.parse(h.context) as NonNullable<ConversationView['context']>;
   if (h.leftMessage === '1') c.leftMessage = true;
   return c;
 }

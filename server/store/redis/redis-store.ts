@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { createError } from '../../../shared/errors';
-import type { ConversationView, QueueEntry, VisitorIdentity } from '../../../shared/protocol';
+import type { ConversationView, QueueEntry, VisitorContext, VisitorIdentity } from '../../../shared/protocol';
 import type { SiteKey } from '../../../shared/ids';
 import { toQueueEntry } from '../../../shared/queue-entry';
 import { AUDIT_ENTRIES_KEPT, ROUTING_CORRECTIONS_KEPT, type AgentSession, type AuditEntry, type RoutingRule, type Store } from '../store';
@@ -229,6 +229,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         routing: input.routing,
         preview: input.preview,
         ...(input.visitor ? { visitor: input.visitor } : {}),
+        ...(input.context ? { context: input.context } : {}),
         ...(input.visitorIp ? { visitorIp: input.visitorIp } : {}),
         ...(input.leftMessage ? { leftMessage: true } : {}),
         createdAt: input.now,
@@ -283,6 +284,21 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     async deleteVisitorIdentity(siteKey, visitorId) {
       await redis.del(keys.visitorIdentity(siteKey, visitorId));
+    },
+
+    async setVisitorContext(siteKey, visitorId, context) {
+      const json = JSON.stringify(context);
+      await redis.set(keys.visitorContext(siteKey, visitorId), json);
+      const open = await redis.get(keys.visitorOpenConversation(siteKey, visitorId));
+      if (!open) return null;
+      // As with the identity: only the open conversation's copy follows; an ended one keeps the page it ended on.
+      await redis.hset(keys.conversation(siteKey, open), 'context', json);
+      return getConversation(siteKey, open);
+    },
+
+    async getVisitorContext(siteKey, visitorId) {
+      const raw = await redis.get(keys.visitorContext(siteKey, visitorId));
+      return raw ? (JSON.parse(raw) as VisitorContext) : null;
     },
 
     async listVisitorConversations(siteKey, visitorId) {

@@ -64,4 +64,9 @@ export const ar: Locale = {
   seen: 'تمت القراءة',
   nobodyAvailable: 'لا يوجد أحد متاح الآن؛ ستحتفظ بمكانك في قائمة الانتظار.',
   leaveEmailOffer: 'اترك بريدك الإلكتروني بدلًا من ذلك',
+  transcriptDownload: 'تنزيل نص المحادثة',
+  transcriptEmail: 'أرسل لي نص المحادثة بالبريد',
+  transcriptEmailSend: 'إرسال',
+  transcriptEmailSent: 'تم الإرسال: سيصل نص المحادثة إلى بريدك قريبًا.',
+  transcriptFile: 'محادثة مع {site}',
 };

@@ -64,4 +64,9 @@ export const de: Locale = {
   seen: 'Gelesen',
   nobodyAvailable: 'Gerade ist niemand erreichbar; Ihr Platz in der Warteschlange bleibt erhalten.',
   leaveEmailOffer: 'Stattdessen E-Mail-Adresse hinterlassen',
+  transcriptDownload: 'Verlauf herunterladen',
+  transcriptEmail: 'Verlauf per E-Mail erhalten',
+  transcriptEmailSend: 'Verlauf senden',
+  transcriptEmailSent: 'Unterwegs: Der Verlauf ist in Kürze in Ihrem Postfach.',
+  transcriptFile: 'Chat mit {site}',
 };

@@ -63,6 +63,11 @@ export const en = {
   seen: 'Seen',
   nobodyAvailable: 'No one is available right now; you keep your place.',
   leaveEmailOffer: 'Leave your email instead',
+  transcriptDownload: 'Download transcript',
+  transcriptEmail: 'Email me the transcript',
+  transcriptEmailSend: 'Send transcript',
+  transcriptEmailSent: 'On its way: the transcript will be in your inbox shortly.',
+  transcriptFile: 'Conversation with {site}',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -64,4 +64,9 @@ export const es: Locale = {
   seen: 'Visto',
   nobodyAvailable: 'Ahora mismo no hay nadie disponible; conserva su lugar en la cola.',
   leaveEmailOffer: 'Prefiero dejar mi correo',
+  transcriptDownload: 'Descargar la conversación',
+  transcriptEmail: 'Recibir la conversación por correo',
+  transcriptEmailSend: 'Enviar',
+  transcriptEmailSent: 'En camino: recibirá la conversación en su correo en unos minutos.',
+  transcriptFile: 'Conversación con {site}',
 };

@@ -64,4 +64,9 @@ export const fr: Locale = {
   seen: 'Vu',
   nobodyAvailable: 'Personne n’est disponible pour le moment ; vous gardez votre place.',
   leaveEmailOffer: 'Laisser plutôt votre e-mail',
+  transcriptDownload: 'Télécharger la conversation',
+  transcriptEmail: 'Recevoir la conversation par e-mail',
+  transcriptEmailSend: 'Envoyer',
+  transcriptEmailSent: 'C’est parti : la conversation arrivera bientôt dans votre boîte de réception.',
+  transcriptFile: 'Conversation avec {site}',
 };

@@ -3,6 +3,7 @@ import { MAX_MESSAGE_LENGTH } from '../../../shared/limits';
 import { useState } from 'preact/hooks';
 import type { QueuePosition } from '../../../shared/protocol';
 import { Composer } from '../components/composer';
+import { EndOfChat } from '../components/end-of-chat';
 import { MessageList } from '../components/message-list';
 import { Survey, type SurveyAnswer } from '../components/survey';
 import { translate, type Locale } from '../i18n/en';
@@ -25,6 +26,12 @@ export interface ChatScreenProps {
   inputRef: RefObject<HTMLTextAreaElement>;
   /** The visitor's draft changed (the typing signal). */
   onDraft?(text: string): void;
+  /** End of chat: the transcript as a text file. */
+  onDownloadTranscript?(): void;
+  /** End of chat: emails the transcript; null once queued, or why not. */
+  onEmailTranscript?(email: string): Promise<string | null>;
+  /** Prefills the transcript's email. */
+  knownEmail?: string | undefined;
 }
 
 function LeaveMessageForm({ t, onSubmit }: { t: Translate; onSubmit(message: { name: string; email: string; text: string }): void }) {
@@ -74,7 +81,7 @@ function waitingLine(t: Translate, queueName: 'service' | 'support', position: Q
   return t('position', { position: position.position, queue, wait: minutes < 1 ? t('underAMinute') : t('minutes', { n: minutes }) });
 }
 
-export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, onLeaveMessage, onRate, onSkipSurvey, onClose, inputRef, onDraft }: ChatScreenProps) {
+export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, onLeaveMessage, onRate, onSkipSurvey, onClose, inputRef, onDraft, ...endOfChat }: ChatScreenProps) {
   const t = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => translate(locale, key, values);
   const state = useStore(store, (s) => s);
   const { conversation } = state;
@@ -202,9 +209,20 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
             </button>
           )}
           {ended && (
-            <button type="button" class="sb-new" onClick={onNewConversation}>
-              {t('newConversation')}
-            </button>
+            <EndOfChat
+              labels={{
+                download: t('transcriptDownload'),
+                email: t('transcriptEmail'),
+                emailField: t('leaveEmail'),
+                emailSend: t('transcriptEmailSend'),
+                emailSent: t('transcriptEmailSent'),
+                newConversation: t('newConversation'),
+              }}
+              knownEmail={endOfChat.knownEmail}
+              onDownload={() => endOfChat.onDownloadTranscript?.()}
+              onEmail={(email) => endOfChat.onEmailTranscript?.(email) ?? Promise.resolve(null)}
+              onNew={onNewConversation}
+            />
           )}
         </>
       )}
