@@ -104,8 +104,11 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
       s.on('queue:position', events.onPosition);
       // The browser knows at once when the network is gone; Socket.IO would notice only at its next ping.
       globalThis.addEventListener?.('offline', () => events.onConnection('offline'));
+      // Back online: a socket that survived the short loss never fires 'connect' again, so the
+      // banner the 'offline' event raised is cleared here.
       globalThis.addEventListener?.('online', () => {
-        if (!s.connected) s.connect();
+        if (s.connected) events.onConnection('online');
+        else s.connect();
       });
       s.on('conversation:updated', events.onConversation);
       s.on('conversation:typing', events.onTyping);
