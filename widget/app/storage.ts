@@ -21,11 +21,29 @@ export interface PersistedState {
 export interface WidgetStorage {
   load(): PersistedState;
   save(state: PersistedState): void;
+  /** The newest agent message already counted for the unread badge (live or on resume), so a reload counts none twice. */
+  heard?(): string | undefined;
+  hear?(messageId: string): void;
 }
 
 export function createLocalStorage(siteKey: string, storage: Storage | undefined = globalThis.localStorage): WidgetStorage {
   const key = `switchboard:${siteKey}:state`;
+  const heardKey = `switchboard:${siteKey}:heard`;
   return {
+    heard() {
+      try {
+        return storage?.getItem(heardKey) ?? undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    hear(messageId) {
+      try {
+        storage?.setItem(heardKey, messageId);
+      } catch {
+        // Blocked storage: a reload may count a reply again, which beats never counting it.
+      }
+    },
     load() {
       try {
         const raw = storage?.getItem(key);
