@@ -9,7 +9,7 @@ import type { PendingMessage, WidgetStorage } from './storage';
 import { createStateStore } from '../../shared/state-store';
 import { reopenable, type WidgetState } from './store';
 import type { VisitorTransport } from './transport';
-import type { SiteInfo, VisitorMessageSent } from '../../shared/protocol';
+import type { MessageView, SiteInfo, VisitorMessageSent } from '../../shared/protocol';
 import type { WidgetLanguage } from '../../shared/schemas';
 import { useStore } from '../../shared/use-store';
 import { loadCatalogue } from './i18n/catalogues';
@@ -18,6 +18,8 @@ import { siteLocale } from './i18n/site-locale';
 import { wireSignals } from './signals-wiring';
 import type { AgentMessageInfo } from './boot-config';
 import { downloadText, transcriptText } from './transcript';
+import { unheardReplies } from './unheard';
+import { focusFirst } from './focus';
 
 export interface WidgetDeps {
   transport: VisitorTransport;
@@ -76,6 +78,10 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
   pickLanguage('en');
 
   const signals = wireSignals(store, transport);
+  const tellAgentMessage = (message: MessageView) => {
+    storage.hear?.(message.id);
+    config.onAgentMessage?.({ text: message.text, ...(message.agentName ? { agentName: message.agentName } : {}), at: message.createdAt });
+  };
   const withoutPending = (clientId: string) => store.getState().pending.filter((p) => p.clientId !== clientId);
 
   const outbox = createOutbox<PendingMessage, VisitorMessageSent>(
@@ -109,6 +115,9 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
     onSession(session) {
       token = session.token;
       storage.save({ token, outbox: [...outbox.items] });
+      // Replies that came while the visitor was away reach the badge as live ones do (closed: unread).
+      const shown = new Set(store.getState().messages.map((m) => m.id));
+      const unheard = unheardReplies(session.messages.filter((m) => !shown.has(m.id)), session.lastSeen?.visitor, storage.heard?.());
       store.setState((s) => {
         if (!session.conversation) return { site: session.site, conversation: s.conversation?.status === 'resolved' ? s.conversation : null };
         const same = s.conversation?.id === session.conversation.id;
@@ -121,6 +130,7 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
           ...(same ? {} : { lines: [] }),
         };
       });
+      unheard.forEach(tellAgentMessage);
       outbox.flush();
       pickLanguage(session.site.defaultLanguage);
       tellLook();
@@ -130,7 +140,7 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
     },
     onMessage(message) {
       if (message.author === 'agent') {
-        config.onAgentMessage?.({ text: message.text, ...(message.agentName ? { agentName: message.agentName } : {}), at: message.createdAt });
+        tellAgentMessage(message);
         store.setState({ agentTyping: false });
       }
       store.setState((s) => ({
@@ -147,16 +157,20 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
     onTyping: signals.typing,
     onSeen: signals.seen,
     onConnection(connection) {
+      // A refusal is for good: no "Reconnecting…" over "chat is not enabled on this website".
+      if (store.getState().connection === 'refused') return;
       store.setState({ connection });
       if (connection === 'online') outbox.flush();
     },
     onRefused(error) {
-      store.setState((s) => ({ connection: 'offline', refused: [...s.refused.slice(-4), { message: { clientId: '', text: '' }, error }] }));
+      store.setState({ connection: 'refused', refusal: error });
     },
   });
 
   const send = (text: string, leave?: { name: string; email: string }) => {
     const state = store.getState();
+    // Nothing would ever deliver it: not queued, not shown as "Sending…" (the composer is disabled too).
+    if (state.connection === 'refused') return;
     const { topic, conversation } = state;
     // A reply soon after the end continues the same conversation, on the same screen.
     const continued = leave ? null : reopenable(state);
@@ -236,7 +250,8 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
 
   return {
     store,
-    focus: () => inputRef.current?.focus(),
+    // The composer, or the first field of whatever the window shows instead (the leave-a-message form).
+    focus: () => (inputRef.current && !inputRef.current.disabled ? inputRef.current.focus() : focusFirst(root)),
     unmount() {
       outbox.stop();
       transport.stop();

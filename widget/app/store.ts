@@ -5,7 +5,10 @@ import type { SystemLine } from './signals';
 import type { PendingMessage } from './storage';
 
 export interface WidgetState {
-  connection: 'connecting' | 'online' | 'offline';
+  /** 'refused': the server will not take this page's visitors (origin not allowed, unknown site), for good. */
+  connection: 'connecting' | 'online' | 'offline' | 'refused';
+  /** Why the connection was refused: the only thing the window shows then. */
+  refusal?: WireError;
   /** Known after the first session answer. */
   site: SiteInfo | null;
   /** The visitor's answer to the topic question, before the first message. */

@@ -12,10 +12,12 @@ export interface ComposerProps {
   onDraft?(text: string): void;
   /** Lets the widget move focus to the text box when it opens. */
   inputRef: RefObject<HTMLTextAreaElement>;
+  /** Nothing can be sent (the server refused this page): shown, but not usable. */
+  disabled?: boolean;
 }
 
 /** Enter sends, Shift+Enter starts a new line. */
-export function Composer({ label, placeholder, sendLabel, tooLongLabel, onSend, onDraft, inputRef }: ComposerProps) {
+export function Composer({ label, placeholder, sendLabel, tooLongLabel, onSend, onDraft, inputRef, disabled = false }: ComposerProps) {
   const [text, setText] = useState('');
   const tooLong = text.length > MAX_MESSAGE_LENGTH;
   const submit = (event?: Event) => {
@@ -32,6 +34,7 @@ export function Composer({ label, placeholder, sendLabel, tooLongLabel, onSend, 
         placeholder={placeholder}
         rows={2}
         value={text}
+        disabled={disabled}
         aria-invalid={tooLong}
         onInput={(e) => {
           const draft = (e.target as HTMLTextAreaElement).value;
@@ -42,7 +45,7 @@ export function Composer({ label, placeholder, sendLabel, tooLongLabel, onSend, 
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) submit(e);
         }}
       />
-      <button type="submit" disabled={!text.trim() || tooLong}>
+      <button type="submit" disabled={disabled || !text.trim() || tooLong}>
         {sendLabel}
       </button>
       {tooLong && <p class="sb-error" role="alert">{tooLongLabel}</p>}

@@ -1,6 +1,8 @@
 import type { RefObject } from 'preact';
 import { MAX_MESSAGE_LENGTH } from '../../../shared/limits';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { focusFirst, focusLost, trapTab } from '../focus';
+import { isPhone } from '../phone';
 import type { QueuePosition } from '../../../shared/protocol';
 import { Composer } from '../components/composer';
 import { EndOfChat } from '../components/end-of-chat';
@@ -109,13 +111,30 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
   if (ended) notices.push(t('ended'));
   const surveyOpen = ended && !conversation.rating && state.surveyDone !== conversation.id;
   if (ended && (conversation.rating || state.surveyDone === conversation.id)) notices.push(t('surveyThanks'));
+  const offerForm = !conversation && state.pending.length === 0 && state.site && !state.site.available;
+  const refused = state.connection === 'refused';
+
+  // What the bottom of the window holds; when it changes under the visitor's focus (the session said
+  // nobody is online and the form replaced the composer), focus moves to the new one instead of the page.
+  const mode = refused ? 'refused' : nobodyThere && leaving === 'form' ? 'leave' : offerForm ? 'offer' : surveyOpen ? 'survey' : ended ? 'ended' : 'compose';
+  const windowRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const el = windowRef.current;
+    if (el && focusLost(el)) focusFirst(el);
+  }, [mode]);
 
   return (
     <section
+      ref={windowRef}
       class="sb-window"
       aria-label={t('title')}
+      // Full screen on a phone, it is a dialog there: Tab stays inside it. Escape closes it from anywhere, in every state.
+      {...(isPhone() ? { role: 'dialog', 'aria-modal': 'true' } : {})}
       onKeyDown={(e) => {
-        if (e.key === 'Escape') onClose();
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          onClose();
+        } else if (e.key === 'Tab' && isPhone() && windowRef.current) trapTab(e, windowRef.current);
       }}
     >
       <header class="sb-header">
@@ -124,12 +143,17 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
           ×
         </button>
       </header>
-      {state.connection !== 'online' && (
+      {refused && (
+        <p class="sb-banner sb-refused" role="alert">
+          {t(errorKey(state.refusal?.code ?? 'INTERNAL'))}
+        </p>
+      )}
+      {!refused && state.connection !== 'online' && (
         <p class="sb-banner" role="status">
           {state.connection === 'connecting' ? t('connecting') : t('offline')}
         </p>
       )}
-      {standing && (
+      {!refused && standing && (
         <p class="sb-standing" role="status">
           {agentName && (
             <span class="sb-avatar" aria-hidden="true">
@@ -139,8 +163,8 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
           {standing}
         </p>
       )}
-      {!conversation && state.messages.length === 0 && <p class="sb-greeting">{t('greeting')}</p>}
-      {!conversation && state.pending.length === 0 && state.site?.topicQuestion && (
+      {!refused && !conversation && state.messages.length === 0 && <p class="sb-greeting">{t('greeting')}</p>}
+      {!refused && !conversation && state.pending.length === 0 && state.site?.topicQuestion && (
         <div class="sb-topics" role="group" aria-label={t('topicQuestion')}>
           <p>{t('topicQuestion')}</p>
           {(['service', 'support'] as const).map((topic) => (
@@ -150,6 +174,9 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
           ))}
         </div>
       )}
+      {refused ? (
+        <div class="sb-log" />
+      ) : (
       <MessageList
         label={t('transcript')}
         messages={state.messages}
@@ -164,7 +191,10 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
         seenLabel={t('seen')}
         typing={state.agentTyping && agentName ? t('agentTyping', { agent: agentName }) : null}
       />
-      {nobodyThere && leaving === 'form' ? (
+      )}
+      {refused ? (
+        <Composer inputRef={inputRef} label={t('message')} placeholder={t('placeholder')} sendLabel={t('send')} tooLongLabel="" onSend={() => undefined} disabled />
+      ) : nobodyThere && leaving === 'form' ? (
         <LeaveMessageForm
           t={t}
           onSubmit={(left) => {
@@ -172,7 +202,7 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
             onLeaveMessage(left);
           }}
         />
-      ) : !conversation && state.pending.length === 0 && state.site && !state.site.available ? (
+      ) : offerForm ? (
         <LeaveMessageForm t={t} onSubmit={onLeaveMessage} />
       ) : surveyOpen ? (
         <Survey
