@@ -9,6 +9,7 @@ import { createSocketTransport } from './transport';
 import { beep } from './beep';
 import { readPageContext, watchNavigation } from './page-context';
 import { titleNotice } from './title-notice';
+import { watchPhone } from './phone';
 
 export function bootWidget(panel: HTMLElement, config: WidgetBootConfig): WidgetHandle {
   // Beside the loader's sheet in the same shadow root; where constructable sheets are missing, the
@@ -79,6 +80,7 @@ export function bootWidget(panel: HTMLElement, config: WidgetBootConfig): Widget
     }
   });
   reportSeen(panel, widget.store, transport);
+  watchPhone(panel, guest);
   return {
     focus: widget.focus,
     identify: (given) => {
