@@ -177,20 +177,20 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
       {refused ? (
         <div class="sb-log" />
       ) : (
-      <MessageList
-        label={t('transcript')}
-        messages={state.messages}
-        pending={state.pending}
-        sendingLabel={t('sending')}
-        youLabel={t('you')}
-        agentLabel={t('agent')}
-        notices={notices}
-        agentInitials={state.site?.agentInitials ?? false}
-        lines={lines}
-        seenId={state.lastSeen.agent}
-        seenLabel={t('seen')}
-        typing={state.agentTyping && agentName ? t('agentTyping', { agent: agentName }) : null}
-      />
+        <MessageList
+          label={t('transcript')}
+          messages={state.messages}
+          pending={state.pending}
+          sendingLabel={t('sending')}
+          youLabel={t('you')}
+          agentLabel={t('agent')}
+          notices={notices}
+          agentInitials={state.site?.agentInitials ?? false}
+          lines={lines}
+          seenId={state.lastSeen.agent}
+          seenLabel={t('seen')}
+          typing={state.agentTyping && agentName ? t('agentTyping', { agent: agentName }) : null}
+        />
       )}
       {refused ? (
         <Composer inputRef={inputRef} label={t('message')} placeholder={t('placeholder')} sendLabel={t('send')} tooLongLabel="" onSend={() => undefined} disabled />
