@@ -84,7 +84,7 @@ describe('typing, seen and system lines between a visitor and an agent, in a bro
     await visitor.getByRole('button', { name: 'Send' }).click();
     await expectText(agent.getByRole('log', { name: 'Messages' }), 'Also, the tracking link');
     await expectText(agent.getByRole('log', { name: 'Messages' }), 'Visitor is typing…', { absent: true });
-    await expectText(visitor.locator('li.sb-msg-visitor', { hasText: 'Also, the tracking link' }), 'Seen');
+    await expectText(visitor.locator('.sb-msg-visitor', { hasText: 'Also, the tracking link' }), 'Seen');
     await shot(visitor, 'widget-seen');
 
     // A transfer is told as one, not as "your agent had to step away".

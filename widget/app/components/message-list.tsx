@@ -25,46 +25,49 @@ export interface MessageListProps {
   typing?: string | null;
 }
 
-/** The transcript. Text is rendered as text (Preact escapes it): a message is never HTML. */
+/**
+ * The transcript. Text is rendered as text (Preact escapes it): a message is never HTML. Plain
+ * <div>s under role="log": that role replaces a list's, which would leave <li>s with no list (axe).
+ */
 export function MessageList({ label, messages, pending, sendingLabel, youLabel, agentLabel, notices, agentInitials, lines = [], seenId, seenLabel, typing }: MessageListProps) {
-  const end = useRef<HTMLLIElement>(null);
+  const end = useRef<HTMLDivElement>(null);
   useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [messages.length, pending.length, notices.length, lines.length, typing]);
   let seenAt = -1;
   if (seenId) messages.forEach((m, i) => m.author === 'visitor' && compareMessageIds(m.id, seenId) <= 0 && (seenAt = i));
   const linesAfter = (id: string | null) =>
     lines.filter((l) => l.after === id).map((l, i) => (
-      <li key={`l${id}${i}`} class="sb-notice sb-line">
+      <div key={`l${id}${i}`} class="sb-notice sb-line">
         {l.text}
-      </li>
+      </div>
     ));
   return (
-    <ol class="sb-log" role="log" aria-label={label} aria-live="polite">
+    <div class="sb-log" role="log" aria-label={label} aria-live="polite">
       {linesAfter(null)}
       {messages.map((m, i) => (
         <Fragment key={m.id}>
-          <li class={`sb-msg sb-msg-${m.author}`}>
+          <div class={`sb-msg sb-msg-${m.author}`}>
             <span class="sb-sr">{m.author === 'visitor' ? youLabel : (m.agentName ?? agentLabel)}: </span>
             {m.author === 'agent' && agentInitials && m.agentName && <span class="sb-avatar" aria-hidden="true">{initialsOf(m.agentName)}</span>}
             {m.author === 'agent' && <span class="sb-author" aria-hidden="true">{m.agentName ?? agentLabel}</span>}
             <MessageText class="sb-text" text={m.text} />
             {i === seenAt && <span class="sb-status sb-seen">{seenLabel}</span>}
-          </li>
+          </div>
           {linesAfter(m.id)}
         </Fragment>
       ))}
       {pending.map((p) => (
-        <li key={p.clientId} class="sb-msg sb-msg-visitor sb-pending">
+        <div key={p.clientId} class="sb-msg sb-msg-visitor sb-pending">
           <span class="sb-text">{p.text}</span>
           <span class="sb-status">{sendingLabel}</span>
-        </li>
+        </div>
       ))}
       {notices.map((n, i) => (
-        <li key={`n${i}`} class="sb-notice">
+        <div key={`n${i}`} class="sb-notice">
           {n}
-        </li>
+        </div>
       ))}
-      {typing && <li class="sb-notice sb-typing">{typing}</li>}
-      <li ref={end} class="sb-end" aria-hidden="true" />
-    </ol>
+      {typing && <div class="sb-notice sb-typing">{typing}</div>}
+      <div ref={end} class="sb-end" aria-hidden="true" />
+    </div>
   );
 }
