@@ -215,12 +215,12 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
       onLeaveMessage={(message) => send(message.text, { name: message.name, email: message.email })}
       onPrechat={(answers) => {
         const identity = answers && prechatIdentity(answers, createClientId);
-        if (identity) {
-          transport.identify(identity);
-          config.onIdentify?.(identity);
-        }
-        store.setState((s) => ({ prechatDone: true, topic: answers?.topic ?? s.topic }));
-        setTimeout(() => inputRef.current?.focus());
+        if (identity) config.onIdentify?.(identity);
+        // The composer comes once the server holds the identity, so a quick first message is not refused.
+        void Promise.resolve(identity ? transport.identify(identity) : undefined).then(() => {
+          store.setState((s) => ({ prechatDone: true, topic: answers?.topic ?? s.topic }));
+          setTimeout(() => inputRef.current?.focus());
+        });
       }}
       onTopic={(topic) => {
         store.setState({ topic });
