@@ -43,7 +43,7 @@ describe('pre-chat per site', () => {
     expect((await newVisitor()).session.site.prechat).toEqual({ mode: 'optional', fields: ['email'] });
 
     const before = (await started.app.store.getSite(started.siteKey))!.settings;
-    for (const prechat of [{ mode: 'always', fields: [] }, { mode: 'required', fields: ['phone'] }, { mode: 'required', fields: ['name', 'name'] }, { mode: 'required' }]) {
+    for (const prechat of [{ mode: 'always', fields: [] }, { mode: 'required', fields: ['phone'] }, { mode: 'required', fields: ['name', 'name'] }, { mode: 'required' }, { mode: 'required', fields: [] }]) {
       const refused = await siteApi(started, 'PATCH', '/routing/settings', adminCookie, { widget: { prechat } });
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ error: { code: 'PAYLOAD_INVALID' } });
@@ -63,6 +63,8 @@ describe('pre-chat per site', () => {
     expect(fieldsAlone.widget.prechat).toEqual({ mode: 'required', fields: ['name'] });
     await expect(run('--prechat', 'sometimes')).rejects.toMatchObject({ code: 2 });
     await expect(run('--prechat-fields', 'name,phone')).rejects.toMatchObject({ code: 2 });
+    // Well formed but impossible on a required site (nothing to ask): the domain's refusal, exit code 1.
+    await expect(run('--prechat-fields', 'none')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('PAYLOAD_INVALID') });
     expect((await started.app.store.getSite(started.siteKey))!.settings.widget.prechat).toEqual({ mode: 'required', fields: ['name'] });
   }, 30_000);
 
