@@ -13,6 +13,7 @@
  *       [--reopen-within MINUTES] [--service-categories 'Billing,Refund,…'] [--support-categories 'Bug,Setup,…']
  *       [--accent-color '#rrggbb'] [--position right|left] [--service-team NAME|none] [--support-team NAME|none] [--greeting TEXT|none]
  *       [--agent-initials true|false] [--default-language en|fr|de|es|ar] [--strings JSON]   (the widget's look and words)
+ *       [--prechat off|optional|required] [--prechat-fields name,email|none]   (the form before the first message)
  *   npm run admin -- agent:update --site KEY --id AGENT_ID [--capacity N] [--disabled true|false]
  *   npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
  *   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
@@ -64,6 +65,7 @@ const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
       [--reopen-within MINUTES] [--service-categories 'Billing,Refund,…'] [--support-categories 'Bug,Setup,…']
       [--accent-color '#rrggbb'] [--position right|left] [--service-team NAME|none] [--support-team NAME|none] [--greeting TEXT|none]
       [--agent-initials true|false] [--default-language en|fr|de|es|ar] [--strings '{"fr":{"title":"Une question ?"}}']
+      [--prechat off|optional|required] [--prechat-fields name,email|none]
   npm run admin -- agent:update --site KEY --id AGENT_ID [--capacity N] [--disabled true|false]
   npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
@@ -114,6 +116,8 @@ const OPTIONS = {
   'agent-initials': { type: 'string' },
   'default-language': { type: 'string' },
   strings: { type: 'string' },
+  prechat: { type: 'string' },
+  'prechat-fields': { type: 'string' },
 } as const;
 
 /** The domain services the CLI drives, acting as `operator` in the audit trail. */
@@ -233,9 +237,17 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
     return async (store) => {
       const { routing } = domainFor(store);
       // One queue's list can change alone: the other keeps what the site has.
-      const current = Object.keys(categories).length > 0 || changes.widget?.teamNames ? (await routing.describe(site)).settings : undefined;
+      const current = Object.keys(categories).length > 0 || changes.widget?.teamNames || changes.widget?.prechat ? (await routing.describe(site)).settings : undefined;
       const merged = Object.keys(categories).length > 0 ? { categories: { ...current!.categories, ...categories } } : {};
-      const widget = changes.widget?.teamNames ? { widget: { ...changes.widget, teamNames: { ...current!.widget.teamNames, ...changes.widget.teamNames } } } : {};
+      const widget = changes.widget?.teamNames || changes.widget?.prechat
+        ? {
+            widget: {
+              ...changes.widget,
+              ...(changes.widget.teamNames ? { teamNames: { ...current!.widget.teamNames, ...changes.widget.teamNames } } : {}),
+              ...(changes.widget.prechat ? { prechat: { ...current!.widget.prechat, ...changes.widget.prechat } } : {}),
+            },
+          }
+        : {};
       return routing.updateSettings(site, { ...changes, ...merged, ...widget } as SiteSettingsPatch, OPERATOR);
     };
   },

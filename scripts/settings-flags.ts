@@ -7,7 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import { compilePayloadCheck } from '../server/domain/validate';
 import type { QueueName } from '../shared/queues';
-import { CategoriesSchema, SiteSettingsPatchSchema, WidgetLookSchema, type SiteSettingsPatch } from '../shared/schemas';
+import { CategoriesSchema, SiteSettingsPatchSchema, WidgetLookSchema, type SiteSettings, type SiteSettingsPatch } from '../shared/schemas';
 import { booleanOf, listOf, numberOf } from './flag-values';
 import { UsageError } from './usage-error';
 
@@ -33,11 +33,19 @@ export interface SettingsFlags {
   'agent-initials'?: string;
   'default-language'?: string;
   strings?: string;
+  prechat?: string;
+  'prechat-fields'?: string;
 }
 
 export interface SettingsFlagsChange {
   /** Every setting given except the categories, checked; `widget.teamNames` may name one team only (merge the other in). */
-  changes: Omit<SiteSettingsPatch, 'categories' | 'widget'> & { widget?: Omit<NonNullable<SiteSettingsPatch['widget']>, 'teamNames'> & { teamNames?: Partial<Record<QueueName, string | null>> } };
+  changes: Omit<SiteSettingsPatch, 'categories' | 'widget'> & {
+    widget?: Omit<NonNullable<SiteSettingsPatch['widget']>, 'teamNames' | 'prechat'> & {
+      teamNames?: Partial<Record<QueueName, string | null>>;
+      /** `--prechat` or `--prechat-fields` may come alone: merge the site's other one in. */
+      prechat?: Partial<SiteSettings['widget']['prechat']>;
+    };
+  };
   /** One queue's list may change alone; the caller merges it with the site's other list. */
   categories: Partial<Record<QueueName, string[]>>;
 }
@@ -49,7 +57,11 @@ const FlagsChangeSchema = Type.Object(
     categories: Type.Optional(Type.Partial(CategoriesSchema, { additionalProperties: false })),
     widget: Type.Optional(
       Type.Partial(
-        Type.Object({ ...WidgetLookSchema.properties, teamNames: Type.Partial(WidgetLookSchema.properties.teamNames, { additionalProperties: false }) }),
+        Type.Object({
+          ...WidgetLookSchema.properties,
+          teamNames: Type.Partial(WidgetLookSchema.properties.teamNames, { additionalProperties: false }),
+          prechat: Type.Partial(WidgetLookSchema.properties.prechat, { additionalProperties: false }),
+        }),
         { additionalProperties: false },
       ),
     ),
@@ -67,6 +79,12 @@ function stringsOf(text: string): unknown {
   } catch {
     throw new UsageError('--strings takes JSON like {"fr":{"title":"Une question ?"}}');
   }
+}
+
+/** `--prechat MODE` and `--prechat-fields name,email|none`, either alone: the caller merges in the site's other one. */
+function prechatOf(mode: string | undefined, fields: string | undefined): unknown {
+  if (mode === undefined && fields === undefined) return undefined;
+  return { ...(mode !== undefined ? { mode } : {}), ...(fields !== undefined ? { fields: fields === 'none' ? [] : listOf(fields) } : {}) };
 }
 
 function businessHoursOf(text: string): unknown {
@@ -118,6 +136,7 @@ export function parseSettingsFlags(flags: SettingsFlags): SettingsFlagsChange {
       agentInitials: given(flags['agent-initials'], booleanOf),
       defaultLanguage: flags['default-language'],
       strings: given(flags.strings, stringsOf),
+      prechat: prechatOf(flags.prechat, flags['prechat-fields']),
     }).filter(([, value]) => value !== undefined),
   );
   if (Object.keys(widget).length > 0) input.widget = widget;

@@ -30,6 +30,7 @@ export const ERRORS = {
   CONVERSATION_NOT_RESOLVED: { status: 409, message: 'Only a resolved conversation can be rated or reopened.' },
   // The store's answer to a reopen past the window; the visitor never sees it: their reply starts a new conversation.
   CONVERSATION_REOPEN_EXPIRED: { status: 409, message: "The conversation ended longer ago than the site's reopen window." },
+  PRECHAT_REQUIRED: { status: 409, message: 'This site asks who you are before the first message: give a name or email first.' },
   CATEGORY_UNKNOWN: { status: 400, message: "The category is not on the site's list for this conversation's queue." },
   RATING_ALREADY_GIVEN: { status: 409, message: 'This conversation has already been rated.' },
   METRICS_RANGE_INVALID: { status: 400, message: 'The range must have `from` before `to`, both valid times.' },

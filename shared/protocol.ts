@@ -198,6 +198,8 @@ export interface SiteInfo {
   defaultLanguage: WidgetLanguage;
   /** The site's wording, per language, of any catalogue key. */
   strings: WidgetLook['strings'];
+  /** The form before the first message: `required` refuses a first message from a visitor with no identity (`PRECHAT_REQUIRED`). */
+  prechat: WidgetLook['prechat'];
 }
 
 export interface VisitorSession {

@@ -397,6 +397,16 @@ export const WidgetLookSchema = Type.Object(
     defaultLanguage: WidgetLanguageSchema,
     /** Per language, strings that replace the catalogue's (any key of `widget/app/i18n/en.ts`). */
     strings: Type.Partial(Type.Object(Object.fromEntries(WIDGET_LANGUAGES.map((lang) => [lang, WidgetStringsSchema])) as Record<WidgetLanguage, typeof WidgetStringsSchema>, Strict)),
+    /** The short form before the first message (README "Pre-chat"). */
+    prechat: Type.Object(
+      {
+        /** `off`: no form; `optional`: the form has Skip; `required`: a first message needs an identity (`PRECHAT_REQUIRED`). */
+        mode: Type.Union([Type.Literal('off'), Type.Literal('optional'), Type.Literal('required')]),
+        /** What the form asks; the topic question follows `topicQuestion`. */
+        fields: Type.Array(Type.Union([Type.Literal('name'), Type.Literal('email')]), { maxItems: 2, uniqueItems: true }),
+      },
+      Strict,
+    ),
   },
   Strict,
 );

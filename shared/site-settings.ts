@@ -32,5 +32,6 @@ export const DEFAULT_SITE_SETTINGS: Readonly<SiteSettings> = Object.freeze({
     agentInitials: true,
     defaultLanguage: 'en',
     strings: Object.freeze({}),
+    prechat: Object.freeze({ mode: 'off', fields: Object.freeze(['name', 'email']) }),
   }) as SiteSettings['widget'],
 });

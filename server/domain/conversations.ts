@@ -231,19 +231,20 @@ export function createConversationService({ store, router, limiter, events, audi
       // This is the path from a visitor's first message to an agent: the reads go beside the limits
       // (they change nothing if a limit refuses), and the visitor's previous conversation and the
       // queue's count come back from createConversation itself.
-      const [, site, rules, kept, pageContext] = await Promise.all([
+      const [site, kept] = await Promise.all([requireSite(siteKey), store.getVisitorIdentity(siteKey, visitorId)]);
+      const visitor = options.identity ?? kept;
+      // A site that asks who the visitor is first refuses before any limit counts or anything is stored.
+      if (site.settings.widget.prechat?.mode === 'required' && !visitor) throw createError('PRECHAT_REQUIRED');
+      const [, rules, pageContext] = await Promise.all([
         // Narrowest first, so one busy visitor is stopped before they use up their office's or the site's allowance.
         (async () => {
           await limiter.hit('conversationsPerVisitor', `${siteKey}:${visitorId}`);
           await limiter.hit('conversationsPerIp', `${siteKey}:${context.ip}`);
           await limiter.hit('conversationsPerSite', siteKey);
         })(),
-        requireSite(siteKey),
         store.listRoutingRules(siteKey),
-        store.getVisitorIdentity(siteKey, visitorId),
         store.getVisitorContext(siteKey, visitorId),
       ]);
-      const visitor = options.identity ?? kept;
       const at = now();
       let created: Awaited<ReturnType<Store['createConversation']>>;
       try {

@@ -2,6 +2,7 @@
 import { textColorOn } from '../../shared/contrast';
 import type { SiteInfo } from '../../shared/protocol';
 import type { WidgetLook } from '../../shared/schemas';
+import { DEFAULT_SITE_SETTINGS } from '../../shared/site-settings';
 
 export function visitorLook(look: WidgetLook): Omit<SiteInfo, 'name' | 'topicQuestion' | 'available' | 'npsSurvey' | 'reopenWithinMinutes'> {
   return {
@@ -13,5 +14,6 @@ export function visitorLook(look: WidgetLook): Omit<SiteInfo, 'name' | 'topicQue
     agentInitials: look.agentInitials,
     defaultLanguage: look.defaultLanguage,
     strings: look.strings,
+    prechat: look.prechat ?? DEFAULT_SITE_SETTINGS.widget.prechat,
   };
 }

@@ -51,6 +51,7 @@ export function toVisitorSession(session: Omit<VisitorSession, 'conversation'> &
       agentInitials: site.agentInitials,
       defaultLanguage: site.defaultLanguage,
       strings: site.strings,
+      prechat: { mode: site.prechat.mode, fields: [...site.prechat.fields] },
     },
     visitorId,
     token,

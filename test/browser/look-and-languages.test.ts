@@ -92,7 +92,9 @@ describe('the widget in the visitor’s language and the site’s look', () => {
     await expectText(page.locator('.sb-header h2'), 'Discutons');
     // Nobody is online: the leave-a-message form, in French too.
     await page.getByRole('button', { name: 'Envoyer le message' }).waitFor();
-    await page.getByRole('button', { name: 'Fermer la discussion' }).waitFor();
+    // The header's close button; once the app has loaded, the launcher is named from the catalogue too.
+    await page.locator('.sb-header').getByRole('button', { name: 'Fermer la discussion' }).waitFor();
+    await eventually(async () => expect(await page.locator('.sb-launcher').getAttribute('aria-label')).toBe('Fermer la discussion'), 10_000);
     expect(await page.locator('.sb-guest').getAttribute('lang')).toBe('fr');
     await page.screenshot({ path: `${SCREENSHOTS}/look-french.png` });
     await page.context().close();

@@ -51,6 +51,7 @@ const SITE_FIELDS = [
   'agentInitials',
   'defaultLanguage',
   'strings',
+  'prechat',
 ];
 const IDENTITY_FIELDS = ['userId', 'name', 'email', 'verified'];
 const SENT_FIELDS = ['message', 'conversation', 'duplicate'];

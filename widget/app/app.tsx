@@ -10,7 +10,8 @@ import { createStateStore } from '../../shared/state-store';
 import { reopenable, type WidgetState } from './store';
 import type { VisitorTransport } from './transport';
 import type { MessageView, SiteInfo, VisitorMessageSent } from '../../shared/protocol';
-import type { WidgetLanguage } from '../../shared/schemas';
+import type { VisitorIdentifyPayload, WidgetLanguage } from '../../shared/schemas';
+import { prechatIdentity } from './prechat';
 import { useStore } from '../../shared/use-store';
 import { loadCatalogue } from './i18n/catalogues';
 import { chooseLanguage } from './i18n/language';
@@ -38,6 +39,12 @@ export interface WidgetDeps {
     browserLanguages?: readonly string[];
     /** Called when the site's look or the language changes, to theme what is around the app (main.tsx). */
     onLook?(site: SiteInfo | null, lang: WidgetLanguage): void;
+    /** The page identified the visitor (`Switchboard.identify`): no pre-chat form. */
+    identified?: boolean;
+    /** Pre-chat answers: the unverified identity to send as `visitor:identify` (main.tsx keeps it for the transcript's email). */
+    onIdentify?(identity: VisitorIdentifyPayload): void;
+    /** The catalogue in use, with the site's wording, whenever it changes (the launcher's labels). */
+    onLocale?(locale: Locale): void;
   };
 }
 
@@ -57,6 +64,7 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
     agentTyping: false,
     lastSeen: {},
     lines: [],
+    prechatDone: config.identified ?? false,
   });
   // The language is known before the session (data-lang, the browser's); the site's default only
   // counts when none of the browser's languages has a catalogue, so it may change once the session comes.
@@ -73,7 +81,10 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
       // A chunk that failed to load leaves the visitor in English rather than without words.
       .catch(() => undefined);
   };
-  const tellLook = () => config.onLook?.(store.getState().site, ui.getState().lang);
+  const tellLook = () => {
+    config.onLook?.(store.getState().site, ui.getState().lang);
+    config.onLocale?.(siteLocale(ui.getState().catalogue, store.getState().site, ui.getState().lang));
+  };
   ui.subscribe(tellLook);
   pickLanguage('en');
 
@@ -202,6 +213,15 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
       locale={useSiteLocale()}
       onSend={(text) => send(text)}
       onLeaveMessage={(message) => send(message.text, { name: message.name, email: message.email })}
+      onPrechat={(answers) => {
+        const identity = answers && prechatIdentity(answers, createClientId);
+        if (identity) config.onIdentify?.(identity);
+        // The composer comes once the server holds the identity, so a quick first message is not refused.
+        void Promise.resolve(identity ? transport.identify(identity) : undefined).then(() => {
+          store.setState((s) => ({ prechatDone: true, topic: answers?.topic ?? s.topic }));
+          setTimeout(() => inputRef.current?.focus());
+        });
+      }}
       onTopic={(topic) => {
         store.setState({ topic });
         setTimeout(() => inputRef.current?.focus());

@@ -10,6 +10,7 @@ import { beep } from './beep';
 import { readPageContext, watchNavigation } from './page-context';
 import { titleNotice } from './title-notice';
 import { watchPhone } from './phone';
+import { labelLauncher } from './launcher-label';
 
 export function bootWidget(panel: HTMLElement, config: WidgetBootConfig): WidgetHandle {
   // Beside the loader's sheet in the same shadow root; where constructable sheets are missing, the
@@ -58,6 +59,11 @@ export function bootWidget(panel: HTMLElement, config: WidgetBootConfig): Widget
       browserLanguages: navigator.languages ?? [navigator.language],
       onLook: (site, lang) => applyLook(guest, site, lang, config.position),
       knownEmail: () => identity?.email,
+      identified: Boolean(config.identity),
+      onIdentify: (given) => {
+        identity = given;
+      },
+      onLocale: labelLauncher(panel),
       onAgentMessage(message) {
         const unread = config.onAgentMessage(message);
         if (unread > 0) {
@@ -86,6 +92,7 @@ export function bootWidget(panel: HTMLElement, config: WidgetBootConfig): Widget
     identify: (given) => {
       identity = given;
       transport.identify(given);
+      widget.store.setState({ prechatDone: true });
     },
     setContext: (given) => {
       custom = given;

@@ -30,6 +30,8 @@ export interface WidgetState {
   lastSeen: LastSeen;
   /** What happened to the conversation (joined, transferred, back in the queue), between the messages. */
   lines: SystemLine[];
+  /** The visitor answered or skipped the pre-chat form, or the page identified them: it shows no more. */
+  prechatDone?: boolean;
 }
 
 /**

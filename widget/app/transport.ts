@@ -26,8 +26,8 @@ export interface VisitorTransportEvents {
 export interface VisitorTransport {
   start(events: VisitorTransportEvents): void;
   send(message: PendingMessage): Promise<Ack<VisitorMessageSent>>;
-  /** Sent now and again after every reconnect. */
-  identify(identity: VisitorIdentifyPayload): void;
+  /** Sent now and again after every reconnect; settles once the server answered (or could not be asked). */
+  identify(identity: VisitorIdentifyPayload): Promise<void> | void;
   /** The end-of-chat survey's answer. */
   rate(payload: ConversationRatePayload): Promise<Ack<VisitorConversationView>>;
   /** Live signals: best effort, never retried (a lost one is overtaken by the next). */
@@ -63,8 +63,8 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
   const sendContext = () => {
     if (pageContext && socket?.connected) void emitWithTimeout(socket, ACK_TIMEOUT_MS, 'visitor:context', pageContext).then(tellRefusal, () => undefined);
   };
-  const sendIdentity = () => {
-    if (identity && socket?.connected) void emitWithTimeout(socket, ACK_TIMEOUT_MS, 'visitor:identify', identity).then(tellRefusal, () => undefined);
+  const sendIdentity = async () => {
+    if (identity && socket?.connected) await emitWithTimeout(socket, ACK_TIMEOUT_MS, 'visitor:identify', identity).then(tellRefusal, () => undefined);
   };
 
   return {
@@ -79,7 +79,7 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
       const s = socket;
       s.on('connect', async () => {
         events.onConnection('online');
-        sendIdentity();
+        void sendIdentity();
         sendContext();
         const lastMessageId = options.lastMessageId();
         try {
@@ -140,7 +140,7 @@ export function createSocketTransport(options: SocketTransportOptions): VisitorT
     },
     identify(given) {
       identity = given;
-      sendIdentity();
+      return sendIdentity();
     },
     stop() {
       socket?.disconnect();

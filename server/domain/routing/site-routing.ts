@@ -50,6 +50,10 @@ export function createSiteRouting(store: Store, audit: AuditLog, now: () => numb
       const { widget, ...rest } = changes;
       // The widget's fields change one at a time; the others stay as they were.
       const settings: SiteSettings = { ...site.settings, ...rest, ...(widget ? { widget: { ...site.settings.widget, ...widget } } : {}) };
+      // A required form with nothing to ask could never be passed: every first message would be refused.
+      if (settings.widget.prechat?.mode === 'required' && settings.widget.prechat.fields.length === 0) {
+        throw createError('PAYLOAD_INVALID', { path: '/widget/prechat/fields', problem: 'must ask the name or the email when the form is required' });
+      }
       await store.updateSiteSettings(siteKey, settings);
       await audit.record(siteKey, actor, 'site.settings', siteKey, { changes });
       return settings;

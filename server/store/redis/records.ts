@@ -88,13 +88,18 @@ export function siteToFields(site: Site): Record<string, string> {
   };
 }
 
+/** Stored settings over the defaults, the widget's field by field: a site saved before a widget setting existed gets its default. */
+function settingsWithDefaults(stored: Partial<SiteSettings>): SiteSettings {
+  return { ...DEFAULT_SITE_SETTINGS, ...stored, widget: { ...DEFAULT_SITE_SETTINGS.widget, ...stored.widget } };
+}
+
 export function siteFromHash(h: Record<string, string>): Site | null {
   if (!h.key) return null;
   return {
     key: h.key,
     name: h.name ?? '',
     origins: JSON.parse(h.origins ?? '[]') as string[],
-    settings: { ...DEFAULT_SITE_SETTINGS, ...(h.settings ? (JSON.parse(h.settings) as Partial<SiteSettings>) : {}) },
+    settings: settingsWithDefaults(h.settings ? (JSON.parse(h.settings) as Partial<SiteSettings>) : {}),
     identitySecret: h.identitySecret ?? '',
     createdAt: Number(h.createdAt),
   };

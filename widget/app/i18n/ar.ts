@@ -69,4 +69,10 @@ export const ar: Locale = {
   transcriptEmailSend: 'إرسال',
   transcriptEmailSent: 'تم الإرسال: سيصل نص المحادثة إلى بريدك قريبًا.',
   transcriptFile: 'محادثة مع {site}',
+  prechatIntro: 'قبل أن نبدأ، أخبرنا من أنت حتى نتمكن من الرد عليك.',
+  prechatStart: 'ابدأ المحادثة',
+  prechatSkip: 'تخطٍّ',
+  launcherOpen: 'افتح المحادثة',
+  launcherClose: 'أغلق المحادثة',
+  launcherUnread: 'افتح المحادثة ({n} جديدة)',
 };

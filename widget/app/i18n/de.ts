@@ -69,4 +69,10 @@ export const de: Locale = {
   transcriptEmailSend: 'Verlauf senden',
   transcriptEmailSent: 'Unterwegs: Der Verlauf ist in Kürze in Ihrem Postfach.',
   transcriptFile: 'Chat mit {site}',
+  prechatIntro: 'Bevor es losgeht: Sagen Sie uns, wer Sie sind, damit wir Ihnen antworten können.',
+  prechatStart: 'Chat starten',
+  prechatSkip: 'Überspringen',
+  launcherOpen: 'Chat öffnen',
+  launcherClose: 'Chat schließen',
+  launcherUnread: 'Chat öffnen ({n} neu)',
 };

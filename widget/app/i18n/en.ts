@@ -68,6 +68,12 @@ export const en = {
   transcriptEmailSend: 'Send transcript',
   transcriptEmailSent: 'On its way: the transcript will be in your inbox shortly.',
   transcriptFile: 'Conversation with {site}',
+  prechatIntro: 'Before we start, tell us who you are so we can answer you.',
+  prechatStart: 'Start chatting',
+  prechatSkip: 'Skip',
+  launcherOpen: 'Open chat',
+  launcherClose: 'Close chat',
+  launcherUnread: 'Open chat ({n} new)',
 } as const;
 
 export type MessageKey = keyof typeof en;

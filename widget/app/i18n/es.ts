@@ -69,4 +69,10 @@ export const es: Locale = {
   transcriptEmailSend: 'Enviar',
   transcriptEmailSent: 'En camino: recibirá la conversación en su correo en unos minutos.',
   transcriptFile: 'Conversación con {site}',
+  prechatIntro: 'Antes de empezar, díganos quién es para poder responderle.',
+  prechatStart: 'Empezar a chatear',
+  prechatSkip: 'Omitir',
+  launcherOpen: 'Abrir el chat',
+  launcherClose: 'Cerrar el chat',
+  launcherUnread: 'Abrir el chat ({n} nuevos)',
 };

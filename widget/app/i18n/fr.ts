@@ -69,4 +69,10 @@ export const fr: Locale = {
   transcriptEmailSend: 'Envoyer',
   transcriptEmailSent: 'C’est parti : la conversation arrivera bientôt dans votre boîte de réception.',
   transcriptFile: 'Conversation avec {site}',
+  prechatIntro: 'Avant de commencer, dites-nous qui vous êtes pour que nous puissions vous répondre.',
+  prechatStart: 'Commencer la discussion',
+  prechatSkip: 'Passer',
+  launcherOpen: 'Ouvrir la discussion',
+  launcherClose: 'Fermer la discussion',
+  launcherUnread: 'Ouvrir la discussion ({n} nouveaux)',
 };

@@ -8,6 +8,8 @@ import { Composer } from '../components/composer';
 import { EndOfChat } from '../components/end-of-chat';
 import { MessageList } from '../components/message-list';
 import { Survey, type SurveyAnswer } from '../components/survey';
+import { PrechatForm, type PrechatAnswers } from '../components/prechat';
+import { showsPrechat } from '../prechat';
 import { translate, type Locale } from '../i18n/en';
 import { errorKey } from '../i18n/errors';
 import type { StateStore } from '../../../shared/state-store';
@@ -34,6 +36,8 @@ export interface ChatScreenProps {
   onEmailTranscript?(email: string): Promise<string | null>;
   /** Prefills the transcript's email. */
   knownEmail?: string | undefined;
+  /** Pre-chat: the form's answers, or Skip on an `optional` site. */
+  onPrechat?(answers: PrechatAnswers | null): void;
 }
 
 function LeaveMessageForm({ t, onSubmit }: { t: Translate; onSubmit(message: { name: string; email: string; text: string }): void }) {
@@ -83,7 +87,7 @@ function waitingLine(t: Translate, queueName: 'service' | 'support', position: Q
   return t('position', { position: position.position, queue, wait: minutes < 1 ? t('underAMinute') : t('minutes', { n: minutes }) });
 }
 
-export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, onLeaveMessage, onRate, onSkipSurvey, onClose, inputRef, onDraft, ...endOfChat }: ChatScreenProps) {
+export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, onLeaveMessage, onRate, onSkipSurvey, onClose, inputRef, onDraft, onPrechat, ...endOfChat }: ChatScreenProps) {
   const t = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => translate(locale, key, values);
   const state = useStore(store, (s) => s);
   const { conversation } = state;
@@ -113,10 +117,12 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
   if (ended && (conversation.rating || state.surveyDone === conversation.id)) notices.push(t('surveyThanks'));
   const offerForm = !conversation && state.pending.length === 0 && state.site && !state.site.available;
   const refused = state.connection === 'refused';
+  // Before the first message on a site that asks who the visitor is (not while it offers to leave a message).
+  const prechat = !refused && !offerForm && onPrechat && state.site && showsPrechat(state, state.prechatDone ?? false) ? state.site.prechat : null;
 
   // What the bottom of the window holds; when it changes under the visitor's focus (the session said
   // nobody is online and the form replaced the composer), focus moves to the new one instead of the page.
-  const mode = refused ? 'refused' : nobodyThere && leaving === 'form' ? 'leave' : offerForm ? 'offer' : surveyOpen ? 'survey' : ended ? 'ended' : 'compose';
+  const mode = refused ? 'refused' : prechat ? 'prechat' : nobodyThere && leaving === 'form' ? 'leave' : offerForm ? 'offer' : surveyOpen ? 'survey' : ended ? 'ended' : 'compose';
   const windowRef = useRef<HTMLElement>(null);
   useEffect(() => {
     const el = windowRef.current;
@@ -164,7 +170,7 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
         </p>
       )}
       {!refused && !conversation && state.messages.length === 0 && <p class="sb-greeting">{t('greeting')}</p>}
-      {!refused && !conversation && state.pending.length === 0 && state.site?.topicQuestion && (
+      {!refused && !prechat && !conversation && state.pending.length === 0 && state.site?.topicQuestion && (
         <div class="sb-topics" role="group" aria-label={t('topicQuestion')}>
           <p>{t('topicQuestion')}</p>
           {(['service', 'support'] as const).map((topic) => (
@@ -192,7 +198,26 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
           typing={state.agentTyping && agentName ? t('agentTyping', { agent: agentName }) : null}
         />
       )}
-      {refused ? (
+      {prechat && prechat.mode !== 'off' && onPrechat ? (
+        <PrechatForm
+          mode={prechat.mode}
+          fields={prechat.fields}
+          topicQuestion={state.site?.topicQuestion ?? false}
+          topic={state.topic}
+          labels={{
+            intro: t('prechatIntro'),
+            name: t('leaveName'),
+            email: t('leaveEmail'),
+            topicQuestion: t('topicQuestion'),
+            topicService: t('topicService'),
+            topicSupport: t('topicSupport'),
+            start: t('prechatStart'),
+            skip: t('prechatSkip'),
+          }}
+          onSubmit={onPrechat}
+          onSkip={() => onPrechat(null)}
+        />
+      ) : refused ? (
         <Composer inputRef={inputRef} label={t('message')} placeholder={t('placeholder')} sendLabel={t('send')} tooLongLabel="" onSend={() => undefined} disabled />
       ) : nobodyThere && leaving === 'form' ? (
         <LeaveMessageForm
