@@ -40,6 +40,16 @@ export default fp<RealtimePluginOptions>(
       const pub = adapterRedis.duplicate({ enableAutoPipelining: true });
       const sub = adapterRedis.duplicate();
       pubSub.push(pub, sub);
+      // The adapter publishes without handling the promise (`this.pubClient.publish(…)` in
+      // @socket.io/redis-adapter's dist/index.js), so a broadcast that races a shutdown (a position
+      // update or an event of a handler still running when the connection quits) would end the
+      // process's test run as an unhandled rejection. The broadcast is lost either way: it is logged.
+      const publish = pub.publish.bind(pub) as (...args: unknown[]) => Promise<number>;
+      (pub as unknown as { publish: typeof publish }).publish = (...args) => {
+        const published = publish(...args);
+        published.catch((error: unknown) => app.log.debug({ err: error }, 'broadcast not published'));
+        return published;
+      };
       io.adapter(createAdapter(pub, sub, { key: `${app.config.redisPrefix}:socket.io` }));
     }
 
