@@ -92,5 +92,8 @@ describe('an agent’s initials', () => {
     expect(initialsOf('robin van der Berg')).toBe('RB');
     expect(initialsOf('  Élodie   Durand ')).toBe('ÉD');
     expect(initialsOf('سارة أحمد')).toBe('سأ');
+    // Letters only: a role in brackets or a leading symbol gives no bracket or symbol on the badge.
+    expect(initialsOf('Sam (service)')).toBe('SS');
+    expect(initialsOf('@kim')).toBe('K');
   });
 });

@@ -1,7 +1,10 @@
-/** "Robin van der Berg" → "RB": the first letters of the first and last words, for the agent's badge. */
+/**
+ * "Robin van der Berg" → "RB": the first letters of the first and last words, for the agent's
+ * badge. Only letters count, so "Sam (service)" is "SS", not "S(".
+ */
 export function initialsOf(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
+  const words = name.split(/\s+/).map((word) => /\p{L}/u.exec(word)?.[0]).filter((letter): letter is string => letter !== undefined);
   const first = words[0] ?? '';
   const last = words.length > 1 ? words[words.length - 1]! : '';
-  return (Array.from(first)[0] ?? '').concat(Array.from(last)[0] ?? '').toUpperCase();
+  return (first + last).toUpperCase();
 }
