@@ -5,7 +5,7 @@
  * Arabic right to left. No serious or critical finding in any. Screenshots go to test-results/a11y/.
  */
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeWidget, describeFindings } from '../helpers/axe';
 import { expectText, startEmbedScene, type EmbedScene } from '../helpers/embed-scene';
@@ -24,7 +24,6 @@ async function check(page: Page, state: string): Promise<void> {
 describe('the widget passes axe-core in every state, in a browser', () => {
   let scene: EmbedScene;
   let browser: Browser;
-  let agentContext: BrowserContext | undefined;
   let agent: Page;
   const siteKey = `site_a11y_${Date.now().toString(36)}`;
 
@@ -33,17 +32,7 @@ describe('the widget passes axe-core in every state, in a browser', () => {
     scene = await startEmbedScene(siteKey, 'Accessible shop');
     ({ browser } = scene);
   });
-  afterAll(async () => {
-    await agentContext?.close();
-    await scene?.close();
-  });
-
-  const agentAtWork = async () => {
-    if (agentContext) return;
-    agentContext = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-    agent = await agentContext.newPage();
-    await scene.logInLead(agent);
-  };
+  afterAll(() => scene?.close());
 
   it('the check sees into the shadow root: a nameless button put there is a critical finding', async () => {
     const context = await browser.newContext(DESKTOP);
@@ -79,7 +68,7 @@ describe('the widget passes axe-core in every state, in a browser', () => {
   });
 
   it('waiting, chatting with the agent typing, the survey, and ended', async () => {
-    await agentAtWork();
+    agent = await scene.leadAtWork();
     const context = await browser.newContext(DESKTOP);
     const page = await context.newPage();
     await page.goto(scene.shopUrl);
@@ -113,7 +102,7 @@ describe('the widget passes axe-core in every state, in a browser', () => {
   }, 60_000);
 
   it('open on a 375 × 667 phone', async () => {
-    await agentAtWork();
+    agent = await scene.leadAtWork();
     const phone = await browser.newContext(PHONE);
     const page = await phone.newPage();
     await page.goto(scene.shopUrl);
@@ -125,7 +114,7 @@ describe('the widget passes axe-core in every state, in a browser', () => {
   });
 
   it('in Arabic, right to left', async () => {
-    await agentAtWork();
+    agent = await scene.leadAtWork();
     const context = await browser.newContext({ ...DESKTOP, locale: 'ar-EG' });
     const page = await context.newPage();
     await page.goto(scene.shopUrl);

@@ -4,8 +4,6 @@
  * `data-lang` and `data-position` on the script tag count, and a site's colour and side show.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_STAMP } from '../../scripts/build';
@@ -18,39 +16,24 @@ import { expectOk } from '../helpers/acks';
 import { launchBrowser } from '../helpers/browser';
 import { connectAgent, disconnectAll, logIn } from '../helpers/clients';
 import { expectText } from '../helpers/embed-scene';
+import { openWidgetOn, startSiteHostPage, type SiteHostPage } from '../helpers/site-host-page';
 import { startApp, type StartedApp } from '../helpers/start-app';
 import { eventually, waitFor } from '../helpers/wait-for';
 
 const VIEWPORT = { width: 1280, height: 800 };
 const SCREENSHOTS = 'test-results';
 
-/** A host page on its own origin; `/<siteKey>?lang=…&position=…` sets those attributes on the script tag. */
-function startHostPage(switchboardUrl: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://host.invalid');
-    const attributes = ['lang', 'position']
-      .filter((name) => url.searchParams.has(name))
-      .map((name) => ` data-${name}="${url.searchParams.get(name)!.replace(/[^a-z-]/gi, '')}"`)
-      .join('');
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(`<!doctype html><html><head><meta charset="utf-8"><title>Host</title></head>
-<body><h1>Northwind Outfitters</h1><p>A host page.</p>
-<script src="${switchboardUrl}/widget.js" data-site="${url.pathname.slice(1).replace(/[^\w-]/g, '')}"${attributes} async></script></body></html>`);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
-}
-
 describe('the widget in the visitor’s language and the site’s look', () => {
   let started: StartedApp;
   let browser: Browser;
-  let host: { server: Server; url: string };
+  let host: SiteHostPage;
   const sites = { plain: `site_lang_${Date.now().toString(36)}`, branded: `site_brand_${Date.now().toString(36)}` };
 
   beforeAll(async () => {
     if (!existsSync(BUILD_STAMP)) throw new Error('dist/ is missing: run npm run build');
     mkdirSync(SCREENSHOTS, { recursive: true });
     started = await startApp();
-    host = await startHostPage(started.url);
+    host = await startSiteHostPage(started.url);
     await addSite(started.app.store, { key: sites.plain, name: 'Plain shop', origins: [host.url] });
     await addSite(started.app.store, { key: sites.branded, name: 'Branded shop', origins: [host.url] });
     await started.app.siteRouting.updateSettings(
@@ -67,14 +50,7 @@ describe('the widget in the visitor’s language and the site’s look', () => {
     await started?.close();
   });
 
-  const open = async (locale: string, path: string): Promise<Page> => {
-    const context = await browser.newContext({ locale, viewport: VIEWPORT });
-    const page = await context.newPage();
-    await page.goto(`${host.url}/${path}`);
-    await page.locator('.sb-launcher').click();
-    await page.locator('.sb-window').waitFor();
-    return page;
-  };
+  const open = (locale: string, path: string): Promise<Page> => openWidgetOn(browser, host, path, { locale, viewport: VIEWPORT });
   const box = async (page: Page, selector: string) => (await page.locator(selector).boundingBox())!;
   const style = (page: Page, selector: string, property: string) =>
     page.locator(selector).first().evaluate((element, name) => getComputedStyle(element).getPropertyValue(name), property);

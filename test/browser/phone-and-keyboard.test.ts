@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShopPage } from '../../server/demo/shop-page';
 import { addSite } from '../../server/domain/sites';
@@ -38,7 +38,6 @@ async function tabToLauncher(page: Page): Promise<void> {
 describe('the widget on a phone and from the keyboard, in a browser', () => {
   let scene: EmbedScene;
   let browser: Browser;
-  let agentContext: BrowserContext | undefined;
   let agent: Page;
   const siteKey = `site_mobile_${Date.now().toString(36)}`;
 
@@ -47,18 +46,7 @@ describe('the widget on a phone and from the keyboard, in a browser', () => {
     scene = await startEmbedScene(siteKey, 'Phone shop');
     ({ browser } = scene);
   });
-  afterAll(async () => {
-    await agentContext?.close();
-    await scene?.close();
-  });
-
-  /** Robin at work in the console: until then nobody is online and the widget offers the leave-a-message form. */
-  const agentAtWork = async () => {
-    if (agentContext) return;
-    agentContext = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-    agent = await agentContext.newPage();
-    await scene.logInLead(agent);
-  };
+  afterAll(() => scene?.close());
 
   it('with nobody online, opens from the keyboard into the leave-a-message form and Escape closes back to the launcher', async () => {
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
@@ -118,7 +106,7 @@ describe('the widget on a phone and from the keyboard, in a browser', () => {
   });
 
   it('on a 375 × 667 phone fills the screen, holds the page still under it, sends, and lets the page scroll again once closed', async () => {
-    await agentAtWork();
+    agent = await scene.leadAtWork();
     const phone = await browser.newContext(PHONE);
     const page = await phone.newPage();
     await page.goto(scene.shopUrl);
@@ -160,7 +148,7 @@ describe('the widget on a phone and from the keyboard, in a browser', () => {
   });
 
   it('goes open → send → Escape with the keyboard only, and Tab stays inside the window on a phone', async () => {
-    await agentAtWork();
+    agent = await scene.leadAtWork();
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
     const page = await context.newPage();
     await page.goto(scene.shopUrl);
@@ -197,7 +185,7 @@ describe('the widget on a phone and from the keyboard, in a browser', () => {
   });
 
   it('clears "Reconnecting…" as soon as the network is back', async () => {
-    await agentAtWork();
+    agent = await scene.leadAtWork();
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
     const page = await context.newPage();
     await page.goto(scene.shopUrl);
@@ -242,7 +230,7 @@ describe('the widget on a phone and from the keyboard, in a browser', () => {
   });
 
   it('shows the badge for a reply that came while the visitor was away, once', async () => {
-    await agentAtWork();
+    agent = await scene.leadAtWork();
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
     let page = await context.newPage();
     await page.goto(scene.shopUrl);

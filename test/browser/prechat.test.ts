@@ -4,8 +4,6 @@
  * visitor skip; and a French browser hears the launcher named in French once the app has loaded.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_STAMP } from '../../scripts/build';
@@ -17,27 +15,17 @@ import { expectOk } from '../helpers/acks';
 import { launchBrowser } from '../helpers/browser';
 import { connectAgent, disconnectAll, logIn, type AgentClient } from '../helpers/clients';
 import { expectText } from '../helpers/embed-scene';
+import { openWidgetOn, startSiteHostPage, type SiteHostPage } from '../helpers/site-host-page';
 import { startApp, type StartedApp } from '../helpers/start-app';
 import { eventually, waitFor } from '../helpers/wait-for';
 
 const VIEWPORT = { width: 1280, height: 800 };
 const SCREENSHOTS = 'test-results/prechat';
 
-function startHostPage(switchboardUrl: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://host.invalid');
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(`<!doctype html><html><head><meta charset="utf-8"><title>Host</title></head>
-<body><h1>Northwind Outfitters</h1><p>A host page.</p>
-<script src="${switchboardUrl}/widget.js" data-site="${url.pathname.slice(1).replace(/[^\w-]/g, '')}" async></script></body></html>`);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
-}
-
 describe('pre-chat in the browser', () => {
   let started: StartedApp;
   let browser: Browser;
-  let host: { server: Server; url: string };
+  let host: SiteHostPage;
   const stamp = Date.now().toString(36);
   const sites = { required: `site_pre_req_${stamp}`, optional: `site_pre_opt_${stamp}` };
   const agents: Record<string, AgentClient> = {};
@@ -46,7 +34,7 @@ describe('pre-chat in the browser', () => {
     if (!existsSync(BUILD_STAMP)) throw new Error('dist/ is missing: run npm run build');
     mkdirSync(SCREENSHOTS, { recursive: true });
     started = await startApp();
-    host = await startHostPage(started.url);
+    host = await startSiteHostPage(started.url);
     for (const [kind, key] of Object.entries(sites)) {
       await addSite(started.app.store, { key, name: `Northwind ${kind}`, origins: [host.url] });
       const agent = { email: `robin-${key}@agents.example`, password: 'robin-password' };
@@ -65,14 +53,7 @@ describe('pre-chat in the browser', () => {
     await started?.close();
   });
 
-  const open = async (locale: string, site: string): Promise<Page> => {
-    const context = await browser.newContext({ locale, viewport: VIEWPORT });
-    const page = await context.newPage();
-    await page.goto(`${host.url}/${site}`);
-    await page.locator('.sb-launcher').click();
-    await page.locator('.sb-window').waitFor();
-    return page;
-  };
+  const open = (locale: string, site: string): Promise<Page> => openWidgetOn(browser, host, site, { locale, viewport: VIEWPORT });
   /** What has keyboard focus inside the widget's shadow root: `INPUT:name`, `TEXTAREA`… */
   const focused = (page: Page) =>
     page.evaluate(() => {

@@ -21,6 +21,11 @@ export interface EmbedScene {
   browser: Browser;
   /** Logs Robin in to the console on this page, and waits for the workspace. */
   logInLead(page: Page): Promise<void>;
+  /**
+   * Robin at work in a console of their own, opened on first call and kept until the scene closes:
+   * until then nobody is online, and the widget offers the leave-a-message form.
+   */
+  leadAtWork(): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -38,7 +43,8 @@ export async function startEmbedScene(siteKey: string, siteName: string): Promis
   const lead = { email: `lead-${siteKey}@agents.example`, password: 'lead-password' };
   await started.app.agentAccounts.addAgent({ siteKey, ...lead, name: 'Robin', skills: ['service', 'support'], role: 'admin' });
   const browser = await launchBrowser();
-  return {
+  let leadConsole: Promise<Page> | undefined;
+  const scene: EmbedScene = {
     started,
     shopUrl,
     siteKey,
@@ -51,12 +57,21 @@ export async function startEmbedScene(siteKey: string, siteName: string): Promis
       await page.getByRole('button', { name: 'Log in' }).click();
       await page.getByRole('button', { name: 'Take next' }).waitFor();
     },
+    leadAtWork() {
+      leadConsole ??= (async () => {
+        const page = await (await browser.newContext({ viewport: { width: 1100, height: 700 } })).newPage();
+        await scene.logInLead(page);
+        return page;
+      })();
+      return leadConsole;
+    },
     async close() {
       await browser.close();
       shop.close();
       await started.close();
     },
   };
+  return scene;
 }
 
 /** Waits until the element's text contains (or, with `absent`, no longer contains) `text`. */
