@@ -2,7 +2,7 @@
  * The operators' CLI, against the Redis in REDIS_URL (and REDIS_PREFIX).
  *
  *   npm run admin -- site:add --name NAME --origin ORIGIN [--origin ORIGIN…]
- *   npm run admin -- agent:add --site KEY --email EMAIL --password PASSWORD --skills service,support [--name NAME] [--role agent|admin] [--capacity N]
+ *   npm run admin -- agent:add --site KEY --email EMAIL --password PASSWORD --skills service,support [--name NAME] [--role agent|lead|admin] [--capacity N]
  *   npm run admin -- routing:rules --site KEY
  *   npm run admin -- routing:rule:add --site KEY --phrase PHRASE --queue service|support
  *   npm run admin -- routing:rule:remove --site KEY --id RULE_ID
@@ -54,7 +54,7 @@ import { UsageError } from './usage-error';
 
 const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
   npm run admin -- site:add --name NAME --origin ORIGIN [--origin ORIGIN…]
-  npm run admin -- agent:add --site KEY --email EMAIL --password PASSWORD --skills service,support [--name NAME] [--role agent|admin] [--capacity N]
+  npm run admin -- agent:add --site KEY --email EMAIL --password PASSWORD --skills service,support [--name NAME] [--role agent|lead|admin] [--capacity N]
   npm run admin -- routing:rules --site KEY
   npm run admin -- routing:rule:add --site KEY --phrase PHRASE --queue service|support
   npm run admin -- routing:rule:remove --site KEY --id RULE_ID

@@ -69,7 +69,7 @@ declare module 'fastify' {
   }
 
   interface FastifyContextConfig {
-    /** Who may call the route: any logged-in agent of the site, or its admins only. */
-    auth?: 'agent' | 'admin';
+    /** Who may call the route: any logged-in agent of the site, its leads and admins, or its admins only. */
+    auth?: 'agent' | 'lead' | 'admin';
   }
 }

@@ -156,7 +156,8 @@ export const LoginBodySchema = Type.Object(
 export type LoginBody = Static<typeof LoginBodySchema>;
 
 /** `admin` may also manage the site's settings and routing rules. */
-export const AgentRoleSchema = Type.Union([Type.Literal('agent'), Type.Literal('admin')]);
+/** agent answers; lead also watches and reassigns the whole team; admin also configures the site. */
+export const AgentRoleSchema = Type.Union([Type.Literal('agent'), Type.Literal('lead'), Type.Literal('admin')]);
 export type AgentRole = Static<typeof AgentRoleSchema>;
 
 export const AgentViewSchema = Type.Object({

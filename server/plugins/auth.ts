@@ -1,7 +1,7 @@
 /**
  * Route-level authentication, declared in route `config.auth` and applied by an onRoute hook
  * (as @fastify/rate-limit applies `config.rateLimit`): `agent` needs a valid session cookie,
- * `admin` also the admin role. Routes with a `:siteKey` parameter are limited to the agent's site.
+ * `lead` the lead or admin role, `admin` the admin role. Routes with a `:siteKey` parameter are limited to the agent's site.
  */
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
@@ -15,13 +15,14 @@ export default fp(
   async (app) => {
     app.decorateRequest('agent', null);
 
-    const authenticate = async (request: FastifyRequest, needs: 'agent' | 'admin') => {
+    const authenticate = async (request: FastifyRequest, needs: 'agent' | 'lead' | 'admin') => {
       const agent = await app.agentAccounts.authenticate(request.cookies[SESSION_COOKIE]);
       if (!agent) throw createError('AUTH_REQUIRED');
       const { siteKey } = (request.params ?? {}) as { siteKey?: string };
       // Another site's resources answer as if they did not exist: no probing of site keys.
       if (siteKey !== undefined && siteKey !== agent.siteKey) throw createError('SITE_NOT_FOUND', { siteKey });
       if (needs === 'admin' && agent.role !== 'admin') throw createError('FORBIDDEN');
+      if (needs === 'lead' && agent.role === 'agent') throw createError('FORBIDDEN');
       request.agent = agent;
     };
 

@@ -128,7 +128,7 @@ export function agentFromHash(h: Record<string, string>): Agent | null {
     email: h.email!,
     name: h.name ?? '',
     skills: (h.skills ?? '').split(',').filter(Boolean) as QueueName[],
-    role: h.role === 'admin' ? 'admin' : 'agent',
+    role: h.role === 'admin' || h.role === 'lead' ? h.role : 'agent',
     capacity: h.capacity === undefined ? DEFAULT_AGENT_CAPACITY : Number(h.capacity),
     disabled: h.disabled === '1',
     passwordHash: h.passwordHash!,
