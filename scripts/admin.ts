@@ -123,14 +123,15 @@ const OPTIONS = {
 /** The domain services the CLI drives, acting as `operator` in the audit trail. */
 function domainFor(store: Store) {
   const audit = createAuditLog(store);
+  const events = createDomainEvents();
   return {
     audit,
     // No console runs in this process: the events of a CLI change have nobody to tell here (a
     // server's sweep gives a disabled agent's conversations back; their consoles end at their next event).
-    accounts: createAgentAccounts({ store, limiter: createRateLimiter(store), events: createDomainEvents(), audit, sessionTtlMs: 0 }),
+    accounts: createAgentAccounts({ store, limiter: createRateLimiter(store), events, audit, sessionTtlMs: 0 }),
     routing: createSiteRouting(store, audit),
     privacy: createPrivacy({ store, audit }),
-    apiTokens: createApiTokens({ store, audit }),
+    apiTokens: createApiTokens({ store, audit, events }),
     webhooks: createWebhooks({ store, audit }),
   };
 }

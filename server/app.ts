@@ -5,13 +5,16 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config';
+import accountRoutes from './http/account';
 import agentRoutes from './http/agents';
+import apiTokenRoutes from './http/api-tokens';
 import healthRoutes from './http/health';
 import metricsRoutes from './http/metrics';
 import metricsLiveRoutes from './http/metrics-live';
 import privacyRoutes from './http/privacy';
 import routingRoutes from './http/routing';
 import sessionRoutes from './http/sessions';
+import siteRoutes from './http/sites';
 import webhookRoutes from './http/webhooks';
 import authPlugin from './plugins/auth';
 import configPlugin from './plugins/config';
@@ -101,6 +104,9 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(routingRoutes, { prefix: '/api/v1' });
   await app.register(privacyRoutes, { prefix: '/api/v1' });
   await app.register(agentRoutes, { prefix: '/api/v1' });
+  await app.register(siteRoutes, { prefix: '/api/v1' });
+  await app.register(apiTokenRoutes, { prefix: '/api/v1' });
+  await app.register(accountRoutes, { prefix: '/api/v1' });
   await app.register(metricsRoutes, { prefix: '/api/v1' });
   await app.register(metricsLiveRoutes, { prefix: '/api/v1' });
   await app.register(webhooksPlugin);

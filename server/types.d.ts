@@ -27,6 +27,8 @@ import type { Jobs } from './jobs/jobs';
 import type { Webhooks } from './domain/webhooks';
 import type { Transcripts } from './domain/transcripts';
 import type { SignalService } from './domain/signals';
+import type { EmailOutbox } from './domain/outbound-email';
+import type { SiteAdmin } from './domain/site-admin';
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, InterServerEvents, VisitorSocketData>;
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, InterServerEvents, AgentSocketData>;
@@ -56,6 +58,10 @@ declare module 'fastify' {
     jobs: Jobs;
     /** Transcripts by email on a visitor's request (the email plugin; EMAIL_DISABLED without SMTP_URL). */
     transcripts: Transcripts;
+    /** The `email` job queue (retried with backoff), or null when email is off (no SMTP_URL). */
+    emailOutbox: EmailOutbox;
+    /** Sites for their admins: list, create, origins, snippet, identity secret (server/domain/site-admin.ts). */
+    siteAdmin: SiteAdmin;
     /** Typing and seen between a visitor and the agent holding their conversation (server/domain/signals.ts). */
     signals: SignalService;
     io: Server;

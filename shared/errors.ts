@@ -42,6 +42,11 @@ export const ERRORS = {
   WEBHOOK_NOT_FOUND: { status: 404, message: 'No webhook endpoint has this id on this site.' },
   WEBHOOK_LIMIT: { status: 409, message: 'The site already has as many webhook endpoints as allowed; remove one first.' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'No message of this conversation has this id.' },
+  LAST_ADMIN: { status: 409, message: "This would leave the site without an enabled admin: make another agent admin first." },
+  PASSWORD_WRONG: { status: 403, message: 'The current password is wrong.' },
+  RESET_TOKEN_INVALID: { status: 400, message: 'This reset link is unknown, used already or expired: ask for a new one.' },
+  API_TOKEN_NOT_FOUND: { status: 404, message: 'No API token has this id on this site.' },
+  SITE_LIMIT: { status: 409, message: 'You already administer as many sites as allowed.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

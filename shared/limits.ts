@@ -50,6 +50,10 @@ export const RATE_LIMITS = {
   transcriptsPerVisitor: { limit: 5, windowMs: 60 * 60_000 },
   /** Transcripts from one IP address, whatever the visitor (new visitors are free to make). */
   transcriptsPerIp: { limit: 20, windowMs: 60 * 60_000 },
+  /** "Forgot password" emails asked for one email address, whether it has an account or not. */
+  passwordResetsPerAccount: { limit: 3, windowMs: 60 * 60_000 },
+  /** "Forgot password" requests from one IP address, whatever the addresses. */
+  passwordResetsPerIp: { limit: 10, windowMs: 60 * 60_000 },
 } as const satisfies Record<string, RateRule>;
 
 /**
@@ -97,3 +101,9 @@ export const MAX_CONTEXT_KEY_LENGTH = 40;
 export const MAX_CONTEXT_VALUE_LENGTH = 200;
 export const MAX_PAGE_URL_LENGTH = 2_000;
 export const MAX_PAGE_TITLE_LENGTH = 300;
+
+/** How long a "forgot password" link works, once. */
+export const PASSWORD_RESET_TTL_MS = 60 * 60_000;
+
+/** The most sites one admin may create and administer besides their own. */
+export const MAX_ADMINISTERED_SITES = 100;

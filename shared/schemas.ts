@@ -168,11 +168,17 @@ export const AgentViewSchema = Type.Object({
   name: Type.String(),
   skills: SkillsSchema,
   capacity: Type.Integer({ minimum: 0 }),
+  /** Other sites this admin administers (those they created); absent when none. */
+  administers: Type.Optional(Type.Array(SiteKeySchema)),
 });
 export type AgentView = Static<typeof AgentViewSchema>;
 
 /** How many conversations an agent may hold at once. */
 export const AgentCapacitySchema = Type.Integer({ minimum: 0, maximum: MAX_AGENT_CAPACITY });
+
+// Eight characters is the floor a guessable password still clears; the log-in limits do the rest.
+export const PasswordSchema = Type.String({ minLength: 8, maxLength: 200 });
+export const AgentNameSchema = Type.String({ minLength: 1, maxLength: 100 });
 
 /** A new agent account, as `agent:add` (and the demo seed) gives it to the domain. */
 export const NewAgentSchema = Type.Object(
@@ -181,8 +187,7 @@ export const NewAgentSchema = Type.Object(
     email: EmailSchema,
     /** @default the part of the email before the "@" */
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    // Eight characters is the floor a guessable password still clears; the log-in limits do the rest.
-    password: Type.String({ minLength: 8, maxLength: 200 }),
+    password: PasswordSchema,
     skills: SkillsSchema,
     /** @default 'agent' */
     role: Type.Optional(AgentRoleSchema),
@@ -193,9 +198,19 @@ export const NewAgentSchema = Type.Object(
 );
 export type NewAgent = Static<typeof NewAgentSchema>;
 
-/** What an admin may change about an agent, by REST (`PATCH …/agents/:agentId`) or `agent:update`: at least one field. */
+/**
+ * What an admin may change about an agent, by REST (`PATCH …/agents/:agentId`) or `agent:update`: at
+ * least one field. `password` sets a new one (an admin reset) and ends the agent's sessions.
+ */
 export const AgentPatchSchema = Type.Object(
-  { capacity: Type.Optional(AgentCapacitySchema), disabled: Type.Optional(Type.Boolean()) },
+  {
+    capacity: Type.Optional(AgentCapacitySchema),
+    disabled: Type.Optional(Type.Boolean()),
+    name: Type.Optional(AgentNameSchema),
+    skills: Type.Optional(SkillsSchema),
+    role: Type.Optional(AgentRoleSchema),
+    password: Type.Optional(PasswordSchema),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export type AgentPatch = Static<typeof AgentPatchSchema>;
@@ -326,7 +341,14 @@ export type LiveMetricsQuery = Static<typeof LiveMetricsQuerySchema>;
 
 export const ApiTokenBodySchema = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, Strict);
 export type ApiTokenBody = Static<typeof ApiTokenBodySchema>;
-export const ApiTokenCreatedSchema = Type.Object({ token: Type.String(), name: Type.String(), createdAt: Type.Number() });
+export const ApiTokenCreatedSchema = Type.Object({
+  /** Names the token in the list and in `DELETE …/api-tokens/:id`; not a secret. */
+  id: Type.String(),
+  /** The secret itself, `<siteKey>.<random>`: shown in this answer only. */
+  token: Type.String(),
+  name: Type.String(),
+  createdAt: Type.Number(),
+});
 
 // ---- Site settings (docs/protocol.md, "Routing and site settings") ---------------------------
 
@@ -337,7 +359,7 @@ export type Weekday = (typeof WEEKDAYS)[number];
  * The two formats JSON Schema cannot say by pattern alone; the server's Ajv instances (its own
  * validator module and Fastify's) define them, in `server/domain/validate.ts`.
  */
-export const SETTINGS_FORMATS = { timeZone: 'time-zone', openingRange: 'opening-range' } as const;
+export const SETTINGS_FORMATS = { timeZone: 'time-zone', openingRange: 'opening-range', origin: 'origin' } as const;
 
 /** An IANA name the runtime knows, like Europe/Paris. */
 export const TimeZoneSchema = Type.String({ minLength: 1, maxLength: 64, format: SETTINGS_FORMATS.timeZone });
@@ -569,3 +591,95 @@ export const VisitorContextPayloadSchema = Type.Object(
   Strict,
 );
 export type VisitorContextPayload = Static<typeof VisitorContextPayloadSchema>;
+
+// ---- Administration: sites, agents, API tokens, accounts (docs/api.md) ----------------------
+
+/** Most allowed origins per site. */
+export const MAX_SITE_ORIGINS = 50;
+
+/** An origin as browsers send it: `https://shop.example` (scheme, host, port; no path, wildcard, `null` or other scheme). */
+export const OriginSchema = Type.String({ minLength: 1, maxLength: 300, format: SETTINGS_FORMATS.origin });
+export const OriginListSchema = Type.Array(OriginSchema, { maxItems: MAX_SITE_ORIGINS });
+export const SiteNameSchema = Type.String({ minLength: 1, maxLength: 100 });
+
+/** `POST /api/v1/sites`. */
+export const NewSiteSchema = Type.Object({ name: SiteNameSchema, origins: OriginListSchema }, Strict);
+export type NewSite = Static<typeof NewSiteSchema>;
+
+/** `PATCH /api/v1/sites/:siteKey` and `site:update`: at least one field; `origins` replaces the whole list. */
+export const SitePatchSchema = Type.Object(
+  { name: Type.Optional(SiteNameSchema), origins: Type.Optional(OriginListSchema) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type SitePatch = Static<typeof SitePatchSchema>;
+
+/** A site as its admins see it: never the identity secret, which is shown once (creation, rotation). */
+export const SiteViewSchema = Type.Object({
+  key: SiteKeySchema,
+  name: Type.String(),
+  origins: Type.Array(Type.String()),
+  createdAt: Type.Number(),
+  /** The script tag to paste into the site's pages, with this server's address. */
+  snippet: Type.String(),
+});
+export type SiteView = Static<typeof SiteViewSchema>;
+export const SiteListSchema = Type.Object({ sites: Type.Array(SiteViewSchema) });
+export const IdentitySecretSchema = Type.Object({ identitySecret: Type.String() });
+export const SiteCreatedSchema = Type.Composite([SiteViewSchema, IdentitySecretSchema]);
+export type SiteCreated = Static<typeof SiteCreatedSchema>;
+export const SiteParamsSchema = Type.Object({ siteKey: SiteKeySchema }, Strict);
+export const SiteAgentParamsSchema = Type.Object({ siteKey: SiteKeySchema, agentId: IdSchema }, Strict);
+export const SiteItemParamsSchema = Type.Object({ siteKey: SiteKeySchema, id: IdSchema }, Strict);
+
+/** An agent as the site's admins list them: with whether they are disabled, and since when they exist. */
+export const AgentAdminViewSchema = Type.Composite([AgentViewSchema, Type.Object({ disabled: Type.Boolean(), createdAt: Type.Number() })]);
+export type AgentAdminView = Static<typeof AgentAdminViewSchema>;
+export const AgentListSchema = Type.Object({ agents: Type.Array(AgentAdminViewSchema) });
+/** `POST /api/v1/sites/:siteKey/agents`: a new account of that site (the site comes from the path). */
+export const NewSiteAgentSchema = Type.Omit(NewAgentSchema, ['siteKey'], Strict);
+export type NewSiteAgent = Static<typeof NewSiteAgentSchema>;
+
+/** A token as listed: never the secret. */
+export const ApiTokenViewSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  createdAt: Type.Number(),
+  /** When it last opened the wallboard feed (ms); null: never. */
+  lastUsedAt: Type.Union([Type.Number(), Type.Null()]),
+});
+export type ApiTokenView = Static<typeof ApiTokenViewSchema>;
+export const ApiTokenListSchema = Type.Object({ tokens: Type.Array(ApiTokenViewSchema) });
+
+/** `PUT /api/v1/account/password`: the agent's own password, the current one required. */
+export const PasswordChangeSchema = Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: PasswordSchema }, Strict);
+export type PasswordChange = Static<typeof PasswordChangeSchema>;
+/** `POST /api/v1/password-resets`: email a reset link, if the account exists. */
+export const PasswordResetRequestSchema = Type.Object({ email: EmailSchema }, Strict);
+export type PasswordResetRequest = Static<typeof PasswordResetRequestSchema>;
+/** `POST /api/v1/password-resets/confirm`: the token from the link and the new password. */
+export const PasswordResetConfirmSchema = Type.Object({ token: Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }), password: PasswordSchema }, Strict);
+export type PasswordResetConfirm = Static<typeof PasswordResetConfirmSchema>;
+
+/** `GET /api/v1/sites/:siteKey/audit`: newest first; every condition given must hold. Times as in /metrics. */
+export const AuditQuerySchema = Type.Object(
+  {
+    // Query strings are text and the server coerces no types, so the number is checked as text.
+    limit: Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,2}|1000)$' })),
+    /** An agent id, or a whole actor (`operator`, `system`, `agent:<id> <email>`). */
+    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 400 })),
+    /** An action (`agent.update`), or a family of them ending in `.` (`agent.`). */
+    action: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z-]+(\\.[a-z-]+)*\\.?$' })),
+    from: Type.Optional(TimeTextSchema),
+    to: Type.Optional(TimeTextSchema),
+  },
+  Strict,
+);
+export type AuditQuery = Static<typeof AuditQuerySchema>;
+export const AuditEntrySchema = Type.Object({
+  at: Type.Number(),
+  actor: Type.String(),
+  action: Type.String(),
+  target: Type.String(),
+  details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+export const AuditListSchema = Type.Object({ entries: Type.Array(AuditEntrySchema) });

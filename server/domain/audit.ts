@@ -1,7 +1,7 @@
 /** Who did what, when: every administrative action on a site is recorded (sites, agents, routing, exports, deletions). */
 import type { SiteKey } from '../../shared/ids';
 import type { AgentView } from '../../shared/schemas';
-import type { AuditEntry, Store } from '../store/store';
+import type { AuditEntry, AuditFilter, Store } from '../store/store';
 
 /** The operators' CLI, run by whoever has the Redis URL. */
 export const OPERATOR = 'operator';
@@ -14,8 +14,8 @@ export function agentActor(agent: Pick<AgentView, 'id' | 'email'>): string {
 
 export interface AuditLog {
   record(siteKey: SiteKey, actor: string, action: string, target: string, details?: Record<string, unknown>): Promise<void>;
-  /** Newest first, at most `limit`. */
-  list(siteKey: SiteKey, limit: number): Promise<AuditEntry[]>;
+  /** Newest first, at most `limit`, only those `filter` keeps. */
+  list(siteKey: SiteKey, limit: number, filter?: AuditFilter): Promise<AuditEntry[]>;
 }
 
 export function createAuditLog(store: Store, now: () => number = Date.now): AuditLog {
@@ -23,6 +23,6 @@ export function createAuditLog(store: Store, now: () => number = Date.now): Audi
     async record(siteKey, actor, action, target, details) {
       await store.appendAudit(siteKey, { at: now(), actor, action, target, ...(details ? { details } : {}) });
     },
-    list: (siteKey, limit) => store.listAudit(siteKey, limit),
+    list: (siteKey, limit, filter) => store.listAudit(siteKey, limit, filter),
   };
 }

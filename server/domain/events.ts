@@ -63,6 +63,8 @@ export interface DomainEventMap {
   'agent.presence_changed': { agent: AgentView; status: 'online' | 'away' | 'offline' };
   /** An admin changed an agent (capacity, disabled). */
   'agent.updated': { agent: AgentView; disabled: boolean };
+  /** An admin revoked an API token: feeds open with it close. */
+  'api-token.revoked': { tokenId: string };
   /** A console session ended; every session of the agent when `sessionToken` is absent. */
   'agent.logged_out': { agentId: AgentId; sessionToken?: string };
   /**

@@ -15,6 +15,8 @@ export function parseOrigin(value: string): string | null {
   try {
     const url = new URL(value);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    // A host name of letters, digits, dots and dashes, or an IP address: never a wildcard (`*.shop.example`), which URL lets through.
+    if (!/^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/.test(url.hostname)) return null;
     return url.origin === value.replace(/\/$/, '') ? url.origin : null;
   } catch {
     return null;

@@ -10,6 +10,7 @@ import { createError, type SwitchboardError } from '../../shared/errors';
 import { MAX_MESSAGE_LENGTH } from '../../shared/limits';
 import { SETTINGS_FORMATS } from '../../shared/schemas';
 import { isKnownTimeZone, parseOpeningRange } from './business-hours';
+import { parseOrigin } from './sites';
 
 /**
  * The formats the shared schemas use, as Ajv's `formats` option. Fastify's two Ajv instances get them
@@ -18,6 +19,7 @@ import { isKnownTimeZone, parseOpeningRange } from './business-hours';
 export const SCHEMA_FORMATS = {
   [SETTINGS_FORMATS.timeZone]: { type: 'string', validate: isKnownTimeZone },
   [SETTINGS_FORMATS.openingRange]: { type: 'string', validate: (range: string) => parseOpeningRange(range) !== null },
+  [SETTINGS_FORMATS.origin]: { type: 'string', validate: (origin: string) => parseOrigin(origin) !== null },
 } as const satisfies Record<string, { type: 'string'; validate: (value: string) => boolean }>;
 
 // The same options as Fastify's Ajv in server/app.ts: unknown fields refused, never stripped or coerced.
@@ -38,6 +40,7 @@ function valueAt(payload: unknown, pointer: string): unknown {
 const FORMAT_PROBLEMS: Record<string, (value: unknown) => string> = {
   [SETTINGS_FORMATS.timeZone]: (value) => `unknown time zone "${String(value)}" (use an IANA name like Europe/Paris)`,
   [SETTINGS_FORMATS.openingRange]: (value) => `"${String(value)}" is not a range like 09:00-17:30 that ends after it starts`,
+  [SETTINGS_FORMATS.origin]: (value) => `"${String(value)}" is not an origin: give scheme, host and port only, like https://shop.example (no path, wildcard or null)`,
 };
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The wallboard feed: a plain WebSocket at `/api/v1/metrics/live?token=<site API token>` (through
  * @fastify/websocket, no Socket.IO) that sends the queues now and today's figures on connecting
- * and whenever they change, at most once a second. Also the admin route that makes API tokens.
+ * and whenever they change, at most once a second. A revoked token's feeds close (code 4001).
  */
 import { EventEmitter } from 'node:events';
 import fastifyWebsocket from '@fastify/websocket';
@@ -9,16 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { WebSocket } from 'ws';
 import type { SiteKey } from '../../shared/ids';
-import {
-  ApiTokenBodySchema,
-  ApiTokenCreatedSchema,
-  ErrorReplySchema,
-  LiveMetricsQuerySchema,
-  SiteKeySchema,
-  type LiveMetricsMessage,
-} from '../../shared/schemas';
-import { Type } from '@sinclair/typebox';
-import { agentActor } from '../domain/audit';
+import { isSwitchboardError } from '../../shared/errors';
+import { LiveMetricsQuerySchema, type LiveMetricsMessage } from '../../shared/schemas';
 import { DAY_MS } from '../domain/kpis';
 
 /** At most one update a second per connection. */
@@ -29,8 +21,14 @@ const MIN_INTERVAL_MS = 1000;
  */
 const RECHECK_MS = 5000;
 const LIVE_PATH = '/api/v1/metrics/live';
+/** The close code of a feed whose token was revoked (4000–4999 are the application's, RFC 6455). */
+export const TOKEN_REVOKED_CLOSE_CODE = 4001;
 
-const SiteParams = Type.Object({ siteKey: SiteKeySchema }, { additionalProperties: false });
+interface LiveAccess {
+  siteKey: SiteKey;
+  tokenId: string;
+  token: string;
+}
 
 export default async function metricsLiveRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -59,8 +57,14 @@ export default async function metricsLiveRoutes(fastify: FastifyInstance) {
   const stopListening = app.kpiRecorder.onRecorded((siteKey) => {
     for (const changed of feeds.get(siteKey) ?? []) changed();
   });
+  /** Open feeds per token id, to close when it is revoked. */
+  const byToken = new Map<string, Set<WebSocket>>();
+  const stopRevoking = app.events.on('api-token.revoked', ({ data: { tokenId } }) => {
+    for (const socket of byToken.get(tokenId) ?? []) socket.close(TOKEN_REVOKED_CLOSE_CODE, 'API_TOKEN_INVALID');
+  });
   app.addHook('onClose', async () => {
     stopListening();
+    stopRevoking();
   });
 
   app.get(
@@ -71,11 +75,15 @@ export default async function metricsLiveRoutes(fastify: FastifyInstance) {
       // Refused before the upgrade: a wrong token gets an HTTP 401 with API_TOKEN_INVALID, never a socket.
       preHandler: async (request) => {
         const header = request.headers.authorization?.replace(/^Bearer\s+/i, '');
-        (request as { liveSite?: SiteKey }).liveSite = await app.apiTokens.verify(request.query.token ?? header);
+        const token = request.query.token ?? header;
+        (request as { live?: LiveAccess }).live = { ...(await app.apiTokens.verify(token)), token: token! };
       },
     },
     (socket: WebSocket, request) => {
-      const siteKey = (request as { liveSite?: SiteKey }).liveSite!;
+      const { siteKey, tokenId, token } = (request as { live?: LiveAccess }).live!;
+      let tokenFeeds = byToken.get(tokenId);
+      if (!tokenFeeds) byToken.set(tokenId, (tokenFeeds = new Set()));
+      tokenFeeds.add(socket);
       let lastSent = '';
       let lastSentAt = 0;
       let timer: ReturnType<typeof setTimeout> | null = null;
@@ -109,27 +117,21 @@ export default async function metricsLiveRoutes(fastify: FastifyInstance) {
       let set = feeds.get(siteKey);
       if (!set) feeds.set(siteKey, (set = new Set()));
       set.add(changed);
-      const recheck = setInterval(changed, RECHECK_MS);
+      // A revocation made on another process reaches this one here: the token is checked again each time.
+      const recheck = setInterval(() => {
+        app.apiTokens.verify(token).then(changed, (error: unknown) => {
+          // Only a token that opens nothing any more ends the feed; a store hiccup does not.
+          if (isSwitchboardError(error) && error.code === 'API_TOKEN_INVALID') socket.close(TOKEN_REVOKED_CLOSE_CODE, 'API_TOKEN_INVALID');
+        });
+      }, RECHECK_MS);
       socket.on('close', () => {
         clearInterval(recheck);
+        byToken.get(tokenId)?.delete(socket);
+        if (byToken.get(tokenId)?.size === 0) byToken.delete(tokenId);
         if (timer) clearTimeout(timer);
         feeds.get(siteKey)?.delete(changed);
       });
       void send();
     },
-  );
-
-  app.post(
-    '/sites/:siteKey/api-tokens',
-    {
-      config: { auth: 'admin' },
-      schema: {
-        params: SiteParams,
-        body: ApiTokenBodySchema,
-        response: { 201: ApiTokenCreatedSchema, 400: ErrorReplySchema, 401: ErrorReplySchema, 403: ErrorReplySchema, 404: ErrorReplySchema },
-      },
-    },
-    async (request, reply) =>
-      reply.code(201).send(await app.apiTokens.create(request.params.siteKey, request.body.name, agentActor(request.agent!))),
   );
 }

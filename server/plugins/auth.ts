@@ -1,7 +1,8 @@
 /**
  * Route-level authentication, declared in route `config.auth` and applied by an onRoute hook
  * (as @fastify/rate-limit applies `config.rateLimit`): `agent` needs a valid session cookie,
- * `lead` the lead or admin role, `admin` the admin role. Routes with a `:siteKey` parameter are limited to the agent's site.
+ * `lead` the lead or admin role, `admin` the admin role. Routes with a `:siteKey` parameter are limited to the agent's site
+ * and the sites they administer besides it (`administers`: those they created), where they count as admin.
  */
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
@@ -19,8 +20,13 @@ export default fp(
       const agent = await app.agentAccounts.authenticate(request.cookies[SESSION_COOKIE]);
       if (!agent) throw createError('AUTH_REQUIRED');
       const { siteKey } = (request.params ?? {}) as { siteKey?: string };
-      // Another site's resources answer as if they did not exist: no probing of site keys.
-      if (siteKey !== undefined && siteKey !== agent.siteKey) throw createError('SITE_NOT_FOUND', { siteKey });
+      if (siteKey !== undefined && siteKey !== agent.siteKey) {
+        // A site the agent created through the API: they are its admin (docs/api.md, "Who administers a site").
+        // Any other site's resources answer as if they did not exist: no probing of site keys.
+        if (!agent.administers?.includes(siteKey)) throw createError('SITE_NOT_FOUND', { siteKey });
+        request.agent = agent;
+        return;
+      }
       if (needs === 'admin' && agent.role !== 'admin') throw createError('FORBIDDEN');
       if (needs === 'lead' && agent.role === 'agent') throw createError('FORBIDDEN');
       request.agent = agent;

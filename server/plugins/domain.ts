@@ -14,6 +14,7 @@ import { createAuditLog } from '../domain/audit';
 import { createConversationService } from '../domain/conversations';
 import { createKpiRecorder } from '../domain/kpi-events';
 import { createApiTokens } from '../domain/api-tokens';
+import { createSiteAdmin } from '../domain/site-admin';
 import { createKpis } from '../domain/kpis';
 import { createPrivacy } from '../domain/privacy';
 import { createRateLimiter, type RateLimits } from '../domain/rate-limiter';
@@ -54,7 +55,8 @@ export default fp<DomainPluginOptions>(
     app.decorate('siteRouting', createSiteRouting(store, audit, now));
     app.decorate('signals', createSignalService({ store, events, now }));
     app.decorate('privacy', createPrivacy({ store, audit, now }));
-    app.decorate('apiTokens', createApiTokens({ store, audit, now }));
+    app.decorate('siteAdmin', createSiteAdmin({ store, audit, publicUrl: app.config.publicUrl, now }));
+    app.decorate('apiTokens', createApiTokens({ store, audit, events, now }));
     const assignment = createAssignmentService({ store, now, events, timings: { ...DEFAULT_ASSIGNMENT_TIMINGS, graceMs: app.config.agentGraceMs } });
     app.decorate('assignment', assignment);
     recordKpisOnEvents(events, { kpis: kpiRecorder, store });

@@ -78,6 +78,8 @@ export default fp<EmailPluginOptions>(
     }
 
     app.decorate('transcripts', createTranscripts({ store: app.store, limiter: app.limiter, outbox }));
+    // Other features' emails (password resets) go through the same retried queue.
+    app.decorate('emailOutbox', outbox);
   },
   { name: 'switchboard-email', dependencies: ['switchboard-domain', 'switchboard-jobs', 'switchboard-realtime'] },
 );

@@ -92,6 +92,31 @@ export interface ApiTokenRecord {
   createdAt: number;
 }
 
+/** A token as its site's admins list it: the record with when it last opened the feed (null: never). */
+export interface ApiTokenUse extends ApiTokenRecord {
+  lastUsedAt: number | null;
+}
+
+/** Which audit entries to list; every given condition must hold. */
+export interface AuditFilter {
+  /** The whole actor (`agent:<id> <email>`, `operator`, `system`) or its agent id. */
+  actor?: string;
+  /** Exactly this action (`agent.update`), or every action under it with a trailing `.` (`agent.`). */
+  action?: string;
+  /** From this time (ms), inclusive. */
+  from?: number;
+  /** Before this time (ms). */
+  to?: number;
+}
+
+/** A "forgot password" link as kept: only the SHA-256 of its token, for one use, until `expiresAt`. */
+export interface PasswordReset {
+  hash: string;
+  siteKey: SiteKey;
+  agentId: AgentId;
+  expiresAt: number;
+}
+
 /** A site's webhook endpoint as kept: the secret signs every delivery (docs/webhooks.md). */
 export interface WebhookEndpoint {
   id: string;
@@ -178,7 +203,12 @@ export interface Agent {
   /** `scrypt$N$r$p$salt$hash`, from `server/domain/passwords.ts`. */
   passwordHash: string;
   createdAt: number;
+  /** Other sites this account administers: those it created through the API (docs/api.md, "Who administers a site"). */
+  administers?: SiteKey[];
 }
+
+/** What may change about an agent after it was made. */
+export type AgentChanges = Partial<Pick<Agent, 'capacity' | 'disabled' | 'name' | 'skills' | 'role' | 'passwordHash' | 'administers'>>;
 
 export interface AgentSession {
   token: string;
@@ -314,10 +344,12 @@ export interface Store {
   listSiteKeys(): Promise<SiteKey[]>;
 
   appendAudit(siteKey: SiteKey, entry: AuditEntry): Promise<void>;
-  /** Newest first, at most `limit`. */
-  listAudit(siteKey: SiteKey, limit: number): Promise<AuditEntry[]>;
+  /** Newest first, at most `limit`, only those `filter` keeps (all without one). */
+  listAudit(siteKey: SiteKey, limit: number, filter?: AuditFilter): Promise<AuditEntry[]>;
   getSite(key: SiteKey): Promise<Site | null>;
   updateSiteSettings(key: SiteKey, settings: SiteSettings): Promise<void>;
+  /** Changes a site's name, origins or identity secret. @returns the site after, or null when there is none */
+  updateSite(key: SiteKey, changes: Partial<Pick<Site, 'name' | 'origins' | 'identitySecret'>>): Promise<Site | null>;
 
   listRoutingRules(siteKey: SiteKey): Promise<RoutingRule[]>;
   addRoutingRule(siteKey: SiteKey, rule: RoutingRule): Promise<void>;
@@ -330,6 +362,13 @@ export interface Store {
   createAgent(agent: Agent): Promise<Agent>;
   getAgent(siteKey: SiteKey, id: AgentId): Promise<Agent | null>;
   findAgentByEmail(email: string): Promise<Agent | null>;
+  /** Every agent of the site, disabled ones too, oldest first. */
+  listAgents(siteKey: SiteKey): Promise<Agent[]>;
+
+  /** Keeps a password-reset link until it expires. */
+  createPasswordReset(reset: PasswordReset): Promise<void>;
+  /** Uses a reset link up, atomically: the first call before `expiresAt` gets it, every later call null. */
+  takePasswordReset(hash: string, now: number): Promise<PasswordReset | null>;
 
   createSession(session: AgentSession): Promise<void>;
   /** Null when unknown or past `expiresAt`. */
@@ -446,7 +485,7 @@ export interface Store {
   listAssignments(siteKey: SiteKey): Promise<Record<ConversationId, AgentId>>;
   /** Agent id → open conversations. */
   agentLoads(siteKey: SiteKey): Promise<Record<AgentId, number>>;
-  updateAgent(siteKey: SiteKey, id: AgentId, changes: Partial<Pick<Agent, 'capacity' | 'disabled'>>): Promise<Agent | null>;
+  updateAgent(siteKey: SiteKey, id: AgentId, changes: AgentChanges): Promise<Agent | null>;
 
   /** 1 for the next in line; null when the conversation is not waiting in that queue. */
   queuePosition(siteKey: SiteKey, queue: QueueName, conversationId: ConversationId): Promise<number | null>;
@@ -568,6 +607,12 @@ export interface Store {
   addApiToken(siteKey: SiteKey, token: ApiTokenRecord): Promise<void>;
   /** The token record with this SHA-256, or null. */
   findApiToken(siteKey: SiteKey, hash: string): Promise<ApiTokenRecord | null>;
+  /** The site's tokens, oldest first, each with when it was last used. */
+  listApiTokens(siteKey: SiteKey): Promise<ApiTokenUse[]>;
+  /** Notes that the token was used at `at`. Nothing is kept for a token that does not exist. */
+  touchApiToken(siteKey: SiteKey, hash: string, at: number): Promise<void>;
+  /** Forgets the token (and its last use). @returns false when there was none */
+  removeApiToken(siteKey: SiteKey, hash: string): Promise<boolean>;
 
   /**
    * Moves one side's "seen" mark of a conversation forward to `lastSeenId`, never back (an older or
@@ -582,3 +627,13 @@ export interface Store {
 
 /** The last message id each side has shown on screen (the wire's LastSeen). */
 export type SeenMarks = LastSeen;
+
+/** Whether an audit entry passes a filter: the one reading of AuditFilter both stores apply. */
+export function auditEntryMatches(entry: AuditEntry, filter: AuditFilter | undefined): boolean {
+  if (!filter) return true;
+  if (filter.actor !== undefined && entry.actor !== filter.actor && !entry.actor.startsWith(`agent:${filter.actor} `)) return false;
+  if (filter.action !== undefined && (filter.action.endsWith('.') ? !entry.action.startsWith(filter.action) : entry.action !== filter.action)) return false;
+  if (filter.from !== undefined && entry.at < filter.from) return false;
+  if (filter.to !== undefined && entry.at >= filter.to) return false;
+  return true;
+}

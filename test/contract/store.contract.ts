@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoutingDecision } from '../../shared/protocol';
 import { kpiBucketIndex, RECENT_TIMES_KEPT, type Agent, type KpiEvent, type NewConversation, type Store } from '../../server/store/store';
 import { DEFAULT_SITE_SETTINGS } from '../../shared/site-settings';
+import { describeAdminContract } from './admin.contract';
 import { describeWebhookContract } from './webhooks.contract';
 
 export interface StoreUnderTest {
@@ -864,5 +865,6 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
     });
 
     describeWebhookContract(() => store, siteKey);
+    describeAdminContract(() => store, siteKey);
   });
 }

@@ -86,6 +86,7 @@ interface Home {
   ruleId: string;
   /** A webhook endpoint of the site. */
   webhookId: string;
+  tokenId: string;
 }
 
 describe('tenancy: two sites on one server never reach each other', () => {
@@ -154,6 +155,8 @@ describe('tenancy: two sites on one server never reach each other', () => {
     expect(rule.statusCode).toBe(201);
     const webhook = await inject('POST', `/api/v1/sites/${siteKey}/webhooks`, { cookie: cookies.ada, body: { url: 'https://hooks.example/home' } });
     expect(webhook.statusCode).toBe(201);
+    const apiToken = await inject('POST', `/api/v1/sites/${siteKey}/api-tokens`, { cookie: cookies.ada, body: { name: 'Lobby' } });
+    expect(apiToken.statusCode).toBe(201);
 
     const bo = await connectAgent(url, cookies.bo);
     const waiting = await startConversation(siteKey, 'Where is my parcel? It is late.');
@@ -186,6 +189,7 @@ describe('tenancy: two sites on one server never reach each other', () => {
       transferred: transferred.sent.conversation.id,
       ruleId: (rule.json() as { id: string }).id,
       webhookId: (webhook.json() as { id: string }).id,
+      tokenId: (apiToken.json() as { id: string }).id,
     };
     disconnectAll();
   });
@@ -212,6 +216,13 @@ describe('tenancy: two sites on one server never reach each other', () => {
     ['PATCH', (site) => `/api/v1/sites/${site}/agents/${started.serviceAgent.view.id}`, { capacity: 0 }],
     ['POST', (site) => `/api/v1/sites/${site}/api-tokens`, { name: 'stolen wallboard' }],
     ['GET', (site) => `/api/v1/sites/${site}/webhooks`],
+    ['GET', (site) => `/api/v1/sites/${site}`],
+    ['PATCH', (site) => `/api/v1/sites/${site}`, { name: 'Hijacked', origins: ['https://evil.example'] }],
+    ['POST', (site) => `/api/v1/sites/${site}/identity-secret`],
+    ['GET', (site) => `/api/v1/sites/${site}/agents`],
+    ['POST', (site) => `/api/v1/sites/${site}/agents`, { email: 'intruder@evil.example', password: 'intruder-password', skills: ['service'] }],
+    ['GET', (site) => `/api/v1/sites/${site}/api-tokens`],
+    ['DELETE', (site) => `/api/v1/sites/${site}/api-tokens/${home.tokenId}`],
     ['POST', (site) => `/api/v1/sites/${site}/webhooks`, { url: 'https://evil.example/steal' }],
     ['DELETE', (site) => `/api/v1/sites/${site}/webhooks/${home.webhookId}`],
     ['GET', (site) => `/api/v1/sites/${site}/webhooks/${home.webhookId}/deliveries`],
@@ -220,7 +231,7 @@ describe('tenancy: two sites on one server never reach each other', () => {
   const routeName = (method: string, path: (site: string) => string) => {
     const saved = home;
     const savedStarted = started;
-    home ??= { ruleId: ':id', webhookId: ':id', victim: { visitorId: ':visitorId' } } as Home;
+    home ??= { ruleId: ':id', webhookId: ':id', tokenId: ':id', victim: { visitorId: ':visitorId' } } as Home;
     started ??= { serviceAgent: { view: { id: ':agentId' } } } as StartedApp;
     try {
       return `${method} ${path(':site')}`;
@@ -232,12 +243,18 @@ describe('tenancy: two sites on one server never reach each other', () => {
 
   it('tries every site route the app has', () => {
     const tried = siteRoutes.map(([method, path]) => `${method} ${path(':siteKey').split('?')[0]}`);
-    const named = (route: string) => route.replace(home.ruleId, ':id').replace(home.webhookId, ':id').replace(home.victim.visitorId, ':visitorId').replace(started.serviceAgent.view.id, ':agentId');
+    const named = (route: string) => route.replace(home.ruleId, ':id').replace(home.webhookId, ':id').replace(home.tokenId, ':id').replace(home.victim.visitorId, ':visitorId').replace(started.serviceAgent.view.id, ':agentId');
     expect([...new Set(tried.map(named))].sort()).toEqual(listApiRoutes(started.app).filter((r) => r.includes('/sites/:siteKey')));
     // These name their site in the query, or take a site API token: they have their own tests below.
+    // The site list and creation, and an agent's own account, name no site: admin-api.test.ts tries them.
     expect(listApiRoutes(started.app).filter((r) => !r.includes('/sites/:siteKey') && !r.includes('/sessions'))).toEqual([
       'GET /api/v1/metrics',
       'GET /api/v1/metrics/live',
+      'GET /api/v1/sites',
+      'POST /api/v1/password-resets',
+      'POST /api/v1/password-resets/confirm',
+      'POST /api/v1/sites',
+      'PUT /api/v1/account/password',
     ]);
   });
 

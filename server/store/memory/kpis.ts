@@ -6,7 +6,7 @@ import { mentionsAny } from './mentions';
 
 const UNITS: KpiUnit[] = ['hour', 'day', 'week'];
 
-type KpiOps = Pick<Store, 'recordKpiEvent' | 'readKpiMarks' | 'readKpiBuckets' | 'sumKpiBuckets' | 'listKpiEvents' | 'rateConversation' | 'addApiToken' | 'findApiToken'>;
+type KpiOps = Pick<Store, 'recordKpiEvent' | 'readKpiMarks' | 'readKpiBuckets' | 'sumKpiBuckets' | 'listKpiEvents' | 'rateConversation' | 'addApiToken' | 'findApiToken' | 'listApiTokens' | 'touchApiToken' | 'removeApiToken'>;
 
 export function createMemoryKpiOps(conversationOf: (siteKey: string, id: string) => ConversationView | undefined): KpiOps & {
   /** Forgets a deleted conversation's marks. */
@@ -22,6 +22,8 @@ export function createMemoryKpiOps(conversationOf: (siteKey: string, id: string)
   /** `${siteKey}\n${scope}\n${unit}\n${index}` → field → count. Unlike Redis, nothing expires: a demo does not live for months. */
   const buckets = new Map<string, Map<string, number>>();
   const tokens = new Map<string, Map<string, ApiTokenRecord>>();
+  /** `${siteKey}\n${hash}` → when the token was last used. */
+  const tokenUses = new Map<string, number>();
   const bucketKey = (siteKey: string, scope: string, unit: string, index: number) => `${siteKey}\n${scope}\n${unit}\n${index}`;
   const add = (key: string, field: string, by: number) => {
     let bucket = buckets.get(key);
@@ -116,6 +118,21 @@ export function createMemoryKpiOps(conversationOf: (siteKey: string, id: string)
     async findApiToken(siteKey, hash) {
       const token = tokens.get(siteKey)?.get(hash);
       return token ? structuredClone(token) : null;
+    },
+
+    async listApiTokens(siteKey) {
+      return [...(tokens.get(siteKey)?.values() ?? [])]
+        .sort((a, b) => a.createdAt - b.createdAt || (a.hash < b.hash ? -1 : 1))
+        .map((token) => ({ ...structuredClone(token), lastUsedAt: tokenUses.get(`${siteKey}\n${token.hash}`) ?? null }));
+    },
+
+    async touchApiToken(siteKey, hash, at) {
+      if (tokens.get(siteKey)?.has(hash)) tokenUses.set(`${siteKey}\n${hash}`, at);
+    },
+
+    async removeApiToken(siteKey, hash) {
+      tokenUses.delete(`${siteKey}\n${hash}`);
+      return tokens.get(siteKey)?.delete(hash) ?? false;
     },
   };
 }

@@ -12,7 +12,7 @@ import { createMemoryKpiOps } from './kpis';
 import { mentionsAny } from './mentions';
 import { toPlain } from './to-plain';
 import { createMemoryWebhookOps } from './webhooks';
-import { AUDIT_ENTRIES_KEPT, RECENT_TIMES_KEPT, ROUTING_CORRECTIONS_KEPT, type Agent, type AuditEntry, type Presence, type AgentSession, type RoutingCorrection, type RoutingRule, type SeenMarks, type Site, type Store } from '../store';
+import { AUDIT_ENTRIES_KEPT, auditEntryMatches, RECENT_TIMES_KEPT, type PasswordReset, ROUTING_CORRECTIONS_KEPT, type Agent, type AuditEntry, type Presence, type AgentSession, type RoutingCorrection, type RoutingRule, type SeenMarks, type Site, type Store } from '../store';
 
 interface ConversationRecord {
   conversation: ConversationView;
@@ -37,6 +37,7 @@ export function createMemoryStore(): MemoryStore {
   const agents = new Map<string, Agent>();
   const agentIdByEmail = new Map<string, string>();
   const sessions = new Map<string, AgentSession>();
+  const passwordResets = new Map<string, PasswordReset>();
   const conversations = new Map<string, ConversationRecord>();
   const openConversationByVisitor = new Map<string, string>();
   const identities = new Map<string, VisitorIdentity>();
@@ -174,7 +175,7 @@ export function createMemoryStore(): MemoryStore {
 
     dump() {
       return toPlain({
-        sites, agents, agentIdByEmail, sessions, conversations, openConversationByVisitor, identities, assignments, loads,
+        sites, agents, agentIdByEmail, sessions, passwordResets, conversations, openConversationByVisitor, identities, assignments, loads,
         capacities, presences, lastAssigned, names, online, visitorsGone, recent, stats, auditBySite, rulesBySite,
         correctionsBySite, counters, kpis: kpiState(),
       });
@@ -237,8 +238,8 @@ export function createMemoryStore(): MemoryStore {
       auditBySite.set(siteKey, entries);
     },
 
-    async listAudit(siteKey, limit) {
-      return clone((auditBySite.get(siteKey) ?? []).slice(-limit).reverse());
+    async listAudit(siteKey, limit, filter) {
+      return clone((auditBySite.get(siteKey) ?? []).filter((entry) => auditEntryMatches(entry, filter)).slice(-limit).reverse());
     },
 
     async getSite(key) {
@@ -249,6 +250,15 @@ export function createMemoryStore(): MemoryStore {
     async updateSiteSettings(key, settings) {
       const site = sites.get(key);
       if (site) site.settings = clone(settings);
+    },
+
+    async updateSite(key, changes) {
+      const site = sites.get(key);
+      if (!site) return null;
+      if (changes.name !== undefined) site.name = changes.name;
+      if (changes.origins !== undefined) site.origins = [...changes.origins];
+      if (changes.identitySecret !== undefined) site.identitySecret = changes.identitySecret;
+      return clone(site);
     },
 
     async listRoutingRules(siteKey) {
@@ -286,6 +296,20 @@ export function createMemoryStore(): MemoryStore {
       const ref = agentIdByEmail.get(email.toLowerCase());
       const agent = ref ? agents.get(ref) : undefined;
       return agent ? clone(agent) : null;
+    },
+
+    async listAgents(siteKey) {
+      return [...agents.values()].filter((a) => a.siteKey === siteKey).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map(clone);
+    },
+
+    async createPasswordReset(reset) {
+      passwordResets.set(reset.hash, clone(reset));
+    },
+
+    async takePasswordReset(hash, now) {
+      const reset = passwordResets.get(hash);
+      passwordResets.delete(hash);
+      return reset && reset.expiresAt > now ? reset : null;
     },
 
     async createSession(session) {
@@ -614,8 +638,9 @@ export function createMemoryStore(): MemoryStore {
     async updateAgent(siteKey, id, changes) {
       const agent = agents.get(scoped(siteKey, id));
       if (!agent) return null;
-      if (changes.capacity !== undefined) agent.capacity = changes.capacity;
-      if (changes.disabled !== undefined) agent.disabled = changes.disabled;
+      for (const [field, value] of Object.entries(changes)) {
+        if (value !== undefined) (agent as unknown as Record<string, unknown>)[field] = clone(value);
+      }
       return clone(agent);
     },
 

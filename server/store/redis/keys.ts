@@ -9,6 +9,10 @@ import type { KpiScope, KpiUnit } from '../store';
 export interface RedisKeys {
   site(site: SiteKey): string;
   agent(site: SiteKey, id: AgentId): string;
+  /** The ids of every agent of the site, for its admins' list. */
+  siteAgents(site: SiteKey): string;
+  /** Global: a password-reset link, by the SHA-256 of its token (expires with the link). */
+  passwordReset(hash: string): string;
   /** Conversation id → agent id, for every active conversation of the site. */
   assignments(site: SiteKey): string;
   /** Agent id → open conversations. */
@@ -58,6 +62,8 @@ export interface RedisKeys {
   kpiBucket(site: SiteKey, scope: KpiScope, unit: KpiUnit, index: number): string;
   /** The hashes of the site's API tokens. */
   siteApiTokens(site: SiteKey): string;
+  /** Token hash → when it was last used (ms). */
+  siteApiTokenUses(site: SiteKey): string;
   /**
    * Global: BullMQ's own `prefix` (its keys are `<this>:<queue>:<suffix>`). The `{jobs}` hash tag
    * puts every job key in one Redis Cluster slot, as BullMQ's scripts need.
@@ -79,6 +85,8 @@ export function createKeys(prefix: string): RedisKeys {
   return {
     site: (site) => `${tagged(site)}:site`,
     agent: (site, id) => `${tagged(site)}:agent:${id}`,
+    siteAgents: (site) => `${tagged(site)}:agents:ids`,
+    passwordReset: (hash) => `${prefix}:password-reset:${hash}`,
     assignments: (site) => `${tagged(site)}:assignments`,
     agentLoad: (site) => `${tagged(site)}:agents:load`,
     agentCapacity: (site) => `${tagged(site)}:agents:capacity`,
@@ -109,6 +117,7 @@ export function createKeys(prefix: string): RedisKeys {
     kpiEvents: (site) => `${tagged(site)}:kpi:events`,
     kpiBucket: (site, scope, unit, index) => `${tagged(site)}:kpi:${scope}:${unit}:${index}`,
     siteApiTokens: (site) => `${tagged(site)}:api-tokens`,
+    siteApiTokenUses: (site) => `${tagged(site)}:api-tokens:used`,
     jobs: () => `${prefix}:{jobs}`,
     webhooks: (site) => `${tagged(site)}:webhooks`,
     webhookOutbox: (site, endpoint, conversation) => `${tagged(site)}:webhook:${endpoint}:outbox${conversation === undefined ? '' : `:${conversation}`}`,

@@ -12,7 +12,7 @@ const UNITS: KpiUnit[] = ['hour', 'day', 'week'];
 /** Keys per call of sumKpiBuckets-8.lua. */
 const SUM_KEYS = 8;
 
-type KpiOps = Pick<Store, 'recordKpiEvent' | 'readKpiMarks' | 'readKpiBuckets' | 'sumKpiBuckets' | 'listKpiEvents' | 'rateConversation' | 'addApiToken' | 'findApiToken'>;
+type KpiOps = Pick<Store, 'recordKpiEvent' | 'readKpiMarks' | 'readKpiBuckets' | 'sumKpiBuckets' | 'listKpiEvents' | 'rateConversation' | 'addApiToken' | 'findApiToken' | 'listApiTokens' | 'touchApiToken' | 'removeApiToken'>;
 
 export function createKpiOps(
   redis: Redis,
@@ -103,6 +103,24 @@ export function createKpiOps(
     async findApiToken(siteKey, hash) {
       const raw = await redis.hget(keys.siteApiTokens(siteKey), hash);
       return raw ? (JSON.parse(raw) as ApiTokenRecord) : null;
+    },
+
+    async listApiTokens(siteKey) {
+      const [raw, uses] = await Promise.all([redis.hgetall(keys.siteApiTokens(siteKey)), redis.hgetall(keys.siteApiTokenUses(siteKey))]);
+      return Object.values(raw)
+        .map((json) => JSON.parse(json) as ApiTokenRecord)
+        .sort((a, b) => a.createdAt - b.createdAt || (a.hash < b.hash ? -1 : 1))
+        .map((token) => ({ ...token, lastUsedAt: uses[token.hash] === undefined ? null : Number(uses[token.hash]) }));
+    },
+
+    async touchApiToken(siteKey, hash, at) {
+      // Only while the token exists: a use racing its removal must not leave a stray field behind.
+      if (await redis.hexists(keys.siteApiTokens(siteKey), hash)) await redis.hset(keys.siteApiTokenUses(siteKey), hash, String(at));
+    },
+
+    async removeApiToken(siteKey, hash) {
+      const [[, removed] = []] = (await redis.multi().hdel(keys.siteApiTokens(siteKey), hash).hdel(keys.siteApiTokenUses(siteKey), hash).exec()) ?? [];
+      return removed === 1;
     },
   };
 }

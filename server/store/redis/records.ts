@@ -117,6 +117,7 @@ export function agentToFields(agent: Agent): Record<string, string> {
     disabled: agent.disabled ? '1' : '0',
     passwordHash: agent.passwordHash,
     createdAt: String(agent.createdAt),
+    ...(agent.administers?.length ? { administers: agent.administers.join(',') } : {}),
   };
 }
 
@@ -133,6 +134,7 @@ export function agentFromHash(h: Record<string, string>): Agent | null {
     disabled: h.disabled === '1',
     passwordHash: h.passwordHash!,
     createdAt: Number(h.createdAt),
+    ...(h.administers ? { administers: h.administers.split(',').filter(Boolean) } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import { createError } from '../../../shared/errors';
 import type { ConversationView, QueueEntry, VisitorContext, VisitorIdentity } from '../../../shared/protocol';
 import type { SiteKey } from '../../../shared/ids';
 import { toQueueEntry } from '../../../shared/queue-entry';
-import { AUDIT_ENTRIES_KEPT, ROUTING_CORRECTIONS_KEPT, type AgentSession, type AuditEntry, type RoutingRule, type Store } from '../store';
+import { AUDIT_ENTRIES_KEPT, auditEntryMatches, ROUTING_CORRECTIONS_KEPT, type AgentSession, type PasswordReset, type AuditEntry, type RoutingRule, type Store } from '../store';
 import { createKeys } from './keys';
 import {
   agentFromHash,
@@ -23,6 +23,9 @@ import { createSeenOps } from './seen';
 import { migrateKpiAggregates } from './kpi-migration';
 import { checkScriptResult, defineScripts } from './scripts';
 import type { QueueName } from '../../../shared/queues';
+
+/** Audit entries read per round trip while filtering. */
+const AUDIT_PAGE = 1000;
 
 export interface RedisStoreOptions {
   /** `redis://host:port/db`. */
@@ -129,9 +132,24 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       await redis.xadd(keys.audit(siteKey), 'MAXLEN', '~', AUDIT_ENTRIES_KEPT, '*', 'entry', JSON.stringify(entry));
     },
 
-    async listAudit(siteKey, limit) {
-      const entries = (await redis.xrevrange(keys.audit(siteKey), '+', '-', 'COUNT', limit)) as [string, string[]][];
-      return entries.map(([, fields]) => JSON.parse(fields[1]!) as AuditEntry);
+    async listAudit(siteKey, limit, filter) {
+      if (!filter) {
+        const entries = (await redis.xrevrange(keys.audit(siteKey), '+', '-', 'COUNT', limit)) as [string, string[]][];
+        return entries.map(([, fields]) => JSON.parse(fields[1]!) as AuditEntry);
+      }
+      // Filtered: read back from the newest, a page at a time, until enough match or the trail ends.
+      const found: AuditEntry[] = [];
+      let end = '+';
+      for (;;) {
+        const page = (await redis.xrevrange(keys.audit(siteKey), end, '-', 'COUNT', AUDIT_PAGE)) as [string, string[]][];
+        for (const [, fields] of page) {
+          const entry = JSON.parse(fields[1]!) as AuditEntry;
+          if (auditEntryMatches(entry, filter)) found.push(entry);
+          if (found.length === limit) return found;
+        }
+        if (page.length < AUDIT_PAGE) return found;
+        end = `(${page[page.length - 1]![0]}`;
+      }
     },
 
     async getSite(key) {
@@ -140,6 +158,16 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     async updateSiteSettings(key, settings) {
       await redis.hset(keys.site(key), 'settings', JSON.stringify(settings));
+    },
+
+    async updateSite(key, changes) {
+      if (!(await redis.exists(keys.site(key)))) return null;
+      const fields: Record<string, string> = {};
+      if (changes.name !== undefined) fields.name = changes.name;
+      if (changes.origins !== undefined) fields.origins = JSON.stringify(changes.origins);
+      if (changes.identitySecret !== undefined) fields.identitySecret = changes.identitySecret;
+      if (Object.keys(fields).length > 0) await redis.hset(keys.site(key), fields);
+      return siteFromHash(await redis.hgetall(keys.site(key)));
     },
 
     async listRoutingRules(siteKey) {
@@ -164,8 +192,27 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       // The email is reserved first so two concurrent sign-ups with one address cannot both win.
       const reserved = await redis.set(keys.agentEmail(agent.email), `${agent.siteKey}\n${agent.id}`, 'NX');
       if (reserved !== 'OK') throw createError('AGENT_EMAIL_TAKEN', { email: agent.email });
-      await redis.hset(keys.agent(agent.siteKey, agent.id), agentToFields(agent));
+      await redis.multi().hset(keys.agent(agent.siteKey, agent.id), agentToFields(agent)).sadd(keys.siteAgents(agent.siteKey), agent.id).exec();
       return agent;
+    },
+
+    async listAgents(siteKey) {
+      const ids = await redis.smembers(keys.siteAgents(siteKey));
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hgetall(keys.agent(siteKey, id));
+      const found = ((await pipeline.exec()) ?? []).map(([, hash]) => agentFromHash(hash as Record<string, string>)).filter((a) => a !== null);
+      return found.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    },
+
+    async createPasswordReset(reset: PasswordReset) {
+      await redis.set(keys.passwordReset(reset.hash), JSON.stringify(reset), 'PX', Math.max(1, reset.expiresAt - Date.now()));
+    },
+
+    async takePasswordReset(hash, now) {
+      // GETDEL: of two uses racing, one gets the link and the other nothing.
+      const raw = await redis.getdel(keys.passwordReset(hash));
+      const reset = raw ? (JSON.parse(raw) as PasswordReset) : null;
+      return reset && reset.expiresAt > now ? reset : null;
     },
 
     async updateAgent(siteKey, id, changes) {
@@ -174,6 +221,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       const fields: Record<string, string> = {};
       if (changes.capacity !== undefined) fields.capacity = String(changes.capacity);
       if (changes.disabled !== undefined) fields.disabled = changes.disabled ? '1' : '0';
+      if (changes.name !== undefined) fields.name = changes.name;
+      if (changes.skills !== undefined) fields.skills = changes.skills.join(',');
+      if (changes.role !== undefined) fields.role = changes.role;
+      if (changes.passwordHash !== undefined) fields.passwordHash = changes.passwordHash;
+      if (changes.administers !== undefined) fields.administers = changes.administers.join(',');
       if (Object.keys(fields).length > 0) await redis.hset(key, fields);
       return agentFromHash(await redis.hgetall(key));
     },
