@@ -112,7 +112,7 @@ async function bundle(entry: string, format: 'esm' | 'iife', define: Record<stri
  * esbuild's content-hash names (`chunk-XXXXXXXX.js`) since the entry refers to them by name; the entry,
  * which nothing refers to but the page, is renamed after its content as the other files are.
  */
-async function bundleConsole(): Promise<{ entry: Buffer; chunks: { name: string; code: Buffer }[] }> {
+async function bundleConsole(catalogueFiles: Record<string, string>): Promise<{ entry: Buffer; chunks: { name: string; code: Buffer }[] }> {
   const result = await build({
     ...common,
     entryPoints: { main: `${ROOT}console/main.tsx` },
@@ -121,6 +121,7 @@ async function bundleConsole(): Promise<{ entry: Buffer; chunks: { name: string;
     splitting: true,
     entryNames: '[name]',
     chunkNames: '[name]-[hash]',
+    define: { ...common.define, CATALOGUE_FILES: JSON.stringify(catalogueFiles) },
   });
   const files = result.outputFiles!.map((f) => ({ name: f.path.slice(f.path.lastIndexOf('/') + 1), code: Buffer.from(f.contents) }));
   const entry = files.find((f) => f.name === 'main.js');
@@ -153,7 +154,8 @@ export async function buildAll(): Promise<BuildResult> {
   const catalogueNames = Object.fromEntries(catalogueFiles.map(([lang, f]) => [lang, f.file.slice('widget/'.length)]));
   const [app, consoleBuild] = await Promise.all([
     bundle('widget/app/main.tsx', 'esm', { CATALOGUE_FILES: JSON.stringify(catalogueNames) }),
-    bundleConsole(),
+    // The Settings area's live preview runs the widget app, which fetches catalogues from /widget/.
+    bundleConsole(Object.fromEntries(Object.entries(catalogueNames).map(([lang, file]) => [lang, `../widget/${file}`]))),
   ]);
   const appFile = emitHashed('widget', 'app', 'js', 'app', app.code);
   // Where a browser has no constructable stylesheets, the loader links this one file instead.
