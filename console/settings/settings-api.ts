@@ -1,7 +1,6 @@
 /** The REST calls of the Settings pages, on the signed-in admin's site. Types only from the shared schemas. */
 import type { WireError } from '../../shared/protocol';
-import type { SiteSettings, SiteSettingsPatch, WebhookCreated, WebhookDelivery, WebhookEventType, WebhookView } from '../../shared/schemas';
-import type { RoutingDecision } from '../../shared/protocol';
+import type { RoutingTryResult, SiteSettings, SiteSettingsPatch, WebhookCreated, WebhookDelivery, WebhookEventType, WebhookView } from '../../shared/schemas';
 import { call } from '../api';
 
 export interface RoutingRuleView {
@@ -34,7 +33,7 @@ export function settingsApi(siteKey: string) {
     addRule: (phrase: string, queue: RoutingRuleView['queue']) => call<RoutingRuleView>('POST', `${site}/routing/rules`, { phrase, queue }),
     removeRule: (id: string) => call<void>('DELETE', `${site}/routing/rules/${encodeURIComponent(id)}`),
     tryRouting: (text: string, topic?: RoutingRuleView['queue']) =>
-      call<{ decision: RoutingDecision }>('POST', `${site}/routing/try`, { text, ...(topic ? { topic } : {}) }),
+      call<RoutingTryResult>('POST', `${site}/routing/try`, { text, ...(topic ? { topic } : {}) }),
     webhooks: () => call<{ webhooks: WebhookView[] }>('GET', `${site}/webhooks`),
     addWebhook: (url: string, events: WebhookEventType[] | null) => call<WebhookCreated>('POST', `${site}/webhooks`, { url, events }),
     removeWebhook: (id: string) => call<void>('DELETE', `${site}/webhooks/${encodeURIComponent(id)}`),

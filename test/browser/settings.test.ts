@@ -77,11 +77,72 @@ describe('the Settings area, in a browser', () => {
     await colour.fill('#be123c');
   });
 
+  it('shows a visitor outside the new business hours the configured closed message, where before they could chat', async () => {
+    await scene.leadAtWork();
+    const visitorSees = async (text: string, name: string) => {
+      const visitor = await (await scene.browser.newContext({ viewport: { width: 1000, height: 760 } })).newPage();
+      await visitor.goto(scene.shopUrl);
+      await visitor.getByRole('button', { name: 'Open chat' }).click();
+      await expectText(visitor.locator('.sb-root'), text);
+      await visitor.screenshot({ path: `${SCREENSHOTS}/${name}.png` });
+      await visitor.context().close();
+    };
+    await eventually(async () => visitorSees('Hello from the settings test!', 'visitor-open'), 10_000);
+
+    await openSection('Hours and availability');
+    await admin.getByRole('checkbox', { name: 'Always open (no business hours)' }).uncheck();
+    await admin.getByRole('combobox', { name: 'Time zone' }).selectOption('UTC');
+    // Today (UTC) a holiday: whatever the week says, the site is closed now.
+    await admin.getByLabel('Date', { exact: true }).fill(new Date().toISOString().slice(0, 10));
+    await admin.getByRole('button', { name: 'Add holiday' }).click();
+    await admin.getByRole('textbox', { name: /What visitors read when you are closed/ }).fill('We are closed for the holiday: leave a message and we will write back.');
+    await admin.screenshot({ path: `${SCREENSHOTS}/hours-form.png`, fullPage: true });
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await expectText(admin.getByRole('status').filter({ hasText: 'Saved' }), 'Saved.');
+    const hours = (await scene.started.app.store.getSite(siteKey))!.settings.businessHours;
+    expect(hours).toMatchObject({ timeZone: 'UTC', holidays: [new Date().toISOString().slice(0, 10)], weekly: { mon: ['09:00-17:00'] } });
+
+    await visitorSees('We are closed for the holiday: leave a message and we will write back.', 'visitor-closed');
+  });
+
+  it('refuses overlapping hours next to that day, and saves nothing', async () => {
+    await openSection('Hours and availability');
+    const monday = admin.getByRole('group', { name: 'Monday' });
+    await monday.getByRole('button', { name: 'Add hours on Monday' }).click();
+    // 09:00-17:00 and the new 09:00-17:00 overlap.
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await expectText(monday.getByRole('alert'), 'overlap on mon');
+    await admin.screenshot({ path: `${SCREENSHOTS}/hours-overlap.png` });
+    expect((await scene.started.app.store.getSite(siteKey))!.settings.businessHours!.weekly.mon).toEqual(['09:00-17:00']);
+  });
+
+  it('adds a rule, and "try a message" shows it matching and why; a rule that matches everything is refused by the field', async () => {
+    await openSection('Routing');
+    await admin.getByRole('textbox', { name: 'Phrase' }).fill('the');
+    await admin.getByRole('button', { name: 'Add rule' }).click();
+    await expectText(admin.locator('#rule-phrase-error'), 'nearly every message');
+
+    await admin.getByRole('textbox', { name: 'Phrase' }).fill('loyalty card');
+    await admin.getByRole('combobox', { name: 'Goes to' }).selectOption('support');
+    await admin.getByRole('button', { name: 'Add rule' }).click();
+    await expectText(admin.getByRole('table'), 'loyalty card');
+
+    await admin.getByRole('textbox', { name: 'A visitor’s first message' }).fill('My Loyalty-Card points vanished');
+    await admin.getByRole('button', { name: 'Try' }).click();
+    const result = admin.getByTestId('try-result');
+    await expectText(result, 'Technical support, by one of your rules');
+    await expectText(result, 'Rule: “loyalty card” → support');
+    await admin.screenshot({ path: `${SCREENSHOTS}/routing-try.png`, fullPage: true });
+    // Nothing was created by trying.
+    expect(await scene.started.app.store.listQueueIds(siteKey, 'support')).toEqual([]);
+  });
+
   it('has no serious or critical axe findings on any Settings page', async () => {
     const sections = await admin.getByRole('navigation', { name: 'Settings sections' }).getByRole('link').allTextContents();
     for (const title of sections) {
       await openSection(title);
       await admin.locator('.settings-main .loading').waitFor({ state: 'detached' });
+      await admin.screenshot({ path: `${SCREENSHOTS}/page-${title.replace(/\W+/g, '-').toLowerCase()}.png`, fullPage: true });
       const findings = await axePage(admin);
       expect(findings, `${title}:\n${describeFindings(findings)}`).toEqual([]);
     }
