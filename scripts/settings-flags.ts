@@ -5,6 +5,7 @@
  * refuse a bad value with the same PAYLOAD_INVALID.
  */
 import { Type } from '@sinclair/typebox';
+import { checkSettingsSense } from '../server/domain/settings-checks';
 import { compilePayloadCheck } from '../server/domain/validate';
 import type { QueueName } from '../shared/queues';
 import { CategoriesSchema, SiteSettingsPatchSchema, WidgetLookSchema, type SiteSettings, type SiteSettingsPatch } from '../shared/schemas';
@@ -142,6 +143,6 @@ export function parseSettingsFlags(flags: SettingsFlags): SettingsFlagsChange {
   if (Object.keys(widget).length > 0) input.widget = widget;
   if (Object.keys(categories).length > 0) input.categories = categories;
   if (Object.keys(input).length === 0) throw new UsageError('give at least one setting to change');
-  const { categories: checkedCategories, ...changes } = checkFlagsChange(input);
+  const { categories: checkedCategories, ...changes } = checkSettingsSense(checkFlagsChange(input));
   return { changes, categories: checkedCategories ?? {} };
 }

@@ -42,6 +42,7 @@ export const ERRORS = {
   WEBHOOK_NOT_FOUND: { status: 404, message: 'No webhook endpoint has this id on this site.' },
   WEBHOOK_LIMIT: { status: 409, message: 'The site already has as many webhook endpoints as allowed; remove one first.' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'No message of this conversation has this id.' },
+  ROUTING_RULE_TOO_BROAD: { status: 400, message: 'The rule would match most messages: give a phrase that only the questions for this queue contain.' },
   LAST_ADMIN: { status: 409, message: "This would leave the site without an enabled admin: make another agent admin first." },
   PASSWORD_WRONG: { status: 403, message: 'The current password is wrong.' },
   RESET_TOKEN_INVALID: { status: 400, message: 'This reset link is unknown, used already or expired: ask for a new one.' },

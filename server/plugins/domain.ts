@@ -47,12 +47,13 @@ export default fp<DomainPluginOptions>(
     app.decorate('kpiNow', now);
     const audit = createAuditLog(store, now);
     app.decorate('audit', audit);
-    app.decorate('conversations', createConversationService({ store, router: createRouter({ classifier }), limiter, events, audit, emailEnabled: app.config.smtpUrl !== undefined, now }));
+    const router = createRouter({ classifier });
+    app.decorate('conversations', createConversationService({ store, router, limiter, events, audit, emailEnabled: app.config.smtpUrl !== undefined, now }));
     app.decorate(
       'agentAccounts',
       createAgentAccounts({ store, limiter, events, audit, sessionTtlMs: app.config.sessionTtlMs, now, ...(sleep ? { sleep } : {}) }),
     );
-    app.decorate('siteRouting', createSiteRouting(store, audit, now));
+    app.decorate('siteRouting', createSiteRouting(store, audit, now, router));
     app.decorate('signals', createSignalService({ store, events, now }));
     app.decorate('privacy', createPrivacy({ store, audit, now }));
     app.decorate('siteAdmin', createSiteAdmin({ store, audit, publicUrl: app.config.publicUrl, now }));
