@@ -54,51 +54,53 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
   });
 
   agents.on('connection', (socket) => {
-    const { agent } = socket.data;
-    const { siteKey } = agent;
+    // Read at each event: endWithSession refreshes it, so an admin's change (capacity, skills, name)
+    // counts from the agent's next event, not their next connection.
+    const current = () => socket.data.agent;
+    const { siteKey } = socket.data.agent;
     /** Echoed on the events this connection causes, so broadcasts need not tell it what its ack says. */
     const origin = { origin: socket.id };
     limitEventRate(socket);
     endWithSession(app, socket);
 
-    socket.on('workspace:load', handleEvent(app.log, 'workspace:load', checkEmpty, () => conversations.loadWorkspace(agent)));
+    socket.on('workspace:load', handleEvent(app.log, 'workspace:load', checkEmpty, () => conversations.loadWorkspace(current())));
 
     socket.on('conversation:take', handleEvent(app.log, 'conversation:take', checkRef, ({ conversationId }) =>
-      conversations.takeConversation(agent, conversationId, origin),
+      conversations.takeConversation(current(), conversationId, origin),
     ));
 
     socket.on('queue:take-next', handleEvent(app.log, 'queue:take-next', checkEmpty, async () => {
-      const conversation = await assignment.takeNext(agent, origin);
+      const conversation = await assignment.takeNext(current(), origin);
       if (!conversation) return null;
-      return { conversation, messages: await conversations.agentMessages(agent, conversation.id) };
+      return { conversation, messages: await conversations.agentMessages(current(), conversation.id) };
     }));
 
     socket.on('conversation:messages', handleEvent(app.log, 'conversation:messages', checkMessages, ({ conversationId, afterId }) =>
-      conversations.agentMessages(agent, conversationId, afterId),
+      conversations.agentMessages(current(), conversationId, afterId),
     ));
 
-    socket.on('message:send', handleEvent(app.log, 'message:send', checkSend, (payload) => conversations.sendAgentMessage(agent, payload, origin)));
+    socket.on('message:send', handleEvent(app.log, 'message:send', checkSend, (payload) => conversations.sendAgentMessage(current(), payload, origin)));
 
     socket.on('conversation:resolve', handleEvent(app.log, 'conversation:resolve', checkResolve, ({ conversationId, category }) =>
-      conversations.resolveConversation(agent, conversationId, category, origin),
+      conversations.resolveConversation(current(), conversationId, category, origin),
     ));
 
     socket.on('conversation:transfer', handleEvent(app.log, 'conversation:transfer', checkTransfer, (payload) =>
-      conversations.transferConversation(agent, payload, origin),
+      conversations.transferConversation(current(), payload, origin),
     ));
 
     socket.on('conversation:hand-over', handleEvent(app.log, 'conversation:hand-over', checkHandOver, (payload) =>
-      conversations.handOverConversation(agent, payload, origin),
+      conversations.handOverConversation(current(), payload, origin),
     ));
 
     socket.on('conversation:release', handleEvent(app.log, 'conversation:release', checkRef, ({ conversationId }) =>
-      conversations.releaseConversation(agent, conversationId, origin),
+      conversations.releaseConversation(current(), conversationId, origin),
     ));
 
     socket.on('presence:set', handleEvent(app.log, 'presence:set', checkPresence, async ({ status }) => {
       // This process's heartbeat renews the chosen status; offline is said once and not renewed.
-      statuses.set(agent.id, status === 'offline' ? 'away' : status);
-      await assignment.setStatus(agent, status, origin);
+      statuses.set(current().id, status === 'offline' ? 'away' : status);
+      await assignment.setStatus(current(), status, origin);
       return { status };
     }));
 
@@ -107,24 +109,29 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
     socket.on('disconnect', () => {
       if (closing()) return;
       void (async () => {
-        if ((await agents.in(rooms.agent(siteKey, agent.id)).fetchSockets()).length > 0) return;
-        await assignment.connectionLost(agent, statuses.get(agent.id));
+        if ((await agents.in(rooms.agent(siteKey, current().id)).fetchSockets()).length > 0) return;
+        await assignment.connectionLost(current(), statuses.get(current().id));
       })().catch((error: unknown) => app.log.warn({ err: error }, 'agent presence update failed'));
     });
 
     // A console that connects is an agent with free places, perhaps: auto mode fills them.
-    assignment.assignWaitingIn(siteKey, assignment.queuesOf(agent)).catch((error: unknown) => app.log.warn({ err: error }, 'assignment failed'));
+    assignment.assignWaitingIn(siteKey, assignment.queuesOf(current())).catch((error: unknown) => app.log.warn({ err: error }, 'assignment failed'));
   });
 }
 
 /**
  * A socket lives no longer than its session: every event re-checks it (expired, logged out on
- * another device, agent disabled). Agents send few events, so two Redis reads each cost nothing.
+ * another device, agent disabled) and takes the agent as stored now (an admin's change of capacity,
+ * skills or name). Agents send few events, so two Redis reads each cost nothing.
  */
 function endWithSession(app: FastifyInstance, socket: Parameters<Parameters<FastifyInstance['agents']['on']>[1]>[0]) {
   socket.use((_packet, next) => {
     app.agentAccounts.authenticate(socket.data.sessionToken).then(
-      (agent) => (agent ? next() : socket.disconnect(true)),
+      (agent) => {
+        if (!agent) return socket.disconnect(true);
+        socket.data.agent = agent;
+        next();
+      },
       (error: unknown) => next(error as Error),
     );
   });

@@ -427,7 +427,8 @@ export interface Store {
   /**
    * Takes a waiting conversation for an agent, atomically: exactly one of several agents racing
    * wins; the others get CONVERSATION_NOT_WAITING. CONVERSATION_NOT_FOUND when it does not exist,
-   * AGENT_OFFLINE without a live presence, AGENT_AT_CAPACITY when the agent holds their most.
+   * AGENT_OFFLINE unless the agent is online (away and offline take nothing new), AGENT_AT_CAPACITY
+   * when the agent holds their most.
    */
   claimConversation(input: {
     siteKey: SiteKey;

@@ -560,11 +560,14 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       const claim = (conversationId: string, agentId: string, skills: ('service' | 'support')[] = ['service', 'support']) =>
         store.claimConversation({ siteKey, conversationId, agentId, agentName: agentId, skills, now });
 
-      it('refuses a take by an agent who is offline, gone past their deadline, or at capacity', async () => {
+      it('refuses a take by an agent who is offline, away, gone past their deadline, or at capacity', async () => {
         const conversations = await Promise.all([1, 2, 3].map(() => store.createConversation(newConversation())));
         const [first, second, third] = conversations.map((c) => c.conversation.id) as [string, string, string];
         await expect(claim(first, 'a_nobody')).rejects.toMatchObject({ code: 'AGENT_OFFLINE' });
         await present('a3', { status: 'offline' });
+        await expect(claim(first, 'a3')).rejects.toMatchObject({ code: 'AGENT_OFFLINE' });
+        // Away keeps what it holds and takes nothing new.
+        await present('a3', { status: 'away' });
         await expect(claim(first, 'a3')).rejects.toMatchObject({ code: 'AGENT_OFFLINE' });
         await present('a3', { deadline: now - 1 });
         await expect(claim(first, 'a3')).rejects.toMatchObject({ code: 'AGENT_OFFLINE' });

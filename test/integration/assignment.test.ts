@@ -50,6 +50,13 @@ describe('queues and assignment', () => {
   });
   afterEach(async () => {
     disconnectAll();
+    // An away agent takes nothing, and this process remembers the choice across reconnections:
+    // the shared agents a test set away choose online again before the next test.
+    for (const a of [started.serviceAgent, started.bothAgent, started.adminAgent]) {
+      const s = await connectAgent(started.url, a);
+      expectOk(await emitWithTimeout(s, 2000, 'presence:set', { status: 'online' }));
+      s.disconnect();
+    }
     await takeEveryoneOffline(started);
     await api('PATCH', '/routing/settings', { assignment: 'manual', abandonAfterSeconds: 300 });
     await drainQueues();
@@ -239,7 +246,7 @@ describe('queues and assignment', () => {
   describe('bad input changes nothing', () => {
     it('refuses a negative or huge capacity, an unknown agent, a bad presence and a bad assignment mode', async () => {
       const agent = await newAgent(2);
-      for (const body of [{ capacity: -1 }, { capacity: 1000 }, { capacity: 'many' }, {}, { disabled: 'yes' }, { role: 'admin' }]) {
+      for (const body of [{ capacity: -1 }, { capacity: 1000 }, { capacity: 'many' }, {}, { disabled: 'yes' }, { role: 'owner' }]) {
         const response = await api('PATCH', `/agents/${agent.view.id}`, body);
         expect(response.status, JSON.stringify(body)).toBe(400);
       }

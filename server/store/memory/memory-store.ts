@@ -64,9 +64,10 @@ export function createMemoryStore(): MemoryStore {
     if (!set) online.set(key, (set = new Set()));
     return set;
   };
-  const isPresent = (siteKey: string, agentId: string, now: number) => {
+  /** Online and within its deadline: what taking a conversation needs (away keeps, takes nothing new). */
+  const isOnline = (siteKey: string, agentId: string, now: number) => {
     const presence = siteMap(presences, siteKey).get(agentId);
-    return presence !== undefined && presence.status !== 'offline' && presence.deadline >= now;
+    return presence !== undefined && presence.status === 'online' && presence.deadline >= now;
   };
   const freePlaces = (siteKey: string, agentId: string) =>
     (siteMap(capacities, siteKey).get(agentId) ?? 0) - (siteMap(loads, siteKey).get(agentId) ?? 0);
@@ -533,7 +534,7 @@ export function createMemoryStore(): MemoryStore {
       const c = r.conversation;
       if (c.status !== 'waiting') throw createError('CONVERSATION_NOT_WAITING', details);
       if (!input.skills.includes(c.queue)) throw createError('SKILL_REQUIRED', details);
-      if (!isPresent(input.siteKey, input.agentId, input.now)) throw createError('AGENT_OFFLINE', details);
+      if (!isOnline(input.siteKey, input.agentId, input.now)) throw createError('AGENT_OFFLINE', details);
       if (freePlaces(input.siteKey, input.agentId) <= 0) throw createError('AGENT_AT_CAPACITY', details);
       assign(c, input.agentId, input.agentName, input.now);
       return clone(c);

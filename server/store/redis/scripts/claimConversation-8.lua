@@ -1,6 +1,6 @@
 --[[
   Gives a waiting conversation to an agent who asked for it (manual mode, "Take"). The agent must
-  be present, have the queue's skill and a free place under their capacity. When several agents
+  be online (not away), have the queue's skill and a free place under their capacity. When several agents
   race, the first script to run wins and the others see -2.
 
   Input:
@@ -24,7 +24,7 @@
     -1  conversation not found
     -2  conversation not waiting
     -3  the agent lacks the skill of the conversation's queue
-    -5  the agent is offline (no presence, or its deadline passed)
+    -5  the agent is not online (no presence, away, offline, or its deadline passed)
     -6  the agent is at capacity (or disabled: capacity 0)
 ]]
 local state = redis.call('HMGET', KEYS[1], 'status', 'queue')
@@ -42,7 +42,8 @@ end
 local now = tonumber(ARGV[4])
 local presence = redis.call('HGET', KEYS[7], ARGV[2])
 local presenceStatus, deadline = string.match(presence or '', '^(%a+):(%d+)$')
-if not presenceStatus or presenceStatus == 'offline' or tonumber(deadline) < now then
+-- Only an online agent takes: away keeps what it holds but takes nothing new (docs/protocol.md, presence:set).
+if presenceStatus ~= 'online' or tonumber(deadline) < now then
   return -5
 end
 local load = tonumber(redis.call('HGET', KEYS[5], ARGV[2]) or '0')
