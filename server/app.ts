@@ -22,6 +22,7 @@ import domainPlugin from './plugins/domain';
 import emailPlugin from './plugins/email';
 import errorsPlugin from './plugins/errors';
 import jobsPlugin from './plugins/jobs';
+import openApiPlugin from './plugins/openapi';
 import rateLimitPlugin from './plugins/rate-limit';
 import realtimePlugin from './plugins/realtime';
 import retentionPlugin from './plugins/retention';
@@ -78,6 +79,8 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   const adapterRedis = 'redis' in store ? (store as RedisStore).redis : undefined;
 
   await app.register(configPlugin, { config });
+  // Before any route: it describes each one as it is added.
+  await app.register(openApiPlugin);
   await app.register(errorsPlugin);
   await app.register(fastifyCookie);
   await app.register(domainPlugin, {

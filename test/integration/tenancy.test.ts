@@ -216,6 +216,7 @@ describe('tenancy: two sites on one server never reach each other', () => {
     ['PATCH', (site) => `/api/v1/sites/${site}/agents/${started.serviceAgent.view.id}`, { capacity: 0 }],
     ['POST', (site) => `/api/v1/sites/${site}/api-tokens`, { name: 'stolen wallboard' }],
     ['GET', (site) => `/api/v1/sites/${site}/webhooks`],
+    ['POST', (site) => `/api/v1/sites/${site}/routing/try`, { text: 'I want a refund' }],
     ['GET', (site) => `/api/v1/sites/${site}`],
     ['PATCH', (site) => `/api/v1/sites/${site}`, { name: 'Hijacked', origins: ['https://evil.example'] }],
     ['POST', (site) => `/api/v1/sites/${site}/identity-secret`],
@@ -250,6 +251,7 @@ describe('tenancy: two sites on one server never reach each other', () => {
     expect(listApiRoutes(started.app).filter((r) => !r.includes('/sites/:siteKey') && !r.includes('/sessions'))).toEqual([
       'GET /api/v1/metrics',
       'GET /api/v1/metrics/live',
+      'GET /api/v1/openapi.json',
       'GET /api/v1/sites',
       'POST /api/v1/password-resets',
       'POST /api/v1/password-resets/confirm',
