@@ -2,6 +2,8 @@
  * The operators' CLI, against the Redis in REDIS_URL (and REDIS_PREFIX).
  *
  *   npm run admin -- site:add --name NAME --origin ORIGIN [--origin ORIGIN…]
+ *   npm run admin -- site:list
+ *   npm run admin -- site:update --site KEY [--name NAME] [--origin ORIGIN…]   (the origins given replace the list)
  *   npm run admin -- agent:add --site KEY --email EMAIL --password PASSWORD --skills service,support [--name NAME] [--role agent|lead|admin] [--capacity N]
  *   npm run admin -- routing:rules --site KEY
  *   npm run admin -- routing:rule:add --site KEY --phrase PHRASE --queue service|support
@@ -14,12 +16,15 @@
  *       [--accent-color '#rrggbb'] [--position right|left] [--service-team NAME|none] [--support-team NAME|none] [--greeting TEXT|none]
  *       [--agent-initials true|false] [--default-language en|fr|de|es|ar] [--strings JSON]   (the widget's look and words)
  *       [--prechat off|optional|required] [--prechat-fields name,email|none]   (the form before the first message)
- *   npm run admin -- agent:update --site KEY --id AGENT_ID [--capacity N] [--disabled true|false]
+ *   npm run admin -- agent:list --site KEY
+ *   npm run admin -- agent:update --site KEY --id AGENT_ID [--name NAME] [--skills service,support] [--capacity N] [--role agent|lead|admin] [--password PASSWORD] [--disabled true|false]
  *   npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
  *   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
  *   npm run admin -- retention:run [--site KEY]
  *   npm run admin -- audit --site KEY [--limit N]
  *   npm run admin -- site:token --site KEY [--name NAME]     (an API token for the wallboard feed, shown once)
+ *   npm run admin -- token:list --site KEY
+ *   npm run admin -- token:revoke --site KEY --id TOKEN_ID
  *   npm run admin -- kpi:migrate [--site KEY]   (KPI aggregates of an earlier version to the present layout; run once after upgrading every server)
  *   npm run admin -- webhook:add --site KEY --url URL [--events conversation.created,message.created]   (prints the signing secret, once)
  *   npm run admin -- webhook:list --site KEY
@@ -41,19 +46,21 @@ import { createSiteRouting } from '../server/domain/routing/site-routing';
 import { createAuditLog, OPERATOR } from '../server/domain/audit';
 import { createPrivacy } from '../server/domain/privacy';
 import { createApiTokens } from '../server/domain/api-tokens';
-import { addSite } from '../server/domain/sites';
+import { createSiteAdmin } from '../server/domain/site-admin';
 import { compilePayloadCheck } from '../server/domain/validate';
 import { createWebhooks } from '../server/domain/webhooks';
 import { createRedisStore, type RedisStore } from '../server/store/redis/redis-store';
 import type { Store } from '../server/store/store';
-import { isSwitchboardError } from '../shared/errors';
-import { NewRoutingRuleSchema, type SiteSettingsPatch } from '../shared/schemas';
+import { createError, isSwitchboardError } from '../shared/errors';
+import { NewRoutingRuleSchema, NewSiteSchema, SitePatchSchema, type SiteSettingsPatch } from '../shared/schemas';
 import { parseAgentPatchFlags, parseNewAgentFlags } from './agent-flags';
 import { parseSettingsFlags } from './settings-flags';
 import { UsageError } from './usage-error';
 
 const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
   npm run admin -- site:add --name NAME --origin ORIGIN [--origin ORIGIN…]
+  npm run admin -- site:list
+  npm run admin -- site:update --site KEY [--name NAME] [--origin ORIGIN…]
   npm run admin -- agent:add --site KEY --email EMAIL --password PASSWORD --skills service,support [--name NAME] [--role agent|lead|admin] [--capacity N]
   npm run admin -- routing:rules --site KEY
   npm run admin -- routing:rule:add --site KEY --phrase PHRASE --queue service|support
@@ -66,12 +73,15 @@ const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
       [--accent-color '#rrggbb'] [--position right|left] [--service-team NAME|none] [--support-team NAME|none] [--greeting TEXT|none]
       [--agent-initials true|false] [--default-language en|fr|de|es|ar] [--strings '{"fr":{"title":"Une question ?"}}']
       [--prechat off|optional|required] [--prechat-fields name,email|none]
-  npm run admin -- agent:update --site KEY --id AGENT_ID [--capacity N] [--disabled true|false]
+  npm run admin -- agent:list --site KEY
+  npm run admin -- agent:update --site KEY --id AGENT_ID [--name NAME] [--skills service,support] [--capacity N] [--role agent|lead|admin] [--password PASSWORD] [--disabled true|false]
   npm run admin -- visitor:export --site KEY --visitor VISITOR_ID [--out FILE.json]
   npm run admin -- visitor:delete --site KEY --visitor VISITOR_ID
   npm run admin -- retention:run [--site KEY]
   npm run admin -- audit --site KEY [--limit N]
   npm run admin -- site:token --site KEY [--name NAME]
+  npm run admin -- token:list --site KEY
+  npm run admin -- token:revoke --site KEY --id TOKEN_ID
   npm run admin -- kpi:migrate [--site KEY]
   npm run admin -- webhook:add --site KEY --url URL [--events conversation.created,message.created,…]
   npm run admin -- webhook:list --site KEY
@@ -121,7 +131,7 @@ const OPTIONS = {
 } as const;
 
 /** The domain services the CLI drives, acting as `operator` in the audit trail. */
-function domainFor(store: Store) {
+function domainFor(store: Store, publicUrl = 'http://localhost:3000') {
   const audit = createAuditLog(store);
   const events = createDomainEvents();
   return {
@@ -133,6 +143,7 @@ function domainFor(store: Store) {
     privacy: createPrivacy({ store, audit }),
     apiTokens: createApiTokens({ store, audit, events }),
     webhooks: createWebhooks({ store, audit }),
+    sites: createSiteAdmin({ store, audit, publicUrl }),
   };
 }
 
@@ -147,6 +158,10 @@ function writeOrPrint(out: string | undefined, text: string, summary: Record<str
 
 // Checked as REST and the domain check it, so the CLI refuses a bad rule in the same words.
 const checkNewRule = compilePayloadCheck(NewRoutingRuleSchema);
+const checkNewSite = compilePayloadCheck(NewSiteSchema);
+const checkSitePatch = compilePayloadCheck(SitePatchSchema);
+
+type StoreConfig = ReturnType<typeof loadStoreConfig>;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
 
@@ -157,7 +172,7 @@ function need(values: Values, key: keyof Values): string {
 }
 
 /** Each command: check its arguments (throwing UsageError), then a function that runs it. */
-const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unknown>> = {
+const COMMANDS: Record<string, (v: Values) => (store: RedisStore, config: StoreConfig) => Promise<unknown>> = {
   'site:token': (v) => {
     const siteKey = need(v, 'site');
     const name = v.name ?? 'wallboard';
@@ -167,12 +182,38 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
   'site:add': (v) => {
     const name = need(v, 'name');
     if (!v.origin?.length) throw new UsageError('--origin is required');
-    const origins = v.origin;
+    // The same schema as REST (NewSiteSchema): a bad origin is refused before the store is opened.
+    const input = checkNewSite({ name, origins: v.origin });
+    // The identity secret is shown once, for the site's own server to sign Switchboard.identify calls.
+    return (store, config) => domainFor(store, config.publicUrl).sites.create(input, OPERATOR);
+  },
+  'site:list': () => (store, config) => domainFor(store, config.publicUrl).sites.listAll(),
+  'site:update': (v) => {
+    const site = need(v, 'site');
+    const patch = checkSitePatch({ ...(v.name !== undefined ? { name: v.name } : {}), ...(v.origin?.length ? { origins: v.origin } : {}) });
+    return (store, config) => domainFor(store, config.publicUrl).sites.update(site, patch, OPERATOR);
+  },
+  'agent:list': (v) => {
+    const site = need(v, 'site');
     return async (store) => {
-      const site = await addSite(store, { name, origins });
-      await domainFor(store).audit.record(site.key, OPERATOR, 'site.add', site.key, { name, origins: site.origins });
-      // The identity secret is shown once, for the site's own server to sign Switchboard.identify calls.
-      return { key: site.key, name: site.name, origins: site.origins, identitySecret: site.identitySecret };
+      if (!(await store.getSite(site))) throw createError('SITE_NOT_FOUND', { siteKey: site });
+      return domainFor(store).accounts.listAgents(site);
+    };
+  },
+  'token:list': (v) => {
+    const site = need(v, 'site');
+    return async (store) => {
+      if (!(await store.getSite(site))) throw createError('SITE_NOT_FOUND', { siteKey: site });
+      return domainFor(store).apiTokens.list(site);
+    };
+  },
+  'token:revoke': (v) => {
+    const site = need(v, 'site');
+    const id = need(v, 'id');
+    return async (store) => {
+      // A running server closes the token's open feeds within seconds (it checks the token again).
+      await domainFor(store).apiTokens.revoke(site, id, OPERATOR);
+      return { revoked: id };
     };
   },
   'agent:add': (v) => {
@@ -226,7 +267,14 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
   'agent:update': (v) => {
     const site = need(v, 'site');
     const id = need(v, 'id');
-    const changes = parseAgentPatchFlags({ ...(v.capacity !== undefined ? { capacity: v.capacity } : {}), ...(v.disabled !== undefined ? { disabled: v.disabled } : {}) });
+    const changes = parseAgentPatchFlags({
+      ...(v.capacity !== undefined ? { capacity: v.capacity } : {}),
+      ...(v.disabled !== undefined ? { disabled: v.disabled } : {}),
+      ...(v.name !== undefined ? { name: v.name } : {}),
+      ...(v.skills !== undefined ? { skills: v.skills } : {}),
+      ...(v.role !== undefined ? { role: v.role } : {}),
+      ...(v.password !== undefined ? { password: v.password } : {}),
+    });
     return async (store) => {
       const { accounts } = domainFor(store);
       return accounts.updateAgent(site, id, changes, OPERATOR);
@@ -319,7 +367,7 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
 };
 
 async function main(): Promise<number> {
-  let run: (store: RedisStore) => Promise<unknown>;
+  let run: (store: RedisStore, config: StoreConfig) => Promise<unknown>;
   let storeConfig: ReturnType<typeof loadStoreConfig>;
   try {
     const [command = '', ...rest] = process.argv.slice(2);
@@ -343,7 +391,7 @@ async function main(): Promise<number> {
 
   const store = createRedisStore({ url: storeConfig.redisUrl, prefix: storeConfig.redisPrefix });
   try {
-    const result = await run(store);
+    const result = await run(store, storeConfig);
     if (result !== undefined) console.log(JSON.stringify(result));
     return 0;
   } catch (error) {

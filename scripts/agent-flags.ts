@@ -32,12 +32,26 @@ export function parseNewAgentFlags(flags: { site: string; email: string; passwor
   );
 }
 
-/** @throws UsageError when neither flag is given; PAYLOAD_INVALID for a value the schema refuses */
-export function parseAgentPatchFlags(flags: { capacity?: string; disabled?: string }): AgentPatch {
+/** The flags `agent:update` takes, as text. */
+export interface AgentPatchFlags {
+  capacity?: string;
+  disabled?: string;
+  name?: string;
+  skills?: string;
+  role?: string;
+  password?: string;
+}
+
+/** @throws UsageError when no flag is given; PAYLOAD_INVALID for a value the schema refuses */
+export function parseAgentPatchFlags(flags: AgentPatchFlags): AgentPatch {
   const patch = given({
     capacity: flags.capacity === undefined ? undefined : numberOf(flags.capacity),
     disabled: flags.disabled === undefined ? undefined : booleanOf(flags.disabled),
+    name: flags.name,
+    skills: flags.skills === undefined ? undefined : listOf(flags.skills),
+    role: flags.role,
+    password: flags.password,
   });
-  if (Object.keys(patch).length === 0) throw new UsageError('agent:update needs --capacity or --disabled');
+  if (Object.keys(patch).length === 0) throw new UsageError('agent:update needs at least one of --name, --skills, --capacity, --role, --password, --disabled');
   return checkAgentPatch(patch);
 }

@@ -121,14 +121,16 @@ function createReader(env: Env, problems: string[]) {
 }
 
 /** What the operators' CLI needs: where Redis is. @throws ConfigError */
-export function loadStoreConfig(env: Env = process.env): { redisUrl: string; redisPrefix: string } {
+export function loadStoreConfig(env: Env = process.env): { redisUrl: string; redisPrefix: string; publicUrl: string } {
   const problems: string[] = [];
   const read = createReader(env, problems);
   const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
+  // Only for the snippets the CLI prints; the server's own default.
+  const publicUrl = read.url('PUBLIC_URL', ['http:', 'https:']) ?? 'http://localhost:3000';
   if (read.text('REDIS_URL') === undefined) problems.push('REDIS_URL is required (for example redis://127.0.0.1:6379)');
   const redisPrefix = read.redisPrefix();
   if (problems.length > 0 || !redisUrl) throw new ConfigError(problems);
-  return { redisUrl, redisPrefix };
+  return { redisUrl, redisPrefix, publicUrl };
 }
 
 /** @throws ConfigError listing every bad variable */
