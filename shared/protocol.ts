@@ -19,6 +19,7 @@ import type {
   EmptyPayload,
   MessageLeavePayload,
   MessageSeenPayload,
+  NoteAddPayload,
   TypingSetPayload,
   PresenceSetPayload,
   SessionResumePayload,
@@ -43,6 +44,11 @@ export interface MessageView {
   author: MessageAuthor;
   /** Set on agent messages: the name the visitor sees. */
   agentName?: string;
+  /**
+   * `note`: an agent's internal note, kept in the conversation's stream with its messages but shown
+   * to agents only (never pushed, resumed, emailed or sent to webhooks). Absent on a message.
+   */
+  kind?: 'note';
   text: string;
   /** Milliseconds since the epoch, when the server stored it. */
   createdAt: number;
@@ -232,6 +238,13 @@ export interface VisitorMessageSent {
   duplicate: boolean;
 }
 
+/** What `note:add` is answered: the note as stored (`kind: 'note'`). */
+export interface NoteAdded {
+  message: MessageView;
+  /** True when this client id was already stored: the earlier note is returned, nothing new is stored. */
+  duplicate: boolean;
+}
+
 export interface VisitorClientEvents {
   'session:resume': (payload: SessionResumePayload, ack: AckCallback<VisitorSession>) => void;
   'message:send': (payload: VisitorMessageSendPayload, ack: AckCallback<VisitorMessageSent>) => void;
@@ -304,6 +317,12 @@ export interface AgentClientEvents {
    * (AGENT_NOT_FOUND, SKILL_REQUIRED, AGENT_OFFLINE, AGENT_AT_CAPACITY otherwise, nothing changed).
    */
   'conversation:hand-over': (payload: ConversationHandOverPayload, ack: AckCallback<ConversationView>) => void;
+  /**
+   * An internal note in the conversation, for agents only: by the agent who holds it, or a lead or
+   * admin on any conversation of the site (CONVERSATION_NOT_ASSIGNED_TO_YOU otherwise). Deduplicated
+   * on `clientId` like a message; pushed to the site's other consoles as `message:new` with `kind: 'note'`.
+   */
+  'note:add': (payload: NoteAddPayload, ack: AckCallback<NoteAdded>) => void;
   /** Gives the conversation back to the front of its queue for another agent. */
   'conversation:release': (payload: ConversationRefPayload, ack: AckCallback<ConversationView>) => void;
   /** Takes the longest-waiting conversation of the agent's queues; null when none waits. */

@@ -101,6 +101,13 @@ export const AgentMessageSendPayloadSchema = Type.Object(
 );
 export type AgentMessageSendPayload = Static<typeof AgentMessageSendPayloadSchema>;
 
+/** An internal note (`note:add`): the same shape and limits as an agent's message. */
+export const NoteAddPayloadSchema = Type.Object(
+  { conversationId: IdSchema, clientId: ClientIdSchema, text: MessageTextSchema },
+  Strict,
+);
+export type NoteAddPayload = Static<typeof NoteAddPayloadSchema>;
+
 export const ConversationRefPayloadSchema = Type.Object({ conversationId: IdSchema }, Strict);
 export type ConversationRefPayload = Static<typeof ConversationRefPayloadSchema>;
 

@@ -60,6 +60,11 @@ export interface DomainEventMap {
   'visitor.context_updated': { context: VisitorContext; conversation: ConversationView | null };
   /** A message was stored in an existing conversation (never for a duplicate client id; a first message is conversation.created). */
   'message.created': { conversation: ConversationView; message: MessageView };
+  /**
+   * An agent wrote an internal note (`message.kind === 'note'`) in it. Agents only: the visitor's
+   * channel, answer emails, KPIs and webhooks do not listen.
+   */
+  'note.created': { conversation: ConversationView; message: MessageView; byAgentId: AgentId };
   'agent.presence_changed': { agent: AgentView; status: 'online' | 'away' | 'offline' };
   /** An admin changed an agent (capacity, disabled). */
   'agent.updated': { agent: AgentView; disabled: boolean };

@@ -12,6 +12,7 @@ import { createDomainEvents } from '../domain/events';
 import { recordKpisOnEvents } from '../domain/kpi-subscriber';
 import { createAuditLog } from '../domain/audit';
 import { createConversationService } from '../domain/conversations';
+import { createNoteService } from '../domain/notes';
 import { createKpiRecorder } from '../domain/kpi-events';
 import { createApiTokens } from '../domain/api-tokens';
 import { createKpis } from '../domain/kpis';
@@ -47,6 +48,7 @@ export default fp<DomainPluginOptions>(
     const audit = createAuditLog(store, now);
     app.decorate('audit', audit);
     app.decorate('conversations', createConversationService({ store, router: createRouter({ classifier }), limiter, events, audit, emailEnabled: app.config.smtpUrl !== undefined, now }));
+    app.decorate('notes', createNoteService({ store, events, now }));
     app.decorate(
       'agentAccounts',
       createAgentAccounts({ store, limiter, events, audit, sessionTtlMs: app.config.sessionTtlMs, now, ...(sleep ? { sleep } : {}) }),

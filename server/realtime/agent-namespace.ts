@@ -8,6 +8,7 @@ import {
   ConversationResolvePayloadSchema,
   ConversationTransferPayloadSchema,
   EmptyPayloadSchema,
+  NoteAddPayloadSchema,
   PresenceSetPayloadSchema,
 } from '../../shared/schemas';
 import { toWireError } from '../../shared/errors';
@@ -26,6 +27,7 @@ const checkSend = compilePayloadCheck(AgentMessageSendPayloadSchema);
 const checkTransfer = compilePayloadCheck(ConversationTransferPayloadSchema);
 const checkPresence = compilePayloadCheck(PresenceSetPayloadSchema);
 const checkHandOver = compilePayloadCheck(ConversationHandOverPayloadSchema);
+const checkNote = compilePayloadCheck(NoteAddPayloadSchema);
 
 /**
  * @param closing true once the app is shutting down: connections closing then are not agents
@@ -78,6 +80,8 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
     ));
 
     socket.on('message:send', handleEvent(app.log, 'message:send', checkSend, (payload) => conversations.sendAgentMessage(agent, payload, origin)));
+
+    socket.on('note:add', handleEvent(app.log, 'note:add', checkNote, (payload) => app.notes.addNote(agent, payload, origin)));
 
     socket.on('conversation:resolve', handleEvent(app.log, 'conversation:resolve', checkResolve, ({ conversationId, category }) =>
       conversations.resolveConversation(agent, conversationId, category, origin),

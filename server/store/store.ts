@@ -252,6 +252,11 @@ export interface NewMessage {
   /** For agent messages: only the assigned agent may write. */
   agentId?: AgentId;
   agentName?: string;
+  /**
+   * `note`: an agent's internal note. The store keeps it among the messages and skips the holder
+   * and open checks (the domain decides who may write one); only CONVERSATION_NOT_FOUND refuses it.
+   */
+  kind?: 'note';
   text: string;
   now: number;
 }

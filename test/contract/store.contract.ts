@@ -260,6 +260,23 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       expect(await store.listAgentConversations(siteKey, 'a1')).toEqual([]);
     });
 
+    it('keeps an internal note among the messages, marked, whoever holds the conversation and after it ended', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      const note = (clientId: string, agentId: string) => ({
+        siteKey, conversationId: conversation.id, clientId, author: 'agent' as const, agentId, agentName: 'Lee', kind: 'note' as const, text: 'internal', now,
+      });
+      // Waiting, nobody holds it: the store keeps a note (the domain decides who may write one).
+      const first = await store.appendMessage(note('client-note-1', 'a9'));
+      expect(first).toMatchObject({ duplicate: false, message: { kind: 'note', author: 'agent', agentName: 'Lee', text: 'internal' } });
+      expect(await store.appendMessage(note('client-note-1', 'a9'))).toEqual({ duplicate: true, message: first.message });
+      await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
+      await store.resolveConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', now: now + 1 });
+      await store.appendMessage(note('client-note-2', 'a9'));
+      const all = await store.messagesAfter(siteKey, conversation.id, undefined, 10);
+      expect(all.map((m) => m.kind ?? 'message')).toEqual(['message', 'note', 'note']);
+      await expect(store.appendMessage({ ...note('client-note-3', 'a9'), conversationId: 'c_missing' })).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
+    });
+
     it('lets a visitor start a new conversation once the last one is resolved', async () => {
       const { conversation } = await store.createConversation(newConversation());
       await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });

@@ -450,8 +450,8 @@ export function createMemoryStore(): MemoryStore {
       }
       if (!r) throw createError('CONVERSATION_NOT_FOUND');
       const c = r.conversation;
-      if (c.status === 'resolved') throw createError('CONVERSATION_NOT_ACTIVE');
-      if (input.author === 'agent' && (c.status !== 'active' || c.assignedAgentId !== input.agentId)) {
+      if (input.kind !== 'note' && c.status === 'resolved') throw createError('CONVERSATION_NOT_ACTIVE');
+      if (input.kind !== 'note' && input.author === 'agent' && (c.status !== 'active' || c.assignedAgentId !== input.agentId)) {
         throw createError('CONVERSATION_NOT_ASSIGNED_TO_YOU');
       }
       const message: MessageView = {
@@ -462,6 +462,7 @@ export function createMemoryStore(): MemoryStore {
         text: input.text,
         createdAt: input.now,
         ...(input.agentName ? { agentName: input.agentName } : {}),
+        ...(input.kind ? { kind: input.kind } : {}),
       };
       r.messages.push(message);
       r.messageIdByClientId.set(message.clientId, message.id);
