@@ -408,6 +408,11 @@ describe('tenancy: two sites on one server never reach each other', () => {
         'message:send reusing a client id of that conversation',
         (s, id) => emitWithTimeout(s, ACK_MS, 'message:send', { conversationId: id, clientId: home.victim.firstClientId, text: 'give me what you stored' }),
       ],
+      ['note:add', (s, id) => emitWithTimeout(s, ACK_MS, 'note:add', { conversationId: id, clientId: randomUUID(), text: 'a note from the rival' })],
+      [
+        'note:add reusing a client id of that conversation',
+        (s, id) => emitWithTimeout(s, ACK_MS, 'note:add', { conversationId: id, clientId: home.victim.firstClientId, text: 'give me what you stored' }),
+      ],
       ['typing:set', (s, id) => emitWithTimeout(s, ACK_MS, 'typing:set', { conversationId: id, typing: true })],
       ['message:seen', (s, id) => emitWithTimeout(s, ACK_MS, 'message:seen', { conversationId: id, lastSeenId: '0-0' })],
     ];
