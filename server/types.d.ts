@@ -13,6 +13,7 @@ import type { Config } from './config';
 import type { AgentAccounts } from './domain/agents';
 import type { ConversationService } from './domain/conversations';
 import type { NoteService } from './domain/notes';
+import type { TeamService } from './domain/team';
 import type { SiteRouting } from './domain/routing/site-routing';
 import type { AssignmentService } from './domain/assignment';
 import type { AuditLog } from './domain/audit';
@@ -42,6 +43,7 @@ declare module 'fastify' {
     webhooks: Webhooks;
     conversations: ConversationService;
     notes: NoteService;
+    team: TeamService;
     agentAccounts: AgentAccounts;
     siteRouting: SiteRouting;
     limiter: RateLimiter;

@@ -22,6 +22,7 @@ export const ERRORS = {
   AGENT_AT_CAPACITY: { status: 409, message: 'The agent already holds as many conversations as their capacity allows.' },
   AGENT_NOT_FOUND: { status: 404, message: 'No agent has this id on this site.' },
   SKILL_REQUIRED: { status: 403, message: "The conversation's queue needs a skill this agent does not have." },
+  AGENT_IS_HOLDER: { status: 409, message: 'The conversation is already with this agent: choose someone else.' },
   AUTH_REQUIRED: { status: 401, message: 'Log in first.' },
   CREDENTIALS_INVALID: { status: 401, message: 'The email or password is wrong.' },
   AGENT_EMAIL_TAKEN: { status: 409, message: 'An agent with this email already exists.' },

@@ -18,7 +18,7 @@ import { randomId } from './random-id';
 export type ReleaseReason = 'released' | 'agent-gone' | 'hand-over';
 
 /** How a conversation came to an agent. */
-export type AssignedBy = 'take' | 'take-next' | 'auto' | 'hand-over';
+export type AssignedBy = 'take' | 'take-next' | 'auto' | 'hand-over' | 'reassign';
 
 export interface DomainEventMap {
   /**
@@ -40,7 +40,7 @@ export interface DomainEventMap {
   'conversation.assigned': {
     conversation: ConversationView;
     by: AssignedBy;
-    /** On a hand-over: the colleague who held it until now. */
+    /** On a hand-over or a reassignment of a held conversation: the agent who held it until now. */
     fromAgentId?: AgentId;
   };
   /** An agent handed it to the other queue with a note (a routing correction). */

@@ -18,6 +18,7 @@ import { limitEventRate } from './event-rate';
 import { rooms } from './rooms';
 import { registerAgentSignals } from './signals';
 import { compilePayloadCheck } from '../domain/validate';
+import { mayOversee } from '../domain/notes';
 
 const checkEmpty = compilePayloadCheck(EmptyPayloadSchema);
 const checkRef = compilePayloadCheck(ConversationRefPayloadSchema);
@@ -46,6 +47,8 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
         rooms.agent(agent.siteKey, agent.id),
         ...agent.skills.map((queue) => rooms.queue(agent.siteKey, queue)),
         ...open.map((c) => rooms.conversation(agent.siteKey, c.id)),
+        // Leads and admins hear the team's changes (team:updated).
+        ...(mayOversee(agent) ? [rooms.team(agent.siteKey)] : []),
       ]);
       await assignment.keepPresent(agent, statuses.get(agent.id));
       next();
@@ -94,6 +97,10 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
     socket.on('conversation:hand-over', handleEvent(app.log, 'conversation:hand-over', checkHandOver, (payload) =>
       conversations.handOverConversation(agent, payload, origin),
     ));
+
+    socket.on('team:load', handleEvent(app.log, 'team:load', checkEmpty, () => app.team.snapshot(agent)));
+
+    socket.on('conversation:reassign', handleEvent(app.log, 'conversation:reassign', checkHandOver, (payload) => app.team.reassign(agent, payload, origin)));
 
     socket.on('conversation:release', handleEvent(app.log, 'conversation:release', checkRef, ({ conversationId }) =>
       conversations.releaseConversation(agent, conversationId, origin),

@@ -413,6 +413,10 @@ describe('tenancy: two sites on one server never reach each other', () => {
         'note:add reusing a client id of that conversation',
         (s, id) => emitWithTimeout(s, ACK_MS, 'note:add', { conversationId: id, clientId: home.victim.firstClientId, text: 'give me what you stored' }),
       ],
+      [
+        'conversation:reassign',
+        (s, id) => emitWithTimeout(s, ACK_MS, 'conversation:reassign', { conversationId: id, agentId: started.serviceAgent.view.id, note: '' }),
+      ],
       ['typing:set', (s, id) => emitWithTimeout(s, ACK_MS, 'typing:set', { conversationId: id, typing: true })],
       ['message:seen', (s, id) => emitWithTimeout(s, ACK_MS, 'message:seen', { conversationId: id, lastSeenId: '0-0' })],
     ];
@@ -438,7 +442,17 @@ describe('tenancy: two sites on one server never reach each other', () => {
 
     it('tries every agent event: those that name a conversation above, the others below', () => {
       const named = [...new Set(attempts.map(([name]) => name.split(' ')[0]!))];
-      expect([...named, 'workspace:load', 'queue:take-next', 'presence:set'].sort()).toEqual(declaredClientEvents('AgentClientEvents'));
+      expect([...named, 'workspace:load', 'queue:take-next', 'presence:set', 'team:load'].sort()).toEqual(declaredClientEvents('AgentClientEvents'));
+    });
+
+    it('team:load shows only the other site’s own agents and waiting conversations', async () => {
+      const admin = await connectAgent(started.url, cookies.rivalAdmin);
+      const team = expectOk(await emitWithTimeout(admin, ACK_MS, 'team:load', {}));
+      const text = JSON.stringify(team);
+      for (const secret of [started.siteKey, home.waiting, home.active, started.serviceAgent.view.id, started.supportAgent.view.id, started.bothAgent.view.id]) {
+        expect(text.includes(secret), secret).toBe(false);
+      }
+      expect(team.waiting?.map((w) => w.conversationId)).toEqual([rivalConversation]);
     });
 
     it('queue:take-next and presence:set never reach the first site’s queues', async () => {
@@ -738,7 +752,9 @@ describe('tenancy: two sites on one server never reach each other', () => {
     // The other site's waiting visitor hears only of its own place in line (re-sent as that site's
     // consoles connect), never of the first site.
     for (const event of heard.rivalVisitor) expect(event).toMatchObject({ event: 'queue:position', args: [{ conversationId: rivalConversation }] });
-    expect(heard.rivalAdmin.map((e) => e.event)).toEqual(['queue:entered']);
+    // The rival admin also follows their own team live (team:updated): of their site only, as the
+    // leak check above holds.
+    expect(heard.rivalAdmin.map((e) => e.event).filter((e) => e !== 'team:updated')).toEqual(['queue:entered']);
     expect(heard.rivalAgent.map((e) => e.event)).toEqual(['queue:entered']);
   });
 });
