@@ -14,6 +14,7 @@ import type { AgentAccounts } from './domain/agents';
 import type { ConversationService } from './domain/conversations';
 import type { NoteService } from './domain/notes';
 import type { TeamService } from './domain/team';
+import type { CannedReplyService } from './domain/canned-replies';
 import type { SiteRouting } from './domain/routing/site-routing';
 import type { AssignmentService } from './domain/assignment';
 import type { AuditLog } from './domain/audit';
@@ -44,6 +45,7 @@ declare module 'fastify' {
     conversations: ConversationService;
     notes: NoteService;
     team: TeamService;
+    cannedReplies: CannedReplyService;
     agentAccounts: AgentAccounts;
     siteRouting: SiteRouting;
     limiter: RateLimiter;

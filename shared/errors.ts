@@ -43,6 +43,9 @@ export const ERRORS = {
   WEBHOOK_NOT_FOUND: { status: 404, message: 'No webhook endpoint has this id on this site.' },
   WEBHOOK_LIMIT: { status: 409, message: 'The site already has as many webhook endpoints as allowed; remove one first.' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'No message of this conversation has this id.' },
+  CANNED_REPLY_NOT_FOUND: { status: 404, message: 'No canned reply has this id on this site.' },
+  CANNED_SHORTCUT_TAKEN: { status: 409, message: 'Another canned reply of this site has this shortcut.' },
+  CANNED_REPLY_LIMIT: { status: 409, message: 'The site already has as many canned replies as allowed; remove one first.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

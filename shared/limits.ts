@@ -97,3 +97,8 @@ export const MAX_CONTEXT_KEY_LENGTH = 40;
 export const MAX_CONTEXT_VALUE_LENGTH = 200;
 export const MAX_PAGE_URL_LENGTH = 2_000;
 export const MAX_PAGE_TITLE_LENGTH = 300;
+
+/** Longest canned reply text (placeholders unexpanded): a reply, not a document. */
+export const MAX_CANNED_REPLY_LENGTH = 2_000;
+/** Most canned replies a site keeps: enough for any team, small enough to list in one read. */
+export const MAX_CANNED_REPLIES = 200;

@@ -14,6 +14,7 @@ import { createAuditLog } from '../domain/audit';
 import { createConversationService } from '../domain/conversations';
 import { createNoteService } from '../domain/notes';
 import { createTeamService } from '../domain/team';
+import { createCannedReplyService } from '../domain/canned-replies';
 import { createKpiRecorder } from '../domain/kpi-events';
 import { createApiTokens } from '../domain/api-tokens';
 import { createKpis } from '../domain/kpis';
@@ -51,6 +52,7 @@ export default fp<DomainPluginOptions>(
     app.decorate('conversations', createConversationService({ store, router: createRouter({ classifier }), limiter, events, audit, emailEnabled: app.config.smtpUrl !== undefined, now }));
     app.decorate('notes', createNoteService({ store, events, now }));
     app.decorate('team', createTeamService({ store, events, audit, now }));
+    app.decorate('cannedReplies', createCannedReplyService({ store, audit, now }));
     app.decorate(
       'agentAccounts',
       createAgentAccounts({ store, limiter, events, audit, sessionTtlMs: app.config.sessionTtlMs, now, ...(sleep ? { sleep } : {}) }),

@@ -12,6 +12,7 @@ import { createMemoryKpiOps } from './kpis';
 import { mentionsAny } from './mentions';
 import { toPlain } from './to-plain';
 import { createMemoryWebhookOps } from './webhooks';
+import { createMemoryCannedReplyOps } from './canned-replies';
 import { AUDIT_ENTRIES_KEPT, RECENT_TIMES_KEPT, ROUTING_CORRECTIONS_KEPT, type Agent, type AuditEntry, type Presence, type AgentSession, type RoutingCorrection, type RoutingRule, type SeenMarks, type Site, type Store } from '../store';
 
 interface ConversationRecord {
@@ -181,6 +182,7 @@ export function createMemoryStore(): MemoryStore {
     },
 
     ...createMemoryWebhookOps(),
+    ...createMemoryCannedReplyOps(),
 
     async markSeen({ siteKey, conversationId, by, lastSeenId }) {
       const found = record(siteKey, conversationId);

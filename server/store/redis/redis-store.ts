@@ -19,6 +19,7 @@ import { createAssignmentOps } from './assignment';
 import { createErasureOps } from './erasure';
 import { createKpiOps } from './kpis';
 import { createWebhookOps } from './webhooks';
+import { createCannedReplyOps } from './canned-replies';
 import { createSeenOps } from './seen';
 import { migrateKpiAggregates } from './kpi-migration';
 import { checkScriptResult, defineScripts } from './scripts';
@@ -455,6 +456,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     ...createKpiOps(redis, keys, getConversation),
     ...createErasureOps(redis, keys),
     ...createWebhookOps(redis, keys),
+    ...createCannedReplyOps(redis, keys),
     ...createSeenOps(redis, keys),
 
     async listQueue(siteKey, queue, limit) {
