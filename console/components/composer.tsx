@@ -100,8 +100,6 @@ export function Composer({ onReply, onNote, onDraft, cannedReplies, canned, hand
         aria-label={note ? 'Internal note' : 'Reply'}
         rows={3}
         value={text}
-        role="combobox"
-        aria-expanded={open}
         aria-controls={open ? 'canned-picker' : undefined}
         aria-activedescendant={open ? `canned-${options[active]?.id}` : undefined}
         aria-autocomplete="list"
