@@ -87,6 +87,7 @@ export function connectAgent(store: StateStore<ConsoleState>, onLoggedOut: () =>
     if (message.author === 'visitor') visitorTyping(message.conversationId, false);
   });
   socket.on('message:seen', (seen) => apply((s) => applySeen(s, seen)));
+  socket.on('team:updated', (team) => store.setState({ team }));
   /** The agent's own typing signal, one throttle per conversation. */
   const drafts = new Map<string, ReturnType<typeof createTypingSignal>>();
   const draftOf = (conversationId: string) => {
@@ -144,6 +145,34 @@ export function connectAgent(store: StateStore<ConsoleState>, onLoggedOut: () =>
       const res = await request('conversation:transfer', { conversationId, queue, note });
       if (res.ok) apply((s) => applyHandedOver(s, conversationId));
       else store.setState({ error: res.error });
+    },
+    /** An internal note: the team's only (server: `note:add`). */
+    async note(conversationId: string, text: string) {
+      const res = await request('note:add', { conversationId, clientId: createClientId(), text });
+      if (res.ok) apply((s) => ({ ...applyMessages(s, conversationId, [res.data.message]), error: null }));
+      else store.setState({ error: res.error });
+    },
+    /** The team now; for leads it also starts the live view (`team:updated`). */
+    async loadTeam() {
+      const res = await request('team:load', {});
+      if (!res.ok) {
+        store.setState({ error: res.error });
+        return null;
+      }
+      store.setState({ team: res.data });
+      return res.data;
+    },
+    async handOver(conversationId: string, agentId: string, note: string) {
+      const res = await request('conversation:hand-over', { conversationId, agentId, note });
+      if (res.ok) apply((s) => applyHandedOver(s, conversationId));
+      else store.setState({ error: res.error });
+    },
+    /** A lead gives a waiting or held conversation to a named agent. */
+    async reassign(conversationId: string, agentId: string) {
+      const res = await request('conversation:reassign', { conversationId, agentId, note: '' });
+      if (res.ok) store.setState({ error: null });
+      else store.setState({ error: res.error });
+      return res.ok;
     },
     reply(conversationId: string, text: string) {
       const reply = { conversationId, clientId: createClientId(), text };

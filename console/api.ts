@@ -1,6 +1,6 @@
 /** The console's REST calls: log-in, who am I, log-out. The cookie is httpOnly: the browser carries it. */
 import type { WireError } from '../shared/protocol';
-import type { AgentView } from '../shared/schemas';
+import type { AgentView, CannedReply, CannedReplyList, CannedReplyPatch, NewCannedReply } from '../shared/schemas';
 
 /** A same-origin REST call; a refusal throws an Error carrying the reply's `error` ({ code, message, details }). */
 export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -26,4 +26,9 @@ export const api = {
   },
   logIn: async (email: string, password: string) => (await call<{ agent: AgentView }>('POST', '/api/v1/sessions', { email, password })).agent,
   logOut: () => call<void>('DELETE', '/api/v1/sessions/current'),
+  cannedReplies: (siteKey: string) => call<CannedReplyList>('GET', `/api/v1/sites/${encodeURIComponent(siteKey)}/canned-replies`),
+  addCannedReply: (siteKey: string, reply: NewCannedReply) => call<CannedReply>('POST', `/api/v1/sites/${encodeURIComponent(siteKey)}/canned-replies`, reply),
+  changeCannedReply: (siteKey: string, id: string, patch: CannedReplyPatch) =>
+    call<CannedReply>('PATCH', `/api/v1/sites/${encodeURIComponent(siteKey)}/canned-replies/${encodeURIComponent(id)}`, patch),
+  removeCannedReply: (siteKey: string, id: string) => call<void>('DELETE', `/api/v1/sites/${encodeURIComponent(siteKey)}/canned-replies/${encodeURIComponent(id)}`),
 };

@@ -3,9 +3,9 @@
  * so the same rules apply whether an event comes live or from a reload of the workspace.
  */
 import { mergeMessages } from '../shared/message-list';
-import type { AgentWorkspace, ConversationView, LastSeen, MessageSeen, MessageView, QueueEntry, QueueSnapshot, WireError } from '../shared/protocol';
+import type { AgentWorkspace, ConversationView, LastSeen, MessageSeen, MessageView, QueueEntry, QueueSnapshot, TeamSnapshot, WireError } from '../shared/protocol';
 import type { QueueName } from '../shared/queues';
-import type { AgentView } from '../shared/schemas';
+import type { AgentView, CannedReply } from '../shared/schemas';
 
 export interface PendingReply {
   conversationId: string;
@@ -36,6 +36,11 @@ export interface ConsoleState {
   typing: Record<string, boolean>;
   /** How far each side has read each conversation: "Seen" goes under the visitor's mark. */
   lastSeen: Record<string, LastSeen>;
+  /** The site's canned replies (`/shortcut` in the composer) and its name for `{{site.name}}`. */
+  cannedReplies: CannedReply[];
+  siteName: string;
+  /** Leads and admins: the team now, live (`team:updated`); null until loaded. */
+  team: TeamSnapshot | null;
 }
 
 export function initialState(agent: AgentView): ConsoleState {
@@ -54,6 +59,9 @@ export function initialState(agent: AgentView): ConsoleState {
     error: null,
     typing: {},
     lastSeen: {},
+    cannedReplies: [],
+    siteName: '',
+    team: null,
   };
 }
 

@@ -16,6 +16,7 @@ import routingRoutes from './http/routing';
 import sessionRoutes from './http/sessions';
 import siteRoutes from './http/sites';
 import webhookRoutes from './http/webhooks';
+import cannedReplyRoutes from './http/canned-replies';
 import authPlugin from './plugins/auth';
 import configPlugin from './plugins/config';
 import domainPlugin from './plugins/domain';
@@ -114,6 +115,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(metricsLiveRoutes, { prefix: '/api/v1' });
   await app.register(webhooksPlugin);
   await app.register(webhookRoutes, { prefix: '/api/v1' });
+  await app.register(cannedReplyRoutes, { prefix: '/api/v1' });
   await app.register(retentionPlugin);
   await app.register(staticPlugin);
   return app;

@@ -12,6 +12,9 @@ import type { AgentView } from '../shared/schemas';
 import type { Config } from './config';
 import type { AgentAccounts } from './domain/agents';
 import type { ConversationService } from './domain/conversations';
+import type { NoteService } from './domain/notes';
+import type { TeamService } from './domain/team';
+import type { CannedReplyService } from './domain/canned-replies';
 import type { SiteRouting } from './domain/routing/site-routing';
 import type { AssignmentService } from './domain/assignment';
 import type { AuditLog } from './domain/audit';
@@ -42,6 +45,9 @@ declare module 'fastify' {
     /** A site's webhook endpoints (server/plugins/webhooks.ts delivers to them). */
     webhooks: Webhooks;
     conversations: ConversationService;
+    notes: NoteService;
+    team: TeamService;
+    cannedReplies: CannedReplyService;
     agentAccounts: AgentAccounts;
     siteRouting: SiteRouting;
     limiter: RateLimiter;

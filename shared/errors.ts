@@ -22,6 +22,7 @@ export const ERRORS = {
   AGENT_AT_CAPACITY: { status: 409, message: 'The agent already holds as many conversations as their capacity allows.' },
   AGENT_NOT_FOUND: { status: 404, message: 'No agent has this id on this site.' },
   SKILL_REQUIRED: { status: 403, message: "The conversation's queue needs a skill this agent does not have." },
+  AGENT_IS_HOLDER: { status: 409, message: 'The conversation is already with this agent: choose someone else.' },
   AUTH_REQUIRED: { status: 401, message: 'Log in first.' },
   CREDENTIALS_INVALID: { status: 401, message: 'The email or password is wrong.' },
   AGENT_EMAIL_TAKEN: { status: 409, message: 'An agent with this email already exists.' },
@@ -48,6 +49,9 @@ export const ERRORS = {
   RESET_TOKEN_INVALID: { status: 400, message: 'This reset link is unknown, used already or expired: ask for a new one.' },
   API_TOKEN_NOT_FOUND: { status: 404, message: 'No API token has this id on this site.' },
   SITE_LIMIT: { status: 409, message: 'You already administer as many sites as allowed.' },
+  CANNED_REPLY_NOT_FOUND: { status: 404, message: 'No canned reply has this id on this site.' },
+  CANNED_SHORTCUT_TAKEN: { status: 409, message: 'Another canned reply of this site has this shortcut.' },
+  CANNED_REPLY_LIMIT: { status: 409, message: 'The site already has as many canned replies as allowed; remove one first.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -107,3 +107,7 @@ export const PASSWORD_RESET_TTL_MS = 60 * 60_000;
 
 /** The most sites one admin may create and administer besides their own. */
 export const MAX_ADMINISTERED_SITES = 100;
+/** Longest canned reply text (placeholders unexpanded): a reply, not a document. */
+export const MAX_CANNED_REPLY_LENGTH = 2_000;
+/** Most canned replies a site keeps: enough for any team, small enough to list in one read. */
+export const MAX_CANNED_REPLIES = 200;

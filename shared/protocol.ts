@@ -19,6 +19,7 @@ import type {
   EmptyPayload,
   MessageLeavePayload,
   MessageSeenPayload,
+  NoteAddPayload,
   TypingSetPayload,
   PresenceSetPayload,
   SessionResumePayload,
@@ -43,6 +44,11 @@ export interface MessageView {
   author: MessageAuthor;
   /** Set on agent messages: the name the visitor sees. */
   agentName?: string;
+  /**
+   * `note`: an agent's internal note, kept in the conversation's stream with its messages but shown
+   * to agents only (never pushed, resumed, emailed or sent to webhooks). Absent on a message.
+   */
+  kind?: 'note';
   text: string;
   /** Milliseconds since the epoch, when the server stored it. */
   createdAt: number;
@@ -232,6 +238,13 @@ export interface VisitorMessageSent {
   duplicate: boolean;
 }
 
+/** What `note:add` is answered: the note as stored (`kind: 'note'`). */
+export interface NoteAdded {
+  message: MessageView;
+  /** True when this client id was already stored: the earlier note is returned, nothing new is stored. */
+  duplicate: boolean;
+}
+
 export interface VisitorClientEvents {
   'session:resume': (payload: SessionResumePayload, ack: AckCallback<VisitorSession>) => void;
   'message:send': (payload: VisitorMessageSendPayload, ack: AckCallback<VisitorMessageSent>) => void;
@@ -291,6 +304,35 @@ export interface TakenConversation {
   lastSeen?: LastSeen;
 }
 
+/** One agent of the site as the team sees them: who can take a conversation now, and how loaded. */
+export interface TeamMember {
+  id: AgentId;
+  name: string;
+  role: AgentView['role'];
+  skills: QueueName[];
+  capacity: number;
+  /** Conversations they hold now. */
+  load: number;
+  /** The server's truth: online (gets conversations), away, or offline (also when their connection stopped renewing it). */
+  presence: 'online' | 'away' | 'offline';
+  /** For leads and admins only: the conversations they hold, oldest first. */
+  conversations?: TeamConversation[];
+}
+
+/** A held conversation on the lead's view. */
+export type TeamConversation = Pick<ConversationView, 'id' | 'queue' | 'preview' | 'assignedAt'> & Partial<Pick<ConversationView, 'visitor'>>;
+
+/**
+ * The team now (`team:load`, and `team:updated` to leads and admins whenever it changes): every
+ * agent who has connected at least once, and, for leads and admins, every waiting conversation.
+ */
+export interface TeamSnapshot {
+  members: TeamMember[];
+  /** Leads and admins: the waiting conversations of both queues, in the order they are served. Plain agents: null. */
+  waiting: QueueEntry[] | null;
+  at: number;
+}
+
 export interface AgentClientEvents {
   'workspace:load': (payload: EmptyPayload, ack: AckCallback<AgentWorkspace>) => void;
   'conversation:take': (payload: ConversationRefPayload, ack: AckCallback<TakenConversation>) => void;
@@ -304,6 +346,22 @@ export interface AgentClientEvents {
    * (AGENT_NOT_FOUND, SKILL_REQUIRED, AGENT_OFFLINE, AGENT_AT_CAPACITY otherwise, nothing changed).
    */
   'conversation:hand-over': (payload: ConversationHandOverPayload, ack: AckCallback<ConversationView>) => void;
+  /**
+   * An internal note in the conversation, for agents only: by the agent who holds it, or a lead or
+   * admin on any conversation of the site (CONVERSATION_NOT_ASSIGNED_TO_YOU otherwise). Deduplicated
+   * on `clientId` like a message; pushed to the site's other consoles as `message:new` with `kind: 'note'`.
+   */
+  'note:add': (payload: NoteAddPayload, ack: AckCallback<NoteAdded>) => void;
+  /**
+   * The team's presence, load and skills (the candidates of a hand-over); for leads and admins also
+   * each one's conversations and every waiting one.
+   */
+  'team:load': (payload: EmptyPayload, ack: AckCallback<TeamSnapshot>) => void;
+  /**
+   * A lead or admin gives a waiting or held conversation to a named agent, with the same checks as
+   * a hand-over (FORBIDDEN for a plain agent).
+   */
+  'conversation:reassign': (payload: ConversationHandOverPayload, ack: AckCallback<ConversationView>) => void;
   /** Gives the conversation back to the front of its queue for another agent. */
   'conversation:release': (payload: ConversationRefPayload, ack: AckCallback<ConversationView>) => void;
   /** Takes the longest-waiting conversation of the agent's queues; null when none waits. */
@@ -330,6 +388,8 @@ export interface AgentServerEvents {
   'conversation:typing': (signal: TypingSignal) => void;
   /** The visitor has read up to `lastSeenId`. */
   'message:seen': (seen: MessageSeen) => void;
+  /** Leads and admins: the team changed (presence, load, a conversation waiting or taken). At most a few a second. */
+  'team:updated': (team: TeamSnapshot) => void;
 }
 
 export interface InterServerEvents {}

@@ -101,6 +101,13 @@ export const AgentMessageSendPayloadSchema = Type.Object(
 );
 export type AgentMessageSendPayload = Static<typeof AgentMessageSendPayloadSchema>;
 
+/** An internal note (`note:add`): the same shape and limits as an agent's message. */
+export const NoteAddPayloadSchema = Type.Object(
+  { conversationId: IdSchema, clientId: ClientIdSchema, text: MessageTextSchema },
+  Strict,
+);
+export type NoteAddPayload = Static<typeof NoteAddPayloadSchema>;
+
 export const ConversationRefPayloadSchema = Type.Object({ conversationId: IdSchema }, Strict);
 export type ConversationRefPayload = Static<typeof ConversationRefPayloadSchema>;
 
@@ -711,3 +718,39 @@ export const AuditEntrySchema = Type.Object({
   details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 });
 export const AuditListSchema = Type.Object({ entries: Type.Array(AuditEntrySchema) });
+// ---- Canned replies ------------------------------------------------------------------------
+
+/** What an agent types after `/` in the composer: lower-case letters, digits, `-` and `_`, 1–32. */
+export const CannedShortcutSchema = Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z0-9][a-z0-9_-]*$' });
+
+/**
+ * A canned reply's text, with placeholders `{{visitor.firstName}}`, `{{visitor.name}}`,
+ * `{{agent.name}}`, `{{agent.firstName}}`, `{{site.name}}`. The schema's ceiling only bounds the
+ * payload; MAX_CANNED_REPLY_LENGTH (after trimming) is checked by the domain as MESSAGE_TOO_LONG.
+ */
+export const CannedTextSchema = Type.String({ maxLength: 10_000 });
+
+export const CannedReplySchema = Type.Object({
+  id: Type.String(),
+  shortcut: CannedShortcutSchema,
+  text: Type.String(),
+  createdAt: Type.Number(),
+  updatedAt: Type.Number(),
+});
+export type CannedReply = Static<typeof CannedReplySchema>;
+
+export const NewCannedReplySchema = Type.Object({ shortcut: CannedShortcutSchema, text: CannedTextSchema }, Strict);
+export type NewCannedReply = Static<typeof NewCannedReplySchema>;
+
+export const CannedReplyPatchSchema = Type.Object(
+  { shortcut: Type.Optional(CannedShortcutSchema), text: Type.Optional(CannedTextSchema) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type CannedReplyPatch = Static<typeof CannedReplyPatchSchema>;
+
+export const CannedSiteParamsSchema = Type.Object({ siteKey: SiteKeySchema }, { additionalProperties: false });
+export const CannedReplyParamsSchema = Type.Object({ siteKey: SiteKeySchema, id: IdSchema }, { additionalProperties: false });
+
+/** `GET …/canned-replies`: the replies by shortcut, and the site's name for `{{site.name}}`. */
+export const CannedReplyListSchema = Type.Object({ replies: Type.Array(CannedReplySchema), siteName: Type.String() });
+export type CannedReplyList = Static<typeof CannedReplyListSchema>;

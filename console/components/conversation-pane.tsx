@@ -1,9 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { compareMessageIds } from '../../shared/ids';
-import { MAX_MESSAGE_LENGTH } from '../../shared/limits';
 import { MessageText } from '../../shared/message-text';
-import type { ConversationView, MessageView } from '../../shared/protocol';
+import type { ConversationView, MessageView, TeamSnapshot } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
+import type { CannedReply } from '../../shared/schemas';
+import { Composer, type ComposerHandle } from './composer';
+import { TransferDialog } from './transfer-dialog';
 import type { PendingReply } from '../workspace-store';
 import { VisitorName } from './visitor-name';
 import { VisitorContextBox } from './visitor-context';
@@ -28,9 +30,19 @@ export interface ConversationPaneProps {
   onDraft?(text: string): void;
   /** The pane has shown the conversation up to this visitor message, the page being visible. */
   onSeen?(lastSeenId: string): void;
+  /** Adds an internal note (the composer's "Note" switch). */
+  onNote(text: string): void;
+  /** Hands the conversation to a named colleague. */
+  onHandOver(agentId: string, note: string): void;
+  /** The team, for the transfer dialog's candidates. */
+  loadTeam(): Promise<TeamSnapshot | null>;
+  /** The agent at this console. */
+  me: { id: string; name: string };
+  cannedReplies: CannedReply[];
+  siteName: string;
+  /** The composer's actions, for keyboard shortcuts. */
+  composer?: { current: ComposerHandle | null };
 }
-
-const OTHER_QUEUE: Record<QueueName, QueueName> = { service: 'support', support: 'service' };
 
 /** One conversation: transcript, routing explanation, reply box, resolve. Messages are text, never HTML. */
 export function ConversationPane({
@@ -47,12 +59,16 @@ export function ConversationPane({
   seenId,
   onDraft,
   onSeen,
+  onNote,
+  onHandOver,
+  loadTeam,
+  me,
+  cannedReplies,
+  siteName,
+  composer,
 }: ConversationPaneProps) {
-  const [text, setText] = useState('');
   const [category, setCategory] = useState('');
   const [transferring, setTransferring] = useState(false);
-  const [note, setNote] = useState('');
-  const target = OTHER_QUEUE[conversation.queue];
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [messages.length, pending.length, visitorTyping]);
   // "Seen" for the visitor: the last of their messages on screen, while this page is visible.
@@ -65,15 +81,8 @@ export function ConversationPane({
     return () => document.removeEventListener('visibilitychange', report);
   }, [lastVisitorId]);
   let seenAt = -1;
-  if (seenId) messages.forEach((m, i) => m.author === 'agent' && compareMessageIds(m.id, seenId) <= 0 && (seenAt = i));
+  if (seenId) messages.forEach((m, i) => m.author === 'agent' && m.kind !== 'note' && compareMessageIds(m.id, seenId) <= 0 && (seenAt = i));
   const open = conversation.status === 'active';
-  const tooLong = text.length > MAX_MESSAGE_LENGTH;
-  const submit = (event: Event) => {
-    event.preventDefault();
-    if (!text.trim() || tooLong) return;
-    onReply(text);
-    setText('');
-  };
   return (
     <section class="pane" aria-label="Conversation">
       <header class="pane-head">
@@ -102,7 +111,7 @@ export function ConversationPane({
               Hand back
             </button>
             <button type="button" class="secondary" aria-expanded={transferring} onClick={() => setTransferring(!transferring)}>
-              Transfer to {target}
+              Transfer
             </button>
             {categories.length > 0 && (
               <select aria-label="Category" value={category} onChange={(e) => setCategory((e.target as HTMLSelectElement).value)}>
@@ -123,25 +132,23 @@ export function ConversationPane({
         )}
       </header>
       {open && transferring && (
-        <form
-          class="transfer-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            onTransfer(target, note);
-          }}
-        >
-          <label>
-            Transfer note
-            <input type="text" maxLength={500} value={note} autoFocus placeholder={`What the ${target} team should know`} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
-          </label>
-          <button type="submit">Transfer</button>
-        </form>
+        <TransferDialog
+          conversation={conversation}
+          meId={me.id}
+          loadTeam={loadTeam}
+          onTransferQueue={onTransfer}
+          onHandOver={onHandOver}
+          onClose={() => setTransferring(false)}
+        />
       )}
       {conversation.context && <VisitorContextBox context={conversation.context} />}
       <ol class="log" role="log" aria-label="Messages" aria-live="polite">
         {messages.map((m, i) => (
-          <li key={m.id} class={`msg ${m.author}`}>
-            <span class="who">{m.author === 'agent' ? (m.agentName ?? 'Agent') : 'Visitor'}</span>
+          <li key={m.id} class={`msg ${m.author}${m.kind === 'note' ? ' note' : ''}`}>
+            <span class="who">
+              {m.kind === 'note' && <span class="note-label">Internal note · </span>}
+              {m.author === 'agent' ? (m.agentName ?? 'Agent') : 'Visitor'}
+            </span>
             <MessageText class="text" text={m.text} />
             <time dateTime={new Date(m.createdAt).toISOString()}>{new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
             {i === seenAt && <span class="seen">Seen</span>}
@@ -161,27 +168,14 @@ export function ConversationPane({
         <li ref={end} aria-hidden="true" />
       </ol>
       {open && (
-        <form class="reply" onSubmit={submit}>
-          <textarea
-            aria-label="Reply"
-            rows={3}
-            value={text}
-            placeholder="Write a reply… (Enter sends, Shift+Enter for a new line)"
-            aria-invalid={tooLong}
-            onInput={(e) => {
-              const draft = (e.target as HTMLTextAreaElement).value;
-              setText(draft);
-              onDraft?.(draft);
-            }}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) submit(e);
-            }}
-          />
-          <button type="submit" disabled={!text.trim() || tooLong}>
-            Send
-          </button>
-          {tooLong && <p role="alert">Replies can be up to {MAX_MESSAGE_LENGTH} characters.</p>}
-        </form>
+        <Composer
+          onReply={onReply}
+          onNote={onNote}
+          {...(onDraft ? { onDraft } : {})}
+          cannedReplies={cannedReplies}
+          canned={{ visitorName: conversation.visitor?.name, agentName: me.name, siteName }}
+          {...(composer ? { handle: composer } : {})}
+        />
       )}
     </section>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createStateStore } from '../../shared/state-store';
 import { useStore } from '../../shared/use-store';
 import type { AgentView } from '../../shared/schemas';
@@ -8,11 +8,17 @@ import { ConversationPane } from '../components/conversation-pane';
 import { canOpenSettings } from '../settings/sections';
 import { QueueList } from '../components/queue-list';
 import { initialState, openCount, type AgentPresence } from '../workspace-store';
+import { TeamView } from './team';
 
 export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLoggedOut(): void }) {
   const store = useMemo(() => createStateStore(initialState(agent)), [agent.id]);
   const connection = useMemo(() => connectAgent(store, onLoggedOut), [store]);
   useEffect(() => () => connection.close(), [connection]);
+  useEffect(() => {
+    void api.cannedReplies(agent.siteKey).then(({ replies, siteName }) => store.setState({ cannedReplies: replies, siteName }), () => undefined);
+  }, [store]);
+  const lead = agent.role === 'lead' || agent.role === 'admin';
+  const [teamShown, showTeam] = useState(false);
   const state = useStore(store, (s) => s);
   const selected = state.conversations.find((c) => c.id === state.selectedId) ?? null;
   const mine = state.conversations;
@@ -35,6 +41,11 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
             <option value="offline">Offline</option>
           </select>
         </label>
+        {lead && (
+          <button type="button" class="link" aria-pressed={teamShown} onClick={() => showTeam(!teamShown)}>
+            Team
+          </button>
+        )}
         <a class="link" href="#dashboard">
           Dashboard
         </a>
@@ -96,7 +107,9 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
             {state.error.message}
           </p>
         )}
-        {selected ? (
+        {teamShown ? (
+          <TeamView team={state.team} loadTeam={() => connection.loadTeam()} reassign={(id, to) => connection.reassign(id, to)} />
+        ) : selected ? (
           <ConversationPane
             key={selected.id}
             conversation={selected}
@@ -112,6 +125,12 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
             seenId={state.lastSeen[selected.id]?.visitor}
             onDraft={(text) => connection.draft(selected.id, text)}
             onSeen={(id) => connection.seen(selected.id, id)}
+            onNote={(text) => void connection.note(selected.id, text)}
+            onHandOver={(agentId, note) => void connection.handOver(selected.id, agentId, note)}
+            loadTeam={() => connection.loadTeam()}
+            me={state.agent}
+            cannedReplies={state.cannedReplies}
+            siteName={state.siteName}
           />
         ) : (
           <p class="placeholder">No conversation selected.</p>

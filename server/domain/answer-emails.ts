@@ -15,6 +15,7 @@ import type { ConversationView, MessageView } from '../../shared/protocol';
 import type { JobQueue } from '../jobs/jobs';
 import type { Store } from '../store/store';
 import { readAllMessages } from './all-messages';
+import { visitorMessages } from './views';
 import type { DomainEvent } from './events';
 import { formatUtc, indent, oneLine, plainTextAsHtml, type EmailOutbox, type OutboundEmail } from './outbound-email';
 
@@ -91,7 +92,7 @@ export function createAnswerEmails({
       if (!conversation || !to) return;
       if (await isVisitorOnline(siteKey, conversation.visitorId)) return;
       const from = window * windowMs;
-      const replies = (await readAllMessages(store, siteKey, conversationId)).filter(
+      const replies = visitorMessages(await readAllMessages(store, siteKey, conversationId)).filter(
         (m) => m.author === 'agent' && m.createdAt >= from && m.createdAt < from + windowMs,
       );
       const last = replies.at(-1);

@@ -18,7 +18,7 @@ import { randomId } from './random-id';
 export type ReleaseReason = 'released' | 'agent-gone' | 'hand-over';
 
 /** How a conversation came to an agent. */
-export type AssignedBy = 'take' | 'take-next' | 'auto' | 'hand-over';
+export type AssignedBy = 'take' | 'take-next' | 'auto' | 'hand-over' | 'reassign';
 
 export interface DomainEventMap {
   /**
@@ -40,7 +40,7 @@ export interface DomainEventMap {
   'conversation.assigned': {
     conversation: ConversationView;
     by: AssignedBy;
-    /** On a hand-over: the colleague who held it until now. */
+    /** On a hand-over or a reassignment of a held conversation: the agent who held it until now. */
     fromAgentId?: AgentId;
   };
   /** An agent handed it to the other queue with a note (a routing correction). */
@@ -60,6 +60,11 @@ export interface DomainEventMap {
   'visitor.context_updated': { context: VisitorContext; conversation: ConversationView | null };
   /** A message was stored in an existing conversation (never for a duplicate client id; a first message is conversation.created). */
   'message.created': { conversation: ConversationView; message: MessageView };
+  /**
+   * An agent wrote an internal note (`message.kind === 'note'`) in it. Agents only: the visitor's
+   * channel, answer emails, KPIs and webhooks do not listen.
+   */
+  'note.created': { conversation: ConversationView; message: MessageView; byAgentId: AgentId };
   'agent.presence_changed': { agent: AgentView; status: 'online' | 'away' | 'offline' };
   /** An admin changed an agent (capacity, disabled). */
   'agent.updated': { agent: AgentView; disabled: boolean };

@@ -10,6 +10,7 @@ import type { ConversationView, MessageView } from '../../shared/protocol';
 import type { ConversationTranscriptPayload } from '../../shared/schemas';
 import type { Store } from '../store/store';
 import { readAllMessages } from './all-messages';
+import { visitorMessages } from './views';
 import { formatUtc, indent, plainTextAsHtml, type EmailOutbox, type OutboundEmail } from './outbound-email';
 import type { RateLimiter } from './rate-limiter';
 
@@ -42,7 +43,7 @@ export function createTranscripts({ store, limiter, outbox }: TranscriptsDeps): 
       // the server from becoming a relay.
       await limiter.hit('transcriptsPerVisitor', `${siteKey}:${visitorId}`);
       if (context.ip) await limiter.hit('transcriptsPerIp', context.ip);
-      const [site, messages] = await Promise.all([store.getSite(siteKey), readAllMessages(store, siteKey, conversationId)]);
+      const [site, messages] = await Promise.all([store.getSite(siteKey), readAllMessages(store, siteKey, conversationId).then(visitorMessages)]);
       const mail = composeTranscriptEmail({ to, siteName: site?.name ?? 'Support', conversation, messages });
       // The same request retried (a lost ack) while its email still waits is queued once.
       const addressed = createHash('sha256').update(to.toLowerCase()).digest('hex').slice(0, 16);

@@ -3,7 +3,7 @@
  * what leaves the server is projected here, by allow-list, so a field added to the record reaches
  * nobody until it is added to a view on purpose.
  */
-import type { ConversationView, VisitorConversationView } from '../../shared/protocol';
+import type { ConversationView, MessageView, VisitorConversationView } from '../../shared/protocol';
 
 /** The fields of a conversation a visitor may see: nothing about routing, transfers, notes, agents' ids or their IP. */
 export const VISITOR_CONVERSATION_FIELDS = [
@@ -34,4 +34,12 @@ export function toVisitorConversation(conversation: ConversationView): VisitorCo
  */
 export function toAgentConversation(conversation: ConversationView): ConversationView {
   return conversation;
+}
+
+/**
+ * The messages a visitor may be shown (their widget, transcript and answer emails), in order:
+ * every one but the agents' internal notes (`kind: 'note'`, server/domain/notes.ts).
+ */
+export function visitorMessages(messages: MessageView[]): MessageView[] {
+  return messages.filter((m) => m.kind !== 'note');
 }

@@ -1,6 +1,8 @@
 /**
  * KPIs over REST: `GET /api/v1/metrics?site=&from=&to=&queue=&agent=&category=&groupBy=&format=` as JSON or
- * CSV, for the agents and admins of the site. The figures come from server/domain/kpis.ts.
+ * CSV, for the agents, leads and admins of the site. The figures come from server/domain/kpis.ts.
+ * A plain agent (role `agent`) sees their own figures only: the report is scoped to them, and asking
+ * for another agent's or the team's is FORBIDDEN; leads and admins see the whole site.
  */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -23,13 +25,18 @@ export default async function metricsRoutes(fastify: FastifyInstance) {
     async (request, reply) => {
       const { site, from, to, queue, agent, category, groupBy, format } = request.query;
       // Another site's figures answer as if it did not exist, as every other site route does.
-      if (site !== request.agent!.siteKey) throw createError('SITE_NOT_FOUND', { siteKey: site });
+      const me = request.agent!;
+      if (site !== me.siteKey) throw createError('SITE_NOT_FOUND', { siteKey: site });
+      const scopedAgent = me.role === 'agent' ? me.id : agent;
+      if (me.role === 'agent' && agent !== undefined && agent !== me.id) {
+        throw createError('FORBIDDEN', { agent, allowed: me.id }, "A plain agent sees their own figures only: leave out `agent` or give your own id.");
+      }
       const report = await app.kpis.report({
         siteKey: site,
         from: parseTime(from),
         to: parseTime(to),
         ...(queue ? { queue } : {}),
-        ...(agent ? { agent } : {}),
+        ...(scopedAgent ? { agent: scopedAgent } : {}),
         ...(category ? { category } : {}),
         ...(groupBy !== undefined ? { groupBy } : {}),
       });

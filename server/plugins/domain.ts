@@ -12,6 +12,9 @@ import { createDomainEvents } from '../domain/events';
 import { recordKpisOnEvents } from '../domain/kpi-subscriber';
 import { createAuditLog } from '../domain/audit';
 import { createConversationService } from '../domain/conversations';
+import { createNoteService } from '../domain/notes';
+import { createTeamService } from '../domain/team';
+import { createCannedReplyService } from '../domain/canned-replies';
 import { createKpiRecorder } from '../domain/kpi-events';
 import { createApiTokens } from '../domain/api-tokens';
 import { createSiteAdmin } from '../domain/site-admin';
@@ -49,6 +52,9 @@ export default fp<DomainPluginOptions>(
     app.decorate('audit', audit);
     const router = createRouter({ classifier });
     app.decorate('conversations', createConversationService({ store, router, limiter, events, audit, emailEnabled: app.config.smtpUrl !== undefined, now }));
+    app.decorate('notes', createNoteService({ store, events, now }));
+    app.decorate('team', createTeamService({ store, events, audit, now }));
+    app.decorate('cannedReplies', createCannedReplyService({ store, audit, now }));
     app.decorate(
       'agentAccounts',
       createAgentAccounts({ store, limiter, events, audit, sessionTtlMs: app.config.sessionTtlMs, now, ...(sleep ? { sleep } : {}) }),

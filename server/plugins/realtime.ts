@@ -15,6 +15,7 @@ import { broadcastEvents } from '../realtime/broadcasts';
 import { createVisitorChannel } from '../realtime/visitor-channel';
 import { agentHandshake, visitorHandshake } from '../realtime/handshake';
 import { registerVisitorNamespace } from '../realtime/visitor-namespace';
+import { feedTeam } from '../realtime/team-feed';
 import type { AgentNamespace, VisitorNamespace } from '../types';
 
 export interface RealtimePluginOptions {
@@ -59,6 +60,7 @@ export default fp<RealtimePluginOptions>(
     const visitorChannel = createVisitorChannel(app.visitors);
     const announce = createAnnouncer(app, visitorChannel);
     broadcastEvents(app, announce, visitorChannel);
+    const teamFeed = feedTeam(app);
     app.visitors.use(visitorHandshake(app));
     app.agents.use(agentHandshake(app));
     const statuses = createAgentStatuses();
@@ -92,6 +94,7 @@ export default fp<RealtimePluginOptions>(
       closing = true;
       clearInterval(heartbeat);
       announce.stop();
+      teamFeed.stop();
       io.engine.close();
     });
     app.addHook('onClose', async () => {

@@ -8,6 +8,7 @@ import {
   ConversationResolvePayloadSchema,
   ConversationTransferPayloadSchema,
   EmptyPayloadSchema,
+  NoteAddPayloadSchema,
   PresenceSetPayloadSchema,
 } from '../../shared/schemas';
 import { toWireError } from '../../shared/errors';
@@ -17,6 +18,7 @@ import { limitEventRate } from './event-rate';
 import { rooms } from './rooms';
 import { registerAgentSignals } from './signals';
 import { compilePayloadCheck } from '../domain/validate';
+import { mayOversee } from '../domain/notes';
 
 const checkEmpty = compilePayloadCheck(EmptyPayloadSchema);
 const checkRef = compilePayloadCheck(ConversationRefPayloadSchema);
@@ -26,6 +28,7 @@ const checkSend = compilePayloadCheck(AgentMessageSendPayloadSchema);
 const checkTransfer = compilePayloadCheck(ConversationTransferPayloadSchema);
 const checkPresence = compilePayloadCheck(PresenceSetPayloadSchema);
 const checkHandOver = compilePayloadCheck(ConversationHandOverPayloadSchema);
+const checkNote = compilePayloadCheck(NoteAddPayloadSchema);
 
 /**
  * @param closing true once the app is shutting down: connections closing then are not agents
@@ -44,6 +47,8 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
         rooms.agent(agent.siteKey, agent.id),
         ...agent.skills.map((queue) => rooms.queue(agent.siteKey, queue)),
         ...open.map((c) => rooms.conversation(agent.siteKey, c.id)),
+        // Leads and admins hear the team's changes (team:updated).
+        ...(mayOversee(agent) ? [rooms.team(agent.siteKey)] : []),
       ]);
       await assignment.keepPresent(agent, statuses.get(agent.id));
       next();
@@ -81,6 +86,8 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
 
     socket.on('message:send', handleEvent(app.log, 'message:send', checkSend, (payload) => conversations.sendAgentMessage(current(), payload, origin)));
 
+    socket.on('note:add', handleEvent(app.log, 'note:add', checkNote, (payload) => app.notes.addNote(current(), payload, origin)));
+
     socket.on('conversation:resolve', handleEvent(app.log, 'conversation:resolve', checkResolve, ({ conversationId, category }) =>
       conversations.resolveConversation(current(), conversationId, category, origin),
     ));
@@ -92,6 +99,10 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
     socket.on('conversation:hand-over', handleEvent(app.log, 'conversation:hand-over', checkHandOver, (payload) =>
       conversations.handOverConversation(current(), payload, origin),
     ));
+
+    socket.on('team:load', handleEvent(app.log, 'team:load', checkEmpty, () => app.team.snapshot(current())));
+
+    socket.on('conversation:reassign', handleEvent(app.log, 'conversation:reassign', checkHandOver, (payload) => app.team.reassign(current(), payload, origin)));
 
     socket.on('conversation:release', handleEvent(app.log, 'conversation:release', checkRef, ({ conversationId }) =>
       conversations.releaseConversation(current(), conversationId, origin),

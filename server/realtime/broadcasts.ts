@@ -31,6 +31,13 @@ export function broadcastEvents(app: FastifyInstance, announce: Announcer, visit
     (origin === undefined ? to : to.except(origin)).emit('message:new', message);
   });
 
+  // A note goes to the consoles of the conversation, never the visitor's channel (see notes.ts).
+  prepend('note.created', ({ origin, data: { conversation, message } }) => {
+    const holder = conversation.assignedAgentId ? [rooms.agent(conversation.siteKey, conversation.assignedAgentId)] : [];
+    const to = agents.to([rooms.conversation(conversation.siteKey, conversation.id), ...holder]);
+    (origin === undefined ? to : to.except(origin)).emit('message:new', message);
+  });
+
   prepend('conversation.rerouted', async ({ siteKey, origin, data: { conversation, fromQueue } }) => {
     if (fromQueue !== conversation.queue) await announce.leftQueue(siteKey, fromQueue, conversation.id);
     await announce.queued(conversation, { except: origin });

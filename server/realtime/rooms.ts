@@ -9,6 +9,8 @@ export const rooms = {
   agent: (site: SiteKey, agent: AgentId) => `site:${site}:agent:${agent}`,
   /** Agent sockets holding a conversation (in /agent). */
   conversation: (site: SiteKey, id: ConversationId) => `site:${site}:conv:${id}`,
+  /** Leads' and admins' sockets, for the team's live view (in /agent). */
+  team: (site: SiteKey) => `site:${site}:team`,
   /** All tabs of one visitor (in /visitor); a visitor has one open conversation at a time. */
   visitor: (site: SiteKey, visitor: VisitorId) => `site:${site}:visitor:${visitor}`,
 };

@@ -16,7 +16,7 @@ import type {
   VisitorMessageSent,
   VisitorSession,
 } from '../../shared/protocol';
-import { toVisitorConversation } from '../domain/views';
+import { toVisitorConversation, visitorMessages } from '../domain/views';
 import type { VisitorNamespace } from '../types';
 import { rooms } from './rooms';
 
@@ -56,7 +56,7 @@ export function toVisitorSession(session: Omit<VisitorSession, 'conversation'> &
     visitorId,
     token,
     conversation: conversation ? toVisitorConversation(conversation) : null,
-    messages: messages.map(toVisitorMessage),
+    messages: visitorMessages(messages).map(toVisitorMessage),
     position,
     lastSeen: { ...(lastSeen.visitor ? { visitor: lastSeen.visitor } : {}), ...(lastSeen.agent ? { agent: lastSeen.agent } : {}) },
   };

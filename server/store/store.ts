@@ -7,7 +7,7 @@ import type { AgentId, ClientMessageId, ConversationId, MessageId, SiteKey, Visi
 import type { ConversationRating, ConversationView, MessageAuthor, MessageView, QueueEntry, RoutingDecision, VisitorContext, VisitorIdentity } from '../../shared/protocol';
 import type { LastSeen, SeenBy } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
-import type { AgentRole, SiteSettings, WebhookDelivery, WebhookEventType } from '../../shared/schemas';
+import type { AgentRole, CannedReply, SiteSettings, WebhookDelivery, WebhookEventType } from '../../shared/schemas';
 
 /** Transfers kept per site as routing corrections; older ones are dropped first. */
 export const ROUTING_CORRECTIONS_KEPT = 10_000;
@@ -282,6 +282,11 @@ export interface NewMessage {
   /** For agent messages: only the assigned agent may write. */
   agentId?: AgentId;
   agentName?: string;
+  /**
+   * `note`: an agent's internal note. The store keeps it among the messages and skips the holder
+   * and open checks (the domain decides who may write one); only CONVERSATION_NOT_FOUND refuses it.
+   */
+  kind?: 'note';
   text: string;
   now: number;
 }
@@ -574,6 +579,16 @@ export interface Store {
   rateConversation(input: { siteKey: SiteKey; conversationId: ConversationId; visitorId: VisitorId; rating: ConversationRating }): Promise<Conversation>;
 
   /** Keeps a new endpoint unless the site has `max` already (WEBHOOK_LIMIT; nothing changes then). */
+  /** The site's canned replies, by shortcut. */
+  listCannedReplies(siteKey: SiteKey): Promise<CannedReply[]>;
+  /**
+   * Keeps a new canned reply (`create`) or replaces one by id, atomically with its shortcut:
+   * CANNED_SHORTCUT_TAKEN when another reply of the site has the shortcut, CANNED_REPLY_NOT_FOUND
+   * when the id to replace is not the site's, CANNED_REPLY_LIMIT when a new one would pass `max`.
+   */
+  putCannedReply(siteKey: SiteKey, reply: CannedReply, options: { create: boolean; max: number }): Promise<void>;
+  /** CANNED_REPLY_NOT_FOUND when the site has no reply with this id. */
+  deleteCannedReply(siteKey: SiteKey, id: string): Promise<void>;
   addWebhook(siteKey: SiteKey, endpoint: WebhookEndpoint, max: number): Promise<void>;
   /** Oldest first. */
   listWebhooks(siteKey: SiteKey): Promise<WebhookEndpoint[]>;

@@ -261,6 +261,56 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       expect(await store.listAgentConversations(siteKey, 'a1')).toEqual([]);
     });
 
+    describe('canned replies', () => {
+      const reply = (id: string, shortcut: string, text = 'Hello {{visitor.firstName}}') => ({ id, shortcut, text, createdAt: now, updatedAt: now });
+
+      it('keeps them per site by shortcut, one reply per shortcut, and frees a shortcut when changed or removed', async () => {
+        await store.putCannedReply(siteKey, reply('cr1', 'refund'), { create: true, max: 10 });
+        await store.putCannedReply(siteKey, reply('cr2', 'hello'), { create: true, max: 10 });
+        expect((await store.listCannedReplies(siteKey)).map((r) => r.shortcut)).toEqual(['hello', 'refund']);
+        expect(await store.listCannedReplies('another_site')).toEqual([]);
+        await expect(store.putCannedReply(siteKey, reply('cr3', 'refund'), { create: true, max: 10 })).rejects.toMatchObject({ code: 'CANNED_SHORTCUT_TAKEN' });
+        await expect(store.putCannedReply(siteKey, reply('cr2', 'refund'), { create: false, max: 10 })).rejects.toMatchObject({ code: 'CANNED_SHORTCUT_TAKEN' });
+        await expect(store.putCannedReply(siteKey, reply('cr9', 'other'), { create: false, max: 10 })).rejects.toMatchObject({ code: 'CANNED_REPLY_NOT_FOUND' });
+        await expect(store.putCannedReply('another_site', reply('cr1', 'moved'), { create: false, max: 10 })).rejects.toMatchObject({ code: 'CANNED_REPLY_NOT_FOUND' });
+        // Renamed: the old shortcut is free again.
+        await store.putCannedReply(siteKey, reply('cr1', 'refunds', 'Changed'), { create: false, max: 10 });
+        await store.putCannedReply(siteKey, reply('cr4', 'refund'), { create: true, max: 10 });
+        expect((await store.listCannedReplies(siteKey)).map((r) => [r.id, r.shortcut, r.text])).toEqual([
+          ['cr2', 'hello', 'Hello {{visitor.firstName}}'],
+          ['cr4', 'refund', 'Hello {{visitor.firstName}}'],
+          ['cr1', 'refunds', 'Changed'],
+        ]);
+        await store.deleteCannedReply(siteKey, 'cr4');
+        await expect(store.deleteCannedReply(siteKey, 'cr4')).rejects.toMatchObject({ code: 'CANNED_REPLY_NOT_FOUND' });
+        await expect(store.deleteCannedReply('another_site', 'cr1')).rejects.toMatchObject({ code: 'CANNED_REPLY_NOT_FOUND' });
+        await store.putCannedReply(siteKey, reply('cr5', 'refund'), { create: true, max: 10 });
+      });
+
+      it('refuses a new one past the most a site may have', async () => {
+        await store.putCannedReply(siteKey, reply('cr1', 'one'), { create: true, max: 1 });
+        await expect(store.putCannedReply(siteKey, reply('cr2', 'two'), { create: true, max: 1 })).rejects.toMatchObject({ code: 'CANNED_REPLY_LIMIT' });
+        expect(await store.listCannedReplies(siteKey)).toHaveLength(1);
+      });
+    });
+
+    it('keeps an internal note among the messages, marked, whoever holds the conversation and after it ended', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      const note = (clientId: string, agentId: string) => ({
+        siteKey, conversationId: conversation.id, clientId, author: 'agent' as const, agentId, agentName: 'Lee', kind: 'note' as const, text: 'internal', now,
+      });
+      // Waiting, nobody holds it: the store keeps a note (the domain decides who may write one).
+      const first = await store.appendMessage(note('client-note-1', 'a9'));
+      expect(first).toMatchObject({ duplicate: false, message: { kind: 'note', author: 'agent', agentName: 'Lee', text: 'internal' } });
+      expect(await store.appendMessage(note('client-note-1', 'a9'))).toEqual({ duplicate: true, message: first.message });
+      await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
+      await store.resolveConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', now: now + 1 });
+      await store.appendMessage(note('client-note-2', 'a9'));
+      const all = await store.messagesAfter(siteKey, conversation.id, undefined, 10);
+      expect(all.map((m) => m.kind ?? 'message')).toEqual(['message', 'note', 'note']);
+      await expect(store.appendMessage({ ...note('client-note-3', 'a9'), conversationId: 'c_missing' })).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
+    });
+
     it('lets a visitor start a new conversation once the last one is resolved', async () => {
       const { conversation } = await store.createConversation(newConversation());
       await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });

@@ -251,6 +251,16 @@ function agentEvents(random: Random): EventSpec[] {
         note: { required: true, valid: () => 'note', invalid: refusedBy(stringRule(0, 500), randomNonString, tooLong(500)) },
       },
     },
+    {
+      event: 'conversation:reassign',
+      fields: {
+        conversationId,
+        agentId: conversationId,
+        note: { required: true, valid: () => 'note', invalid: refusedBy(stringRule(0, 500), randomNonString, tooLong(500)) },
+      },
+    },
+    { event: 'note:add', fields: { conversationId, clientId: clientIdField, text: textField } },
+    { event: 'team:load', fields: {} },
     { event: 'queue:take-next', fields: {} },
     { event: 'typing:set', fields: { conversationId, typing: booleanField } },
     { event: 'message:seen', fields: { conversationId, lastSeenId: { ...messageIdField, required: true } } },
@@ -861,6 +871,10 @@ describe('fuzz: random and malformed input never hurts the server', () => {
       ['GET webhooks', { method: 'GET', template: '/api/v1/sites/:siteKey/webhooks', path: (site) => `/api/v1/sites/${site}/webhooks`, auth: 'admin' }],
       ['POST webhooks', { method: 'POST', template: '/api/v1/sites/:siteKey/webhooks', path: (site) => `/api/v1/sites/${site}/webhooks`, auth: 'admin', body: () => ({ url: 'https://hooks.example/in' }) }],
       ['DELETE webhooks/:id', { method: 'DELETE', template: '/api/v1/sites/:siteKey/webhooks/:id', path: (site, id) => `/api/v1/sites/${site}/webhooks/${id}`, auth: 'admin', id: { valid: () => 'wh_missing', pattern: ID_PATTERN } }],
+      ['GET canned-replies', { method: 'GET', template: '/api/v1/sites/:siteKey/canned-replies', path: (site) => `/api/v1/sites/${site}/canned-replies`, auth: 'agent' }],
+      ['POST canned-replies', { method: 'POST', template: '/api/v1/sites/:siteKey/canned-replies', path: (site) => `/api/v1/sites/${site}/canned-replies`, auth: 'admin', body: () => ({ shortcut: 'hello', text: 'Hello {{visitor.firstName}}' }) }],
+      ['PATCH canned-replies/:id', { method: 'PATCH', template: '/api/v1/sites/:siteKey/canned-replies/:id', path: (site, id) => `/api/v1/sites/${site}/canned-replies/${id}`, auth: 'admin', id: { valid: () => 'cr_missing', pattern: ID_PATTERN }, body: () => ({ text: 'Hi' }) }],
+      ['DELETE canned-replies/:id', { method: 'DELETE', template: '/api/v1/sites/:siteKey/canned-replies/:id', path: (site, id) => `/api/v1/sites/${site}/canned-replies/${id}`, auth: 'admin', id: { valid: () => 'cr_missing', pattern: ID_PATTERN } }],
       ['GET webhooks/:id/deliveries', { method: 'GET', template: '/api/v1/sites/:siteKey/webhooks/:id/deliveries', path: (site, id) => `/api/v1/sites/${site}/webhooks/${id}/deliveries`, auth: 'admin', id: { valid: () => 'wh_missing', pattern: ID_PATTERN } }],
     ];
 

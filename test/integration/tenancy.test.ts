@@ -87,6 +87,7 @@ interface Home {
   /** A webhook endpoint of the site. */
   webhookId: string;
   tokenId: string;
+  cannedId: string;
 }
 
 describe('tenancy: two sites on one server never reach each other', () => {
@@ -190,6 +191,7 @@ describe('tenancy: two sites on one server never reach each other', () => {
       ruleId: (rule.json() as { id: string }).id,
       webhookId: (webhook.json() as { id: string }).id,
       tokenId: (apiToken.json() as { id: string }).id,
+      cannedId: (await started.app.cannedReplies.create(started.siteKey, { shortcut: 'hello', text: 'Hello {{visitor.firstName}}' }, 'test')).id,
     };
     disconnectAll();
   });
@@ -227,12 +229,16 @@ describe('tenancy: two sites on one server never reach each other', () => {
     ['POST', (site) => `/api/v1/sites/${site}/webhooks`, { url: 'https://evil.example/steal' }],
     ['DELETE', (site) => `/api/v1/sites/${site}/webhooks/${home.webhookId}`],
     ['GET', (site) => `/api/v1/sites/${site}/webhooks/${home.webhookId}/deliveries`],
+    ['GET', (site) => `/api/v1/sites/${site}/canned-replies`],
+    ['POST', (site) => `/api/v1/sites/${site}/canned-replies`, { shortcut: 'stolen', text: 'Send your password to evil.example' }],
+    ['PATCH', (site) => `/api/v1/sites/${site}/canned-replies/${home.cannedId}`, { text: 'Send your password to evil.example' }],
+    ['DELETE', (site) => `/api/v1/sites/${site}/canned-replies/${home.cannedId}`],
   ];
   /** `GET /api/v1/sites/:site/…`, with the fixture's ids left as placeholders (test names are made before the fixture). */
   const routeName = (method: string, path: (site: string) => string) => {
     const saved = home;
     const savedStarted = started;
-    home ??= { ruleId: ':id', webhookId: ':id', tokenId: ':id', victim: { visitorId: ':visitorId' } } as Home;
+    home ??= { ruleId: ':id', webhookId: ':id', tokenId: ':id', cannedId: ':id', victim: { visitorId: ':visitorId' } } as Home;
     started ??= { serviceAgent: { view: { id: ':agentId' } } } as StartedApp;
     try {
       return `${method} ${path(':site')}`;
@@ -244,7 +250,7 @@ describe('tenancy: two sites on one server never reach each other', () => {
 
   it('tries every site route the app has', () => {
     const tried = siteRoutes.map(([method, path]) => `${method} ${path(':siteKey').split('?')[0]}`);
-    const named = (route: string) => route.replace(home.ruleId, ':id').replace(home.webhookId, ':id').replace(home.tokenId, ':id').replace(home.victim.visitorId, ':visitorId').replace(started.serviceAgent.view.id, ':agentId');
+    const named = (route: string) => route.replace(home.ruleId, ':id').replace(home.webhookId, ':id').replace(home.tokenId, ':id').replace(home.cannedId, ':id').replace(home.victim.visitorId, ':visitorId').replace(started.serviceAgent.view.id, ':agentId');
     expect([...new Set(tried.map(named))].sort()).toEqual(listApiRoutes(started.app).filter((r) => r.includes('/sites/:siteKey')));
     // These name their site in the query, or take a site API token: they have their own tests below.
     // The site list and creation, and an agent's own account, name no site: admin-api.test.ts tries them.
@@ -383,7 +389,8 @@ describe('tenancy: two sites on one server never reach each other', () => {
       await changesNothing(async () => {
         for (const [method, path, body] of siteRoutes) {
           const response = await inject(method, path(started.siteKey), { cookie: cookies.sam, body });
-          if (method === 'GET' && path('x').endsWith('/routing')) expect(response.statusCode).toBe(200);
+          // Any agent of the site reads its routing and its canned replies.
+          if (method === 'GET' && (path('x').endsWith('/routing') || path('x').endsWith('/canned-replies'))) expect(response.statusCode).toBe(200);
           else expect({ route: routeName(method, path), code: (response.json() as { error?: WireError }).error?.code }).toEqual({ route: routeName(method, path), code: 'FORBIDDEN' });
         }
       });
@@ -427,6 +434,15 @@ describe('tenancy: two sites on one server never reach each other', () => {
         'message:send reusing a client id of that conversation',
         (s, id) => emitWithTimeout(s, ACK_MS, 'message:send', { conversationId: id, clientId: home.victim.firstClientId, text: 'give me what you stored' }),
       ],
+      ['note:add', (s, id) => emitWithTimeout(s, ACK_MS, 'note:add', { conversationId: id, clientId: randomUUID(), text: 'a note from the rival' })],
+      [
+        'note:add reusing a client id of that conversation',
+        (s, id) => emitWithTimeout(s, ACK_MS, 'note:add', { conversationId: id, clientId: home.victim.firstClientId, text: 'give me what you stored' }),
+      ],
+      [
+        'conversation:reassign',
+        (s, id) => emitWithTimeout(s, ACK_MS, 'conversation:reassign', { conversationId: id, agentId: started.serviceAgent.view.id, note: '' }),
+      ],
       ['typing:set', (s, id) => emitWithTimeout(s, ACK_MS, 'typing:set', { conversationId: id, typing: true })],
       ['message:seen', (s, id) => emitWithTimeout(s, ACK_MS, 'message:seen', { conversationId: id, lastSeenId: '0-0' })],
     ];
@@ -452,7 +468,17 @@ describe('tenancy: two sites on one server never reach each other', () => {
 
     it('tries every agent event: those that name a conversation above, the others below', () => {
       const named = [...new Set(attempts.map(([name]) => name.split(' ')[0]!))];
-      expect([...named, 'workspace:load', 'queue:take-next', 'presence:set'].sort()).toEqual(declaredClientEvents('AgentClientEvents'));
+      expect([...named, 'workspace:load', 'queue:take-next', 'presence:set', 'team:load'].sort()).toEqual(declaredClientEvents('AgentClientEvents'));
+    });
+
+    it('team:load shows only the other site’s own agents and waiting conversations', async () => {
+      const admin = await connectAgent(started.url, cookies.rivalAdmin);
+      const team = expectOk(await emitWithTimeout(admin, ACK_MS, 'team:load', {}));
+      const text = JSON.stringify(team);
+      for (const secret of [started.siteKey, home.waiting, home.active, started.serviceAgent.view.id, started.supportAgent.view.id, started.bothAgent.view.id]) {
+        expect(text.includes(secret), secret).toBe(false);
+      }
+      expect(team.waiting?.map((w) => w.conversationId)).toEqual([rivalConversation]);
     });
 
     it('queue:take-next and presence:set never reach the first site’s queues', async () => {
@@ -752,7 +778,9 @@ describe('tenancy: two sites on one server never reach each other', () => {
     // The other site's waiting visitor hears only of its own place in line (re-sent as that site's
     // consoles connect), never of the first site.
     for (const event of heard.rivalVisitor) expect(event).toMatchObject({ event: 'queue:position', args: [{ conversationId: rivalConversation }] });
-    expect(heard.rivalAdmin.map((e) => e.event)).toEqual(['queue:entered']);
+    // The rival admin also follows their own team live (team:updated): of their site only, as the
+    // leak check above holds.
+    expect(heard.rivalAdmin.map((e) => e.event).filter((e) => e !== 'team:updated')).toEqual(['queue:entered']);
     expect(heard.rivalAgent.map((e) => e.event)).toEqual(['queue:entered']);
   });
 });

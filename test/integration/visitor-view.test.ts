@@ -2,7 +2,7 @@
  * One view per audience: everything a visitor's sockets receive (pushes and acks, on two tabs)
  * through a whole life of a conversation — identified, routed, re-routed, taken, answered,
  * transferred with a note, handed over with a note, handed back, resolved under a category, rated,
- * reopened, with typing and seen both ways — is held to an allow-list of fields per event, written here on purpose and not
+ * reopened, with typing and seen both ways and internal notes written on the way (active, resolved) — is held to an allow-list of fields per event, written here on purpose and not
  * imported, so that a field added to the record or to an event fails this test until someone
  * decides that visitors may see it. The agents' notes carry a marker that must never reach a widget.
  */
@@ -157,6 +157,8 @@ describe('what a visitor is sent', () => {
     const sasha = await connectAgent(started.url, started.supportAgent);
     const bo = await connectAgent(started.url, started.bothAgent);
     await agentDo(sam, 'conversation:take', { conversationId: conversation.id });
+    // Internal notes are kept in the thread beside the messages: the holder's, seen by the team only.
+    await agentDo(sam, 'note:add', { conversationId: conversation.id, clientId: randomUUID(), text: `note: ${MARKER}` });
     // Signals both ways: the visitor types and reads, the agent types and reads.
     await ask(first, 'typing:set', { conversationId: conversation.id, typing: true });
     const agentTyping = waitFor(first, 'conversation:typing');
@@ -172,13 +174,17 @@ describe('what a visitor is sent', () => {
     await agentDo(sasha, 'conversation:hand-over', { conversationId: conversation.id, agentId: started.bothAgent.view.id, note: `over to Bo: ${MARKER}` });
     await agentDo(bo, 'conversation:release', { conversationId: conversation.id });
     await agentDo(bo, 'conversation:take', { conversationId: conversation.id });
+    await agentDo(bo, 'note:add', { conversationId: conversation.id, clientId: randomUUID(), text: `Bo's note: ${MARKER}` });
     await agentDo(bo, 'message:send', { conversationId: conversation.id, clientId: randomUUID(), text: 'Fixed it' });
+    // A tab opened now resumes the whole thread, the notes' places in it included.
+    await ask(await tab(session.token), 'session:resume', {});
     const resolvedTold = waitFor(second, 'conversation:updated');
     await agentDo(bo, 'conversation:resolve', { conversationId: conversation.id, category: 'Bug' });
     await resolvedTold;
     await ask(first, 'conversation:rate', { conversationId: conversation.id, ces: 2, nps: 9, comment: 'quick' });
     await ask(first, 'message:send', { clientId: randomUUID(), text: 'one more thing', reopen: conversation.id });
     await agentDo(bo, 'conversation:take', { conversationId: conversation.id });
+    await agentDo(bo, 'note:add', { conversationId: conversation.id, clientId: randomUUID(), text: `after the end: ${MARKER}` });
     await agentDo(bo, 'conversation:resolve', { conversationId: conversation.id });
     const third = await tab(session.token);
     await ask(third, 'session:resume', {});
@@ -189,6 +195,8 @@ describe('what a visitor is sent', () => {
     expect(stored.visitorIp).toBeDefined();
     expect(stored.category).toBe('Bug');
     expect(stored.context?.custom?.note).toBe(MARKER);
+    const notes = (await started.app.store.messagesAfter(started.siteKey, conversation.id, undefined, 100)).filter((m) => m.kind === 'note');
+    expect(notes.map((n) => n.text)).toEqual([`note: ${MARKER}`, `Bo's note: ${MARKER}`, `after the end: ${MARKER}`]);
 
     await eventually(() => expect(received.filter(([kind]) => kind === 'conversation:updated').length).toBeGreaterThan(5));
     const kinds = new Set(received.map(([kind]) => kind));

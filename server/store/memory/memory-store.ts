@@ -12,6 +12,7 @@ import { createMemoryKpiOps } from './kpis';
 import { mentionsAny } from './mentions';
 import { toPlain } from './to-plain';
 import { createMemoryWebhookOps } from './webhooks';
+import { createMemoryCannedReplyOps } from './canned-replies';
 import { AUDIT_ENTRIES_KEPT, auditEntryMatches, RECENT_TIMES_KEPT, type PasswordReset, ROUTING_CORRECTIONS_KEPT, type Agent, type AuditEntry, type Presence, type AgentSession, type RoutingCorrection, type RoutingRule, type SeenMarks, type Site, type Store } from '../store';
 
 interface ConversationRecord {
@@ -183,6 +184,7 @@ export function createMemoryStore(): MemoryStore {
     },
 
     ...createMemoryWebhookOps(),
+    ...createMemoryCannedReplyOps(),
 
     async markSeen({ siteKey, conversationId, by, lastSeenId }) {
       const found = record(siteKey, conversationId);
@@ -475,8 +477,8 @@ export function createMemoryStore(): MemoryStore {
       }
       if (!r) throw createError('CONVERSATION_NOT_FOUND');
       const c = r.conversation;
-      if (c.status === 'resolved') throw createError('CONVERSATION_NOT_ACTIVE');
-      if (input.author === 'agent' && (c.status !== 'active' || c.assignedAgentId !== input.agentId)) {
+      if (input.kind !== 'note' && c.status === 'resolved') throw createError('CONVERSATION_NOT_ACTIVE');
+      if (input.kind !== 'note' && input.author === 'agent' && (c.status !== 'active' || c.assignedAgentId !== input.agentId)) {
         throw createError('CONVERSATION_NOT_ASSIGNED_TO_YOU');
       }
       const message: MessageView = {
@@ -487,6 +489,7 @@ export function createMemoryStore(): MemoryStore {
         text: input.text,
         createdAt: input.now,
         ...(input.agentName ? { agentName: input.agentName } : {}),
+        ...(input.kind ? { kind: input.kind } : {}),
       };
       r.messages.push(message);
       r.messageIdByClientId.set(message.clientId, message.id);

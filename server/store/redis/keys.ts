@@ -71,6 +71,10 @@ export interface RedisKeys {
   jobs(): string;
   /** Endpoint id → the endpoint (JSON). */
   webhooks(site: SiteKey): string;
+  /** Canned reply id → the reply, JSON. */
+  cannedReplies(site: SiteKey): string;
+  /** Canned reply shortcut → its id: one reply per shortcut. */
+  cannedShortcuts(site: SiteKey): string;
   /** A list of pending event bodies of one endpoint, oldest first: one conversation's, or (without one) the endpoint's other events. */
   webhookOutbox(site: SiteKey, endpoint: string, conversation?: ConversationId): string;
   /** The conversation ids with a non-empty outbox of the endpoint (`-` for the one without a conversation), to delete them with it. */
@@ -120,6 +124,8 @@ export function createKeys(prefix: string): RedisKeys {
     siteApiTokenUses: (site) => `${tagged(site)}:api-tokens:used`,
     jobs: () => `${prefix}:{jobs}`,
     webhooks: (site) => `${tagged(site)}:webhooks`,
+    cannedReplies: (site) => `${tagged(site)}:canned`,
+    cannedShortcuts: (site) => `${tagged(site)}:canned:shortcuts`,
     webhookOutbox: (site, endpoint, conversation) => `${tagged(site)}:webhook:${endpoint}:outbox${conversation === undefined ? '' : `:${conversation}`}`,
     webhookOutboxes: (site, endpoint) => `${tagged(site)}:webhook:${endpoint}:outboxes`,
     webhookDeliveries: (site, endpoint) => `${tagged(site)}:webhook:${endpoint}:deliveries`,

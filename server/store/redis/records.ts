@@ -74,6 +74,7 @@ export function messageFromStreamEntry(conversationId: string, [id, flat]: [stri
     createdAt: Number(f.at),
   };
   if (f.agentName) message.agentName = f.agentName;
+  if (f.kind === 'note') message.kind = 'note';
   return message;
 }
 

@@ -19,6 +19,7 @@ import { createAssignmentOps } from './assignment';
 import { createErasureOps } from './erasure';
 import { createKpiOps } from './kpis';
 import { createWebhookOps } from './webhooks';
+import { createCannedReplyOps } from './canned-replies';
 import { createSeenOps } from './seen';
 import { migrateKpiAggregates } from './kpi-migration';
 import { checkScriptResult, defineScripts } from './scripts';
@@ -380,6 +381,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         input.agentName ?? '',
         input.text,
         input.now,
+        input.kind ?? '',
       );
       if (typeof result === 'number') checkScriptResult('appendMessage', result);
       const [status, id] = result as [number, string];
@@ -393,6 +395,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         text: input.text,
         createdAt: input.now,
         ...(input.agentName ? { agentName: input.agentName } : {}),
+        ...(input.kind ? { kind: input.kind } : {}),
       };
       return { duplicate, message };
     },
@@ -505,6 +508,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     ...createKpiOps(redis, keys, getConversation),
     ...createErasureOps(redis, keys),
     ...createWebhookOps(redis, keys),
+    ...createCannedReplyOps(redis, keys),
     ...createSeenOps(redis, keys),
 
     async listQueue(siteKey, queue, limit) {

@@ -63,6 +63,8 @@ declare module 'ioredis' {
     sbRebuildKpiWeekV1(...args: LuaArg[]): Result<number, Context>;
     sbDeleteStreamEntriesV1(...args: LuaArg[]): Result<[string, ...[string, string[]][]], Context>;
     sbAddWebhookV1(...args: LuaArg[]): Result<number, Context>;
+    sbPutCannedReplyV1(...args: LuaArg[]): Result<number, Context>;
+    sbDeleteCannedReplyV1(...args: LuaArg[]): Result<number, Context>;
     sbPushWebhookOutboxV1(...args: LuaArg[]): Result<string | null, Context>;
     sbAckWebhookOutboxV1(...args: LuaArg[]): Result<string | null, Context>;
     sbMarkSeenV1(...args: LuaArg[]): Result<[number, string, string] | number, Context>;
@@ -72,6 +74,8 @@ declare module 'ioredis' {
 /** What each script's negative results mean; the one place they become error codes. */
 const SCRIPT_ERRORS: Record<string, Record<number, ErrorCode>> = {
   createConversation: { [-1]: 'CONVERSATION_ALREADY_OPEN' },
+  putCannedReply: { [-1]: 'CANNED_REPLY_NOT_FOUND', [-2]: 'CANNED_SHORTCUT_TAKEN', [-3]: 'CANNED_REPLY_LIMIT' },
+  deleteCannedReply: { [-1]: 'CANNED_REPLY_NOT_FOUND' },
   appendMessage: { [-1]: 'CONVERSATION_NOT_FOUND', [-2]: 'CONVERSATION_NOT_ACTIVE', [-3]: 'CONVERSATION_NOT_ASSIGNED_TO_YOU' },
   claimConversation: {
     [-1]: 'CONVERSATION_NOT_FOUND',

@@ -12,6 +12,8 @@
     ARGV[4] agent name ('' for a visitor)
     ARGV[5] text
     ARGV[6] now (ms)
+    ARGV[7] kind: '' for a message, 'note' for an agent's internal note (kept with field kind=note;
+            no status or holder check: the domain decides who may write one)
 
   Output:
     { 1, messageId }  stored
@@ -29,6 +31,12 @@ local state = redis.call('HMGET', KEYS[1], 'status', 'assignedAgentId')
 local status, assigned = state[1], state[2]
 if not status then
   return -1
+end
+if ARGV[7] == 'note' then
+  local noteId = redis.call('XADD', KEYS[2], '*', 'clientId', ARGV[1], 'author', 'agent',
+    'text', ARGV[5], 'at', ARGV[6], 'agentId', ARGV[3], 'agentName', ARGV[4], 'kind', 'note')
+  redis.call('HSET', KEYS[3], ARGV[1], noteId)
+  return { 1, noteId }
 end
 if status == 'resolved' or status == 'abandoned' then
   return -2
