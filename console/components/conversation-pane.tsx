@@ -6,7 +6,6 @@ import type { ConversationView, MessageView } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
 import type { PendingReply } from '../workspace-store';
 import { VisitorName } from './visitor-name';
-import { VisitorContextBox } from './visitor-context';
 
 export interface ConversationPaneProps {
   conversation: ConversationView;
@@ -101,7 +100,7 @@ export function ConversationPane({
             <button type="button" class="secondary" onClick={onRelease} title="Back to the front of the queue for another agent">
               Hand back
             </button>
-            <button type="button" class="secondary" aria-expanded={transferring} onClick={() => setTransferring(!transferring)}>
+            <button type="button" class="secondary" data-shortcut="transfer" aria-expanded={transferring} onClick={() => setTransferring(!transferring)}>
               Transfer to {target}
             </button>
             {categories.length > 0 && (
@@ -114,7 +113,7 @@ export function ConversationPane({
                 ))}
               </select>
             )}
-            <button type="button" class="resolve" onClick={() => onResolve(category || undefined)}>
+            <button type="button" class="resolve" data-shortcut="resolve" onClick={() => onResolve(category || undefined)}>
               Resolve
             </button>
           </div>
@@ -137,7 +136,6 @@ export function ConversationPane({
           <button type="submit">Transfer</button>
         </form>
       )}
-      {conversation.context && <VisitorContextBox context={conversation.context} />}
       <ol class="log" role="log" aria-label="Messages" aria-live="polite">
         {messages.map((m, i) => (
           <li key={m.id} class={`msg ${m.author}`}>
@@ -164,6 +162,7 @@ export function ConversationPane({
         <form class="reply" onSubmit={submit}>
           <textarea
             aria-label="Reply"
+            data-shortcut="reply"
             rows={3}
             value={text}
             placeholder="Write a reply… (Enter sends, Shift+Enter for a new line)"

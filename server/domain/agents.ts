@@ -46,6 +46,9 @@ const UNKNOWN_AGENT_HASH = hashPassword(randomBytes(16).toString('hex'));
 
 export type AgentAccounts = ReturnType<typeof createAgentAccounts>;
 
+/** Why a console was closed (`session:ended`). */
+export type SessionEndReason = 'disabled' | 'logged-out';
+
 // The schemas REST and the CLI check too: an account is refused the same way whoever asks.
 const checkNewAgent = compilePayloadCheck(NewAgentSchema);
 const checkAgentPatch = compilePayloadCheck(AgentPatchSchema);
@@ -107,6 +110,17 @@ export function createAgentAccounts({ store, limiter, events, audit, sessionTtlM
       if (!session) return null;
       const agent = await store.getAgent(session.siteKey, session.agentId);
       return agent && !agent.disabled ? toAgentView(agent) : null;
+    },
+
+    /**
+     * Whether a console session of `agent` still holds: `open`, or why it ended (`disabled` by an
+     * admin, which also deletes the sessions, or `logged-out`, expired included).
+     */
+    async sessionState(token: string | undefined, agent: Pick<AgentView, 'id' | 'siteKey'>): Promise<'open' | SessionEndReason> {
+      const record = await store.getAgent(agent.siteKey, agent.id);
+      if (!record || record.disabled) return 'disabled';
+      const session = token ? await store.getSession(token, now()) : null;
+      return session && session.agentId === agent.id ? 'open' : 'logged-out';
     },
 
     /** Ends one console session; the consoles riding on it close. */

@@ -140,6 +140,11 @@ export function createAssignmentService({
       for (const queue of queues) await assignWaiting(siteKey, queue);
     },
 
+    /** The status the agent last chose, as the store has it (online when they never chose). */
+    async chosenStatus(agent: AgentView): Promise<PresenceStatus> {
+      return (await store.listPresence(agent.siteKey))[agent.id]?.status ?? 'online';
+    },
+
     /** The agent is reachable with this status until the presence TTL passes without a heartbeat. */
     async keepPresent(agent: AgentView, status: Exclude<PresenceStatus, 'offline'>) {
       await setPresence(agent, status, now() + timings.presenceTtlMs);

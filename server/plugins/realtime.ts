@@ -79,7 +79,9 @@ export default fp<RealtimePluginOptions>(
         const { agent } = socket.data;
         if (!agent || seen.has(agent.id)) continue;
         seen.add(agent.id);
-        app.assignment.keepPresent(agent, statuses.get(agent.id)).catch((error: unknown) => app.log.warn({ err: error }, 'heartbeat failed'));
+        const status = statuses.get(agent.id);
+        if (!status || status === 'offline') continue;
+        app.assignment.keepPresent(agent, status).catch((error: unknown) => app.log.warn({ err: error }, 'heartbeat failed'));
       }
     }, DEFAULT_ASSIGNMENT_TIMINGS.presenceTtlMs / 3);
     heartbeat.unref();

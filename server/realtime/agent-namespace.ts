@@ -10,7 +10,7 @@ import {
   EmptyPayloadSchema,
   PresenceSetPayloadSchema,
 } from '../../shared/schemas';
-import { toWireError } from '../../shared/errors';
+import { createError, toWireError } from '../../shared/errors';
 import { handleEvent } from './ack';
 import type { AgentStatuses } from './agent-statuses';
 import { limitEventRate } from './event-rate';
@@ -45,7 +45,10 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
         ...agent.skills.map((queue) => rooms.queue(agent.siteKey, queue)),
         ...open.map((c) => rooms.conversation(agent.siteKey, c.id)),
       ]);
-      await assignment.keepPresent(agent, statuses.get(agent.id));
+      // The status the agent chose survives a reload and a new log-in: the store has it.
+      const status = statuses.get(agent.id) ?? (await assignment.chosenStatus(agent));
+      statuses.set(agent.id, status);
+      if (status !== 'offline') await assignment.keepPresent(agent, status);
       next();
     } catch (error) {
       const wire = toWireError(error);
@@ -97,10 +100,14 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
 
     socket.on('presence:set', handleEvent(app.log, 'presence:set', checkPresence, async ({ status }) => {
       // This process's heartbeat renews the chosen status; offline is said once and not renewed.
-      statuses.set(agent.id, status === 'offline' ? 'away' : status);
+      statuses.set(agent.id, status);
       await assignment.setStatus(agent, status, origin);
       return { status };
     }));
+
+    socket.on('visitor:history', handleEvent(app.log, 'visitor:history', checkRef, ({ conversationId }) =>
+      conversations.previousConversations(agent, conversationId),
+    ));
 
     registerAgentSignals(app, socket);
 
@@ -108,7 +115,8 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
       if (closing()) return;
       void (async () => {
         if ((await agents.in(rooms.agent(siteKey, agent.id)).fetchSockets()).length > 0) return;
-        await assignment.connectionLost(agent, statuses.get(agent.id));
+        const status = statuses.get(agent.id);
+        if (status && status !== 'offline') await assignment.connectionLost(agent, status);
       })().catch((error: unknown) => app.log.warn({ err: error }, 'agent presence update failed'));
     });
 
@@ -122,9 +130,16 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
  * another device, agent disabled). Agents send few events, so two Redis reads each cost nothing.
  */
 function endWithSession(app: FastifyInstance, socket: Parameters<Parameters<FastifyInstance['agents']['on']>[1]>[0]) {
-  socket.use((_packet, next) => {
-    app.agentAccounts.authenticate(socket.data.sessionToken).then(
-      (agent) => (agent ? next() : socket.disconnect(true)),
+  socket.use((packet, next) => {
+    app.agentAccounts.sessionState(socket.data.sessionToken, socket.data.agent).then(
+      (state) => {
+        if (state === 'open') return next();
+        // The event is refused with a code, changes nothing, and the console hears why before it closes.
+        const ack: unknown = packet.at(-1);
+        if (typeof ack === 'function') ack({ ok: false, error: toWireError(createError('AUTH_REQUIRED', { reason: state })) });
+        socket.emit('session:ended', { reason: state });
+        socket.disconnect(true);
+      },
       (error: unknown) => next(error as Error),
     );
   });

@@ -252,6 +252,7 @@ function agentEvents(random: Random): EventSpec[] {
       },
     },
     { event: 'queue:take-next', fields: {} },
+    { event: 'visitor:history', fields: { conversationId } },
     { event: 'typing:set', fields: { conversationId, typing: booleanField } },
     { event: 'message:seen', fields: { conversationId, lastSeenId: { ...messageIdField, required: true } } },
     {
