@@ -131,12 +131,13 @@ export function ConversationPane({
         >
           <label>
             Transfer note
-            <input type="text" maxLength={500} value={note} autoFocus placeholder={`What the ${target} team should know`} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+            <input type="text" maxLength={500} value={note} autoFocus data-shortcut-field="transfer" placeholder={`What the ${target} team should know`} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
           </label>
           <button type="submit">Transfer</button>
         </form>
       )}
-      <ol class="log" role="log" aria-label="Messages" aria-live="polite">
+      <div class="log" role="log" aria-label="Messages" aria-live="polite">
+      <ol class="log-list">
         {messages.map((m, i) => (
           <li key={m.id} class={`msg ${m.author}`}>
             <span class="who">{m.author === 'agent' ? (m.agentName ?? 'Agent') : 'Visitor'}</span>
@@ -158,6 +159,7 @@ export function ConversationPane({
         )}
         <li ref={end} aria-hidden="true" />
       </ol>
+      </div>
       {open && (
         <form class="reply" onSubmit={submit}>
           <textarea
