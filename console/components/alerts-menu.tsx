@@ -1,6 +1,6 @@
 /** The "Alerts" menu: each alert switchable, kept in this browser; notifications asked for only from this click. */
 import { useState } from 'preact/hooks';
-import { askNotificationPermission } from '../alerts/alerts';
+import { askNotificationPermission, notificationsPermitted } from '../alerts/alerts';
 import type { AlertSettings } from '../alerts/alert-settings';
 
 const LABELS: Record<keyof AlertSettings, string> = {
@@ -30,7 +30,7 @@ export function AlertsMenu({ settings, onChange }: { settings: AlertSettings; on
               {LABELS[key]}
             </label>
           ))}
-          {settings.notification && (
+          {settings.notification && !notificationsPermitted() && (
             <button type="button" class="secondary" onClick={async () => setDenied(!(await askNotificationPermission()))}>
               Allow notifications
             </button>

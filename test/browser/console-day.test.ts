@@ -165,7 +165,11 @@ describe('the agent console for a full day, in a browser', () => {
     await expectText(anaItem, 'waiting for you');
     await shot(samPage, 'unread-and-alerts');
 
-    // The agent's second tab-free way back: Alt+↑ opens Ana's chat; the count clears, the title too.
+    // Clicking the notification opens Ana's chat; Alt+↓ / Alt+↑ move between the two. The count clears, the title too.
+    await samPage.evaluate(() => (window as unknown as { lastNotification: { onclick(): void } }).lastNotification.onclick());
+    await expectText(pane, 'Are you still there?');
+    await samPage.keyboard.press('Alt+ArrowDown');
+    await expectText(pane, 'Where is my parcel');
     await samPage.keyboard.press('Alt+ArrowUp');
     await expectText(pane, 'Are you still there?');
     await eventually(async () => expect(await anaItem.getByLabel('2 unread').count()).toBe(0));
@@ -198,6 +202,18 @@ describe('the agent console for a full day, in a browser', () => {
     await expectText(samPage.locator('.mine'), 'Are you still there?', { absent: true });
     await eventually(async () => expect((await spied(robin)).notifications.slice(robinBefore).map((n) => n.title)).toContain('New conversation waiting'));
     await expectText(robin.locator('section.queue', { hasText: 'Support' }), 'Card charged twice: payment bug?');
+
+    // Each alert is switchable: with Sound off (kept in this browser), Ben's next line notifies without a beep.
+    await samPage.getByRole('button', { name: 'Alerts' }).click();
+    await samPage.getByRole('checkbox', { name: 'Sound' }).uncheck();
+    await noSeriousFindings(samPage, 'alerts menu');
+    await shot(samPage, 'alerts-menu');
+    expect(await samPage.evaluate(() => localStorage.getItem('switchboard.console.alerts'))).toContain('"sound":false');
+    const quiet = await spied(samPage);
+    await visitorSays(ben, 'Any news?');
+    await eventually(async () => expect((await spied(samPage)).notifications.length).toBeGreaterThan(quiet.notifications.length));
+    expect((await spied(samPage)).beeps).toBe(quiet.beeps);
+    await samPage.getByRole('button', { name: 'Alerts' }).click();
 
     // Keyboard resolve: Alt+↓ picks Ben's chat, Alt+E resolves it.
     await samPage.keyboard.press('Alt+ArrowDown');
