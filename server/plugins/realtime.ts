@@ -9,7 +9,6 @@ import { Server } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../../shared/limits';
 import { DEFAULT_ASSIGNMENT_TIMINGS } from '../domain/assignment';
 import { registerAgentNamespace } from '../realtime/agent-namespace';
-import { createAgentStatuses } from '../realtime/agent-statuses';
 import { createAnnouncer } from '../realtime/announce';
 import { broadcastEvents } from '../realtime/broadcasts';
 import { createVisitorChannel } from '../realtime/visitor-channel';
@@ -61,10 +60,9 @@ export default fp<RealtimePluginOptions>(
     broadcastEvents(app, announce, visitorChannel);
     app.visitors.use(visitorHandshake(app));
     app.agents.use(agentHandshake(app));
-    const statuses = createAgentStatuses();
     let closing = false;
     registerVisitorNamespace(app, () => closing);
-    registerAgentNamespace(app, statuses, () => closing);
+    registerAgentNamespace(app, () => closing);
     // A console that connects may be one more agent online: the waiting visitors of its queues get
     // their places and estimates again (debounced per queue; presence changes are told as events).
     app.agents.on('connection', (socket) => {
@@ -79,9 +77,7 @@ export default fp<RealtimePluginOptions>(
         const { agent } = socket.data;
         if (!agent || seen.has(agent.id)) continue;
         seen.add(agent.id);
-        const status = statuses.get(agent.id);
-        if (!status || status === 'offline') continue;
-        app.assignment.keepPresent(agent, status).catch((error: unknown) => app.log.warn({ err: error }, 'heartbeat failed'));
+        app.assignment.keepPresent(agent).catch((error: unknown) => app.log.warn({ err: error }, 'heartbeat failed'));
       }
     }, DEFAULT_ASSIGNMENT_TIMINGS.presenceTtlMs / 3);
     heartbeat.unref();

@@ -12,7 +12,6 @@ import {
 } from '../../shared/schemas';
 import { createError, toWireError } from '../../shared/errors';
 import { handleEvent } from './ack';
-import type { AgentStatuses } from './agent-statuses';
 import { limitEventRate } from './event-rate';
 import { rooms } from './rooms';
 import { registerAgentSignals } from './signals';
@@ -31,7 +30,7 @@ const checkHandOver = compilePayloadCheck(ConversationHandOverPayloadSchema);
  * @param closing true once the app is shutting down: connections closing then are not agents
  * leaving, and the store and the adapter's Redis connections are going away.
  */
-export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStatuses, closing: () => boolean): void {
+export function registerAgentNamespace(app: FastifyInstance, closing: () => boolean): void {
   const { agents, conversations, assignment } = app;
 
   // Rooms and presence are in place before the client hears it is connected, so its first event
@@ -45,10 +44,8 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
         ...agent.skills.map((queue) => rooms.queue(agent.siteKey, queue)),
         ...open.map((c) => rooms.conversation(agent.siteKey, c.id)),
       ]);
-      // The status the agent chose survives a reload and a new log-in: the store has it.
-      const status = statuses.get(agent.id) ?? (await assignment.chosenStatus(agent));
-      statuses.set(agent.id, status);
-      if (status !== 'offline') await assignment.keepPresent(agent, status);
+      // The status the agent chose survives a reload and a new log-in: the store keeps it.
+      await assignment.keepPresent(agent);
       next();
     } catch (error) {
       const wire = toWireError(error);
@@ -99,8 +96,7 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
     ));
 
     socket.on('presence:set', handleEvent(app.log, 'presence:set', checkPresence, async ({ status }) => {
-      // This process's heartbeat renews the chosen status; offline is said once and not renewed.
-      statuses.set(agent.id, status);
+      // Kept by the store: every process's heartbeat renews it from there; offline is not renewed.
       await assignment.setStatus(agent, status, origin);
       return { status };
     }));
@@ -115,8 +111,7 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
       if (closing()) return;
       void (async () => {
         if ((await agents.in(rooms.agent(siteKey, agent.id)).fetchSockets()).length > 0) return;
-        const status = statuses.get(agent.id);
-        if (status && status !== 'offline') await assignment.connectionLost(agent, status);
+        await assignment.connectionLost(agent);
       })().catch((error: unknown) => app.log.warn({ err: error }, 'agent presence update failed'));
     });
 
