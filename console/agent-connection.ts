@@ -12,6 +12,7 @@ import type { AgentClientEvents, AgentServerEvents } from '../shared/protocol';
 import type { QueueName } from '../shared/queues';
 import type { StateStore } from '../shared/state-store';
 import { createTypingSignal } from '../shared/typing-signal';
+import { api } from './api';
 import {
   applyConversation,
   applyHandedOver,
@@ -29,10 +30,23 @@ import {
 
 export type AgentConnection = ReturnType<typeof connectAgent>;
 
-export function connectAgent(store: StateStore<ConsoleState>, onLoggedOut: () => void) {
+/** Why the console closed itself: the server ended the session (`session:ended`), or the agent logged out here. */
+export type LoggedOutReason = SessionEnd['reason'];
+type SessionEnd = Parameters<AgentServerEvents['session:ended']>[0];
+
+/** Things an agent may want to be alerted about (console/alerts/), told as they arrive. */
+export type ConsoleAlert =
+  | { kind: 'waiting'; conversationId: string; text: string }
+  | { kind: 'assigned'; conversationId: string; text: string }
+  | { kind: 'message'; conversationId: string; text: string };
+
+/** An action that got no answer shows this, never nothing. */
+const NO_ANSWER = { code: 'INTERNAL', message: 'The server did not answer: check the connection and try again.' } as const;
+
+export function connectAgent(store: StateStore<ConsoleState>, onLoggedOut: (reason: LoggedOutReason) => void, onAlert: (alert: ConsoleAlert) => void = () => {}) {
   const socket: Socket<AgentServerEvents, AgentClientEvents> = io('/agent', { transports: ['websocket', 'polling'] });
   const request = <K extends keyof AgentClientEvents & string>(event: K, payload: Parameters<AgentClientEvents[K]>[0]) =>
-    emitWithTimeout(socket, ACK_TIMEOUT_MS, event, payload);
+    emitWithTimeout(socket, ACK_TIMEOUT_MS, event, payload).catch(() => ({ ok: false as const, error: NO_ANSWER }));
   const apply = (change: (s: ConsoleState) => Partial<ConsoleState>) => store.setState(change);
 
   const outbox = createOutbox<PendingReply>({
@@ -64,16 +78,41 @@ export function connectAgent(store: StateStore<ConsoleState>, onLoggedOut: () =>
     resync().catch(() => undefined);
     outbox.flush();
   });
-  socket.on('disconnect', () => store.setState({ connection: 'offline' }));
+  let ended = false;
+  const end = (reason: LoggedOutReason) => {
+    if (ended) return;
+    ended = true;
+    outbox.stop();
+    socket.disconnect();
+    onLoggedOut(reason);
+  };
+  socket.on('session:ended', ({ reason }) => end(reason));
+  socket.on('disconnect', (reason) => {
+    store.setState({ connection: 'offline' });
+    // The server closed it without saying why (a session:ended lost in a race): ask whether the session holds.
+    if (reason === 'io server disconnect' && !ended) {
+      void api.currentAgent().then((agent) => (agent ? socket.connect() : end('logged-out')));
+    }
+  });
   socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
     store.setState({ connection: 'offline' });
-    if (error.data?.code === 'AUTH_REQUIRED') onLoggedOut();
+    if (error.data?.code === 'AUTH_REQUIRED') end('logged-out');
   });
-  socket.on('queue:entered', (entry, count) => apply((s) => applyQueueEntered(s, entry, count)));
+  socket.on('presence:changed', ({ status }) => store.setState({ presence: status }));
+  socket.on('queue:entered', (entry, count) => {
+    const known = store.getState().queues.some((q) => q.entries.some((e) => e.conversationId === entry.conversationId));
+    apply((s) => applyQueueEntered(s, entry, count));
+    if (!known) onAlert({ kind: 'waiting', conversationId: entry.conversationId, text: entry.preview });
+  });
   socket.on('queue:left', (left, count) => apply((s) => applyQueueLeft(s, left, count)));
   socket.on('message:new', (message) => apply((s) => applyMessages(s, message.conversationId, [message])));
   socket.on('conversation:updated', (conversation) => apply((s) => applyConversation(s, conversation)));
-  socket.on('conversation:assigned', ({ conversation, messages, lastSeen }) => apply((s) => applyTaken(s, conversation, messages, lastSeen)));
+  socket.on('conversation:assigned', ({ conversation, messages, lastSeen }) => {
+    const known = store.getState().conversations.some((c) => c.id === conversation.id && c.status === 'active');
+    // An assignment does not steal the screen from a chat the agent is in.
+    apply((s) => ({ ...applyTaken(s, conversation, messages, lastSeen), selectedId: s.selectedId ?? conversation.id }));
+    if (!known) onAlert({ kind: 'assigned', conversationId: conversation.id, text: conversation.preview });
+  });
 
   // Live signals: the visitor's "typing…" shows until they stop, write, or go quiet for TYPING_SHOWN_FOR_MS.
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -84,7 +123,9 @@ export function connectAgent(store: StateStore<ConsoleState>, onLoggedOut: () =>
   };
   socket.on('conversation:typing', ({ conversationId, typing }) => visitorTyping(conversationId, typing));
   socket.on('message:new', (message) => {
-    if (message.author === 'visitor') visitorTyping(message.conversationId, false);
+    if (message.author !== 'visitor') return;
+    visitorTyping(message.conversationId, false);
+    onAlert({ kind: 'message', conversationId: message.conversationId, text: message.text });
   });
   socket.on('message:seen', (seen) => apply((s) => applySeen(s, seen)));
   socket.on('team:updated', (team) => store.setState({ team }));
@@ -118,7 +159,9 @@ export function connectAgent(store: StateStore<ConsoleState>, onLoggedOut: () =>
       const before = reportedSeen.get(conversationId) ?? store.getState().lastSeen[conversationId]?.agent;
       if (!socket.connected || (before && compareMessageIds(lastSeenId, before) <= 0)) return;
       reportedSeen.set(conversationId, lastSeenId);
-      void request('message:seen', { conversationId, lastSeenId }).catch(() => undefined);
+      // Unread counts read the agent's own mark: it moves here at once, as the server keeps it.
+      apply((s) => applySeen(s, { conversationId, by: 'agent', lastSeenId }));
+      void request('message:seen', { conversationId, lastSeenId });
     },
     async takeNext() {
       const res = await request('queue:take-next', {});
@@ -128,7 +171,7 @@ export function connectAgent(store: StateStore<ConsoleState>, onLoggedOut: () =>
     },
     async setPresence(status: AgentPresence) {
       const res = await request('presence:set', { status });
-      if (res.ok) store.setState({ presence: status, error: null });
+      if (res.ok) store.setState({ presence: res.data.status, error: null });
       else store.setState({ error: res.error });
     },
     async release(conversationId: string) {
@@ -179,6 +222,11 @@ export function connectAgent(store: StateStore<ConsoleState>, onLoggedOut: () =>
       store.setState((s) => ({ pending: [...s.pending, reply], error: null }));
       outbox.add(reply);
       draftOf(conversationId).draft('');
+    },
+    /** The visitor's earlier conversations, to read (`visitor:history`); none when the server refuses. */
+    async history(conversationId: string) {
+      const res = await request('visitor:history', { conversationId });
+      return res.ok ? res.data : [];
     },
     close() {
       outbox.stop();

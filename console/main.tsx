@@ -5,6 +5,7 @@
 import { render, type ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentView } from '../shared/schemas';
+import type { LoggedOutReason } from './agent-connection';
 import { api } from './api';
 import { DashboardScreen } from './screens/dashboard';
 import { LoginScreen } from './screens/login';
@@ -28,6 +29,8 @@ function LazySettings({ agent, hash }: { agent: AgentView; hash: string }) {
 function Console() {
   const [agent, setAgent] = useState<AgentView | null | undefined>(undefined);
   const [view, setView] = useState(location.hash);
+  /** Why the console went back to the log-in, said there. */
+  const [ended, setEnded] = useState<LoggedOutReason | undefined>(undefined);
   useEffect(() => {
     void api.currentAgent().then(setAgent);
     const onHash = () => setView(location.hash);
@@ -35,7 +38,7 @@ function Console() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   if (agent === undefined) return <p class="loading">Loading…</p>;
-  if (agent === null) return <LoginScreen onLoggedIn={setAgent} />;
+  if (agent === null) return <LoginScreen onLoggedIn={(a) => (setEnded(undefined), setAgent(a))} ended={ended} />;
   if (view === '#dashboard') {
     return (
       <div class="dashboard-page">
@@ -58,7 +61,15 @@ function Console() {
       </div>
     );
   }
-  return <WorkspaceScreen agent={agent} onLoggedOut={() => setAgent(null)} />;
+  return (
+    <WorkspaceScreen
+      agent={agent}
+      onLoggedOut={(reason) => {
+        setEnded(reason);
+        setAgent(null);
+      }}
+    />
+  );
 }
 
 render(<Console />, document.getElementById('app')!);

@@ -16,9 +16,13 @@ export interface PendingReply {
 export type AgentPresence = 'online' | 'away' | 'offline';
 
 export interface ConsoleState {
+  /** Whether the socket to the server is up: "Connected", never to be read as the agent's availability. */
   connection: 'connecting' | 'online' | 'offline';
-  /** What the agent chose: online gets new conversations, away keeps theirs, offline gives them back. */
-  presence: AgentPresence;
+  /**
+   * The agent's status as the server has it (online gets new conversations, away keeps theirs,
+   * offline gives them back); null until the workspace has said it.
+   */
+  presence: AgentPresence | null;
   agent: AgentView;
   queues: QueueSnapshot[];
   /** This agent's conversations: open ones, and those resolved during this visit. */
@@ -46,7 +50,7 @@ export interface ConsoleState {
 export function initialState(agent: AgentView): ConsoleState {
   return {
     connection: 'connecting',
-    presence: 'online',
+    presence: null,
     agent,
     queues: agent.skills.map((queue) => ({ queue, count: 0, entries: [] })),
     conversations: [],
@@ -79,6 +83,7 @@ export function applyWorkspace(state: ConsoleState, ws: AgentWorkspace): Partial
     emailEnabled: ws.email.enabled,
     selectedId: state.selectedId ?? ws.conversations[0]?.id ?? null,
     lastSeen: { ...state.lastSeen, ...ws.lastSeen },
+    presence: ws.presence,
   };
 }
 

@@ -111,3 +111,10 @@ export const MAX_ADMINISTERED_SITES = 100;
 export const MAX_CANNED_REPLY_LENGTH = 2_000;
 /** Most canned replies a site keeps: enough for any team, small enough to list in one read. */
 export const MAX_CANNED_REPLIES = 200;
+/** The pages before the current one an agent sees (most recent first): enough to read a visit's path, bounded per visitor. */
+export const MAX_PREVIOUS_PAGES = 10;
+/** A user agent past this is cut: real ones are under 300 characters, and the console only reads browser and system from it. */
+export const MAX_USER_AGENT_LENGTH = 400;
+/** Previous conversations shown beside a chat (visitor:history), each with its first messages. */
+export const MAX_PREVIOUS_CONVERSATIONS = 10;
+export const MAX_PREVIOUS_CONVERSATION_MESSAGES = 50;

@@ -120,7 +120,15 @@ export interface ConversationView {
 }
 
 /** The visitor's page context as kept (`visitor:context`), with when it was last told. */
-export type VisitorContext = VisitorContextPayload & { at: number };
+export type VisitorContext = VisitorContextPayload & {
+  at: number;
+  /** The pages the visitor was on before `page`, most recent first, with when they arrived there (at most MAX_PREVIOUS_PAGES). */
+  previousPages?: { url: string; title: string; at: number }[];
+  /** The browser's User-Agent header, as the visitor's connection sent it (the console reads browser and system from it). */
+  userAgent?: string;
+  /** False once the visitor's last tab on the site closed; true again when one connects. Absent: not known. */
+  online?: boolean;
+};
 
 /**
  * What a visitor is told about their own conversation: its state and who answers, never how it was
@@ -154,6 +162,8 @@ export interface QueueEntry {
   /** Set when the visitor's reply reopened it after it was resolved. */
   reopenedAt?: number;
   visitor?: VisitorIdentity;
+  /** Left through the "leave a message" form (nobody was available): an answer, not a live chat. */
+  leftMessage?: boolean;
 }
 
 /** Where a waiting visitor stands in line. */
@@ -295,6 +305,24 @@ export interface AgentWorkspace {
   email: { enabled: boolean };
   /** The "seen" marks of each of `conversations`, by conversation id. */
   lastSeen: Record<ConversationId, LastSeen>;
+  /** The agent's status as the server has it (what they last chose; online when they never chose). */
+  presence: PresenceSetPayload['status'];
+}
+
+/** One of the visitor's earlier conversations (`visitor:history`), readable, not answerable. */
+export interface PreviousConversation {
+  id: ConversationId;
+  createdAt: number;
+  queue: QueueName;
+  status: ConversationStatus;
+  /** The start of the visitor's first message. */
+  preview: string;
+  /** Left through the "leave a message" form rather than a live chat. */
+  leftMessage?: boolean;
+  /** The agent who held it last. */
+  agentName?: string;
+  /** Its first messages, oldest first (at most MAX_PREVIOUS_CONVERSATION_MESSAGES). */
+  messages: MessageView[];
 }
 
 export interface TakenConversation {
@@ -373,6 +401,11 @@ export interface AgentClientEvents {
   'typing:set': (payload: TypingSetPayload, ack: AckCallback<{ relayed: boolean }>) => void;
   /** The console has shown this conversation up to this message. Moves forward only. */
   'message:seen': (payload: MessageSeenPayload, ack: AckCallback<LastSeen>) => void;
+  /**
+   * The other conversations of this conversation's visitor still in the live store, newest first,
+   * to read (not answer). Changes nothing; the same refusals as `conversation:messages`.
+   */
+  'visitor:history': (payload: ConversationRefPayload, ack: AckCallback<PreviousConversation[]>) => void;
 }
 
 export interface AgentServerEvents {
@@ -390,6 +423,13 @@ export interface AgentServerEvents {
   'message:seen': (seen: MessageSeen) => void;
   /** Leads and admins: the team changed (presence, load, a conversation waiting or taken). At most a few a second. */
   'team:updated': (team: TeamSnapshot) => void;
+  /** The agent's status changed (in another tab of theirs, or by the server): the Status control follows. */
+  'presence:changed': (presence: { status: PresenceSetPayload['status'] }) => void;
+  /**
+   * The console's session is over: `disabled` (an admin disabled the account) or `logged-out`
+   * (logged out here or everywhere, or expired). The server disconnects the socket right after.
+   */
+  'session:ended': (ended: { reason: 'disabled' | 'logged-out' }) => void;
 }
 
 export interface InterServerEvents {}

@@ -12,5 +12,6 @@ export function toQueueEntry(c: ConversationView): QueueEntry {
     ...(c.transfer ? { transfer: c.transfer } : {}),
     ...(c.reopenedAt !== undefined ? { reopenedAt: c.reopenedAt } : {}),
     ...(c.visitor ? { visitor: c.visitor } : {}),
+    ...(c.leftMessage ? { leftMessage: true } : {}),
   };
 }

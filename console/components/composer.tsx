@@ -73,7 +73,7 @@ export function Composer({ onReply, onNote, onDraft, cannedReplies, canned, hand
   return (
     <form class={`reply ${note ? 'note-mode' : ''}`} onSubmit={submit}>
       <label class="note-switch">
-        <input type="checkbox" role="switch" aria-label="Note" checked={note} onChange={(e) => setNote((e.target as HTMLInputElement).checked)} />
+        <input type="checkbox" role="switch" aria-label="Note" data-shortcut="note" checked={note} onChange={(e) => setNote((e.target as HTMLInputElement).checked)} />
         Note
       </label>
       {open && (
@@ -97,6 +97,7 @@ export function Composer({ onReply, onNote, onDraft, cannedReplies, canned, hand
       )}
       <textarea
         ref={box}
+        data-shortcut="reply"
         aria-label={note ? 'Internal note' : 'Reply'}
         rows={3}
         value={text}

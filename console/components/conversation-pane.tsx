@@ -8,7 +8,6 @@ import { Composer, type ComposerHandle } from './composer';
 import { TransferDialog } from './transfer-dialog';
 import type { PendingReply } from '../workspace-store';
 import { VisitorName } from './visitor-name';
-import { VisitorContextBox } from './visitor-context';
 
 export interface ConversationPaneProps {
   conversation: ConversationView;
@@ -110,7 +109,7 @@ export function ConversationPane({
             <button type="button" class="secondary" onClick={onRelease} title="Back to the front of the queue for another agent">
               Hand back
             </button>
-            <button type="button" class="secondary" aria-expanded={transferring} onClick={() => setTransferring(!transferring)}>
+            <button type="button" class="secondary" data-shortcut="transfer" aria-expanded={transferring} onClick={() => setTransferring(!transferring)}>
               Transfer
             </button>
             {categories.length > 0 && (
@@ -123,7 +122,7 @@ export function ConversationPane({
                 ))}
               </select>
             )}
-            <button type="button" class="resolve" onClick={() => onResolve(category || undefined)}>
+            <button type="button" class="resolve" data-shortcut="resolve" onClick={() => onResolve(category || undefined)}>
               Resolve
             </button>
           </div>
@@ -141,8 +140,8 @@ export function ConversationPane({
           onClose={() => setTransferring(false)}
         />
       )}
-      {conversation.context && <VisitorContextBox context={conversation.context} />}
-      <ol class="log" role="log" aria-label="Messages" aria-live="polite">
+      <div class="log" role="log" aria-label="Messages" aria-live="polite">
+      <ol class="log-list">
         {messages.map((m, i) => (
           <li key={m.id} class={`msg ${m.author}${m.kind === 'note' ? ' note' : ''}`}>
             <span class="who">
@@ -167,6 +166,7 @@ export function ConversationPane({
         )}
         <li ref={end} aria-hidden="true" />
       </ol>
+      </div>
       {open && (
         <Composer
           onReply={onReply}

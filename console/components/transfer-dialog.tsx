@@ -39,7 +39,7 @@ export function TransferDialog({ conversation, meId, loadTeam, onTransferQueue, 
     <section class="transfer-form" role="dialog" aria-label="Transfer the conversation" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <label>
         Transfer note
-        <input type="text" maxLength={500} value={note} autoFocus placeholder="What the next agent should know" onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+        <input type="text" maxLength={500} value={note} autoFocus data-shortcut-field="transfer" placeholder="What the next agent should know" onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
       </label>
       <div class="transfer-targets">
         <button type="button" onClick={() => onTransferQueue(other, note)}>

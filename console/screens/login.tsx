@@ -1,8 +1,15 @@
 import { useState } from 'preact/hooks';
 import type { AgentView } from '../../shared/schemas';
+import type { LoggedOutReason } from '../agent-connection';
 import { api } from '../api';
 
-export function LoginScreen({ onLoggedIn }: { onLoggedIn(agent: AgentView): void }) {
+/** What the log-in page says when the console was closed for the agent (`session:ended`). */
+const ENDED: Record<LoggedOutReason, string> = {
+  disabled: 'Your account was disabled by an admin.',
+  'logged-out': 'You were logged out.',
+};
+
+export function LoginScreen({ onLoggedIn, ended }: { onLoggedIn(agent: AgentView): void; ended?: LoggedOutReason | undefined }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -24,6 +31,11 @@ export function LoginScreen({ onLoggedIn }: { onLoggedIn(agent: AgentView): void
       <form onSubmit={submit}>
         <h1>Switchboard</h1>
         <p>Agent console</p>
+        {ended && (
+          <p role="alert" class="notice">
+            {ENDED[ended]}
+          </p>
+        )}
         <label>
           Email
           <input type="email" autoComplete="username" autoFocus required value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />

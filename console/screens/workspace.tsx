@@ -2,17 +2,26 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createStateStore } from '../../shared/state-store';
 import { useStore } from '../../shared/use-store';
 import type { AgentView } from '../../shared/schemas';
-import { connectAgent } from '../agent-connection';
+import { connectAgent, type LoggedOutReason } from '../agent-connection';
+import { useAlerts } from '../alerts/use-alerts';
 import { api } from '../api';
+import { AlertsMenu } from '../components/alerts-menu';
 import { ConversationPane } from '../components/conversation-pane';
 import { canOpenSettings } from '../settings/sections';
-import { QueueList } from '../components/queue-list';
-import { initialState, openCount, type AgentPresence } from '../workspace-store';
 import { TeamView } from './team';
+import { MyConversations } from '../components/my-conversations';
+import { PresenceControl } from '../components/presence-control';
+import { QueueList } from '../components/queue-list';
+import { ShortcutsOverlay } from '../components/shortcuts-overlay';
+import { VisitorContextBox } from '../components/visitor-context';
+import { useShortcuts } from '../keyboard/use-shortcuts';
+import { focusChat, stepSelection } from '../inbox/selection';
+import { initialState, openCount } from '../workspace-store';
 
-export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLoggedOut(): void }) {
+export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLoggedOut(reason?: LoggedOutReason): void }) {
   const store = useMemo(() => createStateStore(initialState(agent)), [agent.id]);
-  const connection = useMemo(() => connectAgent(store, onLoggedOut), [store]);
+  const alerts = useAlerts(store, (id) => focusChat(store, id));
+  const connection = useMemo(() => connectAgent(store, onLoggedOut, (alert) => alerts.alert(alert)), [store]);
   useEffect(() => () => connection.close(), [connection]);
   useEffect(() => {
     void api.cannedReplies(agent.siteKey).then(({ replies, siteName }) => store.setState({ cannedReplies: replies, siteName }), () => undefined);
@@ -21,26 +30,30 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
   const [teamShown, showTeam] = useState(false);
   const state = useStore(store, (s) => s);
   const selected = state.conversations.find((c) => c.id === state.selectedId) ?? null;
-  const mine = state.conversations;
+  const [helpOpen, setHelpOpen] = useState(false);
+  const keymap = useShortcuts();
+  useEffect(() => {
+    const unbind = [
+      keymap.bind('help', () => setHelpOpen(true)),
+      keymap.bind('next-chat', () => stepSelection(store, 1)),
+      keymap.bind('previous-chat', () => stepSelection(store, -1)),
+      keymap.bind('take-next', () => void connection.takeNext()),
+    ];
+    return () => unbind.forEach((u) => u());
+  }, [keymap, connection]);
 
   return (
     <div class="workspace">
       <header class="top">
         <h1>Switchboard</h1>
-        <span class={`conn ${state.connection}`} role="status">
-          {state.connection === 'online' ? 'Online' : state.connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
-        </span>
         <span class="me">
           {state.agent.name} · {state.agent.skills.join(' & ')} · {openCount(state)} / {state.agent.capacity} open
         </span>
-        <label class="presence">
-          Status
-          <select value={state.presence} onChange={(e) => void connection.setPresence((e.target as HTMLSelectElement).value as AgentPresence)}>
-            <option value="online">Online</option>
-            <option value="away">Away</option>
-            <option value="offline">Offline</option>
-          </select>
-        </label>
+        <PresenceControl connection={state.connection} presence={state.presence} onChange={(status) => void connection.setPresence(status)} />
+        <AlertsMenu settings={alerts.settings} onChange={alerts.change} />
+        <button type="button" class="link" aria-keyshortcuts="?" onClick={() => setHelpOpen(true)}>
+          Shortcuts
+        </button>
         {lead && (
           <button type="button" class="link" aria-pressed={teamShown} onClick={() => showTeam(!teamShown)}>
             Team
@@ -67,33 +80,16 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
         </button>
       </header>
       <aside class="side">
-        <section class="mine" aria-labelledby="mine-heading">
-          <h2 id="mine-heading">My conversations</h2>
-          {mine.length === 0 ? (
-            <p class="empty">Take a conversation from a queue to start.</p>
-          ) : (
-            <ul>
-              {mine.map((c) => (
-                <li key={c.id}>
-                  <button
-                    type="button"
-                    class={`pick ${c.id === state.selectedId ? 'current' : ''} ${c.status}`}
-                    aria-current={c.id === state.selectedId}
-                    onClick={() => store.setState({ selectedId: c.id })}
-                  >
-                    <span class="preview">{c.preview}</span>
-                    <span class="meta">
-                      {c.queue} · {c.status === 'resolved' ? 'resolved' : 'open'}
-                      {c.status === 'active' && state.typing[c.id] && <span class="typing"> · typing…</span>}
-                    </span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <MyConversations
+          conversations={state.conversations}
+          messages={state.messages}
+          agentSeen={Object.fromEntries(Object.entries(state.lastSeen).map(([id, seen]) => [id, seen.agent]))}
+          typing={state.typing}
+          selectedId={state.selectedId}
+          onSelect={(id) => store.setState({ selectedId: id })}
+        />
         <div class="take-next">
-          <button type="button" onClick={() => void connection.takeNext()}>
+          <button type="button" aria-keyshortcuts="Alt+N" onClick={() => void connection.takeNext()}>
             Take next
           </button>
         </div>
@@ -136,6 +132,8 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
           <p class="placeholder">No conversation selected.</p>
         )}
       </main>
+      {selected && <VisitorContextBox key={selected.id} conversation={selected} loadHistory={() => connection.history(selected.id)} />}
+      {helpOpen && <ShortcutsOverlay keymap={keymap} onClose={() => setHelpOpen(false)} />}
     </div>
   );
 }

@@ -68,6 +68,9 @@ const UNKNOWN_AGENT_HASH = hashPassword(randomBytes(16).toString('hex'));
 
 export type AgentAccounts = ReturnType<typeof createAgentAccounts>;
 
+/** Why a console was closed (`session:ended`). */
+export type SessionEndReason = 'disabled' | 'logged-out';
+
 // The schemas REST and the CLI check too: an account is refused the same way whoever asks.
 const checkNewAgent = compilePayloadCheck(NewAgentSchema);
 const checkAgentPatch = compilePayloadCheck(AgentPatchSchema);
@@ -131,6 +134,21 @@ export function createAgentAccounts({ store, limiter, events, audit, sessionTtlM
       if (!session) return null;
       const agent = await store.getAgent(session.siteKey, session.agentId);
       return agent && !agent.disabled ? toAgentView(agent) : null;
+    },
+
+    /**
+     * Whether a console session of `agent` still holds: `open`, or why it ended (`disabled` by an
+     * admin, which also deletes the sessions, or `logged-out`, expired included).
+     */
+    async sessionState(
+      token: string | undefined,
+      agent: Pick<AgentView, 'id' | 'siteKey'>,
+    ): Promise<{ state: 'open'; agent: AgentView } | { state: SessionEndReason }> {
+      const record = await store.getAgent(agent.siteKey, agent.id);
+      if (!record || record.disabled) return { state: 'disabled' };
+      const session = token ? await store.getSession(token, now()) : null;
+      // Open: the agent as stored now, so an admin's change (capacity, skills, name) counts at once.
+      return session && session.agentId === agent.id ? { state: 'open', agent: toAgentView(record) } : { state: 'logged-out' };
     },
 
     /** Ends one console session; the consoles riding on it close. */

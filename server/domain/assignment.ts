@@ -140,14 +140,20 @@ export function createAssignmentService({
       for (const queue of queues) await assignWaiting(siteKey, queue);
     },
 
-    /** The agent is reachable with this status until the presence TTL passes without a heartbeat. */
-    async keepPresent(agent: AgentView, status: Exclude<PresenceStatus, 'offline'>) {
-      await setPresence(agent, status, now() + timings.presenceTtlMs);
+    /**
+     * A connection or its heartbeat: the agent stays reachable until the presence TTL passes, with the
+     * status they chose (kept by the store, whichever process they chose it on; `initial` when they
+     * never chose). An agent who chose offline stays offline. @returns the status kept
+     */
+    async keepPresent(agent: AgentView, initial: Exclude<PresenceStatus, 'offline'> = 'online'): Promise<PresenceStatus> {
+      const record = await requireAgent(agent.siteKey, agent.id);
+      return store.renewPresence({ siteKey: agent.siteKey, agent: record, initial, deadline: now() + timings.presenceTtlMs });
     },
 
-    /** The agent's last connection closed: the grace period starts now. */
-    async connectionLost(agent: AgentView, status: Exclude<PresenceStatus, 'offline'>) {
-      await setPresence(agent, status, now());
+    /** The agent's last connection closed: the grace period starts now (their status is kept). */
+    async connectionLost(agent: AgentView): Promise<void> {
+      const record = await requireAgent(agent.siteKey, agent.id);
+      await store.renewPresence({ siteKey: agent.siteKey, agent: record, initial: 'online', deadline: now() });
     },
 
     /** The agent chose to go offline (or logged out): their conversations go back at the next sweep. */

@@ -4,8 +4,15 @@
  */
 import { createError, isSwitchboardError } from '../../shared/errors';
 import type { AgentId, ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
-import { MAX_MESSAGES_PER_PAGE, QUEUE_SNAPSHOT_LIMIT } from '../../shared/limits';
-import type { AgentWorkspace, ConversationView, MessageSent, MessageView, TakenConversation, VisitorIdentity } from '../../shared/protocol';
+import {
+  MAX_MESSAGES_PER_PAGE,
+  MAX_PREVIOUS_CONVERSATION_MESSAGES,
+  MAX_PREVIOUS_CONVERSATIONS,
+  MAX_PREVIOUS_PAGES,
+  MAX_USER_AGENT_LENGTH,
+  QUEUE_SNAPSHOT_LIMIT,
+} from '../../shared/limits';
+import type { AgentWorkspace, ConversationView, MessageSent, MessageView, PreviousConversation, TakenConversation, VisitorIdentity, VisitorContext as PageContext } from '../../shared/protocol';
 import type { AgentView, MessageLeavePayload, VisitorContextPayload, VisitorIdentifyPayload } from '../../shared/schemas';
 import { isOpen } from './business-hours';
 
@@ -292,13 +299,64 @@ export function createConversationService({ store, router, limiter, events, audi
      * Keeps where the visitor is (page, language, time zone) and the site's facts about them, and
      * shows it on their open conversation. An unchanged context (a reconnect) is neither kept nor told.
      */
-    async updateVisitorContext(siteKey: SiteKey, visitorId: VisitorId, payload: VisitorContextPayload, origin: EventOrigin = {}) {
+    async updateVisitorContext(
+      siteKey: SiteKey,
+      visitorId: VisitorId,
+      payload: VisitorContextPayload,
+      origin: EventOrigin & { userAgent?: string | undefined } = {},
+    ) {
       const [, current] = await Promise.all([requireSite(siteKey), store.getVisitorContext(siteKey, visitorId)]);
-      if (current && sameContext(current, payload)) return { at: current.at };
-      const context = { ...payload, at: now() };
+      // A context is sent on every connection: an unchanged one still says the visitor is back.
+      if (current && current.online !== false && sameContext(current, payload)) return { at: current.at };
+      const at = now();
+      const moved = current && current.page.url !== payload.page.url;
+      const previousPages = moved
+        ? [{ url: current.page.url, title: current.page.title, at: current.at }, ...(current.previousPages ?? [])].slice(0, MAX_PREVIOUS_PAGES)
+        : (current?.previousPages ?? []);
+      const userAgent = origin.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? current?.userAgent;
+      const context: PageContext = {
+        ...payload,
+        at,
+        ...(previousPages.length ? { previousPages } : {}),
+        ...(userAgent ? { userAgent } : {}),
+        online: true,
+      };
       const conversation = await store.setVisitorContext(siteKey, visitorId, context);
       await events.emit('visitor.context_updated', siteKey, { context, conversation }, origin);
       return { at: context.at };
+    },
+
+    /** The visitor's last tab closed: their kept context says so, and the agents holding their conversation see it. */
+    async visitorWentAway(siteKey: SiteKey, visitorId: VisitorId) {
+      const current = await store.getVisitorContext(siteKey, visitorId);
+      if (!current || current.online === false) return;
+      const context: PageContext = { ...current, online: false };
+      const conversation = await store.setVisitorContext(siteKey, visitorId, context);
+      await events.emit('visitor.context_updated', siteKey, { context, conversation });
+    },
+
+    /**
+     * The visitor's other conversations still in the live store (the archive adds older ones later),
+     * newest first, each with its first messages, for an agent who may read `conversationId`.
+     */
+    async previousConversations(agent: AgentView, conversationId: ConversationId): Promise<PreviousConversation[]> {
+      const current = await requireReadable(agent, conversationId);
+      const others = (await store.listVisitorConversations(agent.siteKey, current.visitorId))
+        .filter((c) => c.id !== current.id)
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .slice(0, MAX_PREVIOUS_CONVERSATIONS);
+      return Promise.all(
+        others.map(async (c) => ({
+          id: c.id,
+          createdAt: c.createdAt,
+          queue: c.queue,
+          status: c.status,
+          preview: c.preview,
+          ...(c.leftMessage ? { leftMessage: true } : {}),
+          ...(c.assignedAgentName ? { agentName: c.assignedAgentName } : {}),
+          messages: await store.messagesAfter(agent.siteKey, c.id, undefined, MAX_PREVIOUS_CONVERSATION_MESSAGES),
+        })),
+      );
     },
 
     /**
@@ -326,15 +384,25 @@ export function createConversationService({ store, router, limiter, events, audi
     },
 
     async loadWorkspace(agent: AgentView): Promise<AgentWorkspace> {
-      const [queues, conversations, site] = await Promise.all([
+      const [queues, conversations, site, presence] = await Promise.all([
         Promise.all(
           agent.skills.map(async (queue) => ({ queue, ...(await store.listQueue(agent.siteKey, queue, QUEUE_SNAPSHOT_LIMIT)) })),
         ),
         store.listAgentConversations(agent.siteKey, agent.id),
         requireSite(agent.siteKey),
+        store.listPresence(agent.siteKey),
       ]);
       const seen = await Promise.all(conversations.map(async (c) => [c.id, await store.getSeen(agent.siteKey, c.id)] as const));
-      return { agent, queues, conversations, categories: site.settings.categories, email: { enabled: emailEnabled }, lastSeen: Object.fromEntries(seen) };
+      return {
+        agent,
+        queues,
+        conversations,
+        categories: site.settings.categories,
+        email: { enabled: emailEnabled },
+        lastSeen: Object.fromEntries(seen),
+        // What the server has, never what a console assumes: the Status control shows this.
+        presence: presence[agent.id]?.status ?? 'online',
+      };
     },
 
     /** The first page of a conversation's messages, as a console opens it. */

@@ -9,7 +9,6 @@ import { Server } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../../shared/limits';
 import { DEFAULT_ASSIGNMENT_TIMINGS } from '../domain/assignment';
 import { registerAgentNamespace } from '../realtime/agent-namespace';
-import { createAgentStatuses } from '../realtime/agent-statuses';
 import { createAnnouncer } from '../realtime/announce';
 import { broadcastEvents } from '../realtime/broadcasts';
 import { createVisitorChannel } from '../realtime/visitor-channel';
@@ -63,10 +62,9 @@ export default fp<RealtimePluginOptions>(
     const teamFeed = feedTeam(app);
     app.visitors.use(visitorHandshake(app));
     app.agents.use(agentHandshake(app));
-    const statuses = createAgentStatuses();
     let closing = false;
     registerVisitorNamespace(app, () => closing);
-    registerAgentNamespace(app, statuses, () => closing);
+    registerAgentNamespace(app, () => closing);
     // A console that connects may be one more agent online: the waiting visitors of its queues get
     // their places and estimates again (debounced per queue; presence changes are told as events).
     app.agents.on('connection', (socket) => {
@@ -81,7 +79,7 @@ export default fp<RealtimePluginOptions>(
         const { agent } = socket.data;
         if (!agent || seen.has(agent.id)) continue;
         seen.add(agent.id);
-        app.assignment.keepPresent(agent, statuses.get(agent.id)).catch((error: unknown) => app.log.warn({ err: error }, 'heartbeat failed'));
+        app.assignment.keepPresent(agent).catch((error: unknown) => app.log.warn({ err: error }, 'heartbeat failed'));
       }
     }, DEFAULT_ASSIGNMENT_TIMINGS.presenceTtlMs / 3);
     heartbeat.unref();

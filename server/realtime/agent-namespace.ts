@@ -11,9 +11,8 @@ import {
   NoteAddPayloadSchema,
   PresenceSetPayloadSchema,
 } from '../../shared/schemas';
-import { toWireError } from '../../shared/errors';
+import { createError, toWireError } from '../../shared/errors';
 import { handleEvent } from './ack';
-import type { AgentStatuses } from './agent-statuses';
 import { limitEventRate } from './event-rate';
 import { rooms } from './rooms';
 import { registerAgentSignals } from './signals';
@@ -34,7 +33,7 @@ const checkNote = compilePayloadCheck(NoteAddPayloadSchema);
  * @param closing true once the app is shutting down: connections closing then are not agents
  * leaving, and the store and the adapter's Redis connections are going away.
  */
-export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStatuses, closing: () => boolean): void {
+export function registerAgentNamespace(app: FastifyInstance, closing: () => boolean): void {
   const { agents, conversations, assignment } = app;
 
   // Rooms and presence are in place before the client hears it is connected, so its first event
@@ -50,7 +49,8 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
         // Leads and admins hear the team's changes (team:updated).
         ...(mayOversee(agent) ? [rooms.team(agent.siteKey)] : []),
       ]);
-      await assignment.keepPresent(agent, statuses.get(agent.id));
+      // The status the agent chose survives a reload and a new log-in: the store keeps it.
+      await assignment.keepPresent(agent);
       next();
     } catch (error) {
       const wire = toWireError(error);
@@ -109,11 +109,14 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
     ));
 
     socket.on('presence:set', handleEvent(app.log, 'presence:set', checkPresence, async ({ status }) => {
-      // This process's heartbeat renews the chosen status; offline is said once and not renewed.
-      statuses.set(current().id, status === 'offline' ? 'away' : status);
+      // Kept by the store: every process's heartbeat renews it from there; offline is not renewed.
       await assignment.setStatus(current(), status, origin);
       return { status };
     }));
+
+    socket.on('visitor:history', handleEvent(app.log, 'visitor:history', checkRef, ({ conversationId }) =>
+      conversations.previousConversations(current(), conversationId),
+    ));
 
     registerAgentSignals(app, socket);
 
@@ -121,7 +124,7 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
       if (closing()) return;
       void (async () => {
         if ((await agents.in(rooms.agent(siteKey, current().id)).fetchSockets()).length > 0) return;
-        await assignment.connectionLost(current(), statuses.get(current().id));
+        await assignment.connectionLost(current());
       })().catch((error: unknown) => app.log.warn({ err: error }, 'agent presence update failed'));
     });
 
@@ -136,12 +139,19 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
  * skills or name). Agents send few events, so two Redis reads each cost nothing.
  */
 function endWithSession(app: FastifyInstance, socket: Parameters<Parameters<FastifyInstance['agents']['on']>[1]>[0]) {
-  socket.use((_packet, next) => {
-    app.agentAccounts.authenticate(socket.data.sessionToken).then(
-      (agent) => {
-        if (!agent) return socket.disconnect(true);
-        socket.data.agent = agent;
-        next();
+  socket.use((packet, next) => {
+    app.agentAccounts.sessionState(socket.data.sessionToken, socket.data.agent).then(
+      (session) => {
+        if (session.state === 'open') {
+          socket.data.agent = session.agent;
+          return next();
+        }
+        const state = session.state;
+        // The event is refused with a code, changes nothing, and the console hears why before it closes.
+        const ack: unknown = packet.at(-1);
+        if (typeof ack === 'function') ack({ ok: false, error: toWireError(createError('AUTH_REQUIRED', { reason: state })) });
+        socket.emit('session:ended', { reason: state });
+        socket.disconnect(true);
       },
       (error: unknown) => next(error as Error),
     );

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Announcer } from './announce';
 import { QUEUES } from '../../shared/queues';
 import { rooms } from './rooms';
+import type { SessionEndReason } from '../domain/agents';
 import { toAgentConversation } from '../domain/views';
 import type { VisitorChannel } from './visitor-channel';
 
@@ -84,10 +85,16 @@ export function broadcastEvents(app: FastifyInstance, announce: Announcer, visit
   });
 
   prepend('agent.updated', async ({ siteKey, data: { agent, disabled } }) => {
-    if (disabled) await disconnectAgentSockets(app, siteKey, agent.id);
+    if (disabled) await disconnectAgentSockets(app, siteKey, agent.id, 'disabled');
   });
 
-  prepend('agent.logged_out', ({ siteKey, data: { agentId, sessionToken } }) => disconnectAgentSockets(app, siteKey, agentId, sessionToken));
+  prepend('agent.logged_out', ({ siteKey, data: { agentId, sessionToken } }) => disconnectAgentSockets(app, siteKey, agentId, 'logged-out', sessionToken));
+
+  // Every console of the agent shows the status the server has, whichever tab changed it.
+  prepend('agent.presence_changed', ({ siteKey, origin, data: { agent, status } }) => {
+    const to = agents.to(rooms.agent(siteKey, agent.id));
+    (origin === undefined ? to : to.except(origin)).emit('presence:changed', { status });
+  });
 
   // Live signals go to the other side only: the visitor's to the consoles holding the conversation,
   // the agent's to the visitor's tabs (through the visitor channel, in the visitor's view).
@@ -115,8 +122,15 @@ export function broadcastEvents(app: FastifyInstance, announce: Announcer, visit
   });
 }
 
-/** Ends the sockets riding on one session (log out), or all of an agent's (log out everywhere, disabled). */
-async function disconnectAgentSockets(app: FastifyInstance, siteKey: string, agentId: string, sessionToken?: string) {
+/**
+ * Ends the sockets riding on one session (log out), or all of an agent's (log out everywhere,
+ * disabled), telling each console why first (`session:ended`), so that it says so and shows the log-in.
+ */
+async function disconnectAgentSockets(app: FastifyInstance, siteKey: string, agentId: string, reason: SessionEndReason, sessionToken?: string) {
   const sockets = await app.agents.in(rooms.agent(siteKey, agentId)).fetchSockets();
-  for (const socket of sockets) if (!sessionToken || socket.data.sessionToken === sessionToken) socket.disconnect(true);
+  for (const socket of sockets) {
+    if (sessionToken && socket.data.sessionToken !== sessionToken) continue;
+    socket.emit('session:ended', { reason });
+    socket.disconnect(true);
+  }
 }

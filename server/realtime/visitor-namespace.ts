@@ -80,7 +80,9 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
 
     socket.on(
       'visitor:context',
-      handleEvent(app.log, 'visitor:context', checkContext, (payload) => conversations.updateVisitorContext(siteKey, visitorId, payload, context)),
+      handleEvent(app.log, 'visitor:context', checkContext, (payload) =>
+        conversations.updateVisitorContext(siteKey, visitorId, payload, { ...context, userAgent: socket.handshake.headers['user-agent'] }),
+      ),
     );
 
     registerTranscriptEvent(app, socket);
@@ -92,6 +94,7 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
       void (async () => {
         if ((await visitors.in(room).fetchSockets()).length > 0) return;
         await assignment.visitorLeft(siteKey, visitorId);
+        await conversations.visitorWentAway(siteKey, visitorId);
       })().catch((error: unknown) => app.log.warn({ err: error }, 'visitor presence update failed'));
     });
   });

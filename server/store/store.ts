@@ -485,6 +485,17 @@ export interface Store {
     status: PresenceStatus;
     deadline: number;
   }): Promise<void>;
+  /**
+   * Moves the agent's presence deadline on, keeping the status the store has (`initial` when it has
+   * none), atomically: a status chosen meanwhile elsewhere is never overwritten, and an agent who
+   * chose 'offline' is not renewed. @returns the status kept ('offline': nothing changed)
+   */
+  renewPresence(input: {
+    siteKey: SiteKey;
+    agent: Pick<Agent, 'id' | 'name' | 'skills' | 'capacity' | 'disabled'>;
+    initial: Exclude<PresenceStatus, 'offline'>;
+    deadline: number;
+  }): Promise<PresenceStatus>;
   /** Every agent's presence on the site that was ever set. */
   listPresence(siteKey: SiteKey): Promise<Record<AgentId, Presence>>;
   /** Conversation id → agent id for every active conversation of the site. */

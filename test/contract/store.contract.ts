@@ -610,6 +610,22 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       const claim = (conversationId: string, agentId: string, skills: ('service' | 'support')[] = ['service', 'support']) =>
         store.claimConversation({ siteKey, conversationId, agentId, agentName: agentId, skills, now });
 
+      it('renews a presence with the status it has, never an offline one, and starts an unknown one as told', async () => {
+        const a4 = { id: 'a4', name: 'a4', skills: ['service' as const], capacity: 3, disabled: false };
+        const renew = (initial: 'online' | 'away', deadline: number) => store.renewPresence({ siteKey, agent: a4, initial, deadline });
+        expect(await renew('away', now + 10)).toBe('away');
+        expect((await store.listPresence(siteKey)).a4).toEqual({ status: 'away', deadline: now + 10 });
+        await present('a4', { skills: ['service'], status: 'online', deadline: now + 20 });
+        expect(await renew('away', now + 30)).toBe('online');
+        expect((await store.listPresence(siteKey)).a4).toEqual({ status: 'online', deadline: now + 30 });
+        // Chosen offline, a renewal changes nothing, and the agent cannot take.
+        const { conversation } = await store.createConversation(newConversation());
+        await present('a4', { skills: ['service'], status: 'offline', deadline: now + 40 });
+        expect(await renew('online', now + 50)).toBe('offline');
+        expect((await store.listPresence(siteKey)).a4).toEqual({ status: 'offline', deadline: now + 40 });
+        await expect(claim(conversation.id, 'a4', ['service'])).rejects.toMatchObject({ code: 'AGENT_OFFLINE' });
+      });
+
       it('refuses a take by an agent who is offline, away, gone past their deadline, or at capacity', async () => {
         const conversations = await Promise.all([1, 2, 3].map(() => store.createConversation(newConversation())));
         const [first, second, third] = conversations.map((c) => c.conversation.id) as [string, string, string];

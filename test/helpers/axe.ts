@@ -33,17 +33,30 @@ const PAGE_LEVEL_RULES = {
  * `page.evaluate`, which a strict page CSP does not block as it would a <script> element.
  */
 export async function axeWidget(page: Page): Promise<AxeFinding[]> {
+  return runAxe(page, { include: [['#switchboard-widget']] }, PAGE_LEVEL_RULES);
+}
+
+/** Runs axe-core on a whole page of ours (the console), every rule on, page-level ones included. */
+export async function axePage(page: Page): Promise<AxeFinding[]> {
+  return runAxe(page, null, {});
+}
+
+/** `context` null: the whole document. */
+async function runAxe(page: Page, context: unknown, rules: Record<string, { enabled: boolean }>): Promise<AxeFinding[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const findings = await page.evaluate(async (rules) => {
-    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: any[] }> } }).axe;
-    const result = await axe.run({ include: [['#switchboard-widget']] }, { rules, resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      id: v.id as string,
-      impact: (v.impact ?? '') as string,
-      help: v.help as string,
-      nodes: (v.nodes as any[]).map((n) => ({ target: JSON.stringify(n.target), summary: (n.failureSummary ?? '') as string })),
-    }));
-  }, PAGE_LEVEL_RULES);
+  const findings = await page.evaluate(
+    async ([scope, ruleSet]) => {
+      const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: any[] }> } }).axe;
+      const result = await axe.run(scope ?? window.document, { rules: ruleSet, resultTypes: ['violations'] });
+      return result.violations.map((v) => ({
+        id: v.id as string,
+        impact: (v.impact ?? '') as string,
+        help: v.help as string,
+        nodes: (v.nodes as any[]).map((n) => ({ target: JSON.stringify(n.target), summary: (n.failureSummary ?? '') as string })),
+      }));
+    },
+    [context, rules] as const,
+  );
   return findings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
 }
 
@@ -52,23 +65,4 @@ export function describeFindings(findings: AxeFinding[]): string {
   return findings
     .map((f) => `${f.impact} ${f.id}: ${f.help}\n${f.nodes.map((n) => `  ${n.target}\n    ${n.summary.replace(/\n/g, '\n    ')}`).join('\n')}`)
     .join('\n');
-}
-
-/**
- * Runs axe-core on a whole page of our own (the console), every rule on, and returns the serious and
- * critical findings.
- */
-export async function axePage(page: Page): Promise<AxeFinding[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const findings = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: any[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      id: v.id as string,
-      impact: (v.impact ?? '') as string,
-      help: v.help as string,
-      nodes: (v.nodes as any[]).map((n) => ({ target: JSON.stringify(n.target), summary: (n.failureSummary ?? '') as string })),
-    }));
-  });
-  return findings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
 }

@@ -27,15 +27,16 @@ function connected<S extends Socket>(socket: S): Promise<S> {
 export function connectVisitor(
   url: string,
   auth: { siteKey: string; token?: string },
-  options: { origin?: string | null } = {},
+  options: { origin?: string | null; headers?: Record<string, string> } = {},
 ): Promise<VisitorClient> {
   const origin = options.origin === undefined ? SHOP_ORIGIN : options.origin;
+  const headers = { ...(origin ? { origin } : {}), ...options.headers };
   const socket: VisitorClient = io(`${url}/visitor`, {
     auth,
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
-    ...(origin ? { extraHeaders: { origin } } : {}),
+    ...(Object.keys(headers).length ? { extraHeaders: headers } : {}),
   });
   return connected(socket);
 }

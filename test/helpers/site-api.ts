@@ -15,9 +15,13 @@ export function siteApi(started: StartedApp, method: string, path: string, cooki
  * noticed, and gives back what they held: the next test starts with nobody online.
  */
 export async function takeEveryoneOffline(started: StartedApp): Promise<void> {
+  const agents = [];
   for (const agentId of Object.keys(await started.app.store.listPresence(started.siteKey))) {
     const agent = await started.app.store.getAgent(started.siteKey, agentId);
-    if (agent) await started.app.assignment.goOffline(toAgentView(agent));
+    if (agent) agents.push(agent);
   }
+  for (const agent of agents) await started.app.assignment.goOffline(toAgentView(agent));
   await started.app.assignment.sweep(started.siteKey);
+  // Then as if none had ever chosen a status (lapsed long ago): the next test's console connects online.
+  for (const agent of agents) await started.app.store.setPresence({ siteKey: started.siteKey, agent, status: 'online', deadline: 0 });
 }

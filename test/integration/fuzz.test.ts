@@ -262,6 +262,7 @@ function agentEvents(random: Random): EventSpec[] {
     { event: 'note:add', fields: { conversationId, clientId: clientIdField, text: textField } },
     { event: 'team:load', fields: {} },
     { event: 'queue:take-next', fields: {} },
+    { event: 'visitor:history', fields: { conversationId } },
     { event: 'typing:set', fields: { conversationId, typing: booleanField } },
     { event: 'message:seen', fields: { conversationId, lastSeenId: { ...messageIdField, required: true } } },
     {

@@ -445,6 +445,7 @@ describe('tenancy: two sites on one server never reach each other', () => {
       ],
       ['typing:set', (s, id) => emitWithTimeout(s, ACK_MS, 'typing:set', { conversationId: id, typing: true })],
       ['message:seen', (s, id) => emitWithTimeout(s, ACK_MS, 'message:seen', { conversationId: id, lastSeenId: '0-0' })],
+      ['visitor:history', (s, id) => emitWithTimeout(s, ACK_MS, 'visitor:history', { conversationId: id })],
     ];
     const targets: [name: string, id: () => ConversationId][] = [
       ['waiting', () => home.waiting],

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { toAgentView } from '../../server/domain/agents';
+import { takeEveryoneOffline } from '../helpers/site-api';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import type { ConversationView, HandshakeError, MessageView, QueueEntry, QueuePosition, TakenConversation } from '../../shared/protocol';
 import { expectOk, expectRefused } from '../helpers/acks';
@@ -40,11 +40,7 @@ describe('two server processes on one Redis', () => {
   afterEach(async () => {
     disconnectAll();
     // Every agent of the test is gone for the next one, and whatever still waits is taken and closed.
-    for (const agentId of Object.keys(await a.app.store.listPresence(a.siteKey))) {
-      const agent = await a.app.store.getAgent(a.siteKey, agentId);
-      if (agent) await a.app.assignment.goOffline(toAgentView(agent));
-    }
-    await a.app.assignment.sweep(a.siteKey);
+    await takeEveryoneOffline(a);
     await a.app.siteRouting.updateSettings(a.siteKey, { assignment: 'manual' }, 'test');
     const sweeper = await agentOn('A', a.adminAgent);
     for (;;) {

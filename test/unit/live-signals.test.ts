@@ -79,7 +79,7 @@ describe('the console state with signals', () => {
     let state = initialState(agent);
     state = { ...state, ...applyTyping(state, 'c1', true) };
     expect(state.typing).toEqual({ c1: true });
-    state = { ...state, ...applyWorkspace(state, { agent, queues: [], conversations: [], categories: { service: [], support: [] }, email: { enabled: true }, lastSeen: { c1: { visitor: '1-0' } } }) };
+    state = { ...state, ...applyWorkspace(state, { agent, queues: [], conversations: [], categories: { service: [], support: [] }, email: { enabled: true }, lastSeen: { c1: { visitor: '1-0' } }, presence: 'online' }) };
     state = { ...state, ...applySeen(state, { conversationId: 'c1', by: 'agent', lastSeenId: '2-0' }) };
     expect(state.lastSeen).toEqual({ c1: { visitor: '1-0', agent: '2-0' } });
     const taken = { id: 'c2', status: 'active', queue: 'service', assignedAgentId: 'a1' } as ConversationView;

@@ -57,7 +57,7 @@ it('lets go of a resolved conversation of its own that the visitor reopened: it 
 it("keeps whether the server sends email from the workspace, assuming it does until told", () => {
   const state = initialState(agent);
   expect(state.emailEnabled).toBe(true);
-  const workspace = { agent, queues: [], conversations: [], categories: { service: [], support: [] }, lastSeen: {} };
+  const workspace = { agent, queues: [], conversations: [], categories: { service: [], support: [] }, lastSeen: {}, presence: 'online' as const };
   expect(applyWorkspace(state, { ...workspace, email: { enabled: false } }).emailEnabled).toBe(false);
   expect(applyWorkspace(state, { ...workspace, email: { enabled: true } }).emailEnabled).toBe(true);
 });

@@ -627,6 +627,12 @@ export function createMemoryStore(): MemoryStore {
       }
     },
 
+    async renewPresence({ siteKey, agent, initial, deadline }) {
+      const status = siteMap(presences, siteKey).get(agent.id)?.status ?? initial;
+      if (status !== 'offline') await this.setPresence({ siteKey, agent, status, deadline });
+      return status;
+    },
+
     async listPresence(siteKey) {
       return Object.fromEntries([...siteMap(presences, siteKey)].map(([id, p]) => [id, { ...p }]));
     },

@@ -19,6 +19,7 @@ type AssignmentOps = Pick<
   | 'assignNext'
   | 'assignWaiting'
   | 'setPresence'
+  | 'renewPresence'
   | 'listPresence'
   | 'listAssignments'
   | 'agentLoads'
@@ -94,6 +95,22 @@ export function createAssignmentOps(
         // None assigned: no free place left (or the line moved; the next trigger assigns it).
         if (batch.length === 0) return assigned;
       }
+    },
+
+    async renewPresence({ siteKey, agent, initial, deadline }) {
+      return redis.sbRenewPresenceV1(
+        keys.agentPresence(siteKey),
+        keys.onlineAgents(siteKey, 'service'),
+        keys.onlineAgents(siteKey, 'support'),
+        keys.agentCapacity(siteKey),
+        keys.agentNames(siteKey),
+        agent.id,
+        initial,
+        deadline,
+        agent.skills.join(','),
+        agent.disabled ? 0 : agent.capacity,
+        agent.name,
+      );
     },
 
     async setPresence({ siteKey, agent, status, deadline }) {

@@ -50,6 +50,7 @@ declare module 'ioredis' {
     sbClaimConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbReleaseConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbSetPresenceV1(...args: LuaArg[]): Result<number, Context>;
+    sbRenewPresenceV1(...args: LuaArg[]): Result<'online' | 'away' | 'offline', Context>;
     sbAssignHeadsV1(...args: LuaArg[]): Result<string[][], Context>;
     sbAbandonConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbRerouteConversationV1(...args: LuaArg[]): Result<number, Context>;
