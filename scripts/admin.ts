@@ -40,6 +40,7 @@ import { createRateLimiter } from '../server/domain/rate-limiter';
 import { createSiteRouting } from '../server/domain/routing/site-routing';
 import { createAuditLog, OPERATOR } from '../server/domain/audit';
 import { createPrivacy } from '../server/domain/privacy';
+import type { Archive } from '../server/store/archive/archive';
 import { createApiTokens } from '../server/domain/api-tokens';
 import { addSite } from '../server/domain/sites';
 import { compilePayloadCheck } from '../server/domain/validate';
@@ -121,7 +122,7 @@ const OPTIONS = {
 } as const;
 
 /** The domain services the CLI drives, acting as `operator` in the audit trail. */
-function domainFor(store: Store) {
+function domainFor(store: Store, archive: Archive | null = null) {
   const audit = createAuditLog(store);
   return {
     audit,
@@ -129,7 +130,7 @@ function domainFor(store: Store) {
     // server's sweep gives a disabled agent's conversations back; their consoles end at their next event).
     accounts: createAgentAccounts({ store, limiter: createRateLimiter(store), events: createDomainEvents(), audit, sessionTtlMs: 0 }),
     routing: createSiteRouting(store, audit),
-    privacy: createPrivacy({ store, audit }),
+    privacy: createPrivacy({ store, audit, archive }),
     apiTokens: createApiTokens({ store, audit }),
     webhooks: createWebhooks({ store, audit }),
   };
@@ -156,7 +157,8 @@ function need(values: Values, key: keyof Values): string {
 }
 
 /** Each command: check its arguments (throwing UsageError), then a function that runs it. */
-const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unknown>> = {
+/** `archive`: the PostgreSQL archive when DATABASE_URL is set (privacy commands cover it), else null. */
+const COMMANDS: Record<string, (v: Values) => (store: RedisStore, archive: Archive | null) => Promise<unknown>> = {
   'site:token': (v) => {
     const siteKey = need(v, 'site');
     const name = v.name ?? 'wallboard';
@@ -255,20 +257,20 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
     const site = need(v, 'site');
     const visitor = need(v, 'visitor');
     const out = v.out;
-    return async (store) => {
-      const data = await domainFor(store).privacy.exportVisitor(site, visitor, OPERATOR);
+    return async (store, archive) => {
+      const data = await domainFor(store, archive).privacy.exportVisitor(site, visitor, OPERATOR);
       return writeOrPrint(out, `${JSON.stringify(data, null, 2)}\n`, { conversations: data.conversations.length });
     };
   },
   'visitor:delete': (v) => {
     const site = need(v, 'site');
     const visitor = need(v, 'visitor');
-    return (store) => domainFor(store).privacy.deleteVisitor(site, visitor, OPERATOR);
+    return (store, archive) => domainFor(store, archive).privacy.deleteVisitor(site, visitor, OPERATOR);
   },
   'retention:run': (v) => {
     const only = v.site;
-    return async (store) => {
-      const { privacy } = domainFor(store);
+    return async (store, archive) => {
+      const { privacy } = domainFor(store, archive);
       const sites = only ? [only] : await store.listSiteKeys();
       const results: Record<string, number> = {};
       for (const site of sites) results[site] = (await privacy.applyRetention(site)).deleted;
@@ -318,7 +320,7 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore) => Promise<unk
 };
 
 async function main(): Promise<number> {
-  let run: (store: RedisStore) => Promise<unknown>;
+  let run: (store: RedisStore, archive: Archive | null) => Promise<unknown>;
   let storeConfig: ReturnType<typeof loadStoreConfig>;
   try {
     const [command = '', ...rest] = process.argv.slice(2);
@@ -341,8 +343,13 @@ async function main(): Promise<number> {
   }
 
   const store = createRedisStore({ url: storeConfig.redisUrl, prefix: storeConfig.redisPrefix });
+  // The embedded archive (PGlite) belongs to its one server process; only a PostgreSQL one is shared.
+  // Loaded only then: the database clients are not worth their start-up to every other command.
+  const archive = storeConfig.databaseUrl
+    ? await (await import('../server/plugins/archive')).createArchive({ databaseUrl: storeConfig.databaseUrl, archiveDir: undefined })
+    : null;
   try {
-    const result = await run(store);
+    const result = await run(store, archive);
     if (result !== undefined) console.log(JSON.stringify(result));
     return 0;
   } catch (error) {
@@ -352,7 +359,7 @@ async function main(): Promise<number> {
     }
     throw error;
   } finally {
-    await store.close();
+    await Promise.all([store.close(), archive?.close()]);
   }
 }
 

@@ -42,6 +42,9 @@ export const ERRORS = {
   WEBHOOK_NOT_FOUND: { status: 404, message: 'No webhook endpoint has this id on this site.' },
   WEBHOOK_LIMIT: { status: 409, message: 'The site already has as many webhook endpoints as allowed; remove one first.' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'No message of this conversation has this id.' },
+  SEARCH_QUERY_EMPTY: { status: 400, message: 'The search has no word to look for (only punctuation or spaces).' },
+  HISTORY_RANGE_INVALID: { status: 400, message: 'The range must have `from` before `to`, both valid times.' },
+  HISTORY_CURSOR_INVALID: { status: 400, message: 'The cursor is not one this server gave: start again from the first page.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

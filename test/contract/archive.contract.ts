@@ -64,7 +64,7 @@ export function describeArchiveContract(name: string, create: () => Promise<{ ar
     });
 
     it('keeps messages of any kind with their own fields (notes, attachments) without a migration', async () => {
-      const e = entry({ siteKey: site }, ['My printer jams', 'internal: known firmware bug'], [{}, { kind: 'note', visibility: 'internal', extra: { a: 1 } }]);
+      const e = entry({ siteKey: site }, ['My printer jams', 'internal: known firmware bug'], [{}, { kind: 'note', visibility: 'internal', extra: { a: 1 } } as Partial<ArchivedMessage>]);
       await archive.put({ ...e, attachments: [{ id: 'f1', name: 'log.txt' }] }, T0);
       const back = await archive.get(site, e.conversation.id);
       expect(back?.messages[1]).toMatchObject({ kind: 'note', visibility: 'internal', extra: { a: 1 } });

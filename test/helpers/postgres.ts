@@ -42,8 +42,9 @@ export async function postgresArchive(): Promise<{ archive: Archive; schema: str
   return {
     archive,
     schema,
+    // Closing twice is harmless: the app closes the archive it was given, then this drops the schema.
     async cleanup() {
-      await archive.close();
+      await archive.close().catch(() => {});
       await dropSchema(schema);
     },
   };
@@ -51,6 +52,19 @@ export async function postgresArchive(): Promise<{ archive: Archive; schema: str
 
 /** An archive on PGlite in memory. */
 export async function pgliteArchive(): Promise<{ archive: Archive; cleanup(): Promise<void> }> {
-  const archive = await createSqlArchive({ client: await createPgliteClient() });
+  const archive = await createSqlArchive({ client: createPgliteClient() });
   return { archive, cleanup: () => archive.close() };
+}
+
+/** Every row of every table of a schema as JSON text, `<table> <row>`: what an erasure test scans. */
+export function dumpSchema(schema: string): Promise<string[]> {
+  return withClient(async (c) => {
+    const tables = await c.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema]);
+    const rows: string[] = [];
+    for (const { table_name: table } of tables.rows) {
+      const result = await c.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${schema}."${table}" t`);
+      rows.push(...result.rows.map((r) => `${table} ${r.row}`));
+    }
+    return rows;
+  });
 }

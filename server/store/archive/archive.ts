@@ -12,7 +12,7 @@ import type { QueueName } from '../../../shared/queues';
  * A stored message of any kind: chat messages today; internal notes and attachments (other work)
  * fit without a migration, as a `kind` and fields the archive keeps as they are (jsonb).
  */
-export type ArchivedMessage = MessageView & { kind?: string; visibility?: string; [field: string]: unknown };
+export type ArchivedMessage = MessageView & { kind?: string; visibility?: string };
 
 /** What is written for one conversation: the stored record as it ended, and every message. */
 export interface ArchiveEntry {

@@ -134,12 +134,24 @@ const HIT_COLUMNS = 'id, status, queue, category, agent_id, agent_name, visitor_
 
 export interface SqlArchiveOptions {
   client: SqlClient;
-  /** Apply the migrations before the first use. @default true */
-  migrate?: boolean;
+  /**
+   * `start`: migrate before returning (a server: a bad DATABASE_URL stops the start); `first-use`:
+   * before the first call (the lazily started PGlite). @default 'start'
+   */
+  migrate?: 'start' | 'first-use';
 }
 
-export async function createSqlArchive({ client, migrate: shouldMigrate = true }: SqlArchiveOptions): Promise<Archive> {
-  if (shouldMigrate) await migrate(client);
+export async function createSqlArchive({ client: raw, migrate: when = 'start' }: SqlArchiveOptions): Promise<Archive> {
+  let migrated: Promise<unknown> | undefined = when === 'start' ? migrate(raw) : undefined;
+  if (migrated) await migrated;
+  const ready = () => (migrated ??= migrate(raw));
+  // Every call waits for the migrations (a no-op once done).
+  const client: SqlClient = {
+    query: async (text, params) => (await ready(), raw.query(text, params)),
+    exec: async (sql) => (await ready(), raw.exec(sql)),
+    transaction: async (work) => (await ready(), raw.transaction(work)),
+    close: () => raw.close(),
+  };
 
   const readConversations = async (where: string, params: unknown[]): Promise<ArchivedConversation[]> => {
     const rows = await client.query<{ id: string; record: ConversationView; attachments: unknown[]; archived_at: number }>(

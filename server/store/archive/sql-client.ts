@@ -22,10 +22,13 @@ const INT8 = 20;
 
 /**
  * PGlite: in memory when `dataDir` is undefined, else in that directory (ARCHIVE_DIR), where it
- * outlives the process. One connection, which PGlite serialises.
+ * outlives the process. One connection, which PGlite serialises. Started on first use: compiling
+ * Postgres' WebAssembly takes one to several seconds of CPU, which a server that never reads or
+ * writes its archive (a test, a short demo) should not pay at start.
  */
-export async function createPgliteClient(dataDir?: string): Promise<SqlClient> {
-  const db = await PGlite.create(dataDir, { parsers: { [INT8]: (value: string) => Number(value) } });
+export function createPgliteClient(dataDir?: string): SqlClient {
+  let started: Promise<PGlite> | undefined;
+  const db = () => (started ??= PGlite.create(dataDir, { parsers: { [INT8]: (value: string) => Number(value) } }));
   const wrap = (q: { query: PGlite['query']; exec: PGlite['exec'] }): SqlQuery => ({
     query: async <T>(text: string, params: unknown[] = []) => (await q.query<T>(text, params)).rows,
     exec: async (sql) => {
@@ -33,9 +36,12 @@ export async function createPgliteClient(dataDir?: string): Promise<SqlClient> {
     },
   });
   return {
-    ...wrap(db),
-    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
-    close: () => db.close(),
+    query: async (text, params) => wrap(await db()).query(text, params),
+    exec: async (sql) => wrap(await db()).exec(sql),
+    transaction: async (work) => (await db()).transaction((tx) => work(wrap(tx))),
+    close: async () => {
+      if (started) await (await started).close();
+    },
   };
 }
 
@@ -57,6 +63,7 @@ export function createPgClient({ url, schema, max = 10 }: PgClientOptions): SqlC
   });
   // An idle client's error (the server restarted) would otherwise crash the process; the next query reconnects.
   pool.on('error', () => {});
+  let ended: Promise<void> | undefined;
   const on = (client: pg.Pool | pg.PoolClient): SqlQuery => ({
     query: async <T>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as T[],
     exec: async (sql) => {
@@ -79,6 +86,6 @@ export function createPgClient({ url, schema, max = 10 }: PgClientOptions): SqlC
         client.release();
       }
     },
-    close: () => pool.end(),
+    close: () => (ended ??= pool.end()),
   };
 }
