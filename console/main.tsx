@@ -1,9 +1,11 @@
-/** The console page: log-in, then the workspace, or the KPI dashboard at `#dashboard`. */
+/** The console page: log-in, then the workspace, the KPI dashboard at `#dashboard`, or History at `#history`. */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentView } from '../shared/schemas';
 import { api } from './api';
 import { DashboardScreen } from './screens/dashboard';
+import { HistoryScreen } from './screens/history';
+import { isHistoryHash } from './screens/history-link';
 import { LoginScreen } from './screens/login';
 import { WorkspaceScreen } from './screens/workspace';
 
@@ -26,6 +28,19 @@ function Console() {
           <a href="#">Back to conversations</a>
         </header>
         <DashboardScreen agent={agent} />
+      </div>
+    );
+  }
+  if (isHistoryHash(view)) {
+    return (
+      <div class="history-page">
+        <header class="top">
+          <h1>Switchboard · History</h1>
+          <a class="link" href="#">
+            Back to conversations
+          </a>
+        </header>
+        <HistoryScreen agent={agent} hash={view} />
       </div>
     );
   }

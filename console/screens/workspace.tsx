@@ -37,6 +37,9 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
         <a class="link" href="#dashboard">
           Dashboard
         </a>
+        <a class="link" href="#history">
+          History
+        </a>
         <button
           type="button"
           class="link"

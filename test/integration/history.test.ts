@@ -4,79 +4,37 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import type { HistoryConversation, HistoryPage } from '../../shared/schemas';
-import { expectOk } from '../helpers/acks';
-import { connectAgent, connectVisitor, disconnectAll, logIn } from '../helpers/clients';
-import { assertPostgresReachable, postgresArchive } from '../helpers/postgres';
-import { assertRedisReachable } from '../helpers/redis';
+import { disconnectAll, logIn } from '../helpers/clients';
 import { siteApi } from '../helpers/site-api';
-import { startApp, type StartedApp } from '../helpers/start-app';
+import type { StartedApp } from '../helpers/start-app';
 import { eventually } from '../helpers/wait-for';
-import { createSqlArchive } from '../../server/store/archive/sql-archive';
-import { createPgClient } from '../../server/store/archive/sql-client';
-import { TEST_DATABASE_URL } from '../helpers/postgres';
+import { converse, yesterdaysConversationAfterRestart, type Restarted } from '../helpers/converse';
 
 const DAY = 86_400_000;
 
-/** A visitor writes three messages, Sam answers, takes and resolves: the whole chat, at the app's clock. */
-async function converse(started: StartedApp, texts: string[], category?: string, beforeFirstMessage?: () => void) {
-  const agent = await connectAgent(started.url, started.bothAgent);
-  expectOk(await emitWithTimeout(agent, 2000, 'presence:set', { status: 'online' }));
-  const visitor = await connectVisitor(started.url, { siteKey: started.siteKey });
-  expectOk(await emitWithTimeout(visitor, 2000, 'session:resume', {}));
-  beforeFirstMessage?.();
-  const { conversation } = expectOk(await emitWithTimeout(visitor, 2000, 'message:send', { clientId: randomUUID(), text: texts[0]! }));
-  expectOk(await emitWithTimeout(agent, 2000, 'conversation:take', { conversationId: conversation.id }));
-  expectOk(await emitWithTimeout(agent, 2000, 'message:send', { conversationId: conversation.id, clientId: randomUUID(), text: 'Hello, Sam here. Let me look.' }));
-  for (const text of texts.slice(1)) expectOk(await emitWithTimeout(visitor, 2000, 'message:send', { clientId: randomUUID(), text }));
-  expectOk(await emitWithTimeout(agent, 2000, 'conversation:resolve', { conversationId: conversation.id, ...(category ? { category } : {}) }));
-  visitor.disconnect();
-  agent.disconnect();
-  return conversation.id;
-}
-
 describe('history: the archive of ended conversations', () => {
-  let schema: string;
-  let first: StartedApp;
+  let restarted: Restarted;
   let second: StartedApp;
   let cookie: string;
   let conversationId: string;
-  const yesterday = Date.now() - DAY;
-  // Real time to log in (a session made "yesterday" would have expired), yesterday to converse.
-  let clock = Date.now();
+  let yesterday: number;
   const word = `zebrafinch${randomUUID().slice(0, 6)}`;
 
-  const archiveOn = async () => createSqlArchive({ client: createPgClient({ url: TEST_DATABASE_URL, schema, max: 4 }) });
   const search = async (query: string) => {
     const response = await siteApi(second, 'GET', `/conversations${query}`, cookie);
     return { status: response.status, body: (await response.json()) as HistoryPage & { error?: { code: string } } };
   };
 
   beforeAll(async () => {
-    await assertRedisReachable();
-    await assertPostgresReachable();
-    const own = await postgresArchive();
-    schema = own.schema;
-    await own.archive.close();
-    // Yesterday's conversation, on a clock set a day back.
-    first = await startApp({ env: { SWEEP_INTERVAL_SECONDS: '600' }, overrides: { now: () => clock, archive: await archiveOn() } });
-    conversationId = await converse(first, ['My order has not arrived', 'It is order 4411', `The box had a ${word} sticker on it`], 'Delivery', () => {
-      clock = yesterday;
-    });
-    await eventually(async () => expect(await first.app.archive.get(first.siteKey, conversationId)).not.toBeNull(), 10_000);
-    await first.app.close();
-    // Every process restarted: a new app on the same Redis prefix and the same archive.
-    second = await startApp({ prefix: first.prefix, env: { SWEEP_INTERVAL_SECONDS: '600' }, overrides: { archive: await archiveOn() } });
+    restarted = await yesterdaysConversationAfterRestart(['My order has not arrived', 'It is order 4411', `The box had a ${word} sticker on it`], 'Delivery');
+    ({ started: second, conversationId, at: yesterday } = restarted);
     cookie = await logIn(second.url, second.serviceAgent);
   }, 60_000);
 
   afterAll(async () => {
     disconnectAll();
-    await second?.close();
-    const { dropSchema, deletePrefix } = { ...(await import('../helpers/postgres')), ...(await import('../helpers/redis')) };
-    await dropSchema(schema);
-    await deletePrefix(first.prefix);
+    await restarted?.close();
   });
 
   it('finds yesterday’s conversation by a word of its third message after a restart, with the word marked', async () => {
