@@ -31,6 +31,8 @@ const { values } = parseArgs({
     n: { type: 'string', default: '1000000' },
     'pglite-n': { type: 'string', default: '20000' },
     runs: { type: 'string', default: '25' },
+    // Leaves the PostgreSQL schema in place (its name is printed) to look at plans; drop it yourself.
+    keep: { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(values.runs);
@@ -181,7 +183,8 @@ async function onPostgres(n: number) {
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
   const drop = async () => {
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    if (values.keep) console.log(`kept schema ${schema}: DROP SCHEMA ${schema} CASCADE when done`);
+    else await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await admin.end();
   };
   // Stopped early (Ctrl-C, a timeout's SIGTERM): the schema goes all the same, and the query running for us with it.

@@ -115,4 +115,26 @@ describe('history: the archive of ended conversations', () => {
     expect(await archiving.sweep()).toBe(0);
     expect((await second.app.archive.get(second.siteKey, id))?.messages.map((m) => m.text)).toEqual(['lost job walrus', 'Hello, Sam here. Let me look.']);
   });
+
+  it('exports a conversation only the archive still holds, then retention deletes it from the archive too', async () => {
+    // The live store let it go in an earlier test; the archive keeps it.
+    const archived = (await second.app.archive.get(second.siteKey, conversationId))!;
+    const adminCookie = await logIn(second.url, second.adminAgent);
+    const exported = (await (await siteApi(second, 'GET', `/visitors/${archived.conversation.visitorId}/export`, adminCookie)).json()) as {
+      conversations: { id: string; messages: { text: string }[] }[];
+    };
+    expect(exported.conversations.map((c) => c.id)).toEqual([conversationId]);
+    expect(exported.conversations[0]!.messages.at(-1)!.text).toContain(word);
+
+    // A retention period of one day: yesterday's conversation goes, today's stay.
+    expect((await siteApi(second, 'PATCH', '/routing/settings', adminCookie, { retentionDays: 1 })).status).toBe(200);
+    const today = (await search('?q=tortoise')).body.conversations.length;
+    const applied = await second.app.privacy.applyRetention(second.siteKey);
+    expect(applied.archived).toBe(1);
+    expect(await second.app.archive.get(second.siteKey, conversationId)).toBeNull();
+    expect((await search(`?q=${word}`)).body.conversations).toEqual([]);
+    expect((await search('?q=tortoise')).body.conversations).toHaveLength(today);
+    const [entry] = await second.app.store.listAudit(second.siteKey, 1);
+    expect(entry).toMatchObject({ action: 'retention.apply', details: { archived: 1, retentionDays: 1 } });
+  });
 });
