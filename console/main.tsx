@@ -1,6 +1,6 @@
 /**
  * The console page: log-in, then the workspace, the KPI dashboard at `#dashboard`, or (admins) the
- * Settings area at `#settings[/<section>]`, a lazy chunk so agents never download it.
+ * Settings area at `#settings[/<section>]`, or History at `#history`, a lazy chunk so agents never download it.
  */
 import { render, type ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -8,6 +8,8 @@ import type { AgentView } from '../shared/schemas';
 import type { LoggedOutReason } from './agent-connection';
 import { api } from './api';
 import { DashboardScreen } from './screens/dashboard';
+import { HistoryScreen } from './screens/history';
+import { isHistoryHash } from './screens/history-link';
 import { LoginScreen } from './screens/login';
 import { WorkspaceScreen } from './screens/workspace';
 
@@ -47,6 +49,19 @@ function Console() {
           <a href="#">Back to conversations</a>
         </header>
         <DashboardScreen agent={agent} />
+      </div>
+    );
+  }
+  if (isHistoryHash(view)) {
+    return (
+      <div class="history-page">
+        <header class="top">
+          <h1>Switchboard · History</h1>
+          <a class="link" href="#">
+            Back to conversations
+          </a>
+        </header>
+        <HistoryScreen agent={agent} hash={view} />
       </div>
     );
   }

@@ -45,6 +45,7 @@ import { createRateLimiter } from '../server/domain/rate-limiter';
 import { createSiteRouting } from '../server/domain/routing/site-routing';
 import { createAuditLog, OPERATOR } from '../server/domain/audit';
 import { createPrivacy } from '../server/domain/privacy';
+import type { Archive } from '../server/store/archive/archive';
 import { createApiTokens } from '../server/domain/api-tokens';
 import { createSiteAdmin } from '../server/domain/site-admin';
 import { compilePayloadCheck } from '../server/domain/validate';
@@ -131,7 +132,7 @@ const OPTIONS = {
 } as const;
 
 /** The domain services the CLI drives, acting as `operator` in the audit trail. */
-function domainFor(store: Store, publicUrl = 'http://localhost:3000') {
+function domainFor(store: Store, publicUrl = 'http://localhost:3000', archive: Archive | null = null) {
   const audit = createAuditLog(store);
   const events = createDomainEvents();
   return {
@@ -140,7 +141,7 @@ function domainFor(store: Store, publicUrl = 'http://localhost:3000') {
     // server's sweep gives a disabled agent's conversations back; their consoles end at their next event).
     accounts: createAgentAccounts({ store, limiter: createRateLimiter(store), events, audit, sessionTtlMs: 0 }),
     routing: createSiteRouting(store, audit),
-    privacy: createPrivacy({ store, audit }),
+    privacy: createPrivacy({ store, audit, archive }),
     apiTokens: createApiTokens({ store, audit, events }),
     webhooks: createWebhooks({ store, audit }),
     sites: createSiteAdmin({ store, audit, publicUrl }),
@@ -172,7 +173,8 @@ function need(values: Values, key: keyof Values): string {
 }
 
 /** Each command: check its arguments (throwing UsageError), then a function that runs it. */
-const COMMANDS: Record<string, (v: Values) => (store: RedisStore, config: StoreConfig) => Promise<unknown>> = {
+/** `archive`: the PostgreSQL archive when DATABASE_URL is set (privacy commands cover it), else null. */
+const COMMANDS: Record<string, (v: Values) => (store: RedisStore, config: StoreConfig, archive: Archive | null) => Promise<unknown>> = {
   'site:token': (v) => {
     const siteKey = need(v, 'site');
     const name = v.name ?? 'wallboard';
@@ -304,20 +306,20 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore, config: StoreC
     const site = need(v, 'site');
     const visitor = need(v, 'visitor');
     const out = v.out;
-    return async (store) => {
-      const data = await domainFor(store).privacy.exportVisitor(site, visitor, OPERATOR);
+    return async (store, _config, archive) => {
+      const data = await domainFor(store, undefined, archive).privacy.exportVisitor(site, visitor, OPERATOR);
       return writeOrPrint(out, `${JSON.stringify(data, null, 2)}\n`, { conversations: data.conversations.length });
     };
   },
   'visitor:delete': (v) => {
     const site = need(v, 'site');
     const visitor = need(v, 'visitor');
-    return (store) => domainFor(store).privacy.deleteVisitor(site, visitor, OPERATOR);
+    return (store, _config, archive) => domainFor(store, undefined, archive).privacy.deleteVisitor(site, visitor, OPERATOR);
   },
   'retention:run': (v) => {
     const only = v.site;
-    return async (store) => {
-      const { privacy } = domainFor(store);
+    return async (store, _config, archive) => {
+      const { privacy } = domainFor(store, undefined, archive);
       const sites = only ? [only] : await store.listSiteKeys();
       const results: Record<string, number> = {};
       for (const site of sites) results[site] = (await privacy.applyRetention(site)).deleted;
@@ -367,7 +369,7 @@ const COMMANDS: Record<string, (v: Values) => (store: RedisStore, config: StoreC
 };
 
 async function main(): Promise<number> {
-  let run: (store: RedisStore, config: StoreConfig) => Promise<unknown>;
+  let run: (store: RedisStore, config: StoreConfig, archive: Archive | null) => Promise<unknown>;
   let storeConfig: ReturnType<typeof loadStoreConfig>;
   try {
     const [command = '', ...rest] = process.argv.slice(2);
@@ -390,8 +392,13 @@ async function main(): Promise<number> {
   }
 
   const store = createRedisStore({ url: storeConfig.redisUrl, prefix: storeConfig.redisPrefix });
+  // The embedded archive (PGlite) belongs to its one server process; only a PostgreSQL one is shared.
+  // Loaded only then: the database clients are not worth their start-up to every other command.
+  const archive = storeConfig.databaseUrl
+    ? await (await import('../server/plugins/archive')).createArchive({ databaseUrl: storeConfig.databaseUrl, archiveDir: undefined })
+    : null;
   try {
-    const result = await run(store, storeConfig);
+    const result = await run(store, storeConfig, archive);
     if (result !== undefined) console.log(JSON.stringify(result));
     return 0;
   } catch (error) {
@@ -401,7 +408,7 @@ async function main(): Promise<number> {
     }
     throw error;
   } finally {
-    await store.close();
+    await Promise.all([store.close(), archive?.close()]);
   }
 }
 

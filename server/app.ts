@@ -9,6 +9,7 @@ import accountRoutes from './http/account';
 import agentRoutes from './http/agents';
 import apiTokenRoutes from './http/api-tokens';
 import healthRoutes from './http/health';
+import historyRoutes from './http/history';
 import metricsRoutes from './http/metrics';
 import metricsLiveRoutes from './http/metrics-live';
 import privacyRoutes from './http/privacy';
@@ -17,6 +18,7 @@ import sessionRoutes from './http/sessions';
 import siteRoutes from './http/sites';
 import webhookRoutes from './http/webhooks';
 import cannedReplyRoutes from './http/canned-replies';
+import archivePlugin, { createArchive } from './plugins/archive';
 import authPlugin from './plugins/auth';
 import configPlugin from './plugins/config';
 import domainPlugin from './plugins/domain';
@@ -37,11 +39,14 @@ import { loadClassifier } from './domain/routing/load-classifier';
 import { SCHEMA_FORMATS } from './domain/validate';
 import { createMemoryStore } from './store/memory/memory-store';
 import { createRedisStore, type RedisStore } from './store/redis/redis-store';
+import type { Archive } from './store/archive/archive';
 import type { Store } from './store/store';
 
 export interface AppOverrides {
   /** Use this store instead of the one the config names. */
   store?: Store;
+  /** Use this archive instead of the one the config names (tests on their own PostgreSQL schema); closed with the app. */
+  archive?: Archive;
   classifier?: Classifier;
   /** @default Date.now */
   now?: () => number;
@@ -78,6 +83,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     overrides.store ??
     (config.redisUrl ? createRedisStore({ url: config.redisUrl, prefix: config.redisPrefix }) : createMemoryStore());
   const adapterRedis = 'redis' in store ? (store as RedisStore).redis : undefined;
+  const archive = overrides.archive ?? (await createArchive(config));
 
   await app.register(configPlugin, { config });
   // Before any route: it describes each one as it is added.
@@ -86,6 +92,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(fastifyCookie);
   await app.register(domainPlugin, {
     store,
+    archive,
     classifier: overrides.classifier ?? loadClassifier(config.routerModelPath),
     now: overrides.now ?? Date.now,
     ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
@@ -117,6 +124,8 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(webhookRoutes, { prefix: '/api/v1' });
   await app.register(cannedReplyRoutes, { prefix: '/api/v1' });
   await app.register(retentionPlugin);
+  await app.register(archivePlugin);
+  await app.register(historyRoutes, { prefix: '/api/v1' });
   await app.register(staticPlugin);
   return app;
 }

@@ -48,6 +48,15 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The sender of every email (`Switchboard <chat@example.com>`); required with SMTP_URL. @default undefined */
   mailFrom: string | undefined;
+  /**
+   * The archive's PostgreSQL (`postgres://user:pass@host:5432/db`); unset: PGlite in-process
+   * (in memory, or in ARCHIVE_DIR). @default undefined
+   */
+  databaseUrl: string | undefined;
+  /** Where PGlite keeps the archive when there is no DATABASE_URL; unset: in memory, lost at exit. @default undefined */
+  archiveDir: string | undefined;
+  /** How often ended conversations missing from the archive are looked for and archived. @default 10 minutes */
+  archiveSweepIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +88,22 @@ function smtp(raw: string | undefined, problems: string[]): string | undefined {
   }
   if (!parsed || !['smtp:', 'smtps:'].includes(parsed.protocol) || parsed.hostname === '') {
     problems.push('SMTP_URL must be an smtp:// or smtps:// URL with a host (for example smtp://user:pass@mail.example.com:587)');
+    return undefined;
+  }
+  return raw;
+}
+
+/** DATABASE_URL checked without echoing it: it usually carries a password. */
+function database(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !['postgres:', 'postgresql:'].includes(parsed.protocol) || parsed.hostname === '') {
+    problems.push('DATABASE_URL must be a postgres:// URL with a host (for example postgres://user:pass@127.0.0.1:5432/switchboard)');
     return undefined;
   }
   return raw;
@@ -120,8 +145,8 @@ function createReader(env: Env, problems: string[]) {
   return { text, port, url, redisPrefix };
 }
 
-/** What the operators' CLI needs: where Redis is. @throws ConfigError */
-export function loadStoreConfig(env: Env = process.env): { redisUrl: string; redisPrefix: string; publicUrl: string } {
+/** What the operators' CLI needs: where Redis is, this server's address, and the archive's PostgreSQL if any. @throws ConfigError */
+export function loadStoreConfig(env: Env = process.env): { redisUrl: string; redisPrefix: string; publicUrl: string; databaseUrl: string | undefined } {
   const problems: string[] = [];
   const read = createReader(env, problems);
   const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
@@ -129,8 +154,9 @@ export function loadStoreConfig(env: Env = process.env): { redisUrl: string; red
   const publicUrl = read.url('PUBLIC_URL', ['http:', 'https:']) ?? 'http://localhost:3000';
   if (read.text('REDIS_URL') === undefined) problems.push('REDIS_URL is required (for example redis://127.0.0.1:6379)');
   const redisPrefix = read.redisPrefix();
+  const databaseUrl = database(read.text('DATABASE_URL'), problems);
   if (problems.length > 0 || !redisUrl) throw new ConfigError(problems);
-  return { redisUrl, redisPrefix, publicUrl };
+  return { redisUrl, redisPrefix, publicUrl, databaseUrl };
 }
 
 /** @throws ConfigError listing every bad variable */
@@ -194,6 +220,14 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     problems.push(`MAIL_FROM must be an address or "Name <address>", got "${mailFrom}"`);
   }
 
+  const databaseUrl = database(text('DATABASE_URL'), problems);
+  const archiveDir = text('ARCHIVE_DIR');
+  if (archiveDir !== undefined && text('DATABASE_URL') !== undefined) problems.push('ARCHIVE_DIR is for the embedded archive: set DATABASE_URL or ARCHIVE_DIR, not both');
+  const archiveSweepMinutes = Number(text('ARCHIVE_SWEEP_MINUTES') ?? '10');
+  if (!(Number.isInteger(archiveSweepMinutes) && archiveSweepMinutes >= 1 && archiveSweepMinutes <= 1_440)) {
+    problems.push(`ARCHIVE_SWEEP_MINUTES must be a whole number of minutes from 1 to 1440, got "${text('ARCHIVE_SWEEP_MINUTES')}"`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
     port: portValue,
@@ -215,5 +249,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     webhookRetryBaseMs,
     smtpUrl,
     mailFrom: smtpUrl === undefined ? undefined : mailFrom,
+    databaseUrl,
+    archiveDir,
+    archiveSweepIntervalMs: archiveSweepMinutes * 60_000,
   });
 }

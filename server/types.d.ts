@@ -22,6 +22,8 @@ import type { Privacy } from './domain/privacy';
 import type { RateLimiter } from './domain/rate-limiter';
 import type { VisitorTokens } from './domain/visitor-tokens';
 import type { Store } from './store/store';
+import type { Archive } from './store/archive/archive';
+import type { History } from './domain/history';
 import type { KpiRecorder } from './domain/kpi-events';
 import type { Kpis } from './domain/kpis';
 import type { ApiTokens } from './domain/api-tokens';
@@ -40,6 +42,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Readonly<Config>;
     store: Store;
+    /** The archive of ended conversations: PostgreSQL with DATABASE_URL, PGlite otherwise (docs/archive.md). */
+    archive: Archive;
+    /** Search and read the archive (server/plugins/archive.ts). */
+    history: History;
     /** The domain event bus: use cases emit, subscribers (broadcasts, KPIs, webhooks, email) listen (server/domain/events.ts). */
     events: DomainEvents;
     /** A site's webhook endpoints (server/plugins/webhooks.ts delivers to them). */

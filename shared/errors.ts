@@ -52,6 +52,9 @@ export const ERRORS = {
   CANNED_REPLY_NOT_FOUND: { status: 404, message: 'No canned reply has this id on this site.' },
   CANNED_SHORTCUT_TAKEN: { status: 409, message: 'Another canned reply of this site has this shortcut.' },
   CANNED_REPLY_LIMIT: { status: 409, message: 'The site already has as many canned replies as allowed; remove one first.' },
+  SEARCH_QUERY_EMPTY: { status: 400, message: 'The search has no word to look for (only punctuation or spaces).' },
+  HISTORY_RANGE_INVALID: { status: 400, message: 'The range must have `from` before `to`, both valid times.' },
+  HISTORY_CURSOR_INVALID: { status: 400, message: 'The cursor is not one this server gave: start again from the first page.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

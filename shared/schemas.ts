@@ -754,3 +754,68 @@ export const CannedReplyParamsSchema = Type.Object({ siteKey: SiteKeySchema, id:
 /** `GET …/canned-replies`: the replies by shortcut, and the site's name for `{{site.name}}`. */
 export const CannedReplyListSchema = Type.Object({ replies: Type.Array(CannedReplySchema), siteName: Type.String() });
 export type CannedReplyList = Static<typeof CannedReplyListSchema>;
+// ---- History: the archive of ended conversations (docs/api.md "History") -----------------------
+
+/** Longest search text: enough for a long sentence or a few quoted phrases. */
+export const MAX_HISTORY_QUERY_LENGTH = 200;
+export const HISTORY_STATUSES = ['resolved', 'abandoned'] as const;
+
+export const HistoryQuerySchema = Type.Object(
+  {
+    /** Words to find in messages, visitor name and email (websearch syntax: "a phrase", -not, or). */
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_HISTORY_QUERY_LENGTH })),
+    from: Type.Optional(TimeTextSchema),
+    to: Type.Optional(TimeTextSchema),
+    queue: Type.Optional(QueueNameSchema),
+    category: Type.Optional(CategorySchema),
+    agent: Type.Optional(IdSchema),
+    visitor: Type.Optional(IdSchema),
+    email: Type.Optional(Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' })),
+    status: Type.Optional(Type.Union(HISTORY_STATUSES.map((s) => Type.Literal(s)))),
+    /** The `next` of the previous page. */
+    next: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
+    limit: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$' })),
+  },
+  Strict,
+);
+export type HistoryQuery = Static<typeof HistoryQuerySchema>;
+
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+/** Matched words as [start, end) character ranges of `text`: mark them, never read `text` as markup. */
+export const HighlightSchema = Type.Object({ text: Type.String(), marks: Type.Array(Type.Tuple([Type.Integer(), Type.Integer()])) });
+
+export const HistoryHitSchema = Type.Object({
+  id: Type.String(),
+  status: Type.Union(HISTORY_STATUSES.map((s) => Type.Literal(s))),
+  queue: QueueNameSchema,
+  category: NullableString,
+  agentId: NullableString,
+  agentName: NullableString,
+  visitorId: Type.String(),
+  visitorName: NullableString,
+  visitorEmail: NullableString,
+  preview: Type.String(),
+  createdAt: Type.Number(),
+  endedAt: Type.Union([Type.Number(), Type.Null()]),
+  messageCount: Type.Integer(),
+  highlight: Type.Union([HighlightSchema, Type.Null()]),
+});
+export type HistoryHit = Static<typeof HistoryHitSchema>;
+
+export const HistoryPageSchema = Type.Object({
+  conversations: Type.Array(HistoryHitSchema),
+  /** Pass as `next` for the following page; null on the last one. */
+  next: NullableString,
+});
+export type HistoryPage = Static<typeof HistoryPageSchema>;
+
+/** One conversation, whole: the stored record (routing, transfer, survey …), every message of every kind, its files. */
+export const HistoryConversationSchema = Type.Object({
+  conversation: Type.Record(Type.String(), Type.Unknown()),
+  messages: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+  attachments: Type.Array(Type.Unknown()),
+  /** `live`: still in the live store (open, or ended and not yet let go); `archive`: from the archive only. */
+  source: Type.Union([Type.Literal('live'), Type.Literal('archive')]),
+});
+export type HistoryConversation = Static<typeof HistoryConversationSchema>;

@@ -62,6 +62,9 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
         <a class="link" href="#dashboard">
           Dashboard
         </a>
+        <a class="link" href="#history">
+          History
+        </a>
         {canOpenSettings(agent) && (
           <a class="link" href="#settings">
             Settings

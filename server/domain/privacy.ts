@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createError } from '../../shared/errors';
 import type { ConversationId, SiteKey, VisitorId } from '../../shared/ids';
 import type { ConversationView, MessageView, VisitorContext, VisitorIdentity } from '../../shared/protocol';
+import type { Archive } from '../store/archive/archive';
 import type { ErasedTraces, Store } from '../store/store';
 import { readAllMessages } from './all-messages';
 import { SYSTEM, type AuditLog } from './audit';
@@ -56,9 +57,12 @@ export function createPrivacy({
   audit,
   now = Date.now,
   forgetters = [],
+  archive = null,
 }: {
   store: Store;
   audit: AuditLog;
+  /** The archive of ended conversations: exports read it, erasure and retention delete from it too. @default null */
+  archive?: Archive | null;
   now?: () => number;
   /** Cleanups beyond the store, run by every deleteVisitor (more can be added with addForgetter). */
   forgetters?: readonly VisitorForgetter[];
@@ -82,7 +86,13 @@ export function createPrivacy({
         store.listVisitorConversations(siteKey, visitorId),
       ]);
       const withMessages = await Promise.all(conversations.map(async (c) => ({ ...c, messages: await allMessages(siteKey, c.id) })));
-      await audit.record(siteKey, actor, 'visitor.export', visitorId, { conversations: conversations.length });
+      // Conversations the live store has let go are still in the archive: they are exported too.
+      const live = new Set(conversations.map((c) => c.id));
+      for (const archived of (await archive?.listVisitor(siteKey, visitorId)) ?? []) {
+        if (!live.has(archived.conversation.id)) withMessages.push({ ...archived.conversation, messages: archived.messages });
+      }
+      withMessages.sort((a, b) => a.createdAt - b.createdAt);
+      await audit.record(siteKey, actor, 'visitor.export', visitorId, { conversations: withMessages.length });
       return { exportedAt: new Date(now()).toISOString(), siteKey, visitor: { id: visitorId, identity, ...(context ? { context } : {}) }, conversations: withMessages };
     },
 
@@ -100,6 +110,11 @@ export function createPrivacy({
       const conversationIds = conversations.map((c) => c.id);
       let deletedConversations = 0;
       for (const id of conversationIds) if (await store.deleteConversation(siteKey, id)) deletedConversations += 1;
+      // The archive's copies go too, and conversations only the archive still had count as deleted.
+      const archivedOnly = archive ? (await archive.listVisitor(siteKey, visitorId)).map((a) => a.conversation.id).filter((id) => !conversationIds.includes(id)) : [];
+      const archived = archive ? await archive.deleteVisitor(siteKey, visitorId) : 0;
+      deletedConversations += archivedOnly.length;
+      conversationIds.push(...archivedOnly);
       const erased = await store.eraseVisitorTraces({
         siteKey,
         visitorId,
@@ -121,6 +136,7 @@ export function createPrivacy({
         kpiEvents: erased.kpiEvents,
         identity: erased.identity,
         counters: erased.counters,
+        ...(archive ? { archivedConversations: archived } : {}),
         auditEntries: erased.auditEntries.map(({ at, actor: by, action }) => ({ at, actor: by, action })),
         ...(registered.length > 0 ? { forgotten } : {}),
         ...(failed.length > 0 ? { failed } : {}),
@@ -139,11 +155,14 @@ export function createPrivacy({
       };
     },
 
-    /** Deletes resolved conversations older than the site's retention period; open ones are kept. */
-    async applyRetention(siteKey: SiteKey): Promise<{ deleted: number }> {
+    /**
+     * Deletes resolved conversations older than the site's retention period (open ones are kept), and
+     * the archived conversations created before it. @returns how many of each
+     */
+    async applyRetention(siteKey: SiteKey): Promise<{ deleted: number; archived: number }> {
       const site = await requireSite(siteKey);
       const days = site.settings.retentionDays;
-      if (!days) return { deleted: 0 };
+      if (!days) return { deleted: 0, archived: 0 };
       const before = now() - days * DAY_MS;
       let deleted = 0;
       let kept = 0;
@@ -159,8 +178,10 @@ export function createPrivacy({
         }
         if (batch.length < RETENTION_BATCH) break;
       }
-      if (deleted > 0) await audit.record(siteKey, SYSTEM, 'retention.apply', siteKey, { deleted, retentionDays: days });
-      return { deleted };
+      // The archive holds ended conversations only: all of those older than the period go.
+      const archived = archive ? await archive.deleteCreatedBefore(siteKey, before) : 0;
+      if (deleted + archived > 0) await audit.record(siteKey, SYSTEM, 'retention.apply', siteKey, { deleted, retentionDays: days, ...(archive ? { archived } : {}) });
+      return { deleted, archived };
     },
   };
 }

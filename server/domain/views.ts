@@ -40,6 +40,6 @@ export function toAgentConversation(conversation: ConversationView): Conversatio
  * The messages a visitor may be shown (their widget, transcript and answer emails), in order:
  * every one but the agents' internal notes (`kind: 'note'`, server/domain/notes.ts).
  */
-export function visitorMessages(messages: MessageView[]): MessageView[] {
+export function visitorMessages<T extends Pick<MessageView, 'kind'>>(messages: T[]): T[] {
   return messages.filter((m) => m.kind !== 'note');
 }

@@ -25,10 +25,13 @@ import { createRouter } from '../domain/routing/router';
 import { createSiteRouting } from '../domain/routing/site-routing';
 import { createSignalService } from '../domain/signals';
 import { createVisitorTokens } from '../domain/visitor-tokens';
+import type { Archive } from '../store/archive/archive';
 import type { Store } from '../store/store';
 
 export interface DomainPluginOptions {
   store: Store;
+  /** The archive of ended conversations (PostgreSQL or PGlite), closed with the app. */
+  archive: Archive;
   classifier: Classifier;
   now: () => number;
   /** Replaces the wait before answering a failed log-in (tests). */
@@ -37,8 +40,9 @@ export interface DomainPluginOptions {
 }
 
 export default fp<DomainPluginOptions>(
-  async (app, { store, classifier, now, sleep, rateLimits }) => {
+  async (app, { store, archive, classifier, now, sleep, rateLimits }) => {
     app.decorate('store', store);
+    app.decorate('archive', archive);
     const events = createDomainEvents(now);
     app.decorate('events', events);
     app.decorate('visitorTokens', createVisitorTokens(app.config.sessionSecret, app.config.previousSessionSecrets));
@@ -61,7 +65,7 @@ export default fp<DomainPluginOptions>(
     );
     app.decorate('siteRouting', createSiteRouting(store, audit, now, router));
     app.decorate('signals', createSignalService({ store, events, now }));
-    app.decorate('privacy', createPrivacy({ store, audit, now }));
+    app.decorate('privacy', createPrivacy({ store, audit, now, archive }));
     app.decorate('siteAdmin', createSiteAdmin({ store, audit, publicUrl: app.config.publicUrl, now }));
     app.decorate('apiTokens', createApiTokens({ store, audit, events, now }));
     const assignment = createAssignmentService({ store, now, events, timings: { ...DEFAULT_ASSIGNMENT_TIMINGS, graceMs: app.config.agentGraceMs } });
@@ -69,7 +73,7 @@ export default fp<DomainPluginOptions>(
     recordKpisOnEvents(events, { kpis: kpiRecorder, store });
     assignOnEvents(events, { store, assignment });
     app.addHook('onClose', async () => {
-      await store.close();
+      await Promise.all([store.close(), archive.close()]);
     });
   },
   { name: 'switchboard-domain', dependencies: ['switchboard-config'] },

@@ -77,7 +77,7 @@ export default fp<EmailPluginOptions>(
       app.addHook('onClose', async () => mailer.close());
     }
 
-    app.decorate('transcripts', createTranscripts({ store: app.store, limiter: app.limiter, outbox }));
+    app.decorate('transcripts', createTranscripts({ store: app.store, limiter: app.limiter, outbox, archive: app.archive }));
     // Other features' emails (password resets) go through the same retried queue.
     app.decorate('emailOutbox', outbox);
   },

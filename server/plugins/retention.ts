@@ -1,5 +1,6 @@
 /**
- * Applies each site's retention period on a schedule, once per cluster (a repeating job).
+ * Applies each site's retention period on a schedule, once per cluster (a repeating job): to the
+ * live store and to the archive.
  */
 import fp from 'fastify-plugin';
 
@@ -9,8 +10,8 @@ export default fp(
     if (everyMs === 0) return;
     await app.jobs.every('retention', everyMs, async () => {
       for (const siteKey of await app.store.listSiteKeys()) {
-        const { deleted } = await app.privacy.applyRetention(siteKey);
-        if (deleted > 0) app.log.info({ siteKey, deleted }, 'retention applied');
+        const { deleted, archived } = await app.privacy.applyRetention(siteKey);
+        if (deleted + archived > 0) app.log.info({ siteKey, deleted, archived }, 'retention applied');
       }
     });
   },

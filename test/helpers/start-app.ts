@@ -7,6 +7,7 @@ import { loadConfig } from '../../server/config';
 import { toAgentView } from '../../server/domain/agents';
 import { addSite } from '../../server/domain/sites';
 import type { AgentView } from '../../shared/schemas';
+import { postgresArchive } from './postgres';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from './redis';
 
 export const SHOP_ORIGIN = 'https://shop.example';
@@ -32,6 +33,8 @@ export interface StartedApp {
   /** The site's admin (both skills): may change routing. */
   adminAgent: TestAgent;
   prefix: string;
+  /** The PostgreSQL schema of the app's archive, when the helper made it (see startApp). */
+  archiveSchema: string | undefined;
   close(): Promise<void>;
 }
 
@@ -53,8 +56,16 @@ export async function startApp(
     DEMO: 'false',
     ...options.env,
   });
+  // The archive is the real PostgreSQL in a schema of its own, dropped at close, unless the test
+  // gives one (or DATABASE_URL / ARCHIVE_DIR): PGlite's start costs seconds of CPU per app.
+  const ownArchive = options.overrides?.archive || config.databaseUrl || config.archiveDir ? undefined : await postgresArchive();
   // Every test connects from 127.0.0.1, many times: abuse limits are lifted unless a test sets its own.
-  const app = await buildApp(config, { rateLimits: RELAXED_LIMITS, sleep: async () => {}, ...options.overrides });
+  const app = await buildApp(config, {
+    rateLimits: RELAXED_LIMITS,
+    sleep: async () => {},
+    ...(ownArchive ? { archive: ownArchive.archive } : {}),
+    ...options.overrides,
+  });
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
@@ -73,12 +84,14 @@ export async function startApp(
     url,
     siteKey,
     prefix,
+    archiveSchema: ownArchive?.schema,
     serviceAgent: await agent('sam', ['service']),
     supportAgent: await agent('sasha', ['support']),
     bothAgent: await agent('bo', ['service', 'support']),
     adminAgent: await agent('ada', ['service', 'support'], 'admin'),
     async close() {
       await app.close();
+      if (ownArchive) await ownArchive.cleanup();
       if (!options.prefix) await deletePrefix(prefix);
     },
   };

@@ -151,12 +151,14 @@ describe('email: answers to visitors who are gone, transcripts on request', () =
     for (const email of smtp.received) {
       expect(email.subject).toMatch(/^Your conversation with Test shop \(\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\)$/);
       const lines = email.text.split('\n');
-      const at = (text: string) => lines.indexOf(`    ${text}`);
+      // The widget's download text (shared/transcript-text.ts) in UTC: `[dd/mm/yyyy, hh:mm] Name: text`.
+      const at = (text: string) => lines.findIndex((line) => line.endsWith(`: ${text}`));
       expect(at('Please refund order 77')).toBeGreaterThan(0);
       expect(at('Refunded, Lin!')).toBeGreaterThan(at('Please refund order 77'));
       expect(at('Thank you so much')).toBeGreaterThan(at('Refunded, Lin!'));
-      expect(lines[at('Please refund order 77') - 1]).toMatch(/^Lin, .* UTC:$/);
-      expect(lines[at('Refunded, Lin!') - 1]).toMatch(/^bo, .* UTC:$/);
+      expect(lines[at('Please refund order 77')]).toMatch(/^\[\d{2}\/\d{2}\/\d{4}, \d{2}:\d{2}\] Lin: /);
+      expect(lines[at('Refunded, Lin!')]).toMatch(/^\[.*\] bo \(Agent\): /);
+      expect(email.text).toContain('(times in UTC)');
     }
   });
 
@@ -168,7 +170,7 @@ describe('email: answers to visitors who are gone, transcripts on request', () =
     expectOk(await emitWithTimeout(visitor, 2000, 'conversation:transcript', { conversationId: sent.conversation.id }));
     await eventually(() => expect(smtp.received).toHaveLength(1));
     expect(smtp.received[0]).toMatchObject({ to: ['kim@example.net'] });
-    expect(smtp.received[0]!.text).toContain('    my invoice is wrong');
+    expect(smtp.received[0]!.text).toContain('] Kim: my invoice is wrong');
   });
 
   it('retries an email the SMTP server refuses for now (451) and delivers it once, under the same job', async () => {

@@ -4,7 +4,8 @@
  * (transferred, rated, reopened and handed over; a left message; abandoned) all carry a unique
  * marker goes through everything the product does, then `DELETE /api/v1/sites/:key/visitors/:id`;
  * then every key of the test's Redis prefix, name and content, whatever its type, is searched for
- * the marker and for the visitor id. The same runs on the embedded store through its dump.
+ * the marker and for the visitor id, and so is every row of the archive (PostgreSQL). The same runs
+ * on the embedded store through its dump.
  * Deleting an unknown visitor or another site's changes nothing and answers VISITOR_NOT_FOUND.
  */
 import { randomUUID } from 'node:crypto';
@@ -18,6 +19,7 @@ import { expectOk } from '../helpers/acks';
 import { connectAgent, connectVisitor, disconnectAll, logIn, type AgentClient, type VisitorClient } from '../helpers/clients';
 import { snapshotData } from '../helpers/data-snapshot';
 import { dumpPrefix, keysMentioning } from '../helpers/prefix-dump';
+import { dumpSchema } from '../helpers/postgres';
 import { assertRedisReachable } from '../helpers/redis';
 import { addSecondSite } from '../helpers/second-site';
 import { siteApi } from '../helpers/site-api';
@@ -184,6 +186,16 @@ describe('erasure: visitor:delete leaves nothing of the visitor behind', () => {
       const other = await bystander(started);
       const life = await liveAVisitorsLife(started, agents, adminCookie);
 
+      // The archive holds the three ended conversations (archive jobs) before the erasure.
+      await eventually(async () => {
+        const archived = await started.app.archive.listVisitor(started.siteKey, life.visitorId);
+        expect(archived.map((a) => a.conversation.id).sort()).toEqual([...life.conversationIds].sort());
+        expect(archived.find((a) => a.conversation.id === life.conversationIds[0])?.conversation.rating).toBeDefined();
+      }, 10_000);
+      const archiveRows = (rows: string[], text: string) => rows.filter((row) => row.includes(text));
+      const archivedBefore = await dumpSchema(started.archiveSchema!);
+      expect(archiveRows(archivedBefore, life.marker).length).toBeGreaterThanOrEqual(6);
+
       // The search works: before the erasure, the marker and the id are in many places.
       const before = await dumpPrefix(started.prefix);
       expect(keysMentioning(before, life.marker).length).toBeGreaterThanOrEqual(6);
@@ -197,6 +209,11 @@ describe('erasure: visitor:delete leaves nothing of the visitor behind', () => {
       expect(keysMentioning(after, life.marker)).toEqual([]);
       expect(keysMentioning(after, life.visitorId)).toEqual([]);
       for (const id of life.conversationIds) expect(keysMentioning(after, id)).toEqual([]);
+      // Nor anywhere in the archive: no row of any table names them or holds their words.
+      const archivedAfter = await dumpSchema(started.archiveSchema!);
+      expect(archiveRows(archivedAfter, life.marker)).toEqual([]);
+      expect(archiveRows(archivedAfter, life.visitorId)).toEqual([]);
+      for (const id of life.conversationIds) expect(archiveRows(archivedAfter, id)).toEqual([]);
       // Another visitor's conversation, words and id are all still there.
       expect(keysMentioning(after, other.marker).length).toBeGreaterThanOrEqual(2);
       expect(keysMentioning(after, other.visitorId).length).toBeGreaterThanOrEqual(2);

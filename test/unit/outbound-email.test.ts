@@ -54,6 +54,7 @@ describe('the text of emails', () => {
       messages: [message('visitor', 'hello', 0), message('agent', 'hi Lin', 1)],
     });
     expect(email.subject).toBe('Your conversation with Shop (2026-12-07 19:47 UTC)');
-    expect(email.text).toContain('Lin, 2026-12-07 19:47 UTC:\n    hello\n\nAda, 2026-12-07 19:48 UTC:\n    hi Lin\n');
+    // The widget's download text (shared/transcript-text.ts), in UTC.
+    expect(email.text).toContain('Conversation with Shop (times in UTC)\n\n[07/12/2026, 19:47] Lin: hello\n[07/12/2026, 19:48] Ada (Agent): hi Lin\n');
   });
 });
