@@ -18,6 +18,9 @@ import configPlugin from './plugins/config';
 import domainPlugin from './plugins/domain';
 import emailPlugin from './plugins/email';
 import errorsPlugin from './plugins/errors';
+import filesPlugin from './plugins/files';
+import fileRoutes from './http/files';
+import type { FileStorage } from './store/files/file-storage';
 import jobsPlugin from './plugins/jobs';
 import rateLimitPlugin from './plugins/rate-limit';
 import realtimePlugin from './plugins/realtime';
@@ -55,6 +58,8 @@ export interface AppOverrides {
   emailAnswerWindowMs?: number;
   /** First retry of a failed email after this. @default 30_000 */
   emailRetryDelayMs?: number;
+  /** Keeps attachments here instead of where the config says. */
+  files?: FileStorage;
 }
 
 export async function buildApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<FastifyInstance> {
@@ -84,6 +89,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
     ...(overrides.rateLimits ? { rateLimits: overrides.rateLimits } : {}),
   });
+  await app.register(filesPlugin, { now: overrides.now ?? Date.now, ...(overrides.files ? { files: overrides.files } : {}) });
   await app.register(jobsPlugin, {
     ...(overrides.onJobRun ? { onJobRun: overrides.onJobRun } : {}),
     ...(overrides.jobs ? { jobs: overrides.jobs } : {}),
@@ -103,6 +109,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(agentRoutes, { prefix: '/api/v1' });
   await app.register(metricsRoutes, { prefix: '/api/v1' });
   await app.register(metricsLiveRoutes, { prefix: '/api/v1' });
+  await app.register(fileRoutes);
   await app.register(webhooksPlugin);
   await app.register(webhookRoutes, { prefix: '/api/v1' });
   await app.register(retentionPlugin);

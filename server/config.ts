@@ -4,6 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface Config {
@@ -48,6 +50,15 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The sender of every email (`Switchboard <chat@example.com>`); required with SMTP_URL. @default undefined */
   mailFrom: string | undefined;
+  /**
+   * Where attachments are kept: a folder on this machine (FILES_DIR), or, with S3_BUCKET, an
+   * S3-compatible bucket that several server processes share. @default { kind: 'disk', dir: <os tmp>/switchboard-files }
+   */
+  files:
+    | { kind: 'disk'; dir: string }
+    | { kind: 's3'; bucket: string; endpoint?: string; region: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
+  /** How long a signed link to an attachment opens it (FILE_LINK_TTL_SECONDS). @default 1 hour */
+  fileLinkTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +93,32 @@ function smtp(raw: string | undefined, problems: string[]): string | undefined {
     return undefined;
   }
   return raw;
+}
+
+/** FILES_DIR, or S3_BUCKET with S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (the keys never echoed). */
+function fileStorage(read: Pick<ReturnType<typeof createReader>, 'text' | 'url'>, problems: string[]): Config['files'] {
+  const bucket = read.text('S3_BUCKET');
+  const dir = read.text('FILES_DIR');
+  if (bucket === undefined) {
+    for (const name of ['S3_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']) {
+      if (read.text(name) !== undefined) problems.push(`${name} is set but S3_BUCKET is not: set S3_BUCKET to keep attachments in object storage`);
+    }
+    return { kind: 'disk', dir: dir ?? join(tmpdir(), 'switchboard-files') };
+  }
+  if (dir !== undefined) problems.push('FILES_DIR and S3_BUCKET are both set: attachments go to one place, choose one');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) problems.push(`S3_BUCKET must be a bucket name (3-63 lower-case letters, digits, '.' or '-'), got "${bucket}"`);
+  const endpoint = read.url('S3_ENDPOINT', ['http:', 'https:']);
+  const region = read.text('S3_REGION') ?? 'us-east-1';
+  const accessKeyId = read.text('S3_ACCESS_KEY_ID');
+  const secretAccessKey = read.text('S3_SECRET_ACCESS_KEY');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both, or neither (the AWS SDK then finds credentials itself)');
+  return {
+    kind: 's3',
+    bucket,
+    region,
+    ...(endpoint ? { endpoint } : {}),
+    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
+  };
 }
 
 /** Readers of environment variables that collect problems instead of stopping at the first. */
@@ -192,6 +229,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     problems.push(`MAIL_FROM must be an address or "Name <address>", got "${mailFrom}"`);
   }
 
+  const files = fileStorage({ text, url }, problems);
+  const fileLinkTtlMs = seconds('FILE_LINK_TTL_SECONDS', 3_600, 7 * 86_400);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
     port: portValue,
@@ -213,5 +253,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     webhookRetryBaseMs,
     smtpUrl,
     mailFrom: smtpUrl === undefined ? undefined : mailFrom,
+    files,
+    fileLinkTtlMs,
   });
 }

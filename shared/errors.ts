@@ -42,6 +42,14 @@ export const ERRORS = {
   WEBHOOK_NOT_FOUND: { status: 404, message: 'No webhook endpoint has this id on this site.' },
   WEBHOOK_LIMIT: { status: 409, message: 'The site already has as many webhook endpoints as allowed; remove one first.' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'No message of this conversation has this id.' },
+  FILE_TOO_LARGE: { status: 413, message: "The file is larger than the site's limit (details.maxBytes)." },
+  FILE_EMPTY: { status: 400, message: 'The file has no bytes.' },
+  FILE_TYPE_NOT_ALLOWED: { status: 415, message: 'Only images (PNG, JPEG, GIF, WebP), PDFs and UTF-8 text files (.txt, .log, .csv, .json) may be attached.' },
+  FILE_TYPE_MISMATCH: { status: 415, message: "The file's content is not what its name says (details.claimed, details.detected)." },
+  FILES_DISABLED: { status: 403, message: 'This site does not take attachments (maxFileBytes is 0).' },
+  FILE_LINK_INVALID: { status: 403, message: 'The file link is forged, altered or for another file.' },
+  FILE_LINK_EXPIRED: { status: 403, message: 'The file link has expired; ask for a new one.' },
+  FILE_NOT_FOUND: { status: 404, message: 'No such file in this conversation.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

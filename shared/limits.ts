@@ -48,6 +48,8 @@ export const RATE_LIMITS = {
   loginFailuresPerIp: { limit: 50, windowMs: 15 * 60_000 },
   /** Transcripts one visitor may have emailed: enough for a few chats, too few to make the server a spam relay. */
   transcriptsPerVisitor: { limit: 5, windowMs: 60 * 60_000 },
+  /** Attachments one visitor may send: screenshots and a log or two per chat, not a file host. */
+  filesPerVisitor: { limit: 30, windowMs: 60 * 60_000 },
   /** Transcripts from one IP address, whatever the visitor (new visitors are free to make). */
   transcriptsPerIp: { limit: 20, windowMs: 60 * 60_000 },
 } as const satisfies Record<string, RateRule>;
@@ -97,3 +99,11 @@ export const MAX_CONTEXT_KEY_LENGTH = 40;
 export const MAX_CONTEXT_VALUE_LENGTH = 200;
 export const MAX_PAGE_URL_LENGTH = 2_000;
 export const MAX_PAGE_TITLE_LENGTH = 300;
+
+/**
+ * Attachments: the most a site may set as its per-file limit (`maxFileBytes`, 10 MB by default).
+ * 50 MB covers a long log or a phone video's worth of screenshots; bigger belongs in a file share.
+ */
+export const MAX_FILE_BYTES = 50 * 1024 * 1024;
+/** Longest attachment file name kept, in UTF-16 code units (longer names are refused). */
+export const MAX_FILE_NAME_LENGTH = 200;

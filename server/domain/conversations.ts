@@ -186,6 +186,7 @@ export function createConversationService({ store, router, limiter, events, audi
         available: someoneOnline && isOpen(site.settings.businessHours, at),
         npsSurvey: site.settings.npsSurvey,
         reopenWithinMinutes: site.settings.reopenWithinMinutes,
+        maxFileBytes: site.settings.maxFileBytes,
         ...visitorLook(site.settings.widget),
       };
       // A message left while nobody was there stays on screen, answered, when the visitor comes back.

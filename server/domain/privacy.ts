@@ -9,6 +9,7 @@ import type { ConversationView, MessageView, VisitorContext, VisitorIdentity } f
 import type { ErasedTraces, Store } from '../store/store';
 import { readAllMessages } from './all-messages';
 import { SYSTEM, type AuditLog } from './audit';
+import type { DomainEvents } from './events';
 import { rateCounterNames } from './rate-limiter';
 
 const DAY_MS = 86_400_000;
@@ -54,11 +55,14 @@ const foundNothing = (deletedConversations: number, erased: ErasedTraces, forgot
 export function createPrivacy({
   store,
   audit,
+  events,
   now = Date.now,
   forgetters = [],
 }: {
   store: Store;
   audit: AuditLog;
+  /** Told `conversation.deleted` for each conversation deleted (its files go too). @default none */
+  events?: DomainEvents;
   now?: () => number;
   /** Cleanups beyond the store, run by every deleteVisitor (more can be added with addForgetter). */
   forgetters?: readonly VisitorForgetter[];
@@ -72,6 +76,13 @@ export function createPrivacy({
   };
 
   const allMessages = (siteKey: SiteKey, conversationId: string) => readAllMessages(store, siteKey, conversationId);
+
+  /** Deletes one conversation and tells it. @returns whether there was one to delete */
+  const deleteConversation = async (conversation: ConversationView, reason: 'erasure' | 'retention') => {
+    if (!(await store.deleteConversation(conversation.siteKey, conversation.id))) return false;
+    await events?.emit('conversation.deleted', conversation.siteKey, { conversation, reason });
+    return true;
+  };
 
   return {
     async exportVisitor(siteKey: SiteKey, visitorId: VisitorId, actor: string): Promise<VisitorExport> {
@@ -99,7 +110,7 @@ export function createPrivacy({
       const conversations = await store.listVisitorConversations(siteKey, visitorId);
       const conversationIds = conversations.map((c) => c.id);
       let deletedConversations = 0;
-      for (const id of conversationIds) if (await store.deleteConversation(siteKey, id)) deletedConversations += 1;
+      for (const conversation of conversations) if (await deleteConversation(conversation, 'erasure')) deletedConversations += 1;
       const erased = await store.eraseVisitorTraces({
         siteKey,
         visitorId,
@@ -155,7 +166,7 @@ export function createPrivacy({
         for (const id of batch) {
           const c = await store.getConversation(siteKey, id);
           if (c && c.status !== 'resolved') kept += 1;
-          else if (await store.deleteConversation(siteKey, id)) deleted += 1;
+          else if (c ? await deleteConversation(c, 'retention') : await store.deleteConversation(siteKey, id)) deleted += 1;
         }
         if (batch.length < RETENTION_BATCH) break;
       }

@@ -4,7 +4,7 @@ import type { SiteInfo } from '../../shared/protocol';
 import type { WidgetLook } from '../../shared/schemas';
 import { DEFAULT_SITE_SETTINGS } from '../../shared/site-settings';
 
-export function visitorLook(look: WidgetLook): Omit<SiteInfo, 'name' | 'topicQuestion' | 'available' | 'npsSurvey' | 'reopenWithinMinutes'> {
+export function visitorLook(look: WidgetLook): Omit<SiteInfo, 'name' | 'topicQuestion' | 'available' | 'npsSurvey' | 'reopenWithinMinutes' | 'maxFileBytes'> {
   return {
     accentColor: look.accentColor,
     accentTextColor: textColorOn(look.accentColor),

@@ -53,7 +53,7 @@ export default fp<DomainPluginOptions>(
     );
     app.decorate('siteRouting', createSiteRouting(store, audit, now));
     app.decorate('signals', createSignalService({ store, events, now }));
-    app.decorate('privacy', createPrivacy({ store, audit, now }));
+    app.decorate('privacy', createPrivacy({ store, audit, events, now }));
     app.decorate('apiTokens', createApiTokens({ store, audit, now }));
     const assignment = createAssignmentService({ store, now, events, timings: { ...DEFAULT_ASSIGNMENT_TIMINGS, graceMs: app.config.agentGraceMs } });
     app.decorate('assignment', assignment);

@@ -52,6 +52,7 @@ const SITE_FIELDS = [
   'defaultLanguage',
   'strings',
   'prechat',
+  'maxFileBytes',
 ];
 const IDENTITY_FIELDS = ['userId', 'name', 'email', 'verified'];
 const SENT_FIELDS = ['message', 'conversation', 'duplicate'];

@@ -462,6 +462,7 @@ export function createMemoryStore(): MemoryStore {
         text: input.text,
         createdAt: input.now,
         ...(input.agentName ? { agentName: input.agentName } : {}),
+        ...(input.attachment ? { attachment: input.attachment } : {}),
       };
       r.messages.push(message);
       r.messageIdByClientId.set(message.clientId, message.id);

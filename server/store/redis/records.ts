@@ -74,6 +74,7 @@ export function messageFromStreamEntry(conversationId: string, [id, flat]: [stri
     createdAt: Number(f.at),
   };
   if (f.agentName) message.agentName = f.agentName;
+  if (f.attachment) message.attachment = JSON.parse(f.attachment) as MessageView['attachment'] & object;
   return message;
 }
 

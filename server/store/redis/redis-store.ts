@@ -328,6 +328,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         input.agentName ?? '',
         input.text,
         input.now,
+        input.attachment ? JSON.stringify(input.attachment) : '',
       );
       if (typeof result === 'number') checkScriptResult('appendMessage', result);
       const [status, id] = result as [number, string];
@@ -341,6 +342,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         text: input.text,
         createdAt: input.now,
         ...(input.agentName ? { agentName: input.agentName } : {}),
+        ...(input.attachment ? { attachment: input.attachment } : {}),
       };
       return { duplicate, message };
     },
