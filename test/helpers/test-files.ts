@@ -1,5 +1,9 @@
 /** Real files of the types attachments take, made in memory, and some that lie about what they are. */
+import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
+import { SHOP_ORIGIN, type StartedApp } from './start-app';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -60,3 +64,34 @@ export const exeBytes = (): Buffer => Buffer.concat([Buffer.from('MZ'), Buffer.a
 
 /** A page that would run a script if a browser rendered it. */
 export const htmlBytes = (): Buffer => Buffer.from('<!doctype html><html><body><script>alert(document.cookie)</script></body></html>');
+
+/** Uploads a file into a conversation as a visitor (token, from the shop's origin) or an agent (cookie), as the widget and console do. */
+export function uploadFile(
+  started: Pick<StartedApp, 'url' | 'siteKey'>,
+  conversationId: string,
+  body: Buffer,
+  name: string,
+  auth: { token: string } | { cookie: string },
+  { origin = SHOP_ORIGIN, siteKey = started.siteKey, clientId = randomUUID() }: { origin?: string; siteKey?: string; clientId?: string } = {},
+): Promise<Response> {
+  return fetch(`${started.url}/api/v1/sites/${siteKey}/conversations/${conversationId}/files?${new URLSearchParams({ name, clientId })}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/octet-stream',
+      ...('token' in auth ? { authorization: `Bearer ${auth.token}`, origin } : { cookie: auth.cookie, origin: started.url }),
+    },
+    body,
+  });
+}
+
+/** Every file under `dir` whose path or content mentions `text` (what an erasure must leave none of). */
+export async function filesMentioning(dir: string, text: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    if (path.includes(text) || (await readFile(path)).includes(text)) found.push(path);
+  }
+  return found;
+}

@@ -18,8 +18,9 @@ import { assertRedisReachable } from '../helpers/redis';
 import { addSecondSite } from '../helpers/second-site';
 import { siteApi } from '../helpers/site-api';
 import { SHOP_ORIGIN, startApp, type StartedApp } from '../helpers/start-app';
-import { exeBytes, htmlBytes, pdfBytes, pngBytes } from '../helpers/test-files';
+import { exeBytes, htmlBytes, pdfBytes, pngBytes, uploadFile } from '../helpers/test-files';
 import { waitFor } from '../helpers/wait-for';
+import { startFakeS3 } from '../helpers/fake-s3';
 
 const ACK_MS = 3_000;
 
@@ -53,21 +54,7 @@ describe('attachments', () => {
     return { socket, token: session.token, conversationId: sent.conversation.id };
   }
 
-  const upload = (
-    conversationId: string,
-    body: Buffer,
-    name: string,
-    auth: { token: string } | { cookie: string },
-    { origin = SHOP_ORIGIN, siteKey = started.siteKey, clientId = randomUUID() }: { origin?: string; siteKey?: string; clientId?: string } = {},
-  ) =>
-    fetch(`${started.url}/api/v1/sites/${siteKey}/conversations/${conversationId}/files?${new URLSearchParams({ name, clientId })}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/octet-stream',
-        ...('token' in auth ? { authorization: `Bearer ${auth.token}`, origin } : { cookie: auth.cookie, origin: started.url }),
-      },
-      body,
-    });
+  const upload = (...args: Parameters<typeof uploadFile> extends [unknown, ...infer Rest] ? Rest : never) => uploadFile(started, ...args);
 
   const errorCode = async (response: Response) => ((await response.json()) as { error: { code: string } }).error.code;
   const filesOnDisk = async (conversationId: string) => {
@@ -256,5 +243,37 @@ describe('attachments', () => {
       await siteApi(started, 'PATCH', '/routing/settings', await logIn(started.url, started.adminAgent), { retentionDays: null });
     }
     expect(existsSync(join(filesDir, started.siteKey, visitor.conversationId))).toBe(false);
+  });
+});
+
+describe('attachments in S3-compatible storage', () => {
+  it('uploads, serves through a signed link and deletes with the conversation, through the app configured with S3_BUCKET', async () => {
+    await assertRedisReachable();
+    const fake = await startFakeS3('chat-files');
+    const started = await startApp({
+      env: { S3_BUCKET: 'chat-files', S3_ENDPOINT: fake.endpoint, S3_ACCESS_KEY_ID: 'test', S3_SECRET_ACCESS_KEY: 'test-secret' },
+    });
+    try {
+      const socket = await connectVisitor(started.url, { siteKey: started.siteKey });
+      const { token, visitorId } = expectOk(await emitWithTimeout(socket, ACK_MS, 'session:resume', {}));
+      const { conversation } = expectOk(await emitWithTimeout(socket, ACK_MS, 'message:send', { clientId: randomUUID(), text: 'the app crashes, log attached' }));
+      const log = Buffer.from('12:00:01 FATAL pairing failed\n');
+      const sent = await uploadFile(started, conversation.id, log, 'crash.log', { token });
+      expect(sent.status).toBe(201);
+      const { message } = (await sent.json()) as { message: MessageView };
+      expect([...fake.objects.keys()]).toEqual([`${started.siteKey}/${conversation.id}/${message.attachment!.id}`]);
+      const file = await fetch(`${started.url}${message.attachment!.url!}`);
+      expect(file.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="crash.log"/);
+      expect(Buffer.from(await file.arrayBuffer()).equals(log)).toBe(true);
+
+      const cookie = await logIn(started.url, started.adminAgent);
+      expect((await siteApi(started, 'DELETE', `/visitors/${visitorId}`, cookie)).status).toBe(200);
+      expect(fake.objects.size).toBe(0);
+    } finally {
+      disconnectAll();
+      await started.close();
+      await fake.close();
+    }
   });
 });

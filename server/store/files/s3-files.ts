@@ -19,8 +19,13 @@ export interface S3FilesOptions {
 export function createS3Files({ bucket, endpoint, region = 'us-east-1', credentials }: S3FilesOptions): FileStorage & { close(): void } {
   const client = new S3Client({
     region,
+    // Checksums only where S3 requires them: many S3-compatible services reject the SDK's newer
+    // default (a CRC32 trailer on every upload), and a file's integrity is the sniffing's job here.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
-    ...(credentials ? { credentials } : {}),
+    // A copy: the SDK marks the object it is given, and the config's is frozen.
+    ...(credentials ? { credentials: { ...credentials } } : {}),
   });
   const keyOf = (at: Parameters<FileStorage['get']>[0]) => addressParts(at).join('/');
 
