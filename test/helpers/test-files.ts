@@ -80,7 +80,7 @@ export function uploadFile(
       'content-type': 'application/octet-stream',
       ...('token' in auth ? { authorization: `Bearer ${auth.token}`, origin } : { cookie: auth.cookie, origin: started.url }),
     },
-    body,
+    body: new Uint8Array(body),
   });
 }
 
