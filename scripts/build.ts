@@ -30,7 +30,7 @@ export interface BuiltFile {
   /** Path under dist/, e.g. `widget/app-3fk29dq1.js`. */
   file: string;
   /** What the file is, for the size table and the budgets. */
-  role: 'loader' | 'app' | 'style' | 'checks' | 'console' | 'console-style' | 'console-page' | 'catalogue';
+  role: 'loader' | 'app' | 'style' | 'checks' | 'console' | 'console-style' | 'console-page' | 'catalogue' | 'upload';
   bytes: number;
   gzip: number;
   brotli: number;
@@ -128,8 +128,10 @@ export async function buildAll(): Promise<BuildResult> {
     WIDGET_LANGUAGES.filter((lang) => lang !== 'en').map(async (lang) => [lang, emitHashed('widget', lang, 'js', 'catalogue', (await bundle(`widget/app/i18n/${lang}.ts`, 'esm')).code)] as const),
   );
   const catalogueNames = Object.fromEntries(catalogueFiles.map(([lang, f]) => [lang, f.file.slice('widget/'.length)]));
+  // Sending files: fetched on a visitor's first attach, paste or drop, as the catalogues are.
+  const uploadFile = emitHashed('widget', 'upload', 'js', 'upload', (await bundle('widget/app/upload.ts', 'esm')).code);
   const [app, consoleApp] = await Promise.all([
-    bundle('widget/app/main.tsx', 'esm', { CATALOGUE_FILES: JSON.stringify(catalogueNames) }),
+    bundle('widget/app/main.tsx', 'esm', { CATALOGUE_FILES: JSON.stringify(catalogueNames), UPLOAD_FILE: JSON.stringify(uploadFile.file.slice('widget/'.length)) }),
     bundle('console/main.tsx', 'esm'),
   ]);
   const appFile = emitHashed('widget', 'app', 'js', 'app', app.code);
@@ -169,7 +171,7 @@ export async function buildAll(): Promise<BuildResult> {
   const consolePage = emit('console/index.html', 'console-page', page);
 
   writeFileSync(BUILD_STAMP, new Date().toISOString());
-  return { files: [loaderFile, appFile, ...catalogueFiles.map(([, f]) => f), widgetStyle, checksFile, consoleFile, consoleStyle, consolePage], appInputs: inputsBySize(app.metafile) };
+  return { files: [loaderFile, appFile, ...catalogueFiles.map(([, f]) => f), uploadFile, widgetStyle, checksFile, consoleFile, consoleStyle, consolePage], appInputs: inputsBySize(app.metafile) };
 }
 
 /** The files over budget, as messages; empty when all fit. */

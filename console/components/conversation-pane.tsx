@@ -7,6 +7,7 @@ import type { QueueName } from '../../shared/queues';
 import type { PendingReply } from '../workspace-store';
 import { VisitorName } from './visitor-name';
 import { VisitorContextBox } from './visitor-context';
+import { AttachmentView, useAttach } from './attachments';
 
 export interface ConversationPaneProps {
   conversation: ConversationView;
@@ -67,6 +68,7 @@ export function ConversationPane({
   let seenAt = -1;
   if (seenId) messages.forEach((m, i) => m.author === 'agent' && compareMessageIds(m.id, seenId) <= 0 && (seenAt = i));
   const open = conversation.status === 'active';
+  const files = useAttach(conversation);
   const tooLong = text.length > MAX_MESSAGE_LENGTH;
   const submit = (event: Event) => {
     event.preventDefault();
@@ -75,7 +77,7 @@ export function ConversationPane({
     setText('');
   };
   return (
-    <section class="pane" aria-label="Conversation">
+    <section class="pane" aria-label="Conversation" onDragOver={open ? files.onDrag : undefined} onDrop={open ? files.onDrag : undefined}>
       <header class="pane-head">
         <div>
           <h2>
@@ -142,7 +144,7 @@ export function ConversationPane({
         {messages.map((m, i) => (
           <li key={m.id} class={`msg ${m.author}`}>
             <span class="who">{m.author === 'agent' ? (m.agentName ?? 'Agent') : 'Visitor'}</span>
-            <MessageText class="text" text={m.text} />
+            {m.attachment ? <AttachmentView conversation={conversation} attachment={m.attachment} /> : <MessageText class="text" text={m.text} />}
             <time dateTime={new Date(m.createdAt).toISOString()}>{new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
             {i === seenAt && <span class="seen">Seen</span>}
           </li>
@@ -162,12 +164,14 @@ export function ConversationPane({
       </ol>
       {open && (
         <form class="reply" onSubmit={submit}>
+          {files.control}
           <textarea
             aria-label="Reply"
             rows={3}
             value={text}
             placeholder="Write a reply… (Enter sends, Shift+Enter for a new line)"
             aria-invalid={tooLong}
+            onPaste={files.onPaste}
             onInput={(e) => {
               const draft = (e.target as HTMLTextAreaElement).value;
               setText(draft);
