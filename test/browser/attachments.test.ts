@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeWidget, describeFindings } from '../helpers/axe';
 import { expectText, startEmbedScene, type EmbedScene } from '../helpers/embed-scene';
 import type { StartedApp } from '../helpers/start-app';
 import { pdfBytes, pngBytes } from '../helpers/test-files';
@@ -71,6 +72,9 @@ describe('attachments in a browser', () => {
     expect(file.headers.get('content-disposition')).toMatch(/^attachment;/);
     await eventually(async () => expect(await ownThumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320), 10_000);
     await visitor.screenshot({ path: `${ARTIFACTS}/attachments-visitor-link.png` });
+    // The thumbnail, the link and the paperclip pass axe-core as the rest of the widget does.
+    const findings = await axeWidget(visitor);
+    expect(findings, describeFindings(findings)).toEqual([]);
     await agent.screenshot({ path: `${ARTIFACTS}/attachments-agent-pdf.png` });
 
     // A file the site does not take is refused in the visitor's language, nothing sent.

@@ -217,6 +217,15 @@ describe('attachments', () => {
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it("counts an agent's attachment as the first reply (FRT), as any agent message", async () => {
+    const visitor = await visitorWithConversation();
+    await takenBySam(visitor);
+    const cookie = await logIn(started.url, started.serviceAgent);
+    expect((await upload(visitor.conversationId, pdfBytes(), 'steps.pdf', { cookie })).status).toBe(201);
+    const events = await started.app.store.listKpiEvents(started.siteKey, 1_000);
+    expect(events.filter((e) => e.type === 'first-reply' && e.conversationId === visitor.conversationId)).toHaveLength(1);
+  });
+
   it('stores a retried upload once (same client id)', async () => {
     const visitor = await visitorWithConversation();
     const clientId = randomUUID();
