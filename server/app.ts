@@ -3,8 +3,9 @@
  * by every test, so tests run exactly what production runs.
  */
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config';
+import { createError, toWireError } from '../shared/errors';
 import agentRoutes from './http/agents';
 import healthRoutes from './http/health';
 import metricsRoutes from './http/metrics';
@@ -72,6 +73,12 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, formats: SCHEMA_FORMATS } },
     serializerOpts: { ajv: { formats: SCHEMA_FORMATS } },
     bodyLimit: 64 * 1024,
+    // The router's own refusals, answered from the catalogue like every other error: a path that
+    // cannot be decoded is a bad payload; a path segment longer than any id (100) names nothing.
+    frameworkErrors: (error, _request, reply) => {
+      const known = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? createError('NOT_FOUND') : createError('PAYLOAD_INVALID', { problem: error.message });
+      void (reply as unknown as FastifyReply).code(known.statusCode).send({ error: toWireError(known) });
+    },
   });
 
   const store =

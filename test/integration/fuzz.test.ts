@@ -861,6 +861,11 @@ describe('fuzz: random and malformed input never hurts the server', () => {
       ['GET webhooks', { method: 'GET', template: '/api/v1/sites/:siteKey/webhooks', path: (site) => `/api/v1/sites/${site}/webhooks`, auth: 'admin' }],
       ['POST webhooks', { method: 'POST', template: '/api/v1/sites/:siteKey/webhooks', path: (site) => `/api/v1/sites/${site}/webhooks`, auth: 'admin', body: () => ({ url: 'https://hooks.example/in' }) }],
       ['DELETE webhooks/:id', { method: 'DELETE', template: '/api/v1/sites/:siteKey/webhooks/:id', path: (site, id) => `/api/v1/sites/${site}/webhooks/${id}`, auth: 'admin', id: { valid: () => 'wh_missing', pattern: ID_PATTERN } }],
+      // Attachments: the body is the file's raw bytes (not JSON), so the fuzzer varies the path, query, session and origin.
+      ['POST conversations/:id/files', { method: 'POST', template: '/api/v1/sites/:siteKey/conversations/:conversationId/files', path: (site, id) => `/api/v1/sites/${site}/conversations/${id}/files`, auth: 'agent', id: { valid: () => 'c_nobody', pattern: ID_PATTERN }, query: () => ({ name: 'shot.png', clientId: 'client-fuzz-0001' }) }],
+      ['OPTIONS conversations/:id/files', { method: 'OPTIONS', template: '/api/v1/sites/:siteKey/conversations/:conversationId/files', path: (site, id) => `/api/v1/sites/${site}/conversations/${id}/files`, auth: 'none', id: { valid: () => 'c_nobody', pattern: ID_PATTERN } }],
+      ['GET files/:fileId/link', { method: 'GET', template: '/api/v1/sites/:siteKey/conversations/:conversationId/files/:fileId/link', path: (site, id) => `/api/v1/sites/${site}/conversations/${id}/files/f_nobody/link`, auth: 'agent', id: { valid: () => 'c_nobody', pattern: ID_PATTERN } }],
+      ['OPTIONS files/:fileId/link', { method: 'OPTIONS', template: '/api/v1/sites/:siteKey/conversations/:conversationId/files/:fileId/link', path: (site, id) => `/api/v1/sites/${site}/conversations/${id}/files/f_nobody/link`, auth: 'none', id: { valid: () => 'c_nobody', pattern: ID_PATTERN } }],
       ['GET webhooks/:id/deliveries', { method: 'GET', template: '/api/v1/sites/:siteKey/webhooks/:id/deliveries', path: (site, id) => `/api/v1/sites/${site}/webhooks/${id}/deliveries`, auth: 'admin', id: { valid: () => 'wh_missing', pattern: ID_PATTERN } }],
     ];
 
