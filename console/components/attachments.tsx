@@ -6,7 +6,8 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Attachment, ConversationView, WireError } from '../../shared/protocol';
+import { postFile, screenshotName } from '../../shared/post-file';
+import type { Attachment, ConversationView } from '../../shared/protocol';
 import type { FileLink } from '../../shared/schemas';
 
 /** Links last an hour (FILE_LINK_TTL_SECONDS); one a little older than this is asked again on click. */
@@ -67,25 +68,14 @@ const REFUSALS: Record<string, string> = {
   FILES_DISABLED: 'cannot be sent: this site takes no files',
 };
 
-function sendFile(conversation: Pick<ConversationView, 'siteKey' | 'id'>, file: File, id: string, onProgress: (done: number) => void): Promise<string | null> {
-  const query = new URLSearchParams({ name: file.name || `screenshot-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.png`, clientId: id });
-  return new Promise((resolve) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api/v1/sites/${encodeURIComponent(conversation.siteKey)}/conversations/${encodeURIComponent(conversation.id)}/files?${query}`);
-    xhr.setRequestHeader('content-type', 'application/octet-stream');
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
-    xhr.onload = () => {
-      if (xhr.status < 300) return resolve(null);
-      try {
-        const { error } = JSON.parse(xhr.responseText) as { error: WireError };
-        resolve(REFUSALS[error.code] ?? `was refused (${error.code})`);
-      } catch {
-        resolve('could not be sent');
-      }
-    };
-    xhr.onerror = () => resolve('could not be sent: no connection');
-    xhr.send(file);
-  });
+async function sendFile(conversation: Pick<ConversationView, 'siteKey' | 'id'>, file: File, id: string, onProgress: (done: number) => void): Promise<string | null> {
+  const query = new URLSearchParams({ name: file.name || screenshotName(file.type), clientId: id });
+  const url = `/api/v1/sites/${encodeURIComponent(conversation.siteKey)}/conversations/${encodeURIComponent(conversation.id)}/files?${query}`;
+  const { status, body } = await postFile(url, {}, file, onProgress);
+  if (status >= 200 && status < 300) return null;
+  if (status === 0) return 'could not be sent: no connection';
+  const code = body?.error?.code;
+  return code ? (REFUSALS[code] ?? `was refused (${code})`) : 'could not be sent';
 }
 
 /**
