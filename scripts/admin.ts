@@ -12,7 +12,7 @@
  *   npm run admin -- routing:export --site KEY [--out FILE.jsonl]
  *   npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false] [--assignment manual|auto] [--abandon-after SECONDS]
  *       [--business-hours JSON|none] [--verified-priority MINUTES] [--nps true|false]
- *       [--reopen-within MINUTES] [--service-categories 'Billing,Refund,…'] [--support-categories 'Bug,Setup,…']
+ *       [--reopen-within MINUTES] [--max-file-bytes BYTES] [--service-categories 'Billing,Refund,…'] [--support-categories 'Bug,Setup,…']
  *       [--accent-color '#rrggbb'] [--position right|left] [--service-team NAME|none] [--support-team NAME|none] [--greeting TEXT|none]
  *       [--agent-initials true|false] [--default-language en|fr|de|es|ar] [--strings JSON]   (the widget's look and words)
  *       [--prechat off|optional|required] [--prechat-fields name,email|none]   (the form before the first message)
@@ -70,7 +70,7 @@ const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
   npm run admin -- routing:export --site KEY [--out FILE.jsonl]
   npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false] [--assignment manual|auto] [--abandon-after SECONDS]
       [--business-hours '{"timeZone":"Europe/Paris","weekly":{"mon":["09:00-17:00"]}}'|none] [--verified-priority MINUTES] [--nps true|false]
-      [--reopen-within MINUTES] [--service-categories 'Billing,Refund,…'] [--support-categories 'Bug,Setup,…']
+      [--reopen-within MINUTES] [--max-file-bytes BYTES] [--service-categories 'Billing,Refund,…'] [--support-categories 'Bug,Setup,…']
       [--accent-color '#rrggbb'] [--position right|left] [--service-team NAME|none] [--support-team NAME|none] [--greeting TEXT|none]
       [--agent-initials true|false] [--default-language en|fr|de|es|ar] [--strings '{"fr":{"title":"Une question ?"}}']
       [--prechat off|optional|required] [--prechat-fields name,email|none]
@@ -113,6 +113,7 @@ const OPTIONS = {
   'verified-priority': { type: 'string' },
   nps: { type: 'string' },
   'reopen-within': { type: 'string' },
+  'max-file-bytes': { type: 'string' },
   'service-categories': { type: 'string' },
   'support-categories': { type: 'string' },
   disabled: { type: 'string' },

@@ -30,7 +30,7 @@ export interface BuiltFile {
   /** Path under dist/, e.g. `widget/app-3fk29dq1.js`. */
   file: string;
   /** What the file is, for the size table and the budgets. */
-  role: 'loader' | 'app' | 'style' | 'checks' | 'console' | 'console-chunk' | 'console-style' | 'console-page' | 'catalogue';
+  role: 'loader' | 'app' | 'style' | 'checks' | 'console' | 'console-chunk' | 'console-style' | 'console-page' | 'catalogue' | 'upload';
   bytes: number;
   gzip: number;
   brotli: number;
@@ -112,7 +112,7 @@ async function bundle(entry: string, format: 'esm' | 'iife', define: Record<stri
  * esbuild's content-hash names (`chunk-XXXXXXXX.js`) since the entry refers to them by name; the entry,
  * which nothing refers to but the page, is renamed after its content as the other files are.
  */
-async function bundleConsole(catalogueFiles: Record<string, string>): Promise<{ entry: Buffer; chunks: { name: string; code: Buffer }[] }> {
+async function bundleConsole(catalogueFiles: Record<string, string>, uploadFile: string): Promise<{ entry: Buffer; chunks: { name: string; code: Buffer }[] }> {
   const result = await build({
     ...common,
     entryPoints: { main: `${ROOT}console/main.tsx` },
@@ -121,7 +121,7 @@ async function bundleConsole(catalogueFiles: Record<string, string>): Promise<{ 
     splitting: true,
     entryNames: '[name]',
     chunkNames: '[name]-[hash]',
-    define: { ...common.define, CATALOGUE_FILES: JSON.stringify(catalogueFiles) },
+    define: { ...common.define, CATALOGUE_FILES: JSON.stringify(catalogueFiles), UPLOAD_FILE: JSON.stringify(uploadFile) },
   });
   const files = result.outputFiles!.map((f) => ({ name: f.path.slice(f.path.lastIndexOf('/') + 1), code: Buffer.from(f.contents) }));
   const entry = files.find((f) => f.name === 'main.js');
@@ -152,10 +152,13 @@ export async function buildAll(): Promise<BuildResult> {
     WIDGET_LANGUAGES.filter((lang) => lang !== 'en').map(async (lang) => [lang, emitHashed('widget', lang, 'js', 'catalogue', (await bundle(`widget/app/i18n/${lang}.ts`, 'esm')).code)] as const),
   );
   const catalogueNames = Object.fromEntries(catalogueFiles.map(([lang, f]) => [lang, f.file.slice('widget/'.length)]));
+  // Sending files: fetched on a visitor's first attach, paste or drop, as the catalogues are.
+  const uploadFile = emitHashed('widget', 'upload', 'js', 'upload', (await bundle('widget/app/upload.ts', 'esm')).code);
+  const uploadName = uploadFile.file.slice('widget/'.length);
   const [app, consoleBuild] = await Promise.all([
-    bundle('widget/app/main.tsx', 'esm', { CATALOGUE_FILES: JSON.stringify(catalogueNames) }),
-    // The Settings area's live preview runs the widget app, which fetches catalogues from /widget/.
-    bundleConsole(Object.fromEntries(Object.entries(catalogueNames).map(([lang, file]) => [lang, `../widget/${file}`]))),
+    bundle('widget/app/main.tsx', 'esm', { CATALOGUE_FILES: JSON.stringify(catalogueNames), UPLOAD_FILE: JSON.stringify(uploadName) }),
+    // The Settings area's live preview runs the widget app, which fetches catalogues (and the upload module) from /widget/.
+    bundleConsole(Object.fromEntries(Object.entries(catalogueNames).map(([lang, file]) => [lang, `../widget/${file}`])), `../widget/${uploadName}`),
   ]);
   const appFile = emitHashed('widget', 'app', 'js', 'app', app.code);
   // Where a browser has no constructable stylesheets, the loader links this one file instead.
@@ -195,7 +198,7 @@ export async function buildAll(): Promise<BuildResult> {
   const consolePage = emit('console/index.html', 'console-page', page);
 
   writeFileSync(BUILD_STAMP, new Date().toISOString());
-  return { files: [loaderFile, appFile, ...catalogueFiles.map(([, f]) => f), widgetStyle, checksFile, consoleFile, ...consoleChunks, consoleStyle, consolePage], appInputs: inputsBySize(app.metafile) };
+  return { files: [loaderFile, appFile, ...catalogueFiles.map(([, f]) => f), uploadFile, widgetStyle, checksFile, consoleFile, ...consoleChunks, consoleStyle, consolePage], appInputs: inputsBySize(app.metafile) };
 }
 
 /** The files over budget, as messages; empty when all fit. */

@@ -24,6 +24,7 @@ export interface SettingsFlags {
   'verified-priority'?: string;
   nps?: string;
   'reopen-within'?: string;
+  'max-file-bytes'?: string;
   'service-categories'?: string;
   'support-categories'?: string;
   'accent-color'?: string;
@@ -115,6 +116,7 @@ export function parseSettingsFlags(flags: SettingsFlags): SettingsFlagsChange {
     verifiedPriorityMinutes: given(flags['verified-priority'], numberOf),
     npsSurvey: given(flags.nps, booleanOf),
     reopenWithinMinutes: given(flags['reopen-within'], numberOf),
+    maxFileBytes: given(flags['max-file-bytes'], numberOf),
   };
   const categories = Object.fromEntries(
     [['service', flags['service-categories']] as const, ['support', flags['support-categories']] as const]

@@ -3,9 +3,10 @@
  * by every test, so tests run exactly what production runs.
  */
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config';
 import accountRoutes from './http/account';
+import { createError, toWireError } from '../shared/errors';
 import agentRoutes from './http/agents';
 import apiTokenRoutes from './http/api-tokens';
 import healthRoutes from './http/health';
@@ -24,6 +25,9 @@ import configPlugin from './plugins/config';
 import domainPlugin from './plugins/domain';
 import emailPlugin from './plugins/email';
 import errorsPlugin from './plugins/errors';
+import filesPlugin from './plugins/files';
+import fileRoutes from './http/files';
+import type { FileStorage } from './store/files/file-storage';
 import jobsPlugin from './plugins/jobs';
 import openApiPlugin from './plugins/openapi';
 import rateLimitPlugin from './plugins/rate-limit';
@@ -65,6 +69,8 @@ export interface AppOverrides {
   emailAnswerWindowMs?: number;
   /** First retry of a failed email after this. @default 30_000 */
   emailRetryDelayMs?: number;
+  /** Keeps attachments here instead of where the config says. */
+  files?: FileStorage;
 }
 
 export async function buildApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<FastifyInstance> {
@@ -77,6 +83,12 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, formats: SCHEMA_FORMATS } },
     serializerOpts: { ajv: { formats: SCHEMA_FORMATS } },
     bodyLimit: 64 * 1024,
+    // The router's own refusals, answered from the catalogue like every other error: a path that
+    // cannot be decoded is a bad payload; a path segment longer than any id (100) names nothing.
+    frameworkErrors: (error, _request, reply) => {
+      const known = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? createError('NOT_FOUND') : createError('PAYLOAD_INVALID', { problem: error.message });
+      void (reply as unknown as FastifyReply).code(known.statusCode).send({ error: toWireError(known) });
+    },
   });
 
   const store =
@@ -98,6 +110,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
     ...(overrides.rateLimits ? { rateLimits: overrides.rateLimits } : {}),
   });
+  await app.register(filesPlugin, { now: overrides.now ?? Date.now, ...(overrides.files ? { files: overrides.files } : {}) });
   await app.register(jobsPlugin, {
     ...(overrides.onJobRun ? { onJobRun: overrides.onJobRun } : {}),
     ...(overrides.jobs ? { jobs: overrides.jobs } : {}),
@@ -120,6 +133,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(accountRoutes, { prefix: '/api/v1' });
   await app.register(metricsRoutes, { prefix: '/api/v1' });
   await app.register(metricsLiveRoutes, { prefix: '/api/v1' });
+  await app.register(fileRoutes);
   await app.register(webhooksPlugin);
   await app.register(webhookRoutes, { prefix: '/api/v1' });
   await app.register(cannedReplyRoutes, { prefix: '/api/v1' });

@@ -4,6 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface Config {
@@ -57,6 +59,15 @@ export interface Config {
   archiveDir: string | undefined;
   /** How often ended conversations missing from the archive are looked for and archived. @default 10 minutes */
   archiveSweepIntervalMs: number;
+  /**
+   * Where attachments are kept: a folder on this machine (FILES_DIR), or, with S3_BUCKET, an
+   * S3-compatible bucket that several server processes share. @default { kind: 'disk', dir: <os tmp>/switchboard-files }
+   */
+  files:
+    | { kind: 'disk'; dir: string }
+    | { kind: 's3'; bucket: string; endpoint?: string; region: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
+  /** How long a signed link to an attachment opens it (FILE_LINK_TTL_SECONDS). @default 1 hour */
+  fileLinkTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -107,6 +118,32 @@ function database(raw: string | undefined, problems: string[]): string | undefin
     return undefined;
   }
   return raw;
+}
+
+/** FILES_DIR, or S3_BUCKET with S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (the keys never echoed). */
+function fileStorage(read: Pick<ReturnType<typeof createReader>, 'text' | 'url'>, problems: string[]): Config['files'] {
+  const bucket = read.text('S3_BUCKET');
+  const dir = read.text('FILES_DIR');
+  if (bucket === undefined) {
+    for (const name of ['S3_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']) {
+      if (read.text(name) !== undefined) problems.push(`${name} is set but S3_BUCKET is not: set S3_BUCKET to keep attachments in object storage`);
+    }
+    return { kind: 'disk', dir: dir ?? join(tmpdir(), 'switchboard-files') };
+  }
+  if (dir !== undefined) problems.push('FILES_DIR and S3_BUCKET are both set: attachments go to one place, choose one');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) problems.push(`S3_BUCKET must be a bucket name (3-63 lower-case letters, digits, '.' or '-'), got "${bucket}"`);
+  const endpoint = read.url('S3_ENDPOINT', ['http:', 'https:']);
+  const region = read.text('S3_REGION') ?? 'us-east-1';
+  const accessKeyId = read.text('S3_ACCESS_KEY_ID');
+  const secretAccessKey = read.text('S3_SECRET_ACCESS_KEY');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both, or neither (the AWS SDK then finds credentials itself)');
+  return {
+    kind: 's3',
+    bucket,
+    region,
+    ...(endpoint ? { endpoint } : {}),
+    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
+  };
 }
 
 /** Readers of environment variables that collect problems instead of stopping at the first. */
@@ -227,6 +264,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (!(Number.isInteger(archiveSweepMinutes) && archiveSweepMinutes >= 1 && archiveSweepMinutes <= 1_440)) {
     problems.push(`ARCHIVE_SWEEP_MINUTES must be a whole number of minutes from 1 to 1440, got "${text('ARCHIVE_SWEEP_MINUTES')}"`);
   }
+  const files = fileStorage({ text, url }, problems);
+  const fileLinkTtlMs = seconds('FILE_LINK_TTL_SECONDS', 3_600, 7 * 86_400);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
@@ -252,5 +291,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     databaseUrl,
     archiveDir,
     archiveSweepIntervalMs: archiveSweepMinutes * 60_000,
+    files,
+    fileLinkTtlMs,
   });
 }

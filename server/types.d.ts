@@ -34,6 +34,8 @@ import type { Transcripts } from './domain/transcripts';
 import type { SignalService } from './domain/signals';
 import type { EmailOutbox } from './domain/outbound-email';
 import type { SiteAdmin } from './domain/site-admin';
+import type { Attachments } from './domain/attachments';
+import type { FileLinks } from './domain/file-links';
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, InterServerEvents, VisitorSocketData>;
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, InterServerEvents, AgentSocketData>;
@@ -76,6 +78,9 @@ declare module 'fastify' {
     siteAdmin: SiteAdmin;
     /** Typing and seen between a visitor and the agent holding their conversation (server/domain/signals.ts). */
     signals: SignalService;
+    /** Files in conversations: upload, signed links, deletion with their conversation (server/plugins/files.ts). */
+    attachments: Attachments;
+    fileLinks: FileLinks;
     io: Server;
     visitors: VisitorNamespace;
     agents: AgentNamespace;
@@ -89,5 +94,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route: any logged-in agent of the site, its leads and admins, or its admins only. */
     auth?: 'agent' | 'lead' | 'admin';
+    /**
+     * The route also takes a visitor's token (`Authorization: Bearer`) from the site's pages: with
+     * one, the console-origin check is left to the route, which checks the site's allowed origins.
+     */
+    visitorToken?: boolean;
   }
 }

@@ -55,6 +55,14 @@ export const ERRORS = {
   SEARCH_QUERY_EMPTY: { status: 400, message: 'The search has no word to look for (only punctuation or spaces).' },
   HISTORY_RANGE_INVALID: { status: 400, message: 'The range must have `from` before `to`, both valid times.' },
   HISTORY_CURSOR_INVALID: { status: 400, message: 'The cursor is not one this server gave: start again from the first page.' },
+  FILE_TOO_LARGE: { status: 413, message: "The file is larger than the site's limit (details.maxBytes)." },
+  FILE_EMPTY: { status: 400, message: 'The file has no bytes.' },
+  FILE_TYPE_NOT_ALLOWED: { status: 415, message: 'Only images (PNG, JPEG, GIF, WebP), PDFs and UTF-8 text files (.txt, .log, .csv, .json) may be attached.' },
+  FILE_TYPE_MISMATCH: { status: 415, message: "The file's content is not what its name says (details.claimed, details.detected)." },
+  FILES_DISABLED: { status: 403, message: 'This site does not take attachments (maxFileBytes is 0).' },
+  FILE_LINK_INVALID: { status: 403, message: 'The file link is forged, altered or for another file.' },
+  FILE_LINK_EXPIRED: { status: 403, message: 'The file link has expired; ask for a new one.' },
+  FILE_NOT_FOUND: { status: 404, message: 'No such file in this conversation.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

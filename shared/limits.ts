@@ -48,6 +48,8 @@ export const RATE_LIMITS = {
   loginFailuresPerIp: { limit: 50, windowMs: 15 * 60_000 },
   /** Transcripts one visitor may have emailed: enough for a few chats, too few to make the server a spam relay. */
   transcriptsPerVisitor: { limit: 5, windowMs: 60 * 60_000 },
+  /** Attachments one visitor may send: screenshots and a log or two per chat, not a file host. */
+  filesPerVisitor: { limit: 30, windowMs: 60 * 60_000 },
   /** Transcripts from one IP address, whatever the visitor (new visitors are free to make). */
   transcriptsPerIp: { limit: 20, windowMs: 60 * 60_000 },
   /** "Forgot password" emails asked for one email address, whether it has an account or not. */
@@ -118,3 +120,10 @@ export const MAX_USER_AGENT_LENGTH = 400;
 /** Previous conversations shown beside a chat (visitor:history), each with its first messages. */
 export const MAX_PREVIOUS_CONVERSATIONS = 10;
 export const MAX_PREVIOUS_CONVERSATION_MESSAGES = 50;
+/**
+ * Attachments: the most a site may set as its per-file limit (`maxFileBytes`, 10 MB by default).
+ * 50 MB covers a long log or a phone video's worth of screenshots; bigger belongs in a file share.
+ */
+export const MAX_FILE_BYTES = 50 * 1024 * 1024;
+/** Longest attachment file name kept, in UTF-16 code units (longer names are refused). */
+export const MAX_FILE_NAME_LENGTH = 200;

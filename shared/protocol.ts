@@ -52,6 +52,30 @@ export interface MessageView {
   text: string;
   /** Milliseconds since the epoch, when the server stored it. */
   createdAt: number;
+  /** Set on an attachment message (its `text` is then the file's name). */
+  attachment?: Attachment;
+}
+
+/** What an attachment's content was found to be (by its bytes, never its name or declared type). */
+export type AttachmentType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp' | 'application/pdf' | 'text/plain';
+
+/** A file sent in a conversation (`POST /api/v1/sites/:siteKey/conversations/:id/files`). */
+export interface Attachment {
+  /** `f_…`, unique. */
+  id: string;
+  /** The name the sender gave it. */
+  name: string;
+  /** Bytes. */
+  size: number;
+  type: AttachmentType;
+  /** Pixels, for images whose header says. */
+  width?: number;
+  height?: number;
+  /**
+   * A signed link to the file, relative to the server (`/files/f_…?s=…&sig=…`), short-lived: set on
+   * what a visitor receives; agents ask `GET …/files/:fileId/link`. Never stored.
+   */
+  url?: string;
 }
 
 export type ConversationStatus = 'waiting' | 'active' | 'resolved' | 'abandoned';
@@ -216,6 +240,8 @@ export interface SiteInfo {
   strings: WidgetLook['strings'];
   /** The form before the first message: `required` refuses a first message from a visitor with no identity (`PRECHAT_REQUIRED`). */
   prechat: WidgetLook['prechat'];
+  /** The largest attachment the site takes, in bytes; 0: none (the widget shows no attach button). */
+  maxFileBytes: number;
 }
 
 export interface VisitorSession {

@@ -17,6 +17,8 @@ import {
   MAX_REOPEN_WITHIN_MINUTES,
   MAX_RETENTION_DAYS,
   MAX_VERIFIED_PRIORITY_MINUTES,
+  MAX_FILE_BYTES,
+  MAX_FILE_NAME_LENGTH,
 } from './limits';
 import { QUEUES } from './queues';
 import { en } from '../widget/app/i18n/en';
@@ -474,6 +476,8 @@ export const SiteSettingsSchema = Type.Object(
     categories: CategoriesSchema,
     /** A visitor's reply this long after the end reopens the conversation; later ones start a new one. 0: never. */
     reopenWithinMinutes: Type.Integer({ minimum: 0, maximum: MAX_REOPEN_WITHIN_MINUTES }),
+    /** The largest attachment a visitor or agent may send, in bytes; 0 turns attachments off (FILES_DISABLED). */
+    maxFileBytes: Type.Integer({ minimum: 0, maximum: MAX_FILE_BYTES }),
     /** The widget's look and words on this site. */
     widget: WidgetLookSchema,
   },
@@ -819,3 +823,41 @@ export const HistoryConversationSchema = Type.Object({
   source: Type.Union([Type.Literal('live'), Type.Literal('archive')]),
 });
 export type HistoryConversation = Static<typeof HistoryConversationSchema>;
+// ---- Attachments (docs/protocol.md, "Attachments") --------------------------------------------
+
+export const FileIdSchema = Type.String({ minLength: 3, maxLength: 64, pattern: '^f_[A-Za-z0-9_-]+$' });
+
+export const FileUploadParamsSchema = Type.Object({ siteKey: SiteKeySchema, conversationId: IdSchema }, Strict);
+export type FileUploadParams = Static<typeof FileUploadParamsSchema>;
+
+/** The body is the file's bytes; its name and the sender's client id (retries store it once) ride in the query. */
+export const FileUploadQuerySchema = Type.Object(
+  {
+    /** Checked against the content: `shot.png` must be a PNG (FILE_TYPE_MISMATCH otherwise). No path, no control characters. */
+    name: Type.String({ minLength: 1, maxLength: MAX_FILE_NAME_LENGTH, pattern: '^[^/\\\\\\u0000-\\u001f\\u007f]+$' }),
+    clientId: ClientIdSchema,
+  },
+  Strict,
+);
+export type FileUploadQuery = Static<typeof FileUploadQuerySchema>;
+
+export const FileLinkParamsSchema = Type.Object({ siteKey: SiteKeySchema, conversationId: IdSchema, fileId: FileIdSchema }, Strict);
+export type FileLinkParams = Static<typeof FileLinkParamsSchema>;
+
+/** A signed link's query (`GET /files/:fileId?s=…&c=…&a=…&exp=…&sig=…`): every part is covered by `sig`. */
+export const FileGetQuerySchema = Type.Object(
+  {
+    s: SiteKeySchema,
+    c: IdSchema,
+    /** Whom it was minted for: `v` the conversation's visitor, `a` the site's agents. */
+    a: Type.Union([Type.Literal('v'), Type.Literal('a')]),
+    exp: Type.String({ pattern: '^[0-9]{1,15}$' }),
+    sig: Type.String({ minLength: 43, maxLength: 43, pattern: '^[A-Za-z0-9_-]+$' }),
+  },
+  Strict,
+);
+export type FileGetQuery = Static<typeof FileGetQuerySchema>;
+export const FileGetParamsSchema = Type.Object({ fileId: FileIdSchema }, Strict);
+
+export const FileLinkSchema = Type.Object({ url: Type.String(), expiresAt: Type.Number() });
+export type FileLink = Static<typeof FileLinkSchema>;

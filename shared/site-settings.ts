@@ -24,6 +24,7 @@ export const DEFAULT_SITE_SETTINGS: Readonly<SiteSettings> = Object.freeze({
   npsSurvey: false,
   categories: DEFAULT_CATEGORIES as SiteSettings['categories'],
   reopenWithinMinutes: 60,
+  maxFileBytes: 10 * 1024 * 1024,
   widget: Object.freeze({
     accentColor: '#1d4ed8',
     position: 'right',

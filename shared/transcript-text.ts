@@ -26,9 +26,9 @@ export interface TranscriptOptions {
   details?: string[];
 }
 
-/** Agents-only: anything but a chat message, or one marked internal. */
+/** Agents-only: a message of any kind (an internal note …), or one marked internal. */
 export function isInternalMessage(m: TranscriptMessage): boolean {
-  return (m.kind !== undefined && m.kind !== 'message') || m.visibility === 'internal';
+  return m.kind !== undefined || m.visibility === 'internal';
 }
 
 /** @example transcriptText(messages, { title: 'Shop', you: 'You', agent: 'Agent' }) // "Shop\n\n[07/12/2026, 10:42] You: hello\n…" */

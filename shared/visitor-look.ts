@@ -8,7 +8,7 @@ import type { SiteInfo } from './protocol';
 import type { SiteSettings, WidgetLook } from './schemas';
 import { DEFAULT_SITE_SETTINGS } from './site-settings';
 
-export function visitorLook(look: WidgetLook): Omit<SiteInfo, 'name' | 'topicQuestion' | 'available' | 'npsSurvey' | 'reopenWithinMinutes'> {
+export function visitorLook(look: WidgetLook): Omit<SiteInfo, 'name' | 'topicQuestion' | 'available' | 'npsSurvey' | 'reopenWithinMinutes' | 'maxFileBytes'> {
   return {
     accentColor: look.accentColor,
     accentTextColor: textColorOn(look.accentColor),
@@ -30,6 +30,7 @@ export function visitorSiteInfo(site: { name: string; settings: SiteSettings }, 
     available,
     npsSurvey: site.settings.npsSurvey,
     reopenWithinMinutes: site.settings.reopenWithinMinutes,
+    maxFileBytes: site.settings.maxFileBytes,
     ...visitorLook(site.settings.widget),
   };
 }

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 /**
  * The reply box: a message to the visitor, or, with the "Note" switch on, an internal note for the
  * team (never sent to the visitor). Typing `/` and a shortcut offers the site's canned replies
@@ -20,6 +21,10 @@ export interface ComposerProps {
   canned: CannedContext;
   /** Filled with the composer's actions, for a keyboard module (no preact/compat in the bundle for forwardRef). */
   handle?: { current: ComposerHandle | null };
+  /** The attach control (paperclip, progress, refusals), shown before the text box (attachments.tsx). */
+  attach?: ComponentChildren;
+  /** Takes pasted files (screenshots) as attachments. */
+  onPaste?(event: ClipboardEvent): void;
 }
 
 /** What a keyboard shortcut may do to the composer. */
@@ -31,7 +36,7 @@ export interface ComposerHandle {
   startCanned(): void;
 }
 
-export function Composer({ onReply, onNote, onDraft, cannedReplies, canned, handle }: ComposerProps) {
+export function Composer({ onReply, onNote, onDraft, cannedReplies, canned, handle, attach, onPaste }: ComposerProps) {
   const [text, setText] = useState('');
   const [note, setNote] = useState(false);
   const [active, setActive] = useState(0);
@@ -76,6 +81,7 @@ export function Composer({ onReply, onNote, onDraft, cannedReplies, canned, hand
         <input type="checkbox" role="switch" aria-label="Note" data-shortcut="note" checked={note} onChange={(e) => setNote((e.target as HTMLInputElement).checked)} />
         Note
       </label>
+      {attach}
       {open && (
         <ul class="canned-picker" role="listbox" id="canned-picker" aria-label="Canned replies">
           {options.map((r, i) => (
@@ -107,6 +113,7 @@ export function Composer({ onReply, onNote, onDraft, cannedReplies, canned, hand
         placeholder={note ? 'Internal note: only your team sees it…' : 'Write a reply… (Enter sends, Shift+Enter for a new line, / for canned replies)'}
         aria-invalid={tooLong}
         onInput={(e) => change((e.target as HTMLTextAreaElement).value)}
+        {...(onPaste ? { onPaste } : {})}
         onKeyDown={(e) => {
           if (open) {
             if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {

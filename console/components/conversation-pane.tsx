@@ -8,6 +8,7 @@ import { Composer, type ComposerHandle } from './composer';
 import { TransferDialog } from './transfer-dialog';
 import type { PendingReply } from '../workspace-store';
 import { VisitorName } from './visitor-name';
+import { AttachmentView, useAttach } from './attachments';
 
 export interface ConversationPaneProps {
   conversation: ConversationView;
@@ -82,8 +83,9 @@ export function ConversationPane({
   let seenAt = -1;
   if (seenId) messages.forEach((m, i) => m.author === 'agent' && m.kind !== 'note' && compareMessageIds(m.id, seenId) <= 0 && (seenAt = i));
   const open = conversation.status === 'active';
+  const files = useAttach(conversation);
   return (
-    <section class="pane" aria-label="Conversation">
+    <section class="pane" aria-label="Conversation" onDragOver={open ? files.onDrag : undefined} onDrop={open ? files.onDrag : undefined}>
       <header class="pane-head">
         <div>
           <h2>
@@ -148,7 +150,7 @@ export function ConversationPane({
               {m.kind === 'note' && <span class="note-label">Internal note · </span>}
               {m.author === 'agent' ? (m.agentName ?? 'Agent') : 'Visitor'}
             </span>
-            <MessageText class="text" text={m.text} />
+            {m.attachment ? <AttachmentView conversation={conversation} attachment={m.attachment} /> : <MessageText class="text" text={m.text} />}
             <time dateTime={new Date(m.createdAt).toISOString()}>{new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
             {i === seenAt && <span class="seen">Seen</span>}
           </li>
@@ -175,6 +177,8 @@ export function ConversationPane({
           cannedReplies={cannedReplies}
           canned={{ visitorName: conversation.visitor?.name, agentName: me.name, siteName }}
           {...(composer ? { handle: composer } : {})}
+          attach={files.control}
+          onPaste={files.onPaste}
         />
       )}
     </section>

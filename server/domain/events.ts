@@ -52,6 +52,11 @@ export interface DomainEventMap {
   'conversation.reopened': { conversation: ConversationView; previous: ConversationView };
   /** Its visitor left while it waited and did not come back in time. */
   'conversation.abandoned': { conversation: ConversationView };
+  /**
+   * It was deleted from the store, with its messages: by a visitor's erasure or the site's
+   * retention. What lives outside the store (attachments' files) goes with it. Not delivered to webhooks.
+   */
+  'conversation.deleted': { conversation: ConversationView; reason: 'erasure' | 'retention' };
   /** The visitor answered the end-of-chat survey. */
   'conversation.rated': { conversation: ConversationView };
   /** The visitor said who they are, and it changed what is kept; `conversation` is their open one, if any. */

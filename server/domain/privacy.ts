@@ -10,6 +10,7 @@ import type { Archive } from '../store/archive/archive';
 import type { ErasedTraces, Store } from '../store/store';
 import { readAllMessages } from './all-messages';
 import { SYSTEM, type AuditLog } from './audit';
+import type { DomainEvents } from './events';
 import { rateCounterNames } from './rate-limiter';
 
 const DAY_MS = 86_400_000;
@@ -55,6 +56,7 @@ const foundNothing = (deletedConversations: number, erased: ErasedTraces, forgot
 export function createPrivacy({
   store,
   audit,
+  events,
   now = Date.now,
   forgetters = [],
   archive = null,
@@ -63,6 +65,8 @@ export function createPrivacy({
   audit: AuditLog;
   /** The archive of ended conversations: exports read it, erasure and retention delete from it too. @default null */
   archive?: Archive | null;
+  /** Told `conversation.deleted` for each conversation deleted (its files go too). @default none */
+  events?: DomainEvents;
   now?: () => number;
   /** Cleanups beyond the store, run by every deleteVisitor (more can be added with addForgetter). */
   forgetters?: readonly VisitorForgetter[];
@@ -76,6 +80,13 @@ export function createPrivacy({
   };
 
   const allMessages = (siteKey: SiteKey, conversationId: string) => readAllMessages(store, siteKey, conversationId);
+
+  /** Deletes one conversation and tells it. @returns whether there was one to delete */
+  const deleteConversation = async (conversation: ConversationView, reason: 'erasure' | 'retention') => {
+    if (!(await store.deleteConversation(conversation.siteKey, conversation.id))) return false;
+    await events?.emit('conversation.deleted', conversation.siteKey, { conversation, reason });
+    return true;
+  };
 
   return {
     async exportVisitor(siteKey: SiteKey, visitorId: VisitorId, actor: string): Promise<VisitorExport> {
@@ -109,12 +120,14 @@ export function createPrivacy({
       const conversations = await store.listVisitorConversations(siteKey, visitorId);
       const conversationIds = conversations.map((c) => c.id);
       let deletedConversations = 0;
-      for (const id of conversationIds) if (await store.deleteConversation(siteKey, id)) deletedConversations += 1;
-      // The archive's copies go too, and conversations only the archive still had count as deleted.
-      const archivedOnly = archive ? (await archive.listVisitor(siteKey, visitorId)).map((a) => a.conversation.id).filter((id) => !conversationIds.includes(id)) : [];
+      for (const conversation of conversations) if (await deleteConversation(conversation, 'erasure')) deletedConversations += 1;
+      // The archive's copies go too, and conversations only the archive still had count as deleted
+      // (their files go with them: conversation.deleted).
+      const archivedOnly = archive ? (await archive.listVisitor(siteKey, visitorId)).map((a) => a.conversation).filter((c) => !conversationIds.includes(c.id)) : [];
       const archived = archive ? await archive.deleteVisitor(siteKey, visitorId) : 0;
+      for (const conversation of archivedOnly) await events?.emit('conversation.deleted', siteKey, { conversation, reason: 'erasure' });
       deletedConversations += archivedOnly.length;
-      conversationIds.push(...archivedOnly);
+      conversationIds.push(...archivedOnly.map((c) => c.id));
       const erased = await store.eraseVisitorTraces({
         siteKey,
         visitorId,
@@ -174,7 +187,7 @@ export function createPrivacy({
         for (const id of batch) {
           const c = await store.getConversation(siteKey, id);
           if (c && c.status !== 'resolved') kept += 1;
-          else if (await store.deleteConversation(siteKey, id)) deleted += 1;
+          else if (c ? await deleteConversation(c, 'retention') : await store.deleteConversation(siteKey, id)) deleted += 1;
         }
         if (batch.length < RETENTION_BATCH) break;
       }

@@ -3,7 +3,7 @@
  * what leaves the server is projected here, by allow-list, so a field added to the record reaches
  * nobody until it is added to a view on purpose.
  */
-import type { ConversationView, MessageView, VisitorConversationView } from '../../shared/protocol';
+import type { Attachment, ConversationView, MessageView, VisitorConversationView } from '../../shared/protocol';
 
 /** The fields of a conversation a visitor may see: nothing about routing, transfers, notes, agents' ids or their IP. */
 export const VISITOR_CONVERSATION_FIELDS = [
@@ -42,4 +42,26 @@ export function toAgentConversation(conversation: ConversationView): Conversatio
  */
 export function visitorMessages<T extends Pick<MessageView, 'kind'>>(messages: T[]): T[] {
   return messages.filter((m) => m.kind !== 'note');
+}
+
+/** The fields of a message a visitor may see (an agent's internal note, when there are some, is never one). */
+export const VISITOR_MESSAGE_FIELDS = ['id', 'conversationId', 'clientId', 'author', 'agentName', 'text', 'createdAt', 'attachment'] as const satisfies readonly (keyof MessageView)[];
+
+/** The fields of an attachment a visitor may see: all it has, and the link minted for them. */
+export const VISITOR_ATTACHMENT_FIELDS = ['id', 'name', 'size', 'type', 'width', 'height', 'url'] as const satisfies readonly (keyof Attachment)[];
+
+/** Mints the signed link a visitor opens one file of one of their conversations with. */
+export type VisitorFileLink = (conversationId: string, fileId: string) => string;
+
+/** A message as a visitor is sent it; an attachment gets a link minted for the visitor when `linkFor` is given. */
+export function toVisitorMessage(message: MessageView, linkFor?: VisitorFileLink): MessageView {
+  const view: Record<string, unknown> = {};
+  for (const field of VISITOR_MESSAGE_FIELDS) if (message[field] !== undefined && field !== 'attachment') view[field] = message[field];
+  if (message.attachment) {
+    const attachment: Record<string, unknown> = {};
+    for (const field of VISITOR_ATTACHMENT_FIELDS) if (message.attachment[field] !== undefined && field !== 'url') attachment[field] = message.attachment[field];
+    if (linkFor) attachment.url = linkFor(message.conversationId, message.attachment.id);
+    view.attachment = attachment;
+  }
+  return view as unknown as MessageView;
 }

@@ -38,6 +38,9 @@ export default fp(
     // decodes (Socket.IO's own requests never reach Fastify).
     app.addHook('onRequest', async (request) => {
       if (SAFE_METHODS.has(request.method)) return;
+      // A visitor's token rides in a header a page must set on purpose, not in a cookie: such a
+      // route checks the site's allowed origins itself (server/http/files.ts).
+      if (request.routeOptions.config?.visitorToken && request.headers.authorization?.startsWith('Bearer ')) return;
       if (!isFromConsole(request.headers.origin, app.config.publicUrl, request.headers.host)) {
         throw createError('ORIGIN_NOT_ALLOWED', { origin: request.headers.origin ?? null });
       }

@@ -65,7 +65,7 @@ export default fp<DomainPluginOptions>(
     );
     app.decorate('siteRouting', createSiteRouting(store, audit, now, router));
     app.decorate('signals', createSignalService({ store, events, now }));
-    app.decorate('privacy', createPrivacy({ store, audit, now, archive }));
+    app.decorate('privacy', createPrivacy({ store, audit, events, now, archive }));
     app.decorate('siteAdmin', createSiteAdmin({ store, audit, publicUrl: app.config.publicUrl, now }));
     app.decorate('apiTokens', createApiTokens({ store, audit, events, now }));
     const assignment = createAssignmentService({ store, now, events, timings: { ...DEFAULT_ASSIGNMENT_TIMINGS, graceMs: app.config.agentGraceMs } });

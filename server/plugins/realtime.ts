@@ -11,7 +11,7 @@ import { DEFAULT_ASSIGNMENT_TIMINGS } from '../domain/assignment';
 import { registerAgentNamespace } from '../realtime/agent-namespace';
 import { createAnnouncer } from '../realtime/announce';
 import { broadcastEvents } from '../realtime/broadcasts';
-import { createVisitorChannel } from '../realtime/visitor-channel';
+import { createVisitorChannel, visitorFileLinks } from '../realtime/visitor-channel';
 import { agentHandshake, visitorHandshake } from '../realtime/handshake';
 import { registerVisitorNamespace } from '../realtime/visitor-namespace';
 import { feedTeam } from '../realtime/team-feed';
@@ -56,7 +56,7 @@ export default fp<RealtimePluginOptions>(
     app.decorate('io', io);
     app.decorate('visitors', io.of('/visitor') as unknown as VisitorNamespace);
     app.decorate('agents', io.of('/agent') as unknown as AgentNamespace);
-    const visitorChannel = createVisitorChannel(app.visitors);
+    const visitorChannel = createVisitorChannel(app.visitors, visitorFileLinks(app));
     const announce = createAnnouncer(app, visitorChannel);
     broadcastEvents(app, announce, visitorChannel);
     const teamFeed = feedTeam(app);
@@ -99,5 +99,5 @@ export default fp<RealtimePluginOptions>(
       await Promise.all(pubSub.map((r) => r.quit().catch(() => r.disconnect())));
     });
   },
-  { name: 'switchboard-realtime', dependencies: ['switchboard-domain', '@fastify/cookie'] },
+  { name: 'switchboard-realtime', dependencies: ['switchboard-domain', 'switchboard-files', '@fastify/cookie'] },
 );

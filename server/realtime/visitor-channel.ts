@@ -16,25 +16,19 @@ import type {
   VisitorMessageSent,
   VisitorSession,
 } from '../../shared/protocol';
-import { toVisitorConversation, visitorMessages } from '../domain/views';
+import { toVisitorConversation, toVisitorMessage, visitorMessages, type VisitorFileLink } from '../domain/views';
+import type { FastifyInstance } from 'fastify';
 import type { VisitorNamespace } from '../types';
 import { rooms } from './rooms';
 
-/** The fields of a message a visitor may see (an agent's internal note, when there are some, is never one). */
-export const VISITOR_MESSAGE_FIELDS = ['id', 'conversationId', 'clientId', 'author', 'agentName', 'text', 'createdAt'] as const satisfies readonly (keyof MessageView)[];
+export { VISITOR_MESSAGE_FIELDS, toVisitorMessage } from '../domain/views';
 
-export function toVisitorMessage(message: MessageView): MessageView {
-  const view: Record<string, unknown> = {};
-  for (const field of VISITOR_MESSAGE_FIELDS) if (message[field] !== undefined) view[field] = message[field];
-  return view as unknown as MessageView;
-}
-
-export function toVisitorMessageSent(sent: MessageSent): VisitorMessageSent {
-  return { message: toVisitorMessage(sent.message), conversation: toVisitorConversation(sent.conversation), duplicate: sent.duplicate };
+export function toVisitorMessageSent(sent: MessageSent, linkFor?: VisitorFileLink): VisitorMessageSent {
+  return { message: toVisitorMessage(sent.message, linkFor), conversation: toVisitorConversation(sent.conversation), duplicate: sent.duplicate };
 }
 
 /** Field by field, so that nothing added to what resumeVisitor returns reaches a widget unasked. */
-export function toVisitorSession(session: Omit<VisitorSession, 'conversation'> & { conversation: ConversationView | null }): VisitorSession {
+export function toVisitorSession(session: Omit<VisitorSession, 'conversation'> & { conversation: ConversationView | null }, linkFor?: VisitorFileLink): VisitorSession {
   const { site, visitorId, token, conversation, messages, position, lastSeen } = session;
   return {
     site: {
@@ -52,11 +46,12 @@ export function toVisitorSession(session: Omit<VisitorSession, 'conversation'> &
       defaultLanguage: site.defaultLanguage,
       strings: site.strings,
       prechat: { mode: site.prechat.mode, fields: [...site.prechat.fields] },
+      maxFileBytes: site.maxFileBytes,
     },
     visitorId,
     token,
     conversation: conversation ? toVisitorConversation(conversation) : null,
-    messages: visitorMessages(messages).map(toVisitorMessage),
+    messages: visitorMessages(messages).map((m) => toVisitorMessage(m, linkFor)),
     position,
     lastSeen: { ...(lastSeen.visitor ? { visitor: lastSeen.visitor } : {}), ...(lastSeen.agent ? { agent: lastSeen.agent } : {}) },
   };
@@ -64,7 +59,13 @@ export function toVisitorSession(session: Omit<VisitorSession, 'conversation'> &
 
 export { toVisitorConversation };
 
-export function createVisitorChannel(visitors: VisitorNamespace) {
+/** The visitor's links to attachments, per site: minted for the visitor audience. */
+export function visitorFileLinks(app: Pick<FastifyInstance, 'fileLinks'>): (siteKey: SiteKey) => VisitorFileLink {
+  return (siteKey) => (conversationId, fileId) => app.fileLinks.mint({ siteKey, conversationId, fileId }, 'visitor').url;
+}
+
+/** @param linkFor mints the links to attachments in what the visitor is sent (absent: they carry none) */
+export function createVisitorChannel(visitors: VisitorNamespace, linkFor?: (siteKey: SiteKey) => VisitorFileLink) {
   /** The visitor's tabs, but the connection that caused the change (it hears it in its ack). */
   const tabs = (siteKey: SiteKey, visitorId: VisitorId, except?: string) => {
     const room = visitors.to(rooms.visitor(siteKey, visitorId));
@@ -78,7 +79,7 @@ export function createVisitorChannel(visitors: VisitorNamespace) {
     },
 
     messageCreated(conversation: Pick<ConversationView, 'siteKey' | 'visitorId'>, message: MessageView, except?: string) {
-      tabs(conversation.siteKey, conversation.visitorId, except).emit('message:new', toVisitorMessage(message));
+      tabs(conversation.siteKey, conversation.visitorId, except).emit('message:new', toVisitorMessage(message, linkFor?.(conversation.siteKey)));
     },
 
     position(siteKey: SiteKey, visitorId: VisitorId, position: QueuePosition & { conversationId: ConversationId }) {

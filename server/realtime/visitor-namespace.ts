@@ -15,7 +15,7 @@ import { handleEvent } from './ack';
 import { limitEventRate } from './event-rate';
 import { rooms } from './rooms';
 import { compilePayloadCheck } from '../domain/validate';
-import { toVisitorConversation, toVisitorMessageSent, toVisitorSession } from './visitor-channel';
+import { toVisitorConversation, toVisitorMessageSent, toVisitorSession, visitorFileLinks } from './visitor-channel';
 import { registerTranscriptEvent } from './visitor-transcript';
 import { registerVisitorSignals } from './signals';
 
@@ -32,6 +32,7 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
 
   visitors.on('connection', (socket) => {
     const { siteKey, visitorId, token } = socket.data;
+    const linkFor = visitorFileLinks(app)(siteKey);
     const room = rooms.visitor(siteKey, visitorId);
     /** Where the visitor's requests come from: the address for per-IP limits, the connection for the events. */
     const context = { ip: socket.handshake.address, origin: socket.id };
@@ -45,7 +46,7 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
         const open = resumed.conversation && (resumed.conversation.status === 'waiting' || resumed.conversation.status === 'active') ? resumed.conversation : null;
         if (open) await assignment.visitorReturned(siteKey, open.id);
         const position = open?.status === 'waiting' ? await assignment.position(siteKey, open) : null;
-        return toVisitorSession({ visitorId, token, ...resumed, position });
+        return toVisitorSession({ visitorId, token, ...resumed, position }, linkFor);
       }),
     );
 

@@ -4,7 +4,7 @@
  * Every method that changes more than one record does so atomically.
  */
 import type { AgentId, ClientMessageId, ConversationId, MessageId, SiteKey, VisitorId } from '../../shared/ids';
-import type { ConversationRating, ConversationView, MessageAuthor, MessageView, QueueEntry, RoutingDecision, VisitorContext, VisitorIdentity } from '../../shared/protocol';
+import type { Attachment, ConversationRating, ConversationView, MessageAuthor, MessageView, QueueEntry, RoutingDecision, VisitorContext, VisitorIdentity } from '../../shared/protocol';
 import type { LastSeen, SeenBy } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
 import type { AgentRole, CannedReply, SiteSettings, WebhookDelivery, WebhookEventType } from '../../shared/schemas';
@@ -289,6 +289,8 @@ export interface NewMessage {
   kind?: 'note';
   text: string;
   now: number;
+  /** An attachment message: the file's details, kept with the message (never its link). */
+  attachment?: Attachment;
 }
 
 export interface AppendResult {

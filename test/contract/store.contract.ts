@@ -195,6 +195,17 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       expect(await store.messagesAfter(siteKey, conversation.id, undefined, 10)).toHaveLength(2);
     });
 
+    it('keeps an attachment message with its attachment, as stored, and returns it on a resend', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      const attachment = { id: 'f_contract1', name: 'écran 1.png', size: 1234, type: 'image/png' as const, width: 64, height: 48 };
+      const input = { siteKey, conversationId: conversation.id, clientId: 'client-file-1', author: 'visitor' as const, text: attachment.name, attachment, now };
+      const first = await store.appendMessage(input);
+      expect(first.message).toMatchObject({ text: 'écran 1.png', attachment });
+      expect((await store.appendMessage(input)).message).toEqual(first.message);
+      const [, stored] = await store.messagesAfter(siteKey, conversation.id, undefined, 10);
+      expect(stored).toEqual(first.message);
+    });
+
     it('returns the messages after a given id, in order, without the one named', async () => {
       const { conversation, message } = await store.createConversation(newConversation());
       const texts = ['one', 'two', 'three'];

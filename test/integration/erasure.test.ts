@@ -9,6 +9,9 @@
  * Deleting an unknown visitor or another site's changes nothing and answers VISITOR_NOT_FOUND.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { visitorPseudonym } from '../../server/domain/privacy';
 import { createMemoryStore, type MemoryStore } from '../../server/store/memory/memory-store';
@@ -25,6 +28,7 @@ import { addSecondSite } from '../helpers/second-site';
 import { siteApi } from '../helpers/site-api';
 import { startApp, type StartedApp } from '../helpers/start-app';
 import { eventually } from '../helpers/wait-for';
+import { filesMentioning, pdfBytes, pngBytes, uploadFile } from '../helpers/test-files';
 
 const ACK_MS = 3_000;
 /** The sweep runs often and a visitor who left is abandoned after a second, so the scenario's third conversation is abandoned quickly. */
@@ -76,7 +80,7 @@ async function liveAVisitorsLife(started: StartedApp, agents: Agents, adminCooki
     emitWithTimeout(agent, ACK_MS, 'conversation:resolve', { conversationId, category: queue === 'service' ? 'Billing' : 'Bug' }).then(expectOk);
 
   const visitor = await connectVisitor(started.url, { siteKey: started.siteKey });
-  const { visitorId } = expectOk(await emitWithTimeout(visitor, ACK_MS, 'session:resume', {}));
+  const { visitorId, token } = expectOk(await emitWithTimeout(visitor, ACK_MS, 'session:resume', {}));
   expectOk(await emitWithTimeout(visitor, ACK_MS, 'visitor:identify', { userId: `cust-${marker}`, name: `Grace ${marker}`, email: `${marker}@example.com` }));
 
   // The first conversation: answered, transferred with a note, resolved, rated, reopened, handed over, resolved again.
@@ -84,6 +88,10 @@ async function liveAVisitorsLife(started: StartedApp, agents: Agents, adminCooki
   await take(agents.both, first.id);
   await agentSays(agents.both, first.id, `Let me look at order ${marker}`);
   await send(visitor, `thanks, the card ends ${marker}`);
+  // Files both ways, their names and contents carrying the marker.
+  expect((await uploadFile(started, first.id, Buffer.from(`2026-12-07 ERROR card ${marker}\n`), `trace-${marker}.log`, { token })).status).toBe(201);
+  const bothCookie = await logIn(started.url, started.bothAgent);
+  expect((await uploadFile(started, first.id, pdfBytes(`Refund ${marker}`), `refund-${marker}.pdf`, { cookie: bothCookie })).status).toBe(201);
   const to = first.queue === 'service' ? 'support' : 'service';
   expectOk(await emitWithTimeout(agents.both, ACK_MS, 'conversation:transfer', { conversationId: first.id, queue: to, note: `customer says ${marker}` }));
   const specialist = to === 'support' ? agents.support : agents.service;
@@ -130,9 +138,9 @@ async function liveAVisitorsLife(started: StartedApp, agents: Agents, adminCooki
 async function bystander(started: StartedApp) {
   const marker = newMarker();
   const visitor = await connectVisitor(started.url, { siteKey: started.siteKey });
-  const { visitorId } = expectOk(await emitWithTimeout(visitor, ACK_MS, 'session:resume', {}));
+  const { visitorId, token } = expectOk(await emitWithTimeout(visitor, ACK_MS, 'session:resume', {}));
   const { conversation } = expectOk(await emitWithTimeout(visitor, ACK_MS, 'message:send', { clientId: randomUUID(), text: `where is my parcel ${marker}` }));
-  return { visitorId, marker, conversationId: conversation.id };
+  return { visitorId, token, marker, conversationId: conversation.id };
 }
 
 /** Today's site-wide KPI aggregates (`*|created`, `*|resolved` …). */
@@ -173,18 +181,26 @@ describe('erasure: visitor:delete leaves nothing of the visitor behind', () => {
     let started: StartedApp;
     let adminCookie: string;
 
+    let filesDir: string;
+
     beforeAll(async () => {
       await assertRedisReachable();
-      started = await startApp({ env: FAST_SWEEP_ENV });
+      filesDir = await mkdtemp(join(tmpdir(), 'sb-erasure-files-'));
+      started = await startApp({ env: { ...FAST_SWEEP_ENV, FILES_DIR: filesDir } });
       adminCookie = await logIn(started.url, started.adminAgent);
       await settings(started, adminCookie);
     });
-    afterAll(() => started?.close());
+    afterAll(async () => {
+      await started?.close();
+      await rm(filesDir, { recursive: true, force: true });
+    });
 
-    it('finds neither their marker nor their id in any key name or value of the prefix, and keeps everyone else’s', async () => {
+    it('finds neither their marker nor their id in any key name or value of the prefix, nor any of their files on disk, and keeps everyone else’s', async () => {
       const agents = await onlineAgents(started);
       const other = await bystander(started);
+      expect((await uploadFile(started, other.conversationId, pngBytes(4, 4), `parcel-${other.marker}.png`, { token: other.token })).status).toBe(201);
       const life = await liveAVisitorsLife(started, agents, adminCookie);
+      expect(await filesMentioning(filesDir, life.marker)).toHaveLength(4);
 
       // The archive holds the three ended conversations (archive jobs) before the erasure.
       await eventually(async () => {
@@ -214,6 +230,10 @@ describe('erasure: visitor:delete leaves nothing of the visitor behind', () => {
       expect(archiveRows(archivedAfter, life.marker)).toEqual([]);
       expect(archiveRows(archivedAfter, life.visitorId)).toEqual([]);
       for (const id of life.conversationIds) expect(archiveRows(archivedAfter, id)).toEqual([]);
+      // No file of theirs is left on disk (the .log and .pdf, and what was kept of their names), not even a folder.
+      expect(await filesMentioning(filesDir, life.marker)).toEqual([]);
+      for (const id of life.conversationIds) expect(await filesMentioning(filesDir, id)).toEqual([]);
+      expect(await filesMentioning(filesDir, other.conversationId)).toHaveLength(2);
       // Another visitor's conversation, words and id are all still there.
       expect(keysMentioning(after, other.marker).length).toBeGreaterThanOrEqual(2);
       expect(keysMentioning(after, other.visitorId).length).toBeGreaterThanOrEqual(2);

@@ -233,12 +233,14 @@ describe('tenancy: two sites on one server never reach each other', () => {
     ['POST', (site) => `/api/v1/sites/${site}/canned-replies`, { shortcut: 'stolen', text: 'Send your password to evil.example' }],
     ['PATCH', (site) => `/api/v1/sites/${site}/canned-replies/${home.cannedId}`, { text: 'Send your password to evil.example' }],
     ['DELETE', (site) => `/api/v1/sites/${site}/canned-replies/${home.cannedId}`],
+    ['POST', (site) => `/api/v1/sites/${site}/conversations/${home.active}/files?name=stolen.png&clientId=client-tenancy-1`],
+    ['GET', (site) => `/api/v1/sites/${site}/conversations/${home.active}/files/f_nobody/link`],
   ];
   /** `GET /api/v1/sites/:site/…`, with the fixture's ids left as placeholders (test names are made before the fixture). */
   const routeName = (method: string, path: (site: string) => string) => {
     const saved = home;
     const savedStarted = started;
-    home ??= { ruleId: ':id', webhookId: ':id', tokenId: ':id', cannedId: ':id', victim: { visitorId: ':visitorId' } } as Home;
+    home ??= { ruleId: ':id', webhookId: ':id', tokenId: ':id', cannedId: ':id', active: ':conversationId', victim: { visitorId: ':visitorId' } } as Home;
     started ??= { serviceAgent: { view: { id: ':agentId' } } } as StartedApp;
     try {
       return `${method} ${path(':site')}`;
@@ -250,8 +252,18 @@ describe('tenancy: two sites on one server never reach each other', () => {
 
   it('tries every site route the app has', () => {
     const tried = siteRoutes.map(([method, path]) => `${method} ${path(':siteKey').split('?')[0]}`);
-    const named = (route: string) => route.replace(home.ruleId, ':id').replace(home.webhookId, ':id').replace(home.tokenId, ':id').replace(home.cannedId, ':id').replace(home.victim.visitorId, ':visitorId').replace(started.serviceAgent.view.id, ':agentId');
-    expect([...new Set(tried.map(named))].sort()).toEqual(listApiRoutes(started.app).filter((r) => r.includes('/sites/:siteKey')));
+    const named = (route: string) =>
+      route
+        .replace(home.ruleId, ':id')
+        .replace(home.webhookId, ':id')
+        .replace(home.tokenId, ':id')
+        .replace(home.cannedId, ':id')
+        .replace(home.victim.visitorId, ':visitorId')
+        .replace(started.serviceAgent.view.id, ':agentId')
+        .replace(home.active, ':conversationId')
+        .replace('f_nobody', ':fileId');
+    // CORS preflights take no session and answer by the page's origin alone (test/integration/files.test.ts).
+    expect([...new Set(tried.map(named))].sort()).toEqual(listApiRoutes(started.app).filter((r) => r.includes('/sites/:siteKey') && !r.startsWith('OPTIONS ')));
     // These name their site in the query, or take a site API token: they have their own tests below.
     // The site list and creation, and an agent's own account, name no site: admin-api.test.ts tries them.
     expect(listApiRoutes(started.app).filter((r) => !r.includes('/sites/:siteKey') && !r.includes('/sessions'))).toEqual([

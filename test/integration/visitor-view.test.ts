@@ -11,10 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SITE_SETTINGS } from '../../shared/site-settings';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import { expectOk } from '../helpers/acks';
-import { connectAgent, connectVisitor, disconnectAll, type AgentClient, type VisitorClient } from '../helpers/clients';
+import { connectAgent, connectVisitor, disconnectAll, logIn, type AgentClient, type VisitorClient } from '../helpers/clients';
 import { assertRedisReachable } from '../helpers/redis';
 import { startApp, type StartedApp } from '../helpers/start-app';
 import { eventually, waitFor } from '../helpers/wait-for';
+import { pdfBytes, pngBytes, uploadFile } from '../helpers/test-files';
 
 const CONVERSATION_FIELDS = [
   'id',
@@ -30,7 +31,9 @@ const CONVERSATION_FIELDS = [
   'abandonedAt',
   'rating',
 ];
-const MESSAGE_FIELDS = ['id', 'conversationId', 'clientId', 'author', 'agentName', 'text', 'createdAt'];
+const MESSAGE_FIELDS = ['id', 'conversationId', 'clientId', 'author', 'agentName', 'text', 'createdAt', 'attachment'];
+/** An attachment message's file: what it is, and a link minted for the visitor. */
+const ATTACHMENT_FIELDS = ['id', 'name', 'size', 'type', 'width', 'height', 'url'];
 const POSITION_FIELDS = ['conversationId', 'queue', 'position', 'estimatedWaitMs', 'agentsOnline'];
 const RATING_FIELDS = ['csat', 'ces', 'nps', 'comment', 'at'];
 const SESSION_FIELDS = ['site', 'visitorId', 'token', 'conversation', 'messages', 'position', 'lastSeen'];
@@ -52,6 +55,7 @@ const SITE_FIELDS = [
   'defaultLanguage',
   'strings',
   'prechat',
+  'maxFileBytes',
 ];
 const IDENTITY_FIELDS = ['userId', 'name', 'email', 'verified'];
 const SENT_FIELDS = ['message', 'conversation', 'duplicate'];
@@ -63,6 +67,11 @@ function expectAllowed(kind: string, value: unknown): void {
   const fieldsOf = (v: unknown) => Object.keys(v as object);
   const within = (v: unknown, allowed: string[], where: string) =>
     expect(fieldsOf(v).filter((f) => !allowed.includes(f)), `${where} carries fields a visitor may not see`).toEqual([]);
+  const message = (v: unknown, where: string) => {
+    within(v, MESSAGE_FIELDS, where);
+    const attachment = (v as { attachment?: unknown }).attachment;
+    if (attachment) within(attachment, ATTACHMENT_FIELDS, `${where}.attachment`);
+  };
   const conversation = (v: unknown, where: string) => {
     within(v, CONVERSATION_FIELDS, where);
     const rating = (v as { rating?: unknown }).rating;
@@ -73,13 +82,16 @@ function expectAllowed(kind: string, value: unknown): void {
     case 'ack conversation:rate':
       return conversation(value, kind);
     case 'message:new':
-      return within(value, MESSAGE_FIELDS, kind);
+      return message(value, kind);
+    case 'http file upload':
+      within(value, ['message', 'duplicate'], kind);
+      return message((value as { message: unknown }).message, `${kind}.message`);
     case 'queue:position':
       return within(value, POSITION_FIELDS, kind);
     case 'ack message:send': {
       within(value, SENT_FIELDS, kind);
       const sent = value as { message: unknown; conversation: unknown };
-      within(sent.message, MESSAGE_FIELDS, `${kind}.message`);
+      message(sent.message, `${kind}.message`);
       return conversation(sent.conversation, `${kind}.conversation`);
     }
     case 'ack session:resume': {
@@ -87,7 +99,7 @@ function expectAllowed(kind: string, value: unknown): void {
       const session = value as { site: unknown; conversation: unknown; messages: unknown[]; position: unknown };
       within(session.site, SITE_FIELDS, `${kind}.site`);
       if (session.conversation) conversation(session.conversation, `${kind}.conversation`);
-      for (const m of session.messages) within(m, MESSAGE_FIELDS, `${kind}.messages[]`);
+      for (const m of session.messages) message(m, `${kind}.messages[]`);
       if (session.position) within(session.position, POSITION_FIELDS, `${kind}.position`);
       return within((value as { lastSeen: unknown }).lastSeen, LAST_SEEN_FIELDS, `${kind}.lastSeen`);
     }
@@ -166,6 +178,12 @@ describe('what a visitor is sent', () => {
     await agentTyping;
     const { message: samSaid } = (await agentDo(sam, 'message:send', { conversationId: conversation.id, clientId: randomUUID(), text: 'Let me look' })) as unknown as { message: { id: string } };
     await ask(first, 'message:seen', { conversationId: conversation.id, lastSeenId: samSaid.id });
+    // Files both ways: the visitor's upload is answered over HTTP, the agent's reaches the widget as message:new.
+    const shot = await uploadFile(started, conversation.id, pngBytes(8, 8), 'shot.png', { token: session.token });
+    received.push(['http file upload', await shot.json()]);
+    const agentFile = waitFor(first, 'message:new');
+    expect((await uploadFile(started, conversation.id, pdfBytes(), 'invoice.pdf', { cookie: await logIn(started.url, started.serviceAgent) })).status).toBe(201);
+    await agentFile;
     const agentSeen = waitFor(first, 'message:seen');
     await agentDo(sam, 'message:seen', { conversationId: conversation.id, lastSeenId: samSaid.id });
     await agentSeen;
@@ -211,6 +229,7 @@ describe('what a visitor is sent', () => {
       'message:seen',
       'ack typing:set',
       'ack message:seen',
+      'http file upload',
     ]) {
       expect(kinds, `the probe saw no ${kind}`).toContain(kind);
     }

@@ -53,6 +53,12 @@ describe('loadConfig', () => {
       STATIC_DIR: '/srv/switchboard',
       ROUTER_MODEL: MODEL,
       WEBHOOK_RETRY_BASE_MS: '250',
+      S3_BUCKET: 'chat-files',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_REGION: 'eu-west-3',
+      S3_ACCESS_KEY_ID: 'key-id',
+      S3_SECRET_ACCESS_KEY: 'key-secret',
+      FILE_LINK_TTL_SECONDS: '600',
     });
     expect(config).toEqual({
       port: 8080,
@@ -73,7 +79,19 @@ describe('loadConfig', () => {
       agentGraceMs: 60_000,
       sweepIntervalMs: 5_000,
       webhookRetryBaseMs: 250,
+      files: { kind: 's3', bucket: 'chat-files', endpoint: 'http://minio:9000', region: 'eu-west-3', credentials: { accessKeyId: 'key-id', secretAccessKey: 'key-secret' } },
+      fileLinkTtlMs: 600_000,
     });
+  });
+
+  it('keeps attachments in a folder by default, and refuses S3 settings that do not add up', () => {
+    expect(loadConfig({}).files).toEqual({ kind: 'disk', dir: expect.stringMatching(/switchboard-files$/) });
+    expect(loadConfig({ FILES_DIR: '/var/lib/switchboard/files' }).files).toEqual({ kind: 'disk', dir: '/var/lib/switchboard/files' });
+    expect(loadConfig({}).fileLinkTtlMs).toBe(3_600_000);
+    expect(problemsOf({ S3_ENDPOINT: 'http://minio:9000' })).toEqual([expect.stringMatching(/^S3_ENDPOINT is set but S3_BUCKET is not/)]);
+    expect(problemsOf({ S3_BUCKET: 'b', FILES_DIR: '/tmp/x' })).toEqual([expect.stringMatching(/^FILES_DIR and S3_BUCKET/), expect.stringMatching(/^S3_BUCKET must be/)]);
+    expect(problemsOf({ S3_BUCKET: 'chat-files', S3_ACCESS_KEY_ID: 'only-half' })).toEqual([expect.stringMatching(/^S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together/)]);
+    expect(problemsOf({ FILE_LINK_TTL_SECONDS: '0' })).toEqual([expect.stringMatching(/^FILE_LINK_TTL_SECONDS must be/)]);
   });
 
   it('retries webhooks after 10 s by default and refuses a base that is not a whole number of ms', () => {

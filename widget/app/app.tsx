@@ -21,11 +21,16 @@ import type { AgentMessageInfo } from './boot-config';
 import { downloadText, transcriptText } from './transcript';
 import { unheardReplies } from './unheard';
 import { focusFirst } from './focus';
+import { loadUploader } from './attach';
+import type { ErrorCode } from '../../shared/errors';
 
 export interface WidgetDeps {
   transport: VisitorTransport;
   storage: WidgetStorage;
   config: {
+    /** The Switchboard server's origin: files are sent there, and their links are relative to it. */
+    serverUrl?: string;
+    siteKey?: string;
     close(): void;
     /** One fixed catalogue, whatever the browser's languages (tests). */
     locale?: Locale;
@@ -202,6 +207,29 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
     signals.draft('');
   };
 
+  /** Sends a file into the open conversation; the upload module is fetched on the first one. */
+  const attach = (file: File) => {
+    const { conversation, site } = store.getState();
+    if (!conversation || !token || !site || !config.serverUrl || !config.siteKey) return;
+    const id = createClientId();
+    const setUpload = (done: number | null) =>
+      store.setState((s) => ({ uploads: [...(s.uploads ?? []).filter((u) => u.id !== id), ...(done === null ? [] : [{ id, name: file.name, done }])] }));
+    setUpload(0);
+    loadUploader()
+      .then(({ sendFile }) =>
+        sendFile({ serverUrl: config.serverUrl!, siteKey: config.siteKey!, token: token!, conversationId: conversation.id, file, clientId: id, maxBytes: site.maxFileBytes, onProgress: setUpload }),
+      )
+      .catch(() => ({ ok: false as const, code: 'INTERNAL' }))
+      .then((res) => {
+        setUpload(null);
+        store.setState((s) =>
+          res.ok
+            ? { messages: s.conversation?.id === res.message.conversationId ? mergeMessages(s.messages, [res.message]) : s.messages }
+            : { refused: [...s.refused, { message: { clientId: id, text: file.name }, error: { code: res.code as ErrorCode, message: '' } }] },
+        );
+      });
+  };
+
   const inputRef = createRef<HTMLTextAreaElement>();
   const useSiteLocale = () => {
     const { lang, catalogue } = useStore(ui, (s) => s);
@@ -245,6 +273,8 @@ export function mountWidget(root: HTMLElement, { transport, storage, config }: W
       onSkipSurvey={() => store.setState((s) => ({ surveyDone: s.conversation?.id ?? null }))}
       onClose={config.close}
       onDraft={signals.draft}
+      onAttach={attach}
+      {...(config.serverUrl ? { serverUrl: config.serverUrl } : {})}
       inputRef={inputRef}
       knownEmail={config.knownEmail?.()}
       onDownloadTranscript={() => {

@@ -32,6 +32,8 @@ export interface WidgetState {
   lines: SystemLine[];
   /** The visitor answered or skipped the pre-chat form, or the page identified them: it shows no more. */
   prechatDone?: boolean;
+  /** Files on their way to the server, with how much of each has gone (0–1). */
+  uploads?: { id: string; name: string; done: number }[];
 }
 
 /**

@@ -490,6 +490,7 @@ export function createMemoryStore(): MemoryStore {
         createdAt: input.now,
         ...(input.agentName ? { agentName: input.agentName } : {}),
         ...(input.kind ? { kind: input.kind } : {}),
+        ...(input.attachment ? { attachment: input.attachment } : {}),
       };
       r.messages.push(message);
       r.messageIdByClientId.set(message.clientId, message.id);

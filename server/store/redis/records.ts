@@ -75,6 +75,7 @@ export function messageFromStreamEntry(conversationId: string, [id, flat]: [stri
   };
   if (f.agentName) message.agentName = f.agentName;
   if (f.kind === 'note') message.kind = 'note';
+  if (f.attachment) message.attachment = JSON.parse(f.attachment) as MessageView['attachment'] & object;
   return message;
 }
 

@@ -382,6 +382,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         input.text,
         input.now,
         input.kind ?? '',
+        input.attachment ? JSON.stringify(input.attachment) : '',
       );
       if (typeof result === 'number') checkScriptResult('appendMessage', result);
       const [status, id] = result as [number, string];
@@ -396,6 +397,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         createdAt: input.now,
         ...(input.agentName ? { agentName: input.agentName } : {}),
         ...(input.kind ? { kind: input.kind } : {}),
+        ...(input.attachment ? { attachment: input.attachment } : {}),
       };
       return { duplicate, message };
     },

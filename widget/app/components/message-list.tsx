@@ -23,15 +23,35 @@ export interface MessageListProps {
   seenLabel?: string;
   /** "Sam is typing…", while they are. */
   typing?: string | null;
+  /** Files on their way: name and 0–1 sent. */
+  uploads?: { id: string; name: string; done: number }[];
+  uploadingLabel?: (name: string) => string;
+  /** The server's URL, which attachments' links are relative to. */
+  base?: string;
+}
+
+/** An image as a thumbnail that opens the full one, any other file as a link (the server sends it as a download). */
+function AttachmentView({ attachment: a, base }: { attachment: NonNullable<MessageView['attachment']>; base: string | undefined }) {
+  if (!a.url) return <span class="sb-text">{a.name}</span>;
+  const href = new URL(a.url, base).href;
+  return a.type.startsWith('image/') ? (
+    <a class="sb-file" href={href} target="_blank" rel="noopener noreferrer">
+      <img class="sb-thumb" src={href} alt={a.name} width={a.width} height={a.height} />
+    </a>
+  ) : (
+    <a class="sb-file sb-text" href={href} target="_blank" rel="noopener noreferrer">
+      {a.name}
+    </a>
+  );
 }
 
 /**
  * The transcript. Text is rendered as text (Preact escapes it): a message is never HTML. Plain
  * <div>s under role="log": that role replaces a list's, which would leave <li>s with no list (axe).
  */
-export function MessageList({ label, messages, pending, sendingLabel, youLabel, agentLabel, notices, agentInitials, lines = [], seenId, seenLabel, typing }: MessageListProps) {
+export function MessageList({ label, messages, pending, sendingLabel, youLabel, agentLabel, notices, agentInitials, lines = [], seenId, seenLabel, typing, uploads = [], uploadingLabel, base }: MessageListProps) {
   const end = useRef<HTMLDivElement>(null);
-  useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [messages.length, pending.length, notices.length, lines.length, typing]);
+  useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [messages.length, pending.length, notices.length, lines.length, typing, uploads.length]);
   let seenAt = -1;
   if (seenId) messages.forEach((m, i) => m.author === 'visitor' && compareMessageIds(m.id, seenId) <= 0 && (seenAt = i));
   const linesAfter = (id: string | null) =>
@@ -49,7 +69,7 @@ export function MessageList({ label, messages, pending, sendingLabel, youLabel, 
             <span class="sb-sr">{m.author === 'visitor' ? youLabel : (m.agentName ?? agentLabel)}: </span>
             {m.author === 'agent' && agentInitials && m.agentName && <span class="sb-avatar" aria-hidden="true">{initialsOf(m.agentName)}</span>}
             {m.author === 'agent' && <span class="sb-author" aria-hidden="true">{m.agentName ?? agentLabel}</span>}
-            <MessageText class="sb-text" text={m.text} />
+            {m.attachment ? <AttachmentView attachment={m.attachment} base={base} /> : <MessageText class="sb-text" text={m.text} />}
             {i === seenAt && <span class="sb-status sb-seen">{seenLabel}</span>}
           </div>
           {linesAfter(m.id)}
@@ -59,6 +79,12 @@ export function MessageList({ label, messages, pending, sendingLabel, youLabel, 
         <div key={p.clientId} class="sb-msg sb-msg-visitor sb-pending">
           <span class="sb-text">{p.text}</span>
           <span class="sb-status">{sendingLabel}</span>
+        </div>
+      ))}
+      {uploads.map((u) => (
+        <div key={u.id} class="sb-msg sb-msg-visitor sb-pending">
+          <span class="sb-text">{uploadingLabel?.(u.name)}</span>
+          <progress max={1} value={u.done} aria-label={uploadingLabel?.(u.name)} />
         </div>
       ))}
       {notices.map((n, i) => (

@@ -11,6 +11,10 @@ const BY_CODE: Partial<Record<ErrorCode, MessageKey>> = {
   CONVERSATION_NOT_ACTIVE: 'errorConversationClosed',
   CONVERSATION_NOT_RESOLVED: 'errorConversationClosed',
   CONVERSATION_REOPEN_EXPIRED: 'errorConversationClosed',
+  FILE_TOO_LARGE: 'errorFileTooLarge',
+  FILE_TYPE_NOT_ALLOWED: 'errorFileType',
+  FILE_TYPE_MISMATCH: 'errorFileType',
+  FILE_EMPTY: 'errorFileType',
 };
 
 export const errorKey = (code: ErrorCode): MessageKey => BY_CODE[code] ?? 'errorOther';

@@ -38,6 +38,10 @@ export interface ChatScreenProps {
   knownEmail?: string | undefined;
   /** Pre-chat: the form's answers, or Skip on an `optional` site. */
   onPrechat?(answers: PrechatAnswers | null): void;
+  /** Sends a file into the open conversation (paperclip, paste, drop). */
+  onAttach?(file: File): void;
+  /** The server's URL: attachments' links are relative to it. */
+  serverUrl?: string;
 }
 
 function LeaveMessageForm({ t, onSubmit }: { t: Translate; onSubmit(message: { name: string; email: string; text: string }): void }) {
@@ -87,7 +91,7 @@ function waitingLine(t: Translate, queueName: 'service' | 'support', position: Q
   return t('position', { position: position.position, queue, wait: minutes < 1 ? t('underAMinute') : t('minutes', { n: minutes }) });
 }
 
-export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, onLeaveMessage, onRate, onSkipSurvey, onClose, inputRef, onDraft, onPrechat, ...endOfChat }: ChatScreenProps) {
+export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, onLeaveMessage, onRate, onSkipSurvey, onClose, inputRef, onDraft, onPrechat, onAttach, serverUrl, ...endOfChat }: ChatScreenProps) {
   const t = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => translate(locale, key, values);
   const state = useStore(store, (s) => s);
   const { conversation } = state;
@@ -124,6 +128,13 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
   // nobody is online and the form replaced the composer), focus moves to the new one instead of the page.
   const mode = refused ? 'refused' : prechat ? 'prechat' : nobodyThere && leaving === 'form' ? 'leave' : offerForm ? 'offer' : surveyOpen ? 'survey' : ended ? 'ended' : 'compose';
   const windowRef = useRef<HTMLElement>(null);
+  // Files go into an open conversation only, on a site that takes them.
+  const attach = (conversation?.status === 'waiting' || conversation?.status === 'active') && state.site?.maxFileBytes ? onAttach : undefined;
+  const dropFiles = (e: DragEvent) => {
+    if (!attach || !e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    if (e.type === 'drop') [...e.dataTransfer.files].forEach(attach);
+  };
   useEffect(() => {
     const el = windowRef.current;
     if (el && focusLost(el)) focusFirst(el);
@@ -136,6 +147,8 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
       aria-label={t('title')}
       // Full screen on a phone, it is a dialog there: Tab stays inside it. Escape closes it from anywhere, in every state.
       {...(isPhone() ? { role: 'dialog', 'aria-modal': 'true' } : {})}
+      onDragOver={dropFiles}
+      onDrop={dropFiles}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
           e.preventDefault();
@@ -196,6 +209,9 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
           seenId={state.lastSeen.agent}
           seenLabel={t('seen')}
           typing={state.agentTyping && agentName ? t('agentTyping', { agent: agentName }) : null}
+          uploads={state.uploads}
+          uploadingLabel={(name) => t('uploading', { name })}
+          base={serverUrl}
         />
       )}
       {prechat && prechat.mode !== 'off' && onPrechat ? (
@@ -256,6 +272,8 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
               tooLongLabel={t('tooLong', { max: MAX_MESSAGE_LENGTH })}
               onSend={onSend}
               onDraft={onDraft}
+              onAttach={attach}
+              attachLabel={t('attach')}
             />
           )}
           {nobodyThere && (

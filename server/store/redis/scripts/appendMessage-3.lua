@@ -14,6 +14,7 @@
     ARGV[6] now (ms)
     ARGV[7] kind: '' for a message, 'note' for an agent's internal note (kept with field kind=note;
             no status or holder check: the domain decides who may write one)
+    ARGV[8] attachment as JSON ('' for a text message)
 
   Output:
     { 1, messageId }  stored
@@ -45,13 +46,14 @@ if ARGV[2] == 'agent' and (status ~= 'active' or assigned ~= ARGV[3]) then
   return -3
 end
 
-local messageId
+local fields = { 'clientId', ARGV[1], 'author', ARGV[2], 'text', ARGV[5], 'at', ARGV[6] }
 if ARGV[2] == 'agent' then
-  messageId = redis.call('XADD', KEYS[2], '*', 'clientId', ARGV[1], 'author', 'agent',
-    'text', ARGV[5], 'at', ARGV[6], 'agentId', ARGV[3], 'agentName', ARGV[4])
-else
-  messageId = redis.call('XADD', KEYS[2], '*', 'clientId', ARGV[1], 'author', 'visitor',
-    'text', ARGV[5], 'at', ARGV[6])
+  table.insert(fields, 'agentId'); table.insert(fields, ARGV[3])
+  table.insert(fields, 'agentName'); table.insert(fields, ARGV[4])
 end
+if ARGV[8] and ARGV[8] ~= '' then
+  table.insert(fields, 'attachment'); table.insert(fields, ARGV[8])
+end
+local messageId = redis.call('XADD', KEYS[2], '*', unpack(fields))
 redis.call('HSET', KEYS[3], ARGV[1], messageId)
 return { 1, messageId }
