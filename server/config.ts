@@ -58,7 +58,9 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
+// From the sources this file is server/config.ts and the bundles are in ../dist/; built, it is
+// dist/server/config.js (scripts/build-server.ts keeps each module's own URL) beside them in ../.
+const DEFAULT_STATIC_DIR = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/' : '../', import.meta.url));
 const DEFAULT_ROUTER_MODEL = fileURLToPath(new URL('./domain/routing/model.json', import.meta.url));
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {
