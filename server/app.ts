@@ -5,6 +5,7 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config';
+import { createProxyTrust } from './proxy-trust';
 import agentRoutes from './http/agents';
 import healthRoutes from './http/health';
 import metricsRoutes from './http/metrics';
@@ -18,6 +19,7 @@ import configPlugin from './plugins/config';
 import domainPlugin from './plugins/domain';
 import emailPlugin from './plugins/email';
 import errorsPlugin from './plugins/errors';
+import httpHeadersPlugin from './plugins/http-headers';
 import jobsPlugin from './plugins/jobs';
 import rateLimitPlugin from './plugins/rate-limit';
 import realtimePlugin from './plugins/realtime';
@@ -67,6 +69,9 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, formats: SCHEMA_FORMATS } },
     serializerOpts: { ajv: { formats: SCHEMA_FORMATS } },
     bodyLimit: 64 * 1024,
+    // request.ip (logs, REST limits, log-in limits) from X-Forwarded-For of trusted proxies only;
+    // socket handshakes read it the same way (app.clientAddress).
+    trustProxy: createProxyTrust(config.trustProxy),
   });
 
   const store =
@@ -76,6 +81,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
 
   await app.register(configPlugin, { config });
   await app.register(errorsPlugin);
+  await app.register(httpHeadersPlugin);
   await app.register(fastifyCookie);
   await app.register(domainPlugin, {
     store,

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseAddressList, parseTrustProxy, type TrustProxySetting } from './proxy-trust';
 
 export interface Config {
   /** @default 3000 */
@@ -48,6 +49,23 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The sender of every email (`Switchboard <chat@example.com>`); required with SMTP_URL. @default undefined */
   mailFrom: string | undefined;
+  /**
+   * Which reverse proxies' `X-Forwarded-For` is believed (server/proxy-trust.ts): false, true, a
+   * number of hops, or a list of addresses, CIDR ranges and names (`loopback` …). @default false
+   */
+  trustProxy: TrustProxySetting;
+  /** Port of the Prometheus `/metrics` listener; undefined turns it off. @default undefined */
+  metricsPort: number | undefined;
+  /** Interface of the metrics listener: loopback, so it is never public by accident. @default '127.0.0.1' */
+  metricsHost: string;
+  /** Addresses and CIDR ranges allowed to scrape; others get 403. Undefined: any that can reach it. @default undefined */
+  metricsAllow: readonly string[] | undefined;
+  /**
+   * New conversations per minute on one site, from everyone, before new visitors (no valid visitor
+   * token of an earlier visit) are asked to wait; returning visitors still pass (docs/security.md).
+   * @default 10_000
+   */
+  siteConversationsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -194,6 +212,15 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     problems.push(`MAIL_FROM must be an address or "Name <address>", got "${mailFrom}"`);
   }
 
+  const trustProxy = parseTrustProxy(text('TRUST_PROXY'), problems);
+  const metricsPort = text('METRICS_PORT') === undefined ? undefined : port('METRICS_PORT', 0);
+  const metricsAllowRaw = text('METRICS_ALLOW');
+  const metricsAllow = metricsAllowRaw === undefined ? undefined : parseAddressList('METRICS_ALLOW', metricsAllowRaw, problems);
+  const siteConversationsPerMinute = Number(text('SITE_CONVERSATIONS_PER_MINUTE') ?? '10000');
+  if (!(Number.isInteger(siteConversationsPerMinute) && siteConversationsPerMinute >= 1)) {
+    problems.push(`SITE_CONVERSATIONS_PER_MINUTE must be a whole number above 0, got "${text('SITE_CONVERSATIONS_PER_MINUTE')}"`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
     port: portValue,
@@ -215,5 +242,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     webhookRetryBaseMs,
     smtpUrl,
     mailFrom: smtpUrl === undefined ? undefined : mailFrom,
+    trustProxy,
+    metricsPort,
+    metricsHost: text('METRICS_HOST') ?? '127.0.0.1',
+    metricsAllow,
+    siteConversationsPerMinute,
   });
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server } from 'socket.io';
 import type {
   AgentClientEvents,
@@ -34,6 +35,8 @@ export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, Int
 declare module 'fastify' {
   interface FastifyInstance {
     config: Readonly<Config>;
+    /** The client's address of a raw request (a socket handshake), read as TRUST_PROXY says: what `request.ip` is for REST. */
+    clientAddress: (request: Pick<IncomingMessage, 'headers' | 'socket'>) => string;
     store: Store;
     /** The domain event bus: use cases emit, subscribers (broadcasts, KPIs, webhooks, email) listen (server/domain/events.ts). */
     events: DomainEvents;

@@ -17,6 +17,7 @@ import { limitEventRate } from './event-rate';
 import { rooms } from './rooms';
 import { registerAgentSignals } from './signals';
 import { compilePayloadCheck } from '../domain/validate';
+import { socketLog } from './socket-context';
 
 const checkEmpty = compilePayloadCheck(EmptyPayloadSchema);
 const checkRef = compilePayloadCheck(ConversationRefPayloadSchema);
@@ -61,41 +62,41 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
     limitEventRate(socket);
     endWithSession(app, socket);
 
-    socket.on('workspace:load', handleEvent(app.log, 'workspace:load', checkEmpty, () => conversations.loadWorkspace(agent)));
+    socket.on('workspace:load', handleEvent(socketLog(app, socket), 'workspace:load', checkEmpty, () => conversations.loadWorkspace(agent)));
 
-    socket.on('conversation:take', handleEvent(app.log, 'conversation:take', checkRef, ({ conversationId }) =>
+    socket.on('conversation:take', handleEvent(socketLog(app, socket), 'conversation:take', checkRef, ({ conversationId }) =>
       conversations.takeConversation(agent, conversationId, origin),
     ));
 
-    socket.on('queue:take-next', handleEvent(app.log, 'queue:take-next', checkEmpty, async () => {
+    socket.on('queue:take-next', handleEvent(socketLog(app, socket), 'queue:take-next', checkEmpty, async () => {
       const conversation = await assignment.takeNext(agent, origin);
       if (!conversation) return null;
       return { conversation, messages: await conversations.agentMessages(agent, conversation.id) };
     }));
 
-    socket.on('conversation:messages', handleEvent(app.log, 'conversation:messages', checkMessages, ({ conversationId, afterId }) =>
+    socket.on('conversation:messages', handleEvent(socketLog(app, socket), 'conversation:messages', checkMessages, ({ conversationId, afterId }) =>
       conversations.agentMessages(agent, conversationId, afterId),
     ));
 
-    socket.on('message:send', handleEvent(app.log, 'message:send', checkSend, (payload) => conversations.sendAgentMessage(agent, payload, origin)));
+    socket.on('message:send', handleEvent(socketLog(app, socket), 'message:send', checkSend, (payload) => conversations.sendAgentMessage(agent, payload, origin)));
 
-    socket.on('conversation:resolve', handleEvent(app.log, 'conversation:resolve', checkResolve, ({ conversationId, category }) =>
+    socket.on('conversation:resolve', handleEvent(socketLog(app, socket), 'conversation:resolve', checkResolve, ({ conversationId, category }) =>
       conversations.resolveConversation(agent, conversationId, category, origin),
     ));
 
-    socket.on('conversation:transfer', handleEvent(app.log, 'conversation:transfer', checkTransfer, (payload) =>
+    socket.on('conversation:transfer', handleEvent(socketLog(app, socket), 'conversation:transfer', checkTransfer, (payload) =>
       conversations.transferConversation(agent, payload, origin),
     ));
 
-    socket.on('conversation:hand-over', handleEvent(app.log, 'conversation:hand-over', checkHandOver, (payload) =>
+    socket.on('conversation:hand-over', handleEvent(socketLog(app, socket), 'conversation:hand-over', checkHandOver, (payload) =>
       conversations.handOverConversation(agent, payload, origin),
     ));
 
-    socket.on('conversation:release', handleEvent(app.log, 'conversation:release', checkRef, ({ conversationId }) =>
+    socket.on('conversation:release', handleEvent(socketLog(app, socket), 'conversation:release', checkRef, ({ conversationId }) =>
       conversations.releaseConversation(agent, conversationId, origin),
     ));
 
-    socket.on('presence:set', handleEvent(app.log, 'presence:set', checkPresence, async ({ status }) => {
+    socket.on('presence:set', handleEvent(socketLog(app, socket), 'presence:set', checkPresence, async ({ status }) => {
       // This process's heartbeat renews the chosen status; offline is said once and not renewed.
       statuses.set(agent.id, status === 'offline' ? 'away' : status);
       await assignment.setStatus(agent, status, origin);
@@ -109,11 +110,11 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
       void (async () => {
         if ((await agents.in(rooms.agent(siteKey, agent.id)).fetchSockets()).length > 0) return;
         await assignment.connectionLost(agent, statuses.get(agent.id));
-      })().catch((error: unknown) => app.log.warn({ err: error }, 'agent presence update failed'));
+      })().catch((error: unknown) => socketLog(app, socket).warn({ err: error }, 'agent presence update failed'));
     });
 
     // A console that connects is an agent with free places, perhaps: auto mode fills them.
-    assignment.assignWaitingIn(siteKey, assignment.queuesOf(agent)).catch((error: unknown) => app.log.warn({ err: error }, 'assignment failed'));
+    assignment.assignWaitingIn(siteKey, assignment.queuesOf(agent)).catch((error: unknown) => socketLog(app, socket).warn({ err: error }, 'assignment failed'));
   });
 }
 

@@ -10,6 +10,7 @@ import { isFromConsole } from '../domain/console-origin';
 import { SESSION_COOKIE } from '../domain/agent-session';
 import { isOriginAllowed } from '../domain/sites';
 import { compilePayloadCheck } from '../domain/validate';
+import { socketAddress } from './socket-context';
 
 type Next = (err?: ExtendedError) => void;
 
@@ -24,7 +25,7 @@ function refuse(next: Next, error: unknown): void {
 export function visitorHandshake(app: FastifyInstance) {
   return async (socket: Socket, next: Next) => {
     try {
-      await app.limiter.hit('connectionsPerIp', socket.handshake.address);
+      await app.limiter.hit('connectionsPerIp', socketAddress(app, socket));
       const auth = checkVisitorHandshake(socket.handshake.auth);
       const site = await app.store.getSite(auth.siteKey);
       if (!site) throw createError('SITE_NOT_FOUND', { siteKey: auth.siteKey });

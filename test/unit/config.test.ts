@@ -73,6 +73,9 @@ describe('loadConfig', () => {
       agentGraceMs: 60_000,
       sweepIntervalMs: 5_000,
       webhookRetryBaseMs: 250,
+      trustProxy: false,
+      metricsHost: '127.0.0.1',
+      siteConversationsPerMinute: 10_000,
     });
   });
 
