@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { MAX_OPEN_CONNECTIONS_PER_ADDRESS, RATE_LIMITS } from '../shared/limits';
 import { parseAddressList, parseTrustProxy, type TrustProxySetting } from './proxy-trust';
 
 export interface Config {
@@ -66,6 +67,8 @@ export interface Config {
    * @default 10_000
    */
   siteConversationsPerMinute: number;
+  /** Open visitor sockets from one address on this process; more are refused TOO_MANY_CONNECTIONS. @default 1_000 */
+  maxConnectionsPerAddress: number;
 }
 
 export class ConfigError extends Error {
@@ -216,10 +219,13 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const metricsPort = text('METRICS_PORT') === undefined ? undefined : port('METRICS_PORT', 0);
   const metricsAllowRaw = text('METRICS_ALLOW');
   const metricsAllow = metricsAllowRaw === undefined ? undefined : parseAddressList('METRICS_ALLOW', metricsAllowRaw, problems);
-  const siteConversationsPerMinute = Number(text('SITE_CONVERSATIONS_PER_MINUTE') ?? '10000');
-  if (!(Number.isInteger(siteConversationsPerMinute) && siteConversationsPerMinute >= 1)) {
-    problems.push(`SITE_CONVERSATIONS_PER_MINUTE must be a whole number above 0, got "${text('SITE_CONVERSATIONS_PER_MINUTE')}"`);
-  }
+  const wholeNumber = (name: string, fallback: number) => {
+    const value = Number(text(name) ?? fallback);
+    if (!(Number.isInteger(value) && value >= 1)) problems.push(`${name} must be a whole number above 0, got "${text(name)}"`);
+    return value;
+  };
+  const siteConversationsPerMinute = wholeNumber('SITE_CONVERSATIONS_PER_MINUTE', RATE_LIMITS.conversationsPerSite.limit);
+  const maxConnectionsPerAddress = wholeNumber('MAX_CONNECTIONS_PER_ADDRESS', MAX_OPEN_CONNECTIONS_PER_ADDRESS);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
@@ -247,5 +253,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     metricsHost: text('METRICS_HOST') ?? '127.0.0.1',
     metricsAllow,
     siteConversationsPerMinute,
+    maxConnectionsPerAddress,
   });
 }

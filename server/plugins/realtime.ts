@@ -14,6 +14,7 @@ import { createAnnouncer } from '../realtime/announce';
 import { broadcastEvents } from '../realtime/broadcasts';
 import { createVisitorChannel } from '../realtime/visitor-channel';
 import { agentHandshake, visitorHandshake } from '../realtime/handshake';
+import { createAddressConnections } from '../realtime/address-connections';
 import { registerVisitorNamespace } from '../realtime/visitor-namespace';
 import type { AgentNamespace, VisitorNamespace } from '../types';
 
@@ -59,7 +60,7 @@ export default fp<RealtimePluginOptions>(
     const visitorChannel = createVisitorChannel(app.visitors);
     const announce = createAnnouncer(app, visitorChannel);
     broadcastEvents(app, announce, visitorChannel);
-    app.visitors.use(visitorHandshake(app));
+    app.visitors.use(visitorHandshake(app, createAddressConnections(app.config.maxConnectionsPerAddress)));
     app.agents.use(agentHandshake(app));
     const statuses = createAgentStatuses();
     let closing = false;

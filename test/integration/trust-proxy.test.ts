@@ -5,9 +5,9 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RateLimits } from '../../server/domain/rate-limiter';
-import { disconnectAll } from '../helpers/clients';
+import { connectVisitor, disconnectAll } from '../helpers/clients';
 import { assertRedisReachable } from '../helpers/redis';
-import { RELAXED_LIMITS, SHOP_ORIGIN, startApp, type StartedApp } from '../helpers/start-app';
+import { RELAXED_LIMITS, startApp, type StartedApp } from '../helpers/start-app';
 
 const TWO_PER_MINUTE = { limit: 2, windowMs: 60_000 };
 
@@ -15,26 +15,15 @@ function start(trustProxy: string | undefined, limits: Partial<RateLimits>): Pro
   return startApp({ env: trustProxy ? { TRUST_PROXY: trustProxy } : {}, overrides: { rateLimits: { ...RELAXED_LIMITS, ...limits } } });
 }
 
-/** A visitor socket whose handshake carries `X-Forwarded-For: address` (as the proxy would add). */
-async function connectFrom(started: StartedApp, address: string): Promise<unknown> {
-  const { io } = await import('socket.io-client');
-  const socket = io(`${started.url}/visitor`, {
-    auth: { siteKey: started.siteKey },
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    extraHeaders: { origin: SHOP_ORIGIN, 'x-forwarded-for': address },
-  });
-  return new Promise((resolve) => {
-    socket.once('connect', () => {
+/** 'connected', or the code the handshake was refused with. */
+function connectFrom(started: StartedApp, address: string): Promise<string> {
+  return connectVisitor(started.url, { siteKey: started.siteKey }, { forwardedFor: address }).then(
+    (socket) => {
       socket.disconnect();
-      resolve('connected');
-    });
-    socket.once('connect_error', (error: Error & { data?: { code: string } }) => {
-      socket.disconnect();
-      resolve(error.data?.code ?? error.message);
-    });
-  });
+      return 'connected';
+    },
+    (error: Error & { data?: { code: string } }) => error.data?.code ?? error.message,
+  );
 }
 
 const getFrom = (started: StartedApp, address: string) =>

@@ -76,6 +76,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       metricsHost: '127.0.0.1',
       siteConversationsPerMinute: 10_000,
+      maxConnectionsPerAddress: 1_000,
     });
   });
 
