@@ -21,6 +21,7 @@ import emailPlugin from './plugins/email';
 import errorsPlugin from './plugins/errors';
 import httpHeadersPlugin from './plugins/http-headers';
 import jobsPlugin from './plugins/jobs';
+import prometheusPlugin from './plugins/prometheus';
 import rateLimitPlugin from './plugins/rate-limit';
 import realtimePlugin from './plugins/realtime';
 import retentionPlugin from './plugins/retention';
@@ -97,6 +98,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(rateLimitPlugin, adapterRedis ? { redis: adapterRedis } : {});
   await app.register(realtimePlugin, adapterRedis ? { adapterRedis } : {});
   await app.register(sweepPlugin);
+  await app.register(prometheusPlugin, adapterRedis ? { redis: adapterRedis } : {});
   await app.register(emailPlugin, {
     ...(overrides.emailAnswerWindowMs !== undefined ? { answerWindowMs: overrides.emailAnswerWindowMs } : {}),
     ...(overrides.emailRetryDelayMs !== undefined ? { retryDelayMs: overrides.emailRetryDelayMs } : {}),

@@ -62,6 +62,8 @@ declare module 'fastify' {
     /** Typing and seen between a visitor and the agent holding their conversation (server/domain/signals.ts). */
     signals: SignalService;
     io: Server;
+    /** Where Prometheus scrapes this process (`http://127.0.0.1:9100/metrics`); null without METRICS_PORT. */
+    metricsUrl: string | null;
     visitors: VisitorNamespace;
     agents: AgentNamespace;
   }
