@@ -23,6 +23,7 @@ import httpHeadersPlugin from './plugins/http-headers';
 import jobsPlugin from './plugins/jobs';
 import prometheusPlugin from './plugins/prometheus';
 import rateLimitPlugin from './plugins/rate-limit';
+import shutdownPlugin from './plugins/shutdown';
 import realtimePlugin from './plugins/realtime';
 import retentionPlugin from './plugins/retention';
 import staticPlugin from './plugins/static';
@@ -81,6 +82,8 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   const adapterRedis = 'redis' in store ? (store as RedisStore).redis : undefined;
 
   await app.register(configPlugin, { config });
+  // Before jobs and realtime: its preClose (stop accepting, drain) must run before theirs.
+  await app.register(shutdownPlugin);
   await app.register(errorsPlugin);
   await app.register(httpHeadersPlugin);
   await app.register(fastifyCookie);

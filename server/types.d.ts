@@ -11,6 +11,7 @@ import type {
 } from '../shared/protocol';
 import type { AgentView } from '../shared/schemas';
 import type { Config } from './config';
+import type { Shutdown } from './plugins/shutdown';
 import type { AgentAccounts } from './domain/agents';
 import type { ConversationService } from './domain/conversations';
 import type { SiteRouting } from './domain/routing/site-routing';
@@ -35,6 +36,8 @@ export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, Int
 declare module 'fastify' {
   interface FastifyInstance {
     config: Readonly<Config>;
+    /** The ordered shutdown: stop accepting, drain work in flight, then jobs and Redis (server/plugins/shutdown.ts). */
+    shutdown: Shutdown;
     /** The client's address of a raw request (a socket handshake), read as TRUST_PROXY says: what `request.ip` is for REST. */
     clientAddress: (request: Pick<IncomingMessage, 'headers' | 'socket'>) => string;
     store: Store;

@@ -5,7 +5,7 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../../shared/limits';
 import { DEFAULT_ASSIGNMENT_TIMINGS } from '../domain/assignment';
 import { registerAgentNamespace } from '../realtime/agent-namespace';
@@ -15,6 +15,23 @@ import { broadcastEvents } from '../realtime/broadcasts';
 import { createVisitorChannel } from '../realtime/visitor-channel';
 import { agentHandshake, visitorHandshake } from '../realtime/handshake';
 import { createAddressConnections } from '../realtime/address-connections';
+import type { Shutdown } from './shutdown';
+
+/** An event with an ack is work in flight from its arrival until the ack is sent. */
+function trackAcks(socket: Socket, shutdown: Shutdown): void {
+  socket.use((packet, next) => {
+    const last = packet.length - 1;
+    const ack = packet[last];
+    if (last > 0 && typeof ack === 'function') {
+      const end = shutdown.begin();
+      packet[last] = (...args: unknown[]) => {
+        end();
+        (ack as (...a: unknown[]) => void)(...args);
+      };
+    }
+    next();
+  });
+}
 import { registerVisitorNamespace } from '../realtime/visitor-namespace';
 import type { AgentNamespace, VisitorNamespace } from '../types';
 
@@ -61,6 +78,10 @@ export default fp<RealtimePluginOptions>(
     const announce = createAnnouncer(app, visitorChannel);
     broadcastEvents(app, announce, visitorChannel);
     app.visitors.use(visitorHandshake(app, createAddressConnections(app.config.maxConnectionsPerAddress)));
+    // Every event being handled counts as work in flight until it is acked, so a shutdown lets it finish.
+    for (const namespace of [app.visitors, app.agents]) {
+      (namespace as unknown as NodeJS.EventEmitter).prependListener('connection', (socket: Socket) => trackAcks(socket, app.shutdown));
+    }
     app.agents.use(agentHandshake(app));
     const statuses = createAgentStatuses();
     let closing = false;
@@ -89,7 +110,8 @@ export default fp<RealtimePluginOptions>(
     // process's connections at the transport level. Clients see a lost connection and reconnect
     // (to this server once restarted, or to another behind the load balancer); a server-side
     // disconnect (`disconnectSockets`) would tell them to stay away for good.
-    app.addHook('preClose', async () => {
+    // Run by the shutdown plugin before any work is drained, jobs stop or Redis closes (shutdown.ts).
+    app.shutdown.onStop(() => {
       closing = true;
       clearInterval(heartbeat);
       announce.stop();
@@ -99,5 +121,5 @@ export default fp<RealtimePluginOptions>(
       await Promise.all(pubSub.map((r) => r.quit().catch(() => r.disconnect())));
     });
   },
-  { name: 'switchboard-realtime', dependencies: ['switchboard-domain', '@fastify/cookie'] },
+  { name: 'switchboard-realtime', dependencies: ['switchboard-domain', '@fastify/cookie', 'switchboard-shutdown'] },
 );

@@ -107,14 +107,14 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
 
     socket.on('disconnect', () => {
       if (closing()) return;
-      void (async () => {
+      void app.shutdown.track((async () => {
         if ((await agents.in(rooms.agent(siteKey, agent.id)).fetchSockets()).length > 0) return;
         await assignment.connectionLost(agent, statuses.get(agent.id));
-      })().catch((error: unknown) => socketLog(app, socket).warn({ err: error }, 'agent presence update failed'));
+      })()).catch((error: unknown) => socketLog(app, socket).warn({ err: error }, 'agent presence update failed'));
     });
 
     // A console that connects is an agent with free places, perhaps: auto mode fills them.
-    assignment.assignWaitingIn(siteKey, assignment.queuesOf(agent)).catch((error: unknown) => socketLog(app, socket).warn({ err: error }, 'assignment failed'));
+    app.shutdown.track(assignment.assignWaitingIn(siteKey, assignment.queuesOf(agent))).catch((error: unknown) => socketLog(app, socket).warn({ err: error }, 'assignment failed'));
   });
 }
 

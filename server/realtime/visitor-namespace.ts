@@ -90,10 +90,11 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
     // The visitor's last tab closed: the abandonment clock starts (the sweep in assignment.ts).
     socket.on('disconnect', () => {
       if (closing()) return;
-      void (async () => {
+      // Tracked: a shutdown right after a burst of disconnects waits for these writes (shutdown.ts).
+      void app.shutdown.track((async () => {
         if ((await visitors.in(room).fetchSockets()).length > 0) return;
         await assignment.visitorLeft(siteKey, visitorId);
-      })().catch((error: unknown) => socketLog(app, socket).warn({ err: error }, 'visitor presence update failed'));
+      })()).catch((error: unknown) => socketLog(app, socket).warn({ err: error }, 'visitor presence update failed'));
     });
   });
 }

@@ -13,6 +13,8 @@ export interface ServerProcess {
   output(): string;
   /** SIGTERM, then SIGKILL if it has not exited within `ms`. Safe to call twice. */
   stop(ms?: number): Promise<void>;
+  /** The exit code once it exited (null while running, or when a signal ended it). */
+  exitCode(): number | null;
 }
 
 /** How to run the server: from the sources (the default), or a built artefact somewhere else. */
@@ -69,6 +71,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   return {
     url,
     output: () => output,
+    exitCode: () => child.exitCode,
     stop(ms = 5_000) {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {
