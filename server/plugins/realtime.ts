@@ -17,12 +17,15 @@ import { agentHandshake, visitorHandshake } from '../realtime/handshake';
 import { createAddressConnections } from '../realtime/address-connections';
 import type { Shutdown } from './shutdown';
 
-/** An event with an ack is work in flight from its arrival until the ack is sent. */
+/**
+ * An event with an ack is work in flight from its arrival until the ack is sent. Only events with
+ * a handler: nobody acks the others.
+ */
 function trackAcks(socket: Socket, shutdown: Shutdown): void {
   socket.use((packet, next) => {
     const last = packet.length - 1;
     const ack = packet[last];
-    if (last > 0 && typeof ack === 'function') {
+    if (last > 0 && typeof ack === 'function' && socket.listenerCount(String(packet[0])) > 0) {
       const end = shutdown.begin();
       packet[last] = (...args: unknown[]) => {
         end();
@@ -78,15 +81,16 @@ export default fp<RealtimePluginOptions>(
     const announce = createAnnouncer(app, visitorChannel);
     broadcastEvents(app, announce, visitorChannel);
     app.visitors.use(visitorHandshake(app, createAddressConnections(app.config.maxConnectionsPerAddress)));
-    // Every event being handled counts as work in flight until it is acked, so a shutdown lets it finish.
-    for (const namespace of [app.visitors, app.agents]) {
-      (namespace as unknown as NodeJS.EventEmitter).prependListener('connection', (socket: Socket) => trackAcks(socket, app.shutdown));
-    }
     app.agents.use(agentHandshake(app));
     const statuses = createAgentStatuses();
     let closing = false;
     registerVisitorNamespace(app, () => closing);
     registerAgentNamespace(app, statuses, () => closing);
+    // Every event being handled counts as work in flight until it is acked, so a shutdown lets it
+    // finish. Added after the namespaces' own listeners: an event their budget drops is not counted.
+    for (const namespace of [app.visitors, app.agents]) {
+      (namespace as unknown as NodeJS.EventEmitter).on('connection', (socket: Socket) => trackAcks(socket, app.shutdown));
+    }
     // A console that connects may be one more agent online: the waiting visitors of its queues get
     // their places and estimates again (debounced per queue; presence changes are told as events).
     app.agents.on('connection', (socket) => {
