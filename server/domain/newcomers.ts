@@ -11,7 +11,8 @@ import type { SiteKey, VisitorId } from '../../shared/ids';
 import { NEWCOMER_PERIOD_MS } from '../../shared/limits';
 import type { Store } from '../store/store';
 
-const counterName = (siteKey: SiteKey, visitorId: VisitorId) => `newcomer:${siteKey}:${visitorId}`;
+/** The counter's name, as a rate limit's are named (`<name>:<siteKey>:<visitorId>`); erasure deletes it too (privacy.ts). */
+export const newcomerCounterName = (siteKey: SiteKey, visitorId: VisitorId) => `newcomer:${siteKey}:${visitorId}`;
 
 export interface Newcomers {
   /** Marks a visitor whose token was just issued. */
@@ -23,10 +24,10 @@ export interface Newcomers {
 export function createNewcomers(store: Store, periodMs = NEWCOMER_PERIOD_MS): Newcomers {
   return {
     async welcome(siteKey, visitorId) {
-      await store.hitCounter(counterName(siteKey, visitorId), periodMs);
+      await store.hitCounter(newcomerCounterName(siteKey, visitorId), periodMs);
     },
     async isNewcomer(siteKey, visitorId) {
-      return (await store.peekCounter(counterName(siteKey, visitorId))).count > 0;
+      return (await store.peekCounter(newcomerCounterName(siteKey, visitorId))).count > 0;
     },
   };
 }
