@@ -72,7 +72,7 @@ describe('the built artefact, installed with production dependencies only', () =
     await server?.stop();
     await seeded?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('has no build tools installed, so nothing is compiled at run time', () => {
     for (const tool of ['tsx', 'esbuild', 'typescript', 'vitest', 'preact', 'socket.io-client']) {

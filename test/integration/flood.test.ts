@@ -52,7 +52,7 @@ describe('floods', () => {
     expect(acks.slice(0, 3).every((a) => a.ok)).toBe(true);
     for (const ack of acks.slice(3)) expect(ack).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', details: { limit: 3 } } });
     expect(acks[4]!.ok === false && acks[4]!.error.details?.scope).toBeUndefined();
-  });
+  }, 60_000);
 
   it('keeps returning visitors chatting while a flood from 60 addresses is over the site ceiling; newcomers wait', async () => {
     started = await start({ SITE_CONVERSATIONS_PER_MINUTE: '60' }, { conversationsPerIp: PER_MINUTE(2) });
@@ -85,7 +85,8 @@ describe('floods', () => {
     expect(await started.app.store.getOpenConversation(started.siteKey, session.data.visitorId)).toBeNull();
     // The server is healthy throughout.
     expect((await fetch(`${started.url}/readyz`)).status).toBe(200);
-  });
+    // 120 connections and first messages: more than the default 20 s on a busy machine.
+  }, 90_000);
 
   it('caps open sockets per address with TOO_MANY_CONNECTIONS, gives places back as they close, and stays healthy', async () => {
     started = await start({ MAX_CONNECTIONS_PER_ADDRESS: '25' });
@@ -108,5 +109,5 @@ describe('floods', () => {
     const again = await Promise.allSettled(Array.from({ length: 5 }, () => connectVisitor(started!.url, { siteKey: started!.siteKey }, { forwardedFor: one })));
     expect(again.map((r) => r.status)).toEqual(Array(5).fill('fulfilled'));
     expect((await fetch(`${started.url}/readyz`)).status).toBe(200);
-  });
+  }, 60_000);
 });
