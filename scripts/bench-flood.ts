@@ -3,6 +3,13 @@
  *
  *   npm run bench:flood [-- --rounds 3 --seconds 4]
  *
+ * and, with `--addresses N`, whether conversations started from N addresses (X-Forwarded-For
+ * through TRUST_PROXY=loopback, `--per-address` each, new visitors every one) lock real visitors
+ * out of the site (issue 17): afterwards a returning visitor (token from before the flood) and a
+ * newcomer each try to start a conversation, and the refusals and waits are printed.
+ *
+ *   npm run bench:flood -- --addresses 55 --per-address 20 [--site-ceiling 1000]
+ *
  * The real app (buildApp on port 0, real Redis) with the real per-visitor and per-socket limits of
  * shared/limits.ts; only the per-IP and per-site limits are lifted, since every client here is
  * 127.0.0.1. Ten agents in auto mode take the conversations. Twenty normal visitors each send one
@@ -187,8 +194,78 @@ async function deletePrefix(prefix: string) {
   }
 }
 
+/** Issue 17's flood: many addresses, each within its own limits, together over the site's allowance. */
+async function manyAddresses(addresses: number, perAddress: number, siteCeiling: string | undefined) {
+  const prefix = `sb:bench:${randomUUID()}`;
+  const config = loadConfig({
+    PORT: '0', REDIS_URL, REDIS_PREFIX: prefix, SESSION_SECRET: randomUUID() + randomUUID(), LOG_LEVEL: 'warn', DEMO: 'false',
+    TRUST_PROXY: 'loopback', ...(siteCeiling ? { SITE_CONVERSATIONS_PER_MINUTE: siteCeiling } : {}),
+  });
+  // Limits as shipped, but for connections per address (each flooding address opens one socket per conversation).
+  const limits = { ...RATE_LIMITS, connectionsPerIp: { ...RATE_LIMITS.connectionsPerIp, limit: 1_000_000 } } as unknown as RateLimits;
+  const app = await buildApp(config, { rateLimits: { ...limits, conversationsPerSite: { limit: config.siteConversationsPerMinute, windowMs: 60_000 } } });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const siteKey = 'site_flood';
+  try {
+    await addSite(app.store, { key: siteKey, name: 'Flooded shop', origins: [ORIGIN] });
+    const returning = app.visitorTokens.issue(siteKey);
+    const start = (address: string, token?: string) =>
+      new Promise<{ ok: boolean; code?: string; scope?: unknown; retryAfterMs?: number }>((resolve) => {
+        const socket: VisitorSocket = io(`${url}/visitor`, {
+          auth: token ? { siteKey, token } : { siteKey }, transports: ['websocket'], reconnection: false, forceNew: true,
+          extraHeaders: { origin: ORIGIN, 'x-forwarded-for': address },
+        });
+        socket.once('connect_error', (error: Error & { data?: { code: string } }) => resolve({ ok: false, code: error.data?.code ?? error.message }));
+        socket.once('connect', async () => {
+          const ack = await emitWithTimeout(socket, 10_000, 'message:send', { clientId: randomUUID(), text: 'spam spam', topic: 'service' });
+          socket.disconnect();
+          resolve(ack.ok ? { ok: true } : { ok: false, code: ack.error.code, scope: ack.error.details?.scope, retryAfterMs: ack.error.details?.retryAfterMs as number });
+        });
+      });
+    const began = performance.now();
+    const outcomes: Awaited<ReturnType<typeof start>>[] = [];
+    for (let round = 0; round < perAddress; round++) {
+      outcomes.push(...(await Promise.all(Array.from({ length: addresses }, (_, i) => start(`10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`)))));
+    }
+    const seconds = (performance.now() - began) / 1000;
+    const tally: Record<string, number> = {};
+    for (const o of outcomes) {
+      const key = o.ok ? 'accepted' : `${o.code}${o.scope ? ` (${String(o.scope)})` : ''}`;
+      tally[key] = (tally[key] ?? 0) + 1;
+    }
+    const real = await start('192.0.2.1', returning.token);
+    const newcomer = await start('192.0.2.2');
+    const describe = (o: Awaited<ReturnType<typeof start>>) =>
+      o.ok ? 'starts a conversation' : `refused ${o.code}${o.scope ? ` (${String(o.scope)})` : ''}${o.retryAfterMs ? `, retry in ${(o.retryAfterMs / 1000).toFixed(1)} s` : ''}`;
+    process.stdout.write(
+      `bench:flood --addresses ${addresses} --per-address ${perAddress}: ${outcomes.length} new visitors' first messages in ${seconds.toFixed(1)} s; ` +
+        `limits: ${RATE_LIMITS.conversationsPerIp.limit} conversations per address a minute, site ceiling ${config.siteConversationsPerMinute} a minute (newcomers only)\n` +
+        `  flood: ${JSON.stringify(tally)}\n` +
+        `  then a returning visitor (token from before the flood): ${describe(real)}\n` +
+        `  then a newcomer:                                        ${describe(newcomer)}\n`,
+    );
+  } finally {
+    await sleep(400);
+    await app.close();
+    await deletePrefix(prefix);
+  }
+}
+
 async function main() {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '4' } } });
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '3' },
+      seconds: { type: 'string', default: '4' },
+      addresses: { type: 'string' },
+      'per-address': { type: 'string', default: '20' },
+      'site-ceiling': { type: 'string' },
+    },
+  });
+  if (values.addresses) {
+    await manyAddresses(Number(values.addresses), Number(values['per-address']), values['site-ceiling']);
+    return;
+  }
   const rounds = Number(values.rounds);
   const phaseMs = Number(values.seconds) * 1000;
   if (phaseMs / NORMAL_INTERVAL_MS + 1 >= RATE_LIMITS.messagesPerVisitor.limit) {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build, transform, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { WIDGET_LANGUAGES } from '../shared/schemas';
+import { buildServer, type ServerBuild } from './build-server';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = `${ROOT}dist/`;
@@ -40,6 +41,8 @@ export interface BuildResult {
   files: BuiltFile[];
   /** The widget app's inputs by bytes in its output, largest first (esbuild metafile). */
   appInputs: { input: string; bytes: number }[];
+  /** The server compiled to `dist/server/main.js` (scripts/build-server.ts). */
+  server: ServerBuild;
 }
 
 /** Stylesheets are imported as strings (for constructable stylesheets), minified first. */
@@ -197,8 +200,14 @@ export async function buildAll(): Promise<BuildResult> {
   }
   const consolePage = emit('console/index.html', 'console-page', page);
 
+  const server = await buildServer();
+
   writeFileSync(BUILD_STAMP, new Date().toISOString());
-  return { files: [loaderFile, appFile, ...catalogueFiles.map(([, f]) => f), uploadFile, widgetStyle, checksFile, consoleFile, ...consoleChunks, consoleStyle, consolePage], appInputs: inputsBySize(app.metafile) };
+  return {
+    files: [loaderFile, appFile, ...catalogueFiles.map(([, f]) => f), uploadFile, widgetStyle, checksFile, consoleFile, ...consoleChunks, consoleStyle, consolePage],
+    appInputs: inputsBySize(app.metafile),
+    server,
+  };
 }
 
 /** The files over budget, as messages; empty when all fit. */
@@ -210,7 +219,7 @@ export function overBudget(files: BuiltFile[]): string[] {
 }
 
 async function main() {
-  const { files, appInputs } = await buildAll();
+  const { files, appInputs, server } = await buildAll();
   const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`;
   const budgetOf = (f: BuiltFile) => (f.role === 'loader' ? BUDGETS.loader : f.role === 'app' ? BUDGETS.app : undefined);
   console.log(`${'file'.padEnd(28)} ${'raw'.padEnd(11)} ${'gzip'.padEnd(11)} ${'brotli'.padEnd(11)} budget (brotli)`);
@@ -224,6 +233,7 @@ async function main() {
   for (const { input, bytes } of appInputs.slice(0, 6)) {
     console.log(`  ${input.padEnd(36)} ${kb(bytes).padEnd(11)} ${((bytes / total) * 100).toFixed(0)}%`);
   }
+  console.log(`\nserver: dist/server/main.js ${kb(server.bytes)}, with ${server.assets.length} files it reads at run time (node dist/server/main.js)`);
   const over = overBudget(files);
   if (over.length > 0) {
     console.error(`\n${over.join('\n')}`);

@@ -1,13 +1,16 @@
 /**
- * `npm start`: builds the widget and console when dist/ is missing or older than their sources,
- * then starts the server.
+ * `npm start` from a checkout: builds the widget, the console and the server when dist/ is missing
+ * or older than their sources, then runs the built server (`dist/server/main.js`), as production
+ * does. A built artefact installed with `npm ci --omit=dev` has no sources and no build tools: it
+ * starts with `node dist/server/main.js` (docs/deploy.md).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILD_STAMP, buildAll, overBudget } from './build';
+import { SERVER_ENTRY } from './build-server';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SOURCES = ['widget', 'console', 'shared'];
+const SOURCES = ['widget', 'console', 'shared', 'server'];
 
 function newestSourceTime(dir: string): number {
   let newest = 0;
@@ -23,11 +26,12 @@ const changedAt = Math.max(
   ...SOURCES.map((dir) => newestSourceTime(ROOT + dir)),
   statSync(`${ROOT}package-lock.json`).mtimeMs,
   statSync(`${ROOT}scripts/build.ts`).mtimeMs,
+  statSync(`${ROOT}scripts/build-server.ts`).mtimeMs,
 );
-if (changedAt > builtAt) {
-  console.log('Building the widget and the console…');
+if (changedAt > builtAt || !existsSync(SERVER_ENTRY)) {
+  console.log('Building the widget, the console and the server…');
   const { files } = await buildAll();
   console.log(files.map((f) => `  ${f.file} ${(f.brotli / 1024).toFixed(1)} KB br`).join('\n'));
   for (const message of overBudget(files)) console.warn(`  ${message} (npm run build fails on this)`);
 }
-await import('../server/main');
+await import(pathToFileURL(SERVER_ENTRY).href);

@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 
 import type { Config } from './config';
 import accountRoutes from './http/account';
 import { createError, toWireError } from '../shared/errors';
+import { createProxyTrust } from './proxy-trust';
 import agentRoutes from './http/agents';
 import apiTokenRoutes from './http/api-tokens';
 import healthRoutes from './http/health';
@@ -30,7 +31,10 @@ import fileRoutes from './http/files';
 import type { FileStorage } from './store/files/file-storage';
 import jobsPlugin from './plugins/jobs';
 import openApiPlugin from './plugins/openapi';
+import httpHeadersPlugin from './plugins/http-headers';
+import prometheusPlugin from './plugins/prometheus';
 import rateLimitPlugin from './plugins/rate-limit';
+import shutdownPlugin from './plugins/shutdown';
 import realtimePlugin from './plugins/realtime';
 import retentionPlugin from './plugins/retention';
 import staticPlugin from './plugins/static';
@@ -89,6 +93,9 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
       const known = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? createError('NOT_FOUND') : createError('PAYLOAD_INVALID', { problem: error.message });
       void (reply as unknown as FastifyReply).code(known.statusCode).send({ error: toWireError(known) });
     },
+    // request.ip (logs, REST limits, log-in limits) from X-Forwarded-For of trusted proxies only;
+    // socket handshakes read it the same way (app.clientAddress).
+    trustProxy: createProxyTrust(config.trustProxy),
   });
 
   const store =
@@ -98,9 +105,12 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   const archive = overrides.archive ?? (await createArchive(config));
 
   await app.register(configPlugin, { config });
+  // Before jobs and realtime: its preClose (stop accepting, drain) must run before theirs.
+  await app.register(shutdownPlugin);
   // Before any route: it describes each one as it is added.
   await app.register(openApiPlugin);
   await app.register(errorsPlugin);
+  await app.register(httpHeadersPlugin);
   await app.register(fastifyCookie);
   await app.register(domainPlugin, {
     store,
@@ -118,6 +128,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(rateLimitPlugin, adapterRedis ? { redis: adapterRedis } : {});
   await app.register(realtimePlugin, adapterRedis ? { adapterRedis } : {});
   await app.register(sweepPlugin);
+  await app.register(prometheusPlugin, adapterRedis ? { redis: adapterRedis } : {});
   await app.register(emailPlugin, {
     ...(overrides.emailAnswerWindowMs !== undefined ? { answerWindowMs: overrides.emailAnswerWindowMs } : {}),
     ...(overrides.emailRetryDelayMs !== undefined ? { retryDelayMs: overrides.emailRetryDelayMs } : {}),

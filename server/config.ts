@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MAX_OPEN_CONNECTIONS_PER_ADDRESS, RATE_LIMITS } from '../shared/limits';
+import { parseAddressList, parseTrustProxy, type TrustProxySetting } from './proxy-trust';
 
 export interface Config {
   /** @default 3000 */
@@ -68,6 +70,25 @@ export interface Config {
     | { kind: 's3'; bucket: string; endpoint?: string; region: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
   /** How long a signed link to an attachment opens it (FILE_LINK_TTL_SECONDS). @default 1 hour */
   fileLinkTtlMs: number;
+  /**
+   * Which reverse proxies' `X-Forwarded-For` is believed (server/proxy-trust.ts): false, true, a
+   * number of hops, or a list of addresses, CIDR ranges and names (`loopback` …). @default false
+   */
+  trustProxy: TrustProxySetting;
+  /** Port of the Prometheus `/metrics` listener; undefined turns it off. @default undefined */
+  metricsPort: number | undefined;
+  /** Interface of the metrics listener: loopback, so it is never public by accident. @default '127.0.0.1' */
+  metricsHost: string;
+  /** Addresses and CIDR ranges allowed to scrape; others get 403. Undefined: any that can reach it. @default undefined */
+  metricsAllow: readonly string[] | undefined;
+  /**
+   * New conversations per minute on one site, from everyone, before new visitors (no valid visitor
+   * token of an earlier visit) are asked to wait; returning visitors still pass (docs/security.md).
+   * @default 10_000
+   */
+  siteConversationsPerMinute: number;
+  /** Open visitor sockets from one address on this process; more are refused TOO_MANY_CONNECTIONS. @default 1_000 */
+  maxConnectionsPerAddress: number;
 }
 
 export class ConfigError extends Error {
@@ -78,7 +99,9 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
+// From the sources this file is server/config.ts and the bundles are in ../dist/; built, it is
+// dist/server/config.js (scripts/build-server.ts keeps each module's own URL) beside them in ../.
+const DEFAULT_STATIC_DIR = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/' : '../', import.meta.url));
 const DEFAULT_ROUTER_MODEL = fileURLToPath(new URL('./domain/routing/model.json', import.meta.url));
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {
@@ -266,6 +289,17 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   }
   const files = fileStorage({ text, url }, problems);
   const fileLinkTtlMs = seconds('FILE_LINK_TTL_SECONDS', 3_600, 7 * 86_400);
+  const trustProxy = parseTrustProxy(text('TRUST_PROXY'), problems);
+  const metricsPort = text('METRICS_PORT') === undefined ? undefined : port('METRICS_PORT', 0);
+  const metricsAllowRaw = text('METRICS_ALLOW');
+  const metricsAllow = metricsAllowRaw === undefined ? undefined : parseAddressList('METRICS_ALLOW', metricsAllowRaw, problems);
+  const wholeNumber = (name: string, fallback: number) => {
+    const value = Number(text(name) ?? fallback);
+    if (!(Number.isInteger(value) && value >= 1)) problems.push(`${name} must be a whole number above 0, got "${text(name)}"`);
+    return value;
+  };
+  const siteConversationsPerMinute = wholeNumber('SITE_CONVERSATIONS_PER_MINUTE', RATE_LIMITS.conversationsPerSite.limit);
+  const maxConnectionsPerAddress = wholeNumber('MAX_CONNECTIONS_PER_ADDRESS', MAX_OPEN_CONNECTIONS_PER_ADDRESS);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
@@ -293,5 +327,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     archiveSweepIntervalMs: archiveSweepMinutes * 60_000,
     files,
     fileLinkTtlMs,
+    trustProxy,
+    metricsPort,
+    metricsHost: text('METRICS_HOST') ?? '127.0.0.1',
+    metricsAllow,
+    siteConversationsPerMinute,
+    maxConnectionsPerAddress,
   });
 }

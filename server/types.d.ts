@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server } from 'socket.io';
 import type {
   AgentClientEvents,
@@ -10,6 +11,7 @@ import type {
 } from '../shared/protocol';
 import type { AgentView } from '../shared/schemas';
 import type { Config } from './config';
+import type { Shutdown } from './plugins/shutdown';
 import type { AgentAccounts } from './domain/agents';
 import type { ConversationService } from './domain/conversations';
 import type { NoteService } from './domain/notes';
@@ -43,6 +45,10 @@ export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, Int
 declare module 'fastify' {
   interface FastifyInstance {
     config: Readonly<Config>;
+    /** The ordered shutdown: stop accepting, drain work in flight, then jobs and Redis (server/plugins/shutdown.ts). */
+    shutdown: Shutdown;
+    /** The client's address of a raw request (a socket handshake), read as TRUST_PROXY says: what `request.ip` is for REST. */
+    clientAddress: (request: Pick<IncomingMessage, 'headers' | 'socket'>) => string;
     store: Store;
     /** The archive of ended conversations: PostgreSQL with DATABASE_URL, PGlite otherwise (docs/archive.md). */
     archive: Archive;
@@ -82,6 +88,8 @@ declare module 'fastify' {
     attachments: Attachments;
     fileLinks: FileLinks;
     io: Server;
+    /** Where Prometheus scrapes this process (`http://127.0.0.1:9100/metrics`); null without METRICS_PORT. */
+    metricsUrl: string | null;
     visitors: VisitorNamespace;
     agents: AgentNamespace;
   }

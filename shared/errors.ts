@@ -28,6 +28,7 @@ export const ERRORS = {
   AGENT_EMAIL_TAKEN: { status: 409, message: 'An agent with this email already exists.' },
   NOT_FOUND: { status: 404, message: 'Nothing is here.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; try again after details.retryAfterMs milliseconds.' },
+  TOO_MANY_CONNECTIONS: { status: 429, message: 'Too many open connections from this address; close some before opening more.' },
   CONVERSATION_NOT_RESOLVED: { status: 409, message: 'Only a resolved conversation can be rated or reopened.' },
   // The store's answer to a reopen past the window; the visitor never sees it: their reply starts a new conversation.
   CONVERSATION_REOPEN_EXPIRED: { status: 409, message: "The conversation ended longer ago than the site's reopen window." },

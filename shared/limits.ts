@@ -40,8 +40,11 @@ export const RATE_LIMITS = {
   conversationsPerVisitor: { limit: 5, windowMs: 60_000 },
   /** New conversations started from one IP address (an office shares one). */
   conversationsPerIp: { limit: 20, windowMs: 60_000 },
-  /** New conversations on one site from everyone. */
-  conversationsPerSite: { limit: 1_000, windowMs: 60_000 },
+  /**
+   * New conversations on one site from everyone: a ceiling far above organic traffic, applied to
+   * newcomers only (NEWCOMER_PERIOD_MS); visitors who came before pass. `SITE_CONVERSATIONS_PER_MINUTE` sets it.
+   */
+  conversationsPerSite: { limit: 10_000, windowMs: 60_000 },
   /** Failed log-ins to one account before it is locked for the rest of the window. */
   loginFailuresPerAccount: { limit: 10, windowMs: 15 * 60_000 },
   /** Failed log-ins from one IP address, whatever the accounts, before it is locked out. */
@@ -57,6 +60,20 @@ export const RATE_LIMITS = {
   /** "Forgot password" requests from one IP address, whatever the addresses. */
   passwordResetsPerIp: { limit: 10, windowMs: 60 * 60_000 },
 } as const satisfies Record<string, RateRule>;
+
+/**
+ * A visitor is a newcomer this long after their token is issued. Over the site ceiling, newcomers
+ * wait; visitors whose token is older start conversations as usual. A minute: a flood must hold
+ * each identity that long (and within the per-address limits) before it counts as a returning visitor.
+ */
+export const NEWCOMER_PERIOD_MS = 60_000;
+
+/**
+ * Open visitor sockets from one address on one server process (`MAX_CONNECTIONS_PER_ADDRESS`
+ * sets it). Above any office or mobile-carrier NAT we expect; a script holding thousands of
+ * sockets open from one address is refused at the handshake.
+ */
+export const MAX_OPEN_CONNECTIONS_PER_ADDRESS = 1_000;
 
 /**
  * Events one socket may send: a token bucket refilled at `perSecond` up to `burst`, kept in the

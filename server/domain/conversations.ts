@@ -31,6 +31,7 @@ import { tellingAll, type DomainEvents, type EventOrigin } from './events';
 import { agentActor, type AuditLog } from './audit';
 import { handOverConversation } from './hand-over';
 import { visitorSiteInfo } from '../../shared/visitor-look';
+import { createNewcomers } from './newcomers';
 
 export interface ConversationServiceDeps {
   store: Store;
@@ -177,7 +178,26 @@ export function createConversationService({ store, router, limiter, events, audi
     return { message, duplicate, conversation: rerouted ?? conversation };
   };
 
+  const newcomers = createNewcomers(store);
+
+  /**
+   * The site-wide ceiling stops newcomers only: over it, a visitor whose token is older than
+   * NEWCOMER_PERIOD_MS still starts a conversation, so a flood cannot lock returning visitors out.
+   */
+  const withinSiteCeiling = async (siteKey: SiteKey, visitorId: VisitorId) => {
+    try {
+      await limiter.hit('conversationsPerSite', siteKey);
+    } catch (error) {
+      if (!(isSwitchboardError(error) && error.code === 'RATE_LIMITED')) throw error;
+      if (!(await newcomers.isNewcomer(siteKey, visitorId))) return;
+      throw createError('RATE_LIMITED', { ...error.details, scope: 'site' });
+    }
+  };
+
   return {
+    /** Marks a visitor whose token the handshake just issued as a newcomer (server/domain/newcomers.ts). */
+    welcomeNewVisitor: (siteKey: SiteKey, visitorId: VisitorId) => newcomers.welcome(siteKey, visitorId),
+
     /** The visitor's open conversation and what they missed after `lastMessageId`. */
     async resumeVisitor(siteKey: SiteKey, visitorId: VisitorId, lastMessageId?: MessageId) {
       const [site, open, presence] = await Promise.all([
@@ -240,7 +260,7 @@ export function createConversationService({ store, router, limiter, events, audi
         (async () => {
           await limiter.hit('conversationsPerVisitor', `${siteKey}:${visitorId}`);
           await limiter.hit('conversationsPerIp', `${siteKey}:${context.ip}`);
-          await limiter.hit('conversationsPerSite', siteKey);
+          await withinSiteCeiling(siteKey, visitorId);
         })(),
         store.listRoutingRules(siteKey),
         store.getVisitorContext(siteKey, visitorId),

@@ -11,6 +11,7 @@ import type { ErasedTraces, Store } from '../store/store';
 import { readAllMessages } from './all-messages';
 import { SYSTEM, type AuditLog } from './audit';
 import type { DomainEvents } from './events';
+import { newcomerCounterName } from './newcomers';
 import { rateCounterNames } from './rate-limiter';
 
 const DAY_MS = 86_400_000;
@@ -44,7 +45,7 @@ export function visitorPseudonym(siteKey: SiteKey, visitorId: VisitorId): string
 /** The counters named after the visitor, and after the IP addresses their conversations kept on this site. */
 function visitorCounters(siteKey: SiteKey, visitorId: VisitorId, conversations: ConversationView[]): string[] {
   const ips = new Set(conversations.flatMap((c) => (c.visitorIp ? [c.visitorIp] : [])));
-  return [visitorId, ...ips].flatMap((subject) => rateCounterNames(`${siteKey}:${subject}`));
+  return [...[visitorId, ...ips].flatMap((subject) => rateCounterNames(`${siteKey}:${subject}`)), newcomerCounterName(siteKey, visitorId)];
 }
 
 const foundNothing = (deletedConversations: number, erased: ErasedTraces, forgotten: Record<string, number>) =>

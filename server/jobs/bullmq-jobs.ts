@@ -59,6 +59,13 @@ export function createBullmqJobs({ redis, prefix, log }: BullmqJobsOptions): Job
   };
 
   return {
+    async counts() {
+      const entries = await Promise.all(
+        queues.map(async (queue) => [queue.name, await queue.getJobCounts('waiting', 'delayed', 'active', 'failed')] as const),
+      );
+      return Object.fromEntries(entries);
+    },
+
     async every(name, everyMs, handler: (run: RepeatingJobRun) => Promise<void>) {
       if (closing) return;
       const queue = open(name, async (job) => handler({ id: job.id ?? `${name}:${job.timestamp}` }), 1);

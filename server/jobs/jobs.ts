@@ -47,4 +47,6 @@ export interface Jobs {
   define<T>(name: string, handler: (run: JobRun<T>) => Promise<void>, options?: JobQueueOptions): JobQueue<T>;
   /** Stops taking work, waits for running handlers, closes connections. */
   close(): Promise<void>;
+  /** Jobs per queue and state (`waiting`, `delayed`, `active`, `failed`), for metrics; absent where nothing is stored. */
+  counts?(): Promise<Record<string, Record<string, number>>>;
 }

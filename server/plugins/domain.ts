@@ -46,7 +46,9 @@ export default fp<DomainPluginOptions>(
     const events = createDomainEvents(now);
     app.decorate('events', events);
     app.decorate('visitorTokens', createVisitorTokens(app.config.sessionSecret, app.config.previousSessionSecrets));
-    const limiter = createRateLimiter(store, rateLimits);
+    // The site ceiling is an operator's setting (SITE_CONVERSATIONS_PER_MINUTE); a test's overrides still win.
+    const siteCeiling = { conversationsPerSite: { limit: app.config.siteConversationsPerMinute, windowMs: 60_000 } };
+    const limiter = createRateLimiter(store, { ...siteCeiling, ...rateLimits });
     app.decorate('limiter', limiter);
     const kpiRecorder = createKpiRecorder({ store });
     app.decorate('kpiRecorder', kpiRecorder);

@@ -5,7 +5,7 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../../shared/limits';
 import { DEFAULT_ASSIGNMENT_TIMINGS } from '../domain/assignment';
 import { registerAgentNamespace } from '../realtime/agent-namespace';
@@ -13,6 +13,27 @@ import { createAnnouncer } from '../realtime/announce';
 import { broadcastEvents } from '../realtime/broadcasts';
 import { createVisitorChannel, visitorFileLinks } from '../realtime/visitor-channel';
 import { agentHandshake, visitorHandshake } from '../realtime/handshake';
+import { createAddressConnections } from '../realtime/address-connections';
+import type { Shutdown } from './shutdown';
+
+/**
+ * An event with an ack is work in flight from its arrival until the ack is sent. Only events with
+ * a handler: nobody acks the others.
+ */
+function trackAcks(socket: Socket, shutdown: Shutdown): void {
+  socket.use((packet, next) => {
+    const last = packet.length - 1;
+    const ack = packet[last];
+    if (last > 0 && typeof ack === 'function' && socket.listenerCount(String(packet[0])) > 0) {
+      const end = shutdown.begin();
+      packet[last] = (...args: unknown[]) => {
+        end();
+        (ack as (...a: unknown[]) => void)(...args);
+      };
+    }
+    next();
+  });
+}
 import { registerVisitorNamespace } from '../realtime/visitor-namespace';
 import { feedTeam } from '../realtime/team-feed';
 import type { AgentNamespace, VisitorNamespace } from '../types';
@@ -60,11 +81,16 @@ export default fp<RealtimePluginOptions>(
     const announce = createAnnouncer(app, visitorChannel);
     broadcastEvents(app, announce, visitorChannel);
     const teamFeed = feedTeam(app);
-    app.visitors.use(visitorHandshake(app));
+    app.visitors.use(visitorHandshake(app, createAddressConnections(app.config.maxConnectionsPerAddress)));
     app.agents.use(agentHandshake(app));
     let closing = false;
     registerVisitorNamespace(app, () => closing);
     registerAgentNamespace(app, () => closing);
+    // Every event being handled counts as work in flight until it is acked, so a shutdown lets it
+    // finish. Added after the namespaces' own listeners: an event their budget drops is not counted.
+    for (const namespace of [app.visitors, app.agents]) {
+      (namespace as unknown as NodeJS.EventEmitter).on('connection', (socket: Socket) => trackAcks(socket, app.shutdown));
+    }
     // A console that connects may be one more agent online: the waiting visitors of its queues get
     // their places and estimates again (debounced per queue; presence changes are told as events).
     app.agents.on('connection', (socket) => {
@@ -88,7 +114,8 @@ export default fp<RealtimePluginOptions>(
     // process's connections at the transport level. Clients see a lost connection and reconnect
     // (to this server once restarted, or to another behind the load balancer); a server-side
     // disconnect (`disconnectSockets`) would tell them to stay away for good.
-    app.addHook('preClose', async () => {
+    // Run by the shutdown plugin before any work is drained, jobs stop or Redis closes (shutdown.ts).
+    app.shutdown.onStop(() => {
       closing = true;
       clearInterval(heartbeat);
       announce.stop();
@@ -99,5 +126,5 @@ export default fp<RealtimePluginOptions>(
       await Promise.all(pubSub.map((r) => r.quit().catch(() => r.disconnect())));
     });
   },
-  { name: 'switchboard-realtime', dependencies: ['switchboard-domain', 'switchboard-files', '@fastify/cookie'] },
+  { name: 'switchboard-realtime', dependencies: ['switchboard-domain', 'switchboard-files', '@fastify/cookie', 'switchboard-shutdown'] },
 );

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
@@ -75,6 +75,8 @@ export default fp(
       wildcard: true,
       preCompressed: true,
       cacheControl: false,
+      // dist/ also holds the compiled server (dist/server/, dist/package.json): never served.
+      allowedPath: (pathName) => !/^\/*(?:server(?:\/|$)|package\.json$)/i.test(posix.normalize(pathName)),
       setHeaders(res, path) {
         if (isWidgetFile(path)) {
           res.setHeader('Access-Control-Allow-Origin', '*');

@@ -18,6 +18,7 @@ import { rooms } from './rooms';
 import { registerAgentSignals } from './signals';
 import { compilePayloadCheck } from '../domain/validate';
 import { mayOversee } from '../domain/notes';
+import { socketLog } from './socket-context';
 
 const checkEmpty = compilePayloadCheck(EmptyPayloadSchema);
 const checkRef = compilePayloadCheck(ConversationRefPayloadSchema);
@@ -68,53 +69,53 @@ export function registerAgentNamespace(app: FastifyInstance, closing: () => bool
     limitEventRate(socket);
     endWithSession(app, socket);
 
-    socket.on('workspace:load', handleEvent(app.log, 'workspace:load', checkEmpty, () => conversations.loadWorkspace(current())));
+    socket.on('workspace:load', handleEvent(socketLog(app, socket), 'workspace:load', checkEmpty, () => conversations.loadWorkspace(current())));
 
-    socket.on('conversation:take', handleEvent(app.log, 'conversation:take', checkRef, ({ conversationId }) =>
+    socket.on('conversation:take', handleEvent(socketLog(app, socket), 'conversation:take', checkRef, ({ conversationId }) =>
       conversations.takeConversation(current(), conversationId, origin),
     ));
 
-    socket.on('queue:take-next', handleEvent(app.log, 'queue:take-next', checkEmpty, async () => {
+    socket.on('queue:take-next', handleEvent(socketLog(app, socket), 'queue:take-next', checkEmpty, async () => {
       const conversation = await assignment.takeNext(current(), origin);
       if (!conversation) return null;
       return { conversation, messages: await conversations.agentMessages(current(), conversation.id) };
     }));
 
-    socket.on('conversation:messages', handleEvent(app.log, 'conversation:messages', checkMessages, ({ conversationId, afterId }) =>
+    socket.on('conversation:messages', handleEvent(socketLog(app, socket), 'conversation:messages', checkMessages, ({ conversationId, afterId }) =>
       conversations.agentMessages(current(), conversationId, afterId),
     ));
 
-    socket.on('message:send', handleEvent(app.log, 'message:send', checkSend, (payload) => conversations.sendAgentMessage(current(), payload, origin)));
+    socket.on('message:send', handleEvent(socketLog(app, socket), 'message:send', checkSend, (payload) => conversations.sendAgentMessage(current(), payload, origin)));
 
-    socket.on('note:add', handleEvent(app.log, 'note:add', checkNote, (payload) => app.notes.addNote(current(), payload, origin)));
+    socket.on('note:add', handleEvent(socketLog(app, socket), 'note:add', checkNote, (payload) => app.notes.addNote(current(), payload, origin)));
 
-    socket.on('conversation:resolve', handleEvent(app.log, 'conversation:resolve', checkResolve, ({ conversationId, category }) =>
+    socket.on('conversation:resolve', handleEvent(socketLog(app, socket), 'conversation:resolve', checkResolve, ({ conversationId, category }) =>
       conversations.resolveConversation(current(), conversationId, category, origin),
     ));
 
-    socket.on('conversation:transfer', handleEvent(app.log, 'conversation:transfer', checkTransfer, (payload) =>
+    socket.on('conversation:transfer', handleEvent(socketLog(app, socket), 'conversation:transfer', checkTransfer, (payload) =>
       conversations.transferConversation(current(), payload, origin),
     ));
 
-    socket.on('conversation:hand-over', handleEvent(app.log, 'conversation:hand-over', checkHandOver, (payload) =>
+    socket.on('conversation:hand-over', handleEvent(socketLog(app, socket), 'conversation:hand-over', checkHandOver, (payload) =>
       conversations.handOverConversation(current(), payload, origin),
     ));
 
-    socket.on('team:load', handleEvent(app.log, 'team:load', checkEmpty, () => app.team.snapshot(current())));
+    socket.on('team:load', handleEvent(socketLog(app, socket), 'team:load', checkEmpty, () => app.team.snapshot(current())));
 
-    socket.on('conversation:reassign', handleEvent(app.log, 'conversation:reassign', checkHandOver, (payload) => app.team.reassign(current(), payload, origin)));
+    socket.on('conversation:reassign', handleEvent(socketLog(app, socket), 'conversation:reassign', checkHandOver, (payload) => app.team.reassign(current(), payload, origin)));
 
-    socket.on('conversation:release', handleEvent(app.log, 'conversation:release', checkRef, ({ conversationId }) =>
+    socket.on('conversation:release', handleEvent(socketLog(app, socket), 'conversation:release', checkRef, ({ conversationId }) =>
       conversations.releaseConversation(current(), conversationId, origin),
     ));
 
-    socket.on('presence:set', handleEvent(app.log, 'presence:set', checkPresence, async ({ status }) => {
+    socket.on('presence:set', handleEvent(socketLog(app, socket), 'presence:set', checkPresence, async ({ status }) => {
       // Kept by the store: every process's heartbeat renews it from there; offline is not renewed.
       await assignment.setStatus(current(), status, origin);
       return { status };
     }));
 
-    socket.on('visitor:history', handleEvent(app.log, 'visitor:history', checkRef, ({ conversationId }) =>
+    socket.on('visitor:history', handleEvent(socketLog(app, socket), 'visitor:history', checkRef, ({ conversationId }) =>
       conversations.previousConversations(current(), conversationId),
     ));
 
@@ -122,14 +123,14 @@ export function registerAgentNamespace(app: FastifyInstance, closing: () => bool
 
     socket.on('disconnect', () => {
       if (closing()) return;
-      void (async () => {
+      void app.shutdown.track((async () => {
         if ((await agents.in(rooms.agent(siteKey, current().id)).fetchSockets()).length > 0) return;
         await assignment.connectionLost(current());
-      })().catch((error: unknown) => app.log.warn({ err: error }, 'agent presence update failed'));
+      })()).catch((error: unknown) => socketLog(app, socket).warn({ err: error }, 'agent presence update failed'));
     });
 
     // A console that connects is an agent with free places, perhaps: auto mode fills them.
-    assignment.assignWaitingIn(siteKey, assignment.queuesOf(current())).catch((error: unknown) => app.log.warn({ err: error }, 'assignment failed'));
+    app.shutdown.track(assignment.assignWaitingIn(siteKey, assignment.queuesOf(current()))).catch((error: unknown) => socketLog(app, socket).warn({ err: error }, 'assignment failed'));
   });
 }
 

@@ -52,7 +52,7 @@ export function createAnnouncer(app: FastifyInstance, visitorChannel: VisitorCha
       if (stopped || pendingPositions.has(key)) return;
       const timer = setTimeout(() => {
         pendingPositions.delete(key);
-        sendPositions(siteKey, queue).catch((error: unknown) => app.log.warn({ err: error }, 'position update failed'));
+        app.shutdown.track(sendPositions(siteKey, queue)).catch((error: unknown) => app.log.warn({ err: error }, 'position update failed'));
       }, POSITION_UPDATE_DELAY_MS);
       timer.unref();
       pendingPositions.set(key, timer);

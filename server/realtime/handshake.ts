@@ -10,6 +10,8 @@ import { isFromConsole } from '../domain/console-origin';
 import { SESSION_COOKIE } from '../domain/agent-session';
 import { isOriginAllowed } from '../domain/sites';
 import { compilePayloadCheck } from '../domain/validate';
+import type { AddressConnections } from './address-connections';
+import { socketAddress } from './socket-context';
 
 type Next = (err?: ExtendedError) => void;
 
@@ -20,11 +22,29 @@ function refuse(next: Next, error: unknown): void {
   next(Object.assign(new Error(wire.message), { data: wire }));
 }
 
-/** Site key known, page origin allowed for that site, visitor token genuine (or a new visitor). */
-export function visitorHandshake(app: FastifyInstance) {
+/**
+ * Under the open-socket cap of its address, site key known, page origin allowed for that site,
+ * visitor token genuine (or a new visitor, marked as a newcomer).
+ */
+export function visitorHandshake(app: FastifyInstance, connections: AddressConnections) {
   return async (socket: Socket, next: Next) => {
+    const address = socketAddress(app, socket);
+    // Checked first and in process: thousands of sockets from one address cost no Redis round trip.
+    if (!connections.reserve(address)) {
+      refuse(next, createError('TOO_MANY_CONNECTIONS', { limit: app.config.maxConnectionsPerAddress }));
+      return;
+    }
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      connections.release(address);
+    };
+    // The socket's disconnect, or its connection's close if that came first (a client gone while
+    // the handshake ran never gets a disconnect event).
+    socket.conn.once('close', release);
     try {
-      await app.limiter.hit('connectionsPerIp', socket.handshake.address);
+      await app.limiter.hit('connectionsPerIp', address);
       const auth = checkVisitorHandshake(socket.handshake.auth);
       const site = await app.store.getSite(auth.siteKey);
       if (!site) throw createError('SITE_NOT_FOUND', { siteKey: auth.siteKey });
@@ -38,10 +58,13 @@ export function visitorHandshake(app: FastifyInstance) {
         identity = { visitorId, token: app.visitorTokens.tokenFor(site.key, visitorId) };
       } else {
         identity = app.visitorTokens.issue(site.key);
+        await app.conversations.welcomeNewVisitor(site.key, identity.visitorId);
       }
       socket.data = { siteKey: site.key, ...identity };
+      socket.once('disconnect', release);
       next();
     } catch (error) {
+      release();
       refuse(next, error);
     }
   };

@@ -11,6 +11,7 @@ import { compilePayloadCheck } from '../domain/validate';
 import type { SignalSender } from '../domain/signals';
 import { handleEvent } from './ack';
 import type { VisitorSocket } from './visitor-transcript';
+import { socketLog } from './socket-context';
 
 const checkTyping = compilePayloadCheck(TypingSetPayloadSchema);
 const checkSeen = compilePayloadCheck(MessageSeenPayloadSchema);
@@ -21,8 +22,8 @@ function registerSignals(app: FastifyInstance, socket: VisitorSocket | AgentSock
   const origin = { origin: socket.id };
   // One socket type at a time would need two copies of the same two handlers; the events and acks are the same on both.
   const on = socket.on.bind(socket) as (event: string, listener: (...args: unknown[]) => void) => void;
-  on('typing:set', handleEvent(app.log, 'typing:set', checkTyping, ({ conversationId, typing }) => app.signals.setTyping(sender, conversationId, typing, origin)));
-  on('message:seen', handleEvent(app.log, 'message:seen', checkSeen, ({ conversationId, lastSeenId }) => app.signals.markSeen(sender, conversationId, lastSeenId, origin)));
+  on('typing:set', handleEvent(socketLog(app, socket), 'typing:set', checkTyping, ({ conversationId, typing }) => app.signals.setTyping(sender, conversationId, typing, origin)));
+  on('message:seen', handleEvent(socketLog(app, socket), 'message:seen', checkSeen, ({ conversationId, lastSeenId }) => app.signals.markSeen(sender, conversationId, lastSeenId, origin)));
 }
 
 export function registerVisitorSignals(app: FastifyInstance, socket: VisitorSocket): void {

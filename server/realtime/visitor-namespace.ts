@@ -18,6 +18,7 @@ import { compilePayloadCheck } from '../domain/validate';
 import { toVisitorConversation, toVisitorMessageSent, toVisitorSession, visitorFileLinks } from './visitor-channel';
 import { registerTranscriptEvent } from './visitor-transcript';
 import { registerVisitorSignals } from './signals';
+import { socketAddress, socketLog } from './socket-context';
 
 const checkResume = compilePayloadCheck(SessionResumePayloadSchema);
 const checkSend = compilePayloadCheck(VisitorMessageSendPayloadSchema);
@@ -35,13 +36,13 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
     const linkFor = visitorFileLinks(app)(siteKey);
     const room = rooms.visitor(siteKey, visitorId);
     /** Where the visitor's requests come from: the address for per-IP limits, the connection for the events. */
-    const context = { ip: socket.handshake.address, origin: socket.id };
+    const context = { ip: socketAddress(app, socket), origin: socket.id };
     limitEventRate(socket);
     void socket.join(room);
 
     socket.on(
       'session:resume',
-      handleEvent(app.log, 'session:resume', checkResume, async ({ lastMessageId }) => {
+      handleEvent(socketLog(app, socket), 'session:resume', checkResume, async ({ lastMessageId }) => {
         const resumed = await conversations.resumeVisitor(siteKey, visitorId, lastMessageId);
         const open = resumed.conversation && (resumed.conversation.status === 'waiting' || resumed.conversation.status === 'active') ? resumed.conversation : null;
         if (open) await assignment.visitorReturned(siteKey, open.id);
@@ -52,21 +53,21 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
 
     socket.on(
       'message:send',
-      handleEvent(app.log, 'message:send', checkSend, async (payload) =>
+      handleEvent(socketLog(app, socket), 'message:send', checkSend, async (payload) =>
         toVisitorMessageSent(await conversations.sendVisitorMessage(siteKey, visitorId, payload, context)),
       ),
     );
 
     socket.on(
       'message:leave',
-      handleEvent(app.log, 'message:leave', checkLeave, async (payload) =>
+      handleEvent(socketLog(app, socket), 'message:leave', checkLeave, async (payload) =>
         toVisitorMessageSent(await conversations.leaveMessage(siteKey, visitorId, payload, context)),
       ),
     );
 
     socket.on(
       'visitor:identify',
-      handleEvent(app.log, 'visitor:identify', checkIdentify, async (payload) => {
+      handleEvent(socketLog(app, socket), 'visitor:identify', checkIdentify, async (payload) => {
         const { identity } = await conversations.identifyVisitor(siteKey, visitorId, payload, context);
         return identity;
       }),
@@ -74,14 +75,14 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
 
     socket.on(
       'conversation:rate',
-      handleEvent(app.log, 'conversation:rate', checkRate, async (payload) =>
+      handleEvent(socketLog(app, socket), 'conversation:rate', checkRate, async (payload) =>
         toVisitorConversation(await conversations.rateConversation(siteKey, visitorId, payload, context)),
       ),
     );
 
     socket.on(
       'visitor:context',
-      handleEvent(app.log, 'visitor:context', checkContext, (payload) =>
+      handleEvent(socketLog(app, socket), 'visitor:context', checkContext, (payload) =>
         conversations.updateVisitorContext(siteKey, visitorId, payload, { ...context, userAgent: socket.handshake.headers['user-agent'] }),
       ),
     );
@@ -92,11 +93,12 @@ export function registerVisitorNamespace(app: FastifyInstance, closing: () => bo
     // The visitor's last tab closed: the abandonment clock starts (the sweep in assignment.ts).
     socket.on('disconnect', () => {
       if (closing()) return;
-      void (async () => {
+      // Tracked: a shutdown right after a burst of disconnects waits for these writes (shutdown.ts).
+      void app.shutdown.track((async () => {
         if ((await visitors.in(room).fetchSockets()).length > 0) return;
         await assignment.visitorLeft(siteKey, visitorId);
         await conversations.visitorWentAway(siteKey, visitorId);
-      })().catch((error: unknown) => app.log.warn({ err: error }, 'visitor presence update failed'));
+      })()).catch((error: unknown) => socketLog(app, socket).warn({ err: error }, 'visitor presence update failed'));
     });
   });
 }

@@ -5,6 +5,7 @@ import type { InterServerEvents, VisitorClientEvents, VisitorServerEvents, Visit
 import { ConversationTranscriptPayloadSchema } from '../../shared/schemas';
 import { handleEvent } from './ack';
 import { compilePayloadCheck } from '../domain/validate';
+import { socketAddress, socketLog } from './socket-context';
 
 const checkTranscript = compilePayloadCheck(ConversationTranscriptPayloadSchema);
 
@@ -14,8 +15,8 @@ export function registerTranscriptEvent(app: FastifyInstance, socket: VisitorSoc
   const { siteKey, visitorId } = socket.data;
   socket.on(
     'conversation:transcript',
-    handleEvent(app.log, 'conversation:transcript', checkTranscript, (payload) =>
-      app.transcripts.request(siteKey, visitorId, payload, { ip: socket.handshake.address }),
+    handleEvent(socketLog(app, socket), 'conversation:transcript', checkTranscript, (payload) =>
+      app.transcripts.request(siteKey, visitorId, payload, { ip: socketAddress(app, socket) }),
     ),
   );
 }

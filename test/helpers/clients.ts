@@ -23,20 +23,23 @@ function connected<S extends Socket>(socket: S): Promise<S> {
   });
 }
 
-/** A visitor's socket as a widget on `origin` opens it. */
+/**
+ * A visitor's socket as a widget on `origin` opens it; with `forwardedFor`, as a reverse proxy
+ * passes it on (`X-Forwarded-For`, believed only with TRUST_PROXY).
+ */
 export function connectVisitor(
   url: string,
   auth: { siteKey: string; token?: string },
-  options: { origin?: string | null; headers?: Record<string, string> } = {},
+  options: { origin?: string | null; headers?: Record<string, string>; forwardedFor?: string } = {},
 ): Promise<VisitorClient> {
   const origin = options.origin === undefined ? SHOP_ORIGIN : options.origin;
-  const headers = { ...(origin ? { origin } : {}), ...options.headers };
+  const headers = { ...(origin ? { origin } : {}), ...(options.forwardedFor ? { 'x-forwarded-for': options.forwardedFor } : {}), ...options.headers };
   const socket: VisitorClient = io(`${url}/visitor`, {
     auth,
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
-    ...(Object.keys(headers).length ? { extraHeaders: headers } : {}),
+    ...(Object.keys(headers).length > 0 ? { extraHeaders: headers } : {}),
   });
   return connected(socket);
 }

@@ -13,16 +13,27 @@ export interface ServerProcess {
   output(): string;
   /** SIGTERM, then SIGKILL if it has not exited within `ms`. Safe to call twice. */
   stop(ms?: number): Promise<void>;
+  /** The exit code once it exited (null while running, or when a signal ended it). */
+  exitCode(): number | null;
+}
+
+/** How to run the server: from the sources (the default), or a built artefact somewhere else. */
+export interface ServerCommand {
+  /** Arguments to `node`. @default ['--import', 'tsx', 'server/main.ts'] */
+  args: string[];
+  /** @default the checkout's root */
+  cwd: string;
 }
 
 /**
- * Runs `node --import tsx server/main.ts` as a separate process, exactly as production starts, with
- * `env` added to this process's environment, and resolves once it logs "Server listening at".
+ * Runs `node --import tsx server/main.ts` as a separate process (or `command`, e.g. the built
+ * `node dist/server/main.js` of an installed artefact), with `env` added to this process's
+ * environment, and resolves once it logs "Server listening at".
  * The process is killed if this one exits first, so a crashed test run leaves no server behind.
  */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 20_000, command?: ServerCommand): Promise<ServerProcess> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, command?.args ?? ['--import', 'tsx', 'server/main.ts'], {
+    cwd: command?.cwd ?? ROOT,
     env: { ...process.env, PORT: '0', DEMO: 'false', LOG_LEVEL: 'info', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -60,6 +71,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   return {
     url,
     output: () => output,
+    exitCode: () => child.exitCode,
     stop(ms = 5_000) {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {

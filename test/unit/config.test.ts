@@ -81,6 +81,10 @@ describe('loadConfig', () => {
       webhookRetryBaseMs: 250,
       files: { kind: 's3', bucket: 'chat-files', endpoint: 'http://minio:9000', region: 'eu-west-3', credentials: { accessKeyId: 'key-id', secretAccessKey: 'key-secret' } },
       fileLinkTtlMs: 600_000,
+      trustProxy: false,
+      metricsHost: '127.0.0.1',
+      siteConversationsPerMinute: 10_000,
+      maxConnectionsPerAddress: 1_000,
     });
   });
 
