@@ -3,7 +3,7 @@
  *
  *   npm run bench:load -- --visitors N --agents M --rate R --duration S [--processes P]
  *                         [--agent-rate A] [--warmup S] [--compare] [--stack product|bare]
- *                         [--client-workers W] [--profile] [--idle N]
+ *                         [--client-workers W] [--profile] [--single-process] [--idle N]
  *
  * Starts P server processes itself (`node --import tsx server/main.ts`, exactly as production,
  * on REDIS_URL, default redis://127.0.0.1:6379, under a random key prefix deleted at the end),
@@ -25,6 +25,7 @@
  * + ioredis, one XADD per message, no product code) right after, and prints the ratios: on a
  * shared machine the ratio within one run is the honest figure. --profile writes a V8 CPU profile
  * of each server process (node --cpu-prof) under test-artifacts/profiles/.
+ * --single-process runs the product with SINGLE_PROCESS=true (no Redis adapter; one process only).
  * --idle N: connects N visitors (and resumes their sessions, as the widget does) and nothing else,
  * and prints the servers' heap and RSS with them, after a full GC.
  */
@@ -71,6 +72,7 @@ const { values } = parseArgs({
     stack: { type: 'string', default: 'product' },
     compare: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'single-process': { type: 'boolean', default: false },
     idle: { type: 'string' },
   },
 });
@@ -131,6 +133,7 @@ async function startServers(stack: 'product' | 'bare', prefix: string, label: st
     SESSION_SECRET: randomUUID() + randomUUID(),
     LOG_LEVEL: 'info',
     BARE_ADAPTER: String(processes > 1),
+    ...(values['single-process'] ? { SINGLE_PROCESS: 'true' } : {}),
   };
   const nodeArgs = ['--expose-gc', '--import', './scripts/bench-probe.ts', ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
   const entry = stack === 'bare' ? 'scripts/bench-bare.ts' : 'server/main.ts';

@@ -2,6 +2,7 @@
  * Socket.IO on the same HTTP server as Fastify, with the `/visitor` and `/agent` namespaces.
  * With Redis, the official Redis adapter carries broadcasts between server processes.
  */
+import { hostname } from 'node:os';
 import { createAdapter } from '@socket.io/redis-adapter';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
@@ -15,6 +16,8 @@ import { broadcastEvents } from '../realtime/broadcasts';
 import { createVisitorChannel } from '../realtime/visitor-channel';
 import { agentHandshake, visitorHandshake } from '../realtime/handshake';
 import { registerVisitorNamespace } from '../realtime/visitor-namespace';
+import { createKeys } from '../store/redis/keys';
+import { assertNoSingleProcessServer, takeSingleProcessLease } from '../store/redis/process-lease';
 import type { AgentNamespace, VisitorNamespace } from '../types';
 
 export interface RealtimePluginOptions {
@@ -34,7 +37,12 @@ export default fp<RealtimePluginOptions>(
       pingTimeout: 10_000,
     });
     const pubSub: Redis[] = [];
-    if (adapterRedis) {
+    // SINGLE_PROCESS=true (and checked: see process-lease.ts): broadcasts stay in this process.
+    const lease = adapterRedis && app.config.singleProcess
+      ? await takeSingleProcessLease(adapterRedis, createKeys(app.config.redisPrefix), `${hostname()}:${process.pid}`)
+      : undefined;
+    if (adapterRedis && !lease) await assertNoSingleProcessServer(adapterRedis, createKeys(app.config.redisPrefix));
+    if (adapterRedis && !lease) {
       // Auto-pipelined: the publishes of one turn of the event loop (a first message makes seven,
       // a position update one per waiting visitor) leave in one write instead of one write each.
       const pub = adapterRedis.duplicate({ enableAutoPipelining: true });
@@ -91,6 +99,7 @@ export default fp<RealtimePluginOptions>(
     app.addHook('preClose', async () => {
       closing = true;
       clearInterval(heartbeat);
+      await lease?.release().catch((error: unknown) => app.log.debug({ err: error }, 'single-process lease not released'));
       announce.stop();
       io.engine.close();
     });

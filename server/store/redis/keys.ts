@@ -63,6 +63,10 @@ export interface RedisKeys {
    * puts every job key in one Redis Cluster slot, as BullMQ's scripts need.
    */
   jobs(): string;
+  /** Held by the one server running with SINGLE_PROCESS=true on this Redis and prefix (process-lease.ts). */
+  singleProcessLease(): string;
+  /** The Socket.IO Redis adapter's channel prefix (`<this>#/visitor#`, `<this>-request#/visitor#` …). */
+  socketIoChannels(): string;
   /** Endpoint id → the endpoint (JSON). */
   webhooks(site: SiteKey): string;
   /** A list of pending event bodies of one endpoint, oldest first: one conversation's, or (without one) the endpoint's other events. */
@@ -110,6 +114,8 @@ export function createKeys(prefix: string): RedisKeys {
     kpiBucket: (site, scope, unit, index) => `${tagged(site)}:kpi:${scope}:${unit}:${index}`,
     siteApiTokens: (site) => `${tagged(site)}:api-tokens`,
     jobs: () => `${prefix}:{jobs}`,
+    singleProcessLease: () => `${prefix}:single-process`,
+    socketIoChannels: () => `${prefix}:socket.io`,
     webhooks: (site) => `${tagged(site)}:webhooks`,
     webhookOutbox: (site, endpoint, conversation) => `${tagged(site)}:webhook:${endpoint}:outbox${conversation === undefined ? '' : `:${conversation}`}`,
     webhookOutboxes: (site, endpoint) => `${tagged(site)}:webhook:${endpoint}:outboxes`,
