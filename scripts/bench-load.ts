@@ -226,7 +226,7 @@ function summarise(results: LoadResult[]) {
   return { v2a: direction((r) => r.visitorToAgent), a2v: direction((r) => r.agentToVisitor), refusals };
 }
 
-type Summary = ReturnType<typeof summarise> & { cpu: number[]; heapPer1000: number; rssPer1000: number; heap: number; rss: number; connections: number };
+type Summary = ReturnType<typeof summarise> & { cpu: number[]; cpuPerMessageUs: number; heapPer1000: number; rssPer1000: number; heap: number; rss: number; connections: number };
 
 async function runStack(stack: 'product' | 'bare'): Promise<Summary | undefined> {
   const prefix = `sb:bench:load:${randomUUID()}`;
@@ -254,6 +254,7 @@ async function runStack(stack: 'product' | 'bare'): Promise<Summary | undefined>
     }
 
     // CPU is read over the measured seconds only: from the end of the warm-up to the end of sending.
+    const runStart = await Promise.all(servers.map(probe));
     const running = clients.run({ visitorRate: rate, agentRate, warmUpMs, durationMs });
     await new Promise((r) => setTimeout(r, warmUpMs));
     const cpuStart = await Promise.all(servers.map(probe));
@@ -264,8 +265,14 @@ async function runStack(stack: 'product' | 'bare'): Promise<Summary | undefined>
     const cpu = cpuEnd.map((end, i) => ((end.cpu.user + end.cpu.system - cpuStart[i]!.cpu.user - cpuStart[i]!.cpu.system) / wall) * 100);
     const results = await running;
     const after = await Promise.all(servers.map(probe));
+    const summary = summarise(results);
+    // CPU time per message, from the start of sending until the last answer: the figure a machine
+    // shared with other work distorts least (a starved server is slow, not more expensive).
+    const cpuUsed = after.reduce((n, p, i) => n + p.cpu.user + p.cpu.system - before[i]!.cpu.user - before[i]!.cpu.system, 0);
+    const cpuAtRun = runStart.reduce((n, p) => n + p.cpu.user + p.cpu.system, 0) - before.reduce((n, p) => n + p.cpu.user + p.cpu.system, 0);
     return {
-      ...summarise(results),
+      ...summary,
+      cpuPerMessageUs: (cpuUsed - cpuAtRun) / (summary.v2a.sent + summary.a2v.sent),
       cpu,
       heap: after.reduce((n, p) => n + p.memory.heapUsed, 0),
       rss: after.reduce((n, p) => n + p.memory.rss, 0),
@@ -291,7 +298,7 @@ function print(stack: string, s: Summary) {
       `  ${stack}:`,
       line('visitor → agent', s.v2a, rate),
       line('agent → visitor', s.a2v, agentRate),
-      `    server CPU ${s.cpu.map((c) => `${c.toFixed(0)} %`).join(' + ')} (100 % = one core)   heap ${mb(s.heap)}, RSS ${mb(s.rss)} with ${s.connections} connections ` +
+      `    server CPU ${s.cpu.map((c) => `${c.toFixed(0)} %`).join(' + ')} (100 % = one core), ${s.cpuPerMessageUs.toFixed(0)} µs CPU per message   heap ${mb(s.heap)}, RSS ${mb(s.rss)} with ${s.connections} connections ` +
         `(${mb(s.heapPer1000)} heap, ${mb(s.rssPer1000)} RSS per 1,000)`,
       `    refusals: ${refusals}`,
     ].join('\n'),
@@ -321,7 +328,7 @@ async function main() {
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     console.log(
       `  product / bare: p99 visitor → agent ×${(product.v2a.p99 / bare.v2a.p99).toFixed(2)}, p50 ×${(product.v2a.p50 / bare.v2a.p50).toFixed(2)}, ` +
-        `server CPU ×${(sum(product.cpu) / sum(bare.cpu)).toFixed(2)}, heap per 1,000 ×${(product.heapPer1000 / bare.heapPer1000).toFixed(2)}`,
+        `server CPU ×${(sum(product.cpu) / sum(bare.cpu)).toFixed(2)}, CPU per message ×${(product.cpuPerMessageUs / bare.cpuPerMessageUs).toFixed(2)}, heap per 1,000 ×${(product.heapPer1000 / bare.heapPer1000).toFixed(2)}`,
     );
   }
 }
