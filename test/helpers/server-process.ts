@@ -33,6 +33,8 @@ export interface ServerProcessOptions {
   ipc?: boolean;
   /** @default 'server/main.ts' */
   entry?: string;
+  /** How much of its log to keep for output(). @default 20_000 characters */
+  keepLogChars?: number;
 }
 
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 20_000, options: ServerProcessOptions = {}): Promise<ServerProcess> {
@@ -46,7 +48,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
 
   let output = '';
   const keep = (chunk: Buffer) => {
-    if (output.length < KEPT_LOG_CHARS) output += chunk.toString();
+    if (output.length < (options.keepLogChars ?? KEPT_LOG_CHARS)) output += chunk.toString();
   };
   child.stderr.on('data', keep);
   const exited = once(child, 'exit');
