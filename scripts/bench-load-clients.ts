@@ -55,7 +55,7 @@ export interface DirectionResult {
 export interface LoadResult {
   visitorToAgent: DirectionResult;
   agentToVisitor: DirectionResult;
-  /** Refused events by error code (ACK_TIMEOUT: no answer within 10 s). */
+  /** Refused events by error code; ACK_LATE: answered after 10 s (a widget would have resent); UNANSWERED: not within a minute of the end. */
   refusals: Record<string, number>;
 }
 
@@ -219,12 +219,15 @@ export async function createLoadClients(options: LoadClientsOptions) {
   });
   const conversations = visitors.map((v) => v.conversationId!);
 
+  // No client-side timeout: a late ack still counts (the server did the work), and one later than
+  // ACK_WAIT_MS is also counted as ACK_LATE, where a widget would have resent it.
   const send = (socket: Socket, direction: ReturnType<typeof createDirection>, payload: { clientId: string; text: string; conversationId?: string }, measured: boolean) => {
     direction.sending(payload.clientId, measured);
-    socket.timeout(ACK_WAIT_MS).emit('message:send', payload, (error: Error | null, ack: Ack) => {
+    const sentAt = performance.now();
+    socket.emit('message:send', payload, (ack: Ack) => {
       direction.answered();
-      if (error) refused('ACK_TIMEOUT');
-      else if (!ack.ok) refused(ack.error.code);
+      if (performance.now() - sentAt > ACK_WAIT_MS) refused('ACK_LATE');
+      if (!ack.ok) refused(ack.error.code);
       else direction.acked(payload.clientId);
     });
   };
@@ -257,7 +260,10 @@ export async function createLoadClients(options: LoadClientsOptions) {
     });
     // Every message is answered (or times out); then what was acked has a few seconds to arrive,
     // and what never does is lost.
-    while (v2a.unanswered() > 0 || a2v.unanswered() > 0) await new Promise((r) => setTimeout(r, 50));
+    // (a backlog gets a minute at most; what is still unanswered then is counted as UNANSWERED).
+    const answerUntil = performance.now() + 60_000;
+    while ((v2a.unanswered() > 0 || a2v.unanswered() > 0) && performance.now() < answerUntil) await new Promise((r) => setTimeout(r, 50));
+    if (v2a.unanswered() + a2v.unanswered() > 0) refusals.UNANSWERED = v2a.unanswered() + a2v.unanswered();
     const drainUntil = performance.now() + 5_000;
     while ((v2a.outstanding() > 0 || a2v.outstanding() > 0) && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 200));

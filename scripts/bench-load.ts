@@ -273,8 +273,8 @@ async function runStack(stack: 'product' | 'bare'): Promise<Summary | undefined>
     const cpuAtRun = runStart.reduce((n, p) => n + p.cpu.user + p.cpu.system, 0) - before.reduce((n, p) => n + p.cpu.user + p.cpu.system, 0);
     return {
       ...summary,
-      // Per message the server answered (acked or refused); those still queued when the clients gave up are not counted.
-      cpuPerMessageUs: (cpuUsed - cpuAtRun) / (summary.v2a.acked + summary.a2v.acked + Object.entries(summary.refusals).reduce((n, [code, k]) => n + (code === 'ACK_TIMEOUT' ? 0 : k), 0)),
+      // Per message the server answered (acked or refused), late ones included.
+      cpuPerMessageUs: (cpuUsed - cpuAtRun) / (summary.v2a.acked + summary.a2v.acked + Object.entries(summary.refusals).reduce((n, [code, k]) => n + (['ACK_LATE', 'UNANSWERED'].includes(code) ? 0 : k), 0)),
       cpu,
       heap: after.reduce((n, p) => n + p.memory.heapUsed, 0),
       rss: after.reduce((n, p) => n + p.memory.rss, 0),
