@@ -3,7 +3,8 @@
  * new process on the same port) and every client reconnects at once, with the widget's own
  * back-off (socket.io-client's defaults: 1 s doubling to 5 s, ±50 %). The new process must take
  * them all without crashing. How long it took is printed, never asserted (a shared CI machine).
- * RECONNECT_STORM_CLIENTS sets how many (default 5,000).
+ * RECONNECT_STORM_CLIENTS sets how many: 2,000 by default, to keep CI within minutes (the clients
+ * run on the CI machine too); 5,000 is the issue's figure (see the README for what it gave).
  */
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import { assertRedisReachable, deletePrefix, testPrefix, TEST_REDIS_URL } from '
 import { startServerProcess, type ServerProcess } from '../../helpers/server-process';
 import { SHOP_ORIGIN } from '../../helpers/start-app';
 
-const CLIENTS = Number(process.env.RECONNECT_STORM_CLIENTS ?? 5_000);
+const CLIENTS = Number(process.env.RECONNECT_STORM_CLIENTS ?? 2_000);
 /** Ten a loopback address, so the real per-address connection limit (120/min) sees households. */
 const CLIENTS_PER_ADDRESS = 10;
 
@@ -80,7 +81,7 @@ describe('reconnect storm after a deploy', () => {
     await servers[0]!.stop(15_000);
     const old = servers[0]!.child;
     console.log(`reconnect storm: the old process exited (${old.exitCode ?? old.signalCode}) ${((performance.now() - stopping) / 1000).toFixed(1)} s after SIGTERM with ${CLIENTS} connections`);
-    servers.push(await startServerProcess({ ...env, LOG_LEVEL: 'info' }, 60_000));
+    servers.push(await startServerProcess({ ...env, LOG_LEVEL: 'info' }, 180_000));
     const start = performance.now();
     while (connected < CLIENTS) {
       if (servers[1]!.child.exitCode !== null) throw new Error(`the new process exited:\n${servers[1]!.output()}`);
