@@ -46,7 +46,7 @@ export default fp<RealtimePluginOptions>(
       // Auto-pipelined: the publishes of one turn of the event loop (a first message makes seven,
       // a position update one per waiting visitor) leave in one write instead of one write each.
       const pub = adapterRedis.duplicate({ enableAutoPipelining: true });
-      const sub = adapterRedis.duplicate();
+      const sub = adapterRedis.duplicate({ enableAutoPipelining: false });
       pubSub.push(pub, sub);
       // The adapter publishes without handling the promise (`this.pubClient.publish(…)` in
       // @socket.io/redis-adapter's dist/index.js), so a broadcast that races a shutdown (a position
