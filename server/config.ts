@@ -21,6 +21,13 @@ export interface Config {
   redisUrl: string | undefined;
   /** Namespace of every Redis key. @default 'sb' */
   redisPrefix: string;
+  /**
+   * SINGLE_PROCESS=true: this is the only server on its Redis and prefix, so broadcasts skip the
+   * Socket.IO Redis adapter's pub/sub. Checked at start-up against a lease in Redis: a second server
+   * (either kind) refuses to start. Unset or false: the adapter, whatever the number of processes.
+   * @default false
+   */
+  singleProcess: boolean;
   /** Signs visitor tokens. Required with REDIS_URL; random per start in embedded mode. */
   sessionSecret: string;
   /** Earlier secrets, comma-separated in SESSION_SECRET_PREVIOUS: their tokens still verify during a rotation. @default [] */
@@ -251,6 +258,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const demo = demoRaw === undefined ? text('REDIS_URL') === undefined : demoRaw === 'true' || demoRaw === '1';
 
   const prefix = redisPrefix();
+  const singleProcessRaw = text('SINGLE_PROCESS');
+  if (singleProcessRaw !== undefined && !['true', 'false', '1', '0'].includes(singleProcessRaw)) problems.push(`SINGLE_PROCESS must be true or false, got "${singleProcessRaw}"`);
   const retentionMinutes = Number(text('RETENTION_INTERVAL_MINUTES') ?? '60');
   if (!(Number.isInteger(retentionMinutes) && retentionMinutes >= 0 && retentionMinutes <= 10_080)) {
     problems.push(`RETENTION_INTERVAL_MINUTES must be a whole number of minutes from 0 (off) to 10080, got "${text('RETENTION_INTERVAL_MINUTES')}"`);
@@ -308,6 +317,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     publicUrl,
     redisUrl,
     redisPrefix: prefix,
+    singleProcess: singleProcessRaw === 'true' || singleProcessRaw === '1',
     sessionSecret,
     previousSessionSecrets,
     sessionTtlMs: ttlHours * 3_600_000,

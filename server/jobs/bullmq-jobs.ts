@@ -33,7 +33,7 @@ export function fromBullmqJobId(bullmqId: string): string {
 
 export function createBullmqJobs({ redis, prefix, log }: BullmqJobsOptions): Jobs {
   // One connection for every queue; each worker duplicates it for its blocking fetch and closes that copy itself.
-  const connection = redis.duplicate({ maxRetriesPerRequest: null });
+  const connection = redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
   const queues: Queue[] = [];
   const workers: Worker[] = [];
   let closing: Promise<void> | undefined;

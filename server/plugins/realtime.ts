@@ -2,6 +2,7 @@
  * Socket.IO on the same HTTP server as Fastify, with the `/visitor` and `/agent` namespaces.
  * With Redis, the official Redis adapter carries broadcasts between server processes.
  */
+import { hostname } from 'node:os';
 import { createAdapter } from '@socket.io/redis-adapter';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
@@ -36,6 +37,8 @@ function trackAcks(socket: Socket, shutdown: Shutdown): void {
 }
 import { registerVisitorNamespace } from '../realtime/visitor-namespace';
 import { feedTeam } from '../realtime/team-feed';
+import { createKeys } from '../store/redis/keys';
+import { assertNoSingleProcessServer, takeSingleProcessLease } from '../store/redis/process-lease';
 import type { AgentNamespace, VisitorNamespace } from '../types';
 
 export interface RealtimePluginOptions {
@@ -55,11 +58,16 @@ export default fp<RealtimePluginOptions>(
       pingTimeout: 10_000,
     });
     const pubSub: Redis[] = [];
-    if (adapterRedis) {
+    // SINGLE_PROCESS=true (and checked: see process-lease.ts): broadcasts stay in this process.
+    const lease = adapterRedis && app.config.singleProcess
+      ? await takeSingleProcessLease(adapterRedis, createKeys(app.config.redisPrefix), `${hostname()}:${process.pid}`)
+      : undefined;
+    if (adapterRedis && !lease) await assertNoSingleProcessServer(adapterRedis, createKeys(app.config.redisPrefix));
+    if (adapterRedis && !lease) {
       // Auto-pipelined: the publishes of one turn of the event loop (a first message makes seven,
       // a position update one per waiting visitor) leave in one write instead of one write each.
       const pub = adapterRedis.duplicate({ enableAutoPipelining: true });
-      const sub = adapterRedis.duplicate();
+      const sub = adapterRedis.duplicate({ enableAutoPipelining: false });
       pubSub.push(pub, sub);
       // The adapter publishes without handling the promise (`this.pubClient.publish(…)` in
       // @socket.io/redis-adapter's dist/index.js), so a broadcast that races a shutdown (a position
@@ -115,9 +123,10 @@ export default fp<RealtimePluginOptions>(
     // (to this server once restarted, or to another behind the load balancer); a server-side
     // disconnect (`disconnectSockets`) would tell them to stay away for good.
     // Run by the shutdown plugin before any work is drained, jobs stop or Redis closes (shutdown.ts).
-    app.shutdown.onStop(() => {
+    app.shutdown.onStop(async () => {
       closing = true;
       clearInterval(heartbeat);
+      await lease?.release().catch((error: unknown) => app.log.debug({ err: error }, 'single-process lease not released'));
       announce.stop();
       teamFeed.stop();
       io.engine.close();

@@ -63,7 +63,7 @@ describe('the built artefact, installed with production dependencies only', () =
     server = await startServerProcess(
       { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: seeded.prefix, SESSION_SECRET },
       30_000,
-      { args: START.slice(1), cwd: dir },
+      { command: { args: START.slice(1), cwd: dir } },
     );
   }, 200_000);
 

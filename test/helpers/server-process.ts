@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
@@ -9,6 +9,12 @@ const KEPT_LOG_CHARS = 20_000;
 
 export interface ServerProcess {
   url: string;
+  /** The child's process id (its CPU and memory can be read from /proc). */
+  pid: number;
+  /** Sends a signal now (SIGKILL: a crash) and resolves once the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** The child itself, with an IPC channel when started with `ipc: true`. */
+  child: ChildProcess;
   /** What the process wrote so far (stdout and stderr), for failure messages. */
   output(): string;
   /** SIGTERM, then SIGKILL if it has not exited within `ms`. Safe to call twice. */
@@ -31,18 +37,32 @@ export interface ServerCommand {
  * environment, and resolves once it logs "Server listening at".
  * The process is killed if this one exits first, so a crashed test run leaves no server behind.
  */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 20_000, command?: ServerCommand): Promise<ServerProcess> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, command?.args ?? ['--import', 'tsx', 'server/main.ts'], {
-    cwd: command?.cwd ?? ROOT,
+export interface ServerProcessOptions {
+  /** Node flags before the entry point (`--cpu-prof`, `--expose-gc`, another `--import`). @default [] */
+  nodeArgs?: string[];
+  /** Opens an IPC channel to the child (`child.send`, `process.send` in it). @default false */
+  ipc?: boolean;
+  /** @default 'server/main.ts' */
+  entry?: string;
+  /** How much of its log to keep for output(). @default 20_000 characters */
+  keepLogChars?: number;
+  /** Runs a built artefact somewhere else instead of the sources (replaces nodeArgs and entry). */
+  command?: ServerCommand;
+}
+
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 20_000, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const args = options.command?.args ?? ['--import', 'tsx', ...(options.nodeArgs ?? []), options.entry ?? 'server/main.ts'];
+  const child = spawn(process.execPath, args, {
+    cwd: options.command?.cwd ?? ROOT,
     env: { ...process.env, PORT: '0', DEMO: 'false', LOG_LEVEL: 'info', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+    stdio: options.ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
+  }) as ChildProcess & { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream };
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
   let output = '';
   const keep = (chunk: Buffer) => {
-    if (output.length < KEPT_LOG_CHARS) output += chunk.toString();
+    if (output.length < (options.keepLogChars ?? KEPT_LOG_CHARS)) output += chunk.toString();
   };
   child.stderr.on('data', keep);
   const exited = once(child, 'exit');
@@ -70,6 +90,15 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   let stopping: Promise<void> | undefined;
   return {
     url,
+    pid: child.pid!,
+    child,
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        await exited;
+      }
+      process.off('exit', killOnExit);
+    },
     output: () => output,
     exitCode: () => child.exitCode,
     stop(ms = 5_000) {

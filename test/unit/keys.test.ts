@@ -5,7 +5,7 @@ const PREFIX = 'sb:test:keys';
 const SITE = 'site_Abc-1';
 
 /** Keys that are not one site's: found from an email or a cookie alone, before any site is known. */
-const GLOBAL_KEYS: (keyof RedisKeys)[] = ['agentEmail', 'session', 'agentSessions', 'counter', 'sites', 'jobs', 'passwordReset'];
+const GLOBAL_KEYS: (keyof RedisKeys)[] = ['agentEmail', 'session', 'agentSessions', 'counter', 'sites', 'jobs', 'passwordReset', 'singleProcessLease', 'socketIoChannels'];
 
 /** CRC16-XMODEM, as Redis Cluster uses to place a key in one of 16,384 slots. */
 function crc16(text: string): number {

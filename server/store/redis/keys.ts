@@ -69,6 +69,10 @@ export interface RedisKeys {
    * puts every job key in one Redis Cluster slot, as BullMQ's scripts need.
    */
   jobs(): string;
+  /** Held by the one server running with SINGLE_PROCESS=true on this Redis and prefix (process-lease.ts). */
+  singleProcessLease(): string;
+  /** The Socket.IO Redis adapter's channel prefix (`<this>#/visitor#`, `<this>-request#/visitor#` …). */
+  socketIoChannels(): string;
   /** Endpoint id → the endpoint (JSON). */
   webhooks(site: SiteKey): string;
   /** Canned reply id → the reply, JSON. */
@@ -123,6 +127,8 @@ export function createKeys(prefix: string): RedisKeys {
     siteApiTokens: (site) => `${tagged(site)}:api-tokens`,
     siteApiTokenUses: (site) => `${tagged(site)}:api-tokens:used`,
     jobs: () => `${prefix}:{jobs}`,
+    singleProcessLease: () => `${prefix}:single-process`,
+    socketIoChannels: () => `${prefix}:socket.io`,
     webhooks: (site) => `${tagged(site)}:webhooks`,
     cannedReplies: (site) => `${tagged(site)}:canned`,
     cannedShortcuts: (site) => `${tagged(site)}:canned:shortcuts`,
