@@ -17,6 +17,7 @@ Rows are JSON lines {"text", "label": "service"|"support"}; other fields are ign
   "licence"   missing or "own": the project's own rows; any other licence: corpus rows, weighted
               to --corpus-share of their label; a licence with NC (non-commercial) is skipped
   "signal"    "none": an opener with no topic ("hi"), trained towards 50/50 whatever its label
+  "lang"      the row's language (en, fr, de, es, pt; default en), for the language identifier
 
 Options:
   --data FILE             training rows (repeat for several files); *-dev.jsonl files are refused
@@ -50,7 +51,7 @@ function groupOf(row: RouterRow): RowGroup {
 function toTrainingRows(rows: readonly RouterRow[], path: string): TrainingRow[] {
   return rows.map((row, i) => {
     if (row.label === undefined) fail(`${path}: row ${i + 1} has no "label"`);
-    return { text: row.text, label: row.label, group: groupOf(row) };
+    return { text: row.text, label: row.label, group: groupOf(row), language: row.lang ?? 'en' };
   });
 }
 

@@ -71,6 +71,11 @@ export interface RoutingDecision {
   reason: string;
   /** True when the model was unsure and the site's fallback queue was used. */
   uncertain: boolean;
+  /**
+   * The language the router read the text in (`en`, `fr`, `de`, `es`, `pt`), for a model or
+   * fallback decision; absent for a rule or the visitor's choice, and when it is none of those.
+   */
+  language?: string;
 }
 
 export interface ConversationView {
