@@ -22,6 +22,8 @@ import jobsPlugin from './plugins/jobs';
 import rateLimitPlugin from './plugins/rate-limit';
 import realtimePlugin from './plugins/realtime';
 import retentionPlugin from './plugins/retention';
+import routerLearningPlugin from './plugins/router-learning';
+import routerLearningRoutes from './http/router-learning';
 import staticPlugin from './plugins/static';
 import sweepPlugin from './plugins/sweep';
 import webhooksPlugin from './plugins/webhooks';
@@ -99,6 +101,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(healthRoutes);
   await app.register(sessionRoutes, { prefix: '/api/v1' });
   await app.register(routingRoutes, { prefix: '/api/v1' });
+  await app.register(routerLearningRoutes, { prefix: '/api/v1' });
   await app.register(privacyRoutes, { prefix: '/api/v1' });
   await app.register(agentRoutes, { prefix: '/api/v1' });
   await app.register(metricsRoutes, { prefix: '/api/v1' });
@@ -106,6 +109,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(webhooksPlugin);
   await app.register(webhookRoutes, { prefix: '/api/v1' });
   await app.register(retentionPlugin);
+  await app.register(routerLearningPlugin);
   await app.register(staticPlugin);
   return app;
 }

@@ -13,6 +13,7 @@ import type { Config } from './config';
 import type { AgentAccounts } from './domain/agents';
 import type { ConversationService } from './domain/conversations';
 import type { SiteRouting } from './domain/routing/site-routing';
+import type { SiteLearning } from './domain/routing/site-learning-service';
 import type { AssignmentService } from './domain/assignment';
 import type { AuditLog } from './domain/audit';
 import type { Privacy } from './domain/privacy';
@@ -42,6 +43,7 @@ declare module 'fastify' {
     conversations: ConversationService;
     agentAccounts: AgentAccounts;
     siteRouting: SiteRouting;
+    siteLearning: SiteLearning;
     limiter: RateLimiter;
     audit: AuditLog;
     assignment: AssignmentService;

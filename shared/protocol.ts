@@ -305,6 +305,12 @@ export interface AgentClientEvents {
   /** Hands the conversation to the other queue with a note; recorded as a routing correction. */
   'conversation:transfer': (payload: ConversationTransferPayload, ack: AckCallback<ConversationView>) => void;
   /**
+   * Says the router chose the wrong queue, without moving the conversation (it is nearly done):
+   * kept as a correction towards the other queue for the site's learning. The holder, a lead or
+   * an admin; ROUTING_NOT_LEARNABLE when a site rule placed it.
+   */
+  'conversation:flag-route': (payload: ConversationRefPayload, ack: AckCallback<{ queue: QueueName }>) => void;
+  /**
    * Hands the conversation to a named colleague with the skill, online and with a free place
    * (AGENT_NOT_FOUND, SKILL_REQUIRED, AGENT_OFFLINE, AGENT_AT_CAPACITY otherwise, nothing changed).
    */

@@ -569,3 +569,39 @@ export const VisitorContextPayloadSchema = Type.Object(
   Strict,
 );
 export type VisitorContextPayload = Static<typeof VisitorContextPayloadSchema>;
+
+// ---- Per-site router learning (docs/router.md, "Each site's own corrections") --------------------
+
+const SiteModelSummarySchema = Type.Object({
+  version: Type.Integer({ minimum: 1 }),
+  trainedAt: Type.Number(),
+  /** Site words with a weight. */
+  features: Type.Integer({ minimum: 0 }),
+  trainedOn: Type.Object({ examples: Type.Integer(), corrections: Type.Integer() }),
+  heldBack: Type.Object({ examples: Type.Integer(), corrections: Type.Integer(), accuracyBefore: Type.Number(), accuracyAfter: Type.Number() }),
+  /** Its strongest words: a positive weight pulls towards support, a negative one towards service. */
+  words: Type.Array(Type.Object({ feature: Type.String(), weight: Type.Number() })),
+});
+
+export const RouterLearningViewSchema = Type.Object({
+  thisWeek: Type.Object({
+    conversations: Type.Integer({ minimum: 0 }),
+    corrected: Type.Integer({ minimum: 0 }),
+    accuracy: Type.Union([Type.Number(), Type.Null()]),
+  }),
+  examples: Type.Integer({ minimum: 0 }),
+  pendingCorrections: Type.Integer({ minimum: 0 }),
+  retrainAfter: Type.Integer({ minimum: 1 }),
+  active: Type.Union([SiteModelSummarySchema, Type.Null()]),
+  versions: Type.Array(SiteModelSummarySchema),
+  suggestedRules: Type.Array(
+    Type.Object({ phrase: Type.String(), queue: QueueNameSchema, corrections: Type.Integer(), against: Type.Integer() }),
+  ),
+});
+
+export const RouterRetrainResultSchema = Type.Object({
+  adopted: Type.Boolean(),
+  reason: Type.String(),
+  candidate: SiteModelSummarySchema,
+  learning: RouterLearningViewSchema,
+});

@@ -19,6 +19,7 @@ import { createPrivacy } from '../domain/privacy';
 import { createRateLimiter, type RateLimits } from '../domain/rate-limiter';
 import { createRouter } from '../domain/routing/router';
 import { createSiteRouting } from '../domain/routing/site-routing';
+import { createSiteLearning } from '../domain/routing/site-learning-service';
 import { createSignalService } from '../domain/signals';
 import { createVisitorTokens } from '../domain/visitor-tokens';
 import type { Store } from '../store/store';
@@ -46,7 +47,12 @@ export default fp<DomainPluginOptions>(
     app.decorate('kpiNow', now);
     const audit = createAuditLog(store, now);
     app.decorate('audit', audit);
-    app.decorate('conversations', createConversationService({ store, router: createRouter({ classifier }), limiter, events, audit, emailEnabled: app.config.smtpUrl !== undefined, now }));
+    const siteLearning = createSiteLearning({ store, classifier, events, audit, now });
+    app.decorate('siteLearning', siteLearning);
+    app.decorate(
+      'conversations',
+      createConversationService({ store, router: createRouter({ classifier }), siteLearning, limiter, events, audit, emailEnabled: app.config.smtpUrl !== undefined, now }),
+    );
     app.decorate(
       'agentAccounts',
       createAgentAccounts({ store, limiter, events, audit, sessionTtlMs: app.config.sessionTtlMs, now, ...(sleep ? { sleep } : {}) }),

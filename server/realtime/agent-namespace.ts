@@ -87,6 +87,11 @@ export function registerAgentNamespace(app: FastifyInstance, statuses: AgentStat
       conversations.transferConversation(agent, payload, origin),
     ));
 
+    socket.on('conversation:flag-route', handleEvent(app.log, 'conversation:flag-route', checkRef, async ({ conversationId }) => {
+      const { queue } = await app.siteLearning.flagWrongQueue(agent, conversationId, origin);
+      return { queue };
+    }));
+
     socket.on('conversation:hand-over', handleEvent(app.log, 'conversation:hand-over', checkHandOver, (payload) =>
       conversations.handOverConversation(agent, payload, origin),
     ));

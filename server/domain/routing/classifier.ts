@@ -52,17 +52,22 @@ export function createClassifier(model: RouterModel): Classifier {
     const wordPulls: number[] = [];
     const spellingPulls = new Float64Array(tokens.length);
     let score = bias;
+    // A site's own weights are in log-odds, added after the temperature (site-learning.ts fits
+    // them with the shared decision as a fixed offset); reported beside the shared ones.
     const site = adaptation?.weights;
+    let siteScore = 0;
     visitFeatures(tokens, (feature, block, token) => {
-      const shared = tables[block].get(feature);
-      const weight = site !== undefined && block === 'word' ? (shared ?? 0) + (site.get(feature) ?? 0) : shared;
-      if (weight === undefined || weight === 0) return;
-      const pull = weight * scale[block];
+      const shared = tables[block].get(feature) ?? 0;
+      const extra = site !== undefined && block === 'word' ? (site.get(feature) ?? 0) * scale.word : 0;
+      if (shared === 0 && extra === 0) return;
+      const pull = shared * scale[block];
       score += pull;
+      siteScore += extra;
       if (block === 'char') spellingPulls[token] = (spellingPulls[token] as number) + pull;
       else {
         wordNames.push(feature);
-        wordPulls.push(pull);
+        // Reported in the shared weights' units: `explain` multiplies by the temperature.
+        wordPulls.push(pull + extra / temperature);
       }
     });
 
@@ -85,7 +90,7 @@ export function createClassifier(model: RouterModel): Classifier {
     const unreadable = content === 0 || foreign;
     const language = sure && !foreign ? guess.language : null;
 
-    const probability = sigmoid(temperature * score);
+    const probability = sigmoid(temperature * score + siteScore);
     const label = probability > 0.5 ? 'support' : 'service';
     const confidence = Math.max(probability, 1 - probability);
     const uncertain = unreadable || confidence < threshold;

@@ -11,6 +11,7 @@ import { QUEUES, type QueueName } from '../../../shared/queues';
 import { createMemoryKpiOps } from './kpis';
 import { mentionsAny } from './mentions';
 import { toPlain } from './to-plain';
+import { createMemoryRouterLearningOps } from './router-learning';
 import { createMemoryWebhookOps } from './webhooks';
 import { AUDIT_ENTRIES_KEPT, RECENT_TIMES_KEPT, ROUTING_CORRECTIONS_KEPT, type Agent, type AuditEntry, type Presence, type AgentSession, type RoutingCorrection, type RoutingRule, type SeenMarks, type Site, type Store } from '../store';
 
@@ -33,6 +34,7 @@ export interface MemoryStore extends Store {
 }
 
 export function createMemoryStore(): MemoryStore {
+  const { eraseRoutingExamples, ...routerLearningOps } = createMemoryRouterLearningOps();
   const sites = new Map<string, Site>();
   const agents = new Map<string, Agent>();
   const agentIdByEmail = new Map<string, string>();
@@ -181,6 +183,7 @@ export function createMemoryStore(): MemoryStore {
     },
 
     ...createMemoryWebhookOps(),
+    ...routerLearningOps,
 
     async markSeen({ siteKey, conversationId, by, lastSeenId }) {
       const found = record(siteKey, conversationId);
@@ -428,6 +431,7 @@ export function createMemoryStore(): MemoryStore {
       for (const id of conversationIds) siteMap(visitorsGone, siteKey).delete(id);
       return {
         routingCorrections: corrections.length - keptCorrections.length,
+        routingExamples: eraseRoutingExamples(siteKey, new Set(ids)),
         kpiEvents: eraseEventsMentioning(siteKey, ids),
         auditEntries: clone(erasedEntries),
         counters: names.filter((name) => counters.delete(name)).length,
