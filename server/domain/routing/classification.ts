@@ -14,6 +14,11 @@ export interface Classification {
   confidence: number;
   /** True when confidence is under the model's threshold: the router then uses the site's fallback queue. */
   uncertain: boolean;
+  /**
+   * Why it is uncertain: `no-words` (nothing to read: a greeting, emoji, punctuation), `language`
+   * (written in a language the router does not read), `unsure` (read, but too close to call).
+   */
+  why?: 'no-words' | 'language' | 'unsure';
   /** The strongest features behind the decision, strongest first. */
   features: FeatureContribution[];
   /**

@@ -1,6 +1,6 @@
 import type { Classification, Classifier, FeatureContribution, SiteAdaptation } from './classification';
 import { blockScale, countFeatures, isPlaceholder, isStopWord, normalizeTokens, visitFeatures, type FeatureBlock } from './featurize';
-import { createLanguageIdentifier } from './language';
+import { createLanguageIdentifier, OTHER_LANGUAGE } from './language';
 import { parseRouterModel, type RouterModel } from './router-model';
 
 /** Features listed behind each decision. */
@@ -11,9 +11,17 @@ const NO_DECISION: Classification = Object.freeze({
   label: 'service',
   confidence: 0.5,
   uncertain: true,
+  why: 'no-words',
   features: [],
   language: null,
 }) as Classification;
+
+/**
+ * Text the identifier names as another language is read anyway when at least this share of its
+ * words are known: short English openers full of brand words ("staking rewards werent credited")
+ * can look foreign to trigrams, and the words say otherwise.
+ */
+const OTHER_LANGUAGE_KNOWN_WORDS = 0.7;
 
 /** Under this posterior the language identifier's guess is not reported. */
 const MIN_LANGUAGE_CONFIDENCE = 0.5;
@@ -45,7 +53,7 @@ export function createClassifier(model: RouterModel): Classifier {
     // an English decision; the others by the model trained on all five (docs/router.md).
     const guess = languages.identify(text);
     const sure = guess.language !== null && guess.confidence >= MIN_LANGUAGE_CONFIDENCE;
-    const { tables, bias, scale: temperature, threshold } = sure && guess.language !== 'en' ? multilingual : english;
+    const { tables, bias, scale: temperature, threshold } = sure && guess.language !== 'en' && guess.language !== OTHER_LANGUAGE ? multilingual : english;
     const counts = countFeatures(tokens);
     const scale: Record<FeatureBlock, number> = { word: blockScale(counts.word), char: blockScale(counts.char) };
     const wordNames: string[] = [];
@@ -86,16 +94,18 @@ export function createClassifier(model: RouterModel): Classifier {
         if (tables.word.has(token) || site?.has(token)) known++;
       }
     }
-    const foreign = words > 0 && known / words < minKnownWords;
-    const unreadable = content === 0 || foreign;
+    // A language the identifier names as none of the router's (OTHER_LANGUAGE), or whose words
+    // are mostly unknown, is not read at all: its weights would mean nothing.
+    const share = words > 0 ? known / words : 1;
+    const foreign = share < minKnownWords || (sure && guess.language === OTHER_LANGUAGE && share < OTHER_LANGUAGE_KNOWN_WORDS);
     const language = sure && !foreign ? guess.language : null;
 
     const probability = sigmoid(temperature * score + siteScore);
     const label = probability > 0.5 ? 'support' : 'service';
     const confidence = Math.max(probability, 1 - probability);
-    const uncertain = unreadable || confidence < threshold;
+    const why = content === 0 ? 'no-words' : foreign ? 'language' : confidence < threshold ? 'unsure' : undefined;
     const features = explain(tokens, wordNames, wordPulls, spellingPulls, label === 'support' ? 1 : -1, temperature);
-    return { label, confidence, uncertain, features, language };
+    return { label, confidence, uncertain: why !== undefined, ...(why ? { why } : {}), features, language };
   }
 
   /** The strongest pulls in the direction of the decision, merged by name, strongest first. */

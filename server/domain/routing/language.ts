@@ -12,6 +12,13 @@
 export const ROUTER_LANGUAGES = ['en', 'fr', 'de', 'es', 'pt'] as const;
 export type RouterLanguage = (typeof ROUTER_LANGUAGES)[number];
 
+/**
+ * The identifier's class for text in any other language (Italian, Dutch, Polish …), trained on a
+ * few openers in such languages (`data/router/other-languages.jsonl`) so that a language close to
+ * one the router reads is not taken for it; such text goes to the fallback queue, unread.
+ */
+export const OTHER_LANGUAGE = 'other';
+
 /** Names an agent reads in the routing reason. */
 export const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
   en: 'English',

@@ -70,7 +70,8 @@ export function createRouter({ classifier }: { classifier: Classifier }): Router
       const language = result.language === null ? null : (LANGUAGE_NAMES[result.language] ?? result.language);
       const site = adaptation ? `, with this site's corrections (v${adaptation.version})` : '';
       if (result.uncertain) {
-        const why = language === null && text.trim() !== '' ? 'a language the router does not read' : 'too little to go on';
+        const why =
+          result.why === 'language' ? 'a language the router does not read' : result.why === 'unsure' ? 'too close to call' : 'too little to go on';
         return {
           queue: settings.fallbackQueue,
           by: 'default',
@@ -84,7 +85,7 @@ export function createRouter({ classifier }: { classifier: Classifier }): Router
         queue: result.label,
         by: 'model',
         confidence: result.confidence,
-        reason: `Model: ${result.label} (${percent}%${site}), ${language}${words ? `; from ${words}` : ''}`,
+        reason: `Model: ${result.label} (${percent}%${site})${language ? `, ${language}` : ''}${words ? `; from ${words}` : ''}`,
         uncertain: false,
         ...(result.language !== null ? { language: result.language } : {}),
       };

@@ -92,6 +92,12 @@ export interface TrainOptions {
    * @default 0.4
    */
   minKnownWords?: number;
+  /**
+   * Texts for the language identifier only, never for the router's weights: openers in languages
+   * the router does not read, labelled `other` (language.ts, OTHER_LANGUAGE).
+   * @default []
+   */
+  languageRows?: readonly { text: string; language: string }[];
 }
 
 const DEFAULTS = {
@@ -107,6 +113,7 @@ const DEFAULTS = {
   minKnownWords: 0.4,
   fitBias: false,
   tuning: [] as readonly TrainingRow[],
+  languageRows: [] as readonly { text: string; language: string }[],
 };
 
 /** Weights are saved with this many decimals: enough for the decision, small in JSON. */
@@ -146,7 +153,7 @@ export function trainRouterModel(rows: readonly TrainingRow[], options: TrainOpt
     minKnownWords: opts.minKnownWords,
     weights: main.weights,
     ...(other ? { multilingual: { bias: other.bias, scale: other.scale, threshold: other.threshold, weights: other.weights } } : {}),
-    languages: trainLanguageProfile(sorted.map((r) => ({ text: r.text, language: language(r) }))),
+    languages: trainLanguageProfile([...sorted.map((r) => ({ text: r.text, language: language(r) })), ...opts.languageRows]),
     training: {
       rows: {
         own: { service: counts('own', 'service'), support: counts('own', 'support') },
@@ -154,6 +161,7 @@ export function trainRouterModel(rows: readonly TrainingRow[], options: TrainOpt
         noSignal: sorted.filter((r) => group(r) === 'no-signal').length,
         tuning: main.tuningRows,
         languages: Object.fromEntries([...new Set(sorted.map(language))].sort().map((l) => [l, sorted.filter((r) => language(r) === l).length])),
+        languageOnly: opts.languageRows.length,
       },
       options: {
         l2: opts.l2,
