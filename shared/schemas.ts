@@ -402,6 +402,11 @@ export const WidgetLookSchema = Type.Object(
     greeting: Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()]),
     /** Agent messages carry a round badge with the initials of the agent's name. */
     agentInitials: Type.Boolean(),
+    /**
+     * A picture in the widget's header (the team's face or logo), an https address the visitor's browser
+     * fetches; null or absent: none. Optional so settings stored before it still read.
+     */
+    avatarUrl: Type.Optional(Type.Union([Type.String({ minLength: 12, maxLength: 2048, pattern: '^https://[^\\s"<>]+$' }), Type.Null()])),
     /** The language when none of the visitor's browser languages has a catalogue. */
     defaultLanguage: WidgetLanguageSchema,
     /** Per language, strings that replace the catalogue's (any key of `widget/app/i18n/en.ts`). */

@@ -44,6 +44,8 @@ describe('the Settings area, in a browser', () => {
 
     await admin.getByRole('textbox', { name: 'Colour', exact: true }).fill('#be123c');
     await admin.getByRole('textbox', { name: 'Greeting' }).fill('Hello from the settings test!');
+    await admin.getByRole('textbox', { name: 'Picture in the header' }).fill('https://cdn.example/team.png');
+    await eventually(async () => expect(await preview.locator('.sb-header img.sb-avatar').getAttribute('src')).toBe('https://cdn.example/team.png'), 5000);
     // Not saved yet: the preview shows it, the site does not.
     await expectText(preview.locator('.sb-greeting'), 'Hello from the settings test!');
     await eventually(async () => expect(await styleOf(admin, '[data-testid="widget-preview"] >> .sb-header', 'background-color')).toBe('rgb(190, 18, 60)'), 5000);
@@ -60,6 +62,7 @@ describe('the Settings area, in a browser', () => {
     await expectText(visitor.locator('.sb-greeting'), 'Hello from the settings test!');
     await eventually(async () => expect(await styleOf(visitor, '.sb-launcher', 'background-color')).toBe('rgb(190, 18, 60)'), 10_000);
     expect(await styleOf(visitor, '.sb-header', 'background-color')).toBe('rgb(190, 18, 60)');
+    expect(await visitor.locator('.sb-header img.sb-avatar').getAttribute('src')).toBe('https://cdn.example/team.png');
     await visitor.screenshot({ path: `${SCREENSHOTS}/widget-saved-on-site.png` });
     await visitor.context().close();
   });
