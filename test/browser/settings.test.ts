@@ -140,6 +140,59 @@ describe('the Settings area, in a browser', () => {
     expect(await scene.started.app.store.listQueueIds(siteKey, 'support')).toEqual([]);
   });
 
+  it('saves the queues’ settings, and shows a refused number under its field', async () => {
+    await openSection('Queues');
+    await admin.getByRole('radio', { name: /Automatic/ }).check();
+    await admin.getByRole('checkbox', { name: /Also ask NPS/ }).check();
+    await admin.getByRole('spinbutton', { name: 'Abandon after (seconds)' }).fill('0');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await expectText(admin.locator('#abandon-after-error'), '>= 1');
+    expect((await scene.started.app.store.getSite(siteKey))!.settings).toMatchObject({ assignment: 'manual', npsSurvey: false, abandonAfterSeconds: 300 });
+
+    await admin.getByRole('spinbutton', { name: 'Abandon after (seconds)' }).fill('600');
+    await admin.getByRole('textbox', { name: 'Technical support categories' }).fill('Bug\nSetup\nLoyalty card');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await expectText(admin.getByRole('status').filter({ hasText: 'Saved' }), 'Saved.');
+    expect((await scene.started.app.store.getSite(siteKey))!.settings).toMatchObject({
+      assignment: 'auto',
+      npsSurvey: true,
+      abandonAfterSeconds: 600,
+      categories: { support: ['Bug', 'Setup', 'Loyalty card'] },
+    });
+    // Back to manual: the tests below want conversations left in the queue.
+    await admin.getByRole('radio', { name: /Manual/ }).check();
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await expectText(admin.getByRole('status').filter({ hasText: 'Saved' }), 'Saved.');
+  });
+
+  it('adds a webhook endpoint and shows its secret once, lists it, and the audit log shows who did it, filtered by action', async () => {
+    await openSection('Webhooks');
+    await admin.getByRole('textbox', { name: 'URL' }).fill('https://hooks.example/switchboard');
+    await admin.getByRole('checkbox', { name: 'Every event, present and future' }).uncheck();
+    await admin.getByRole('checkbox', { name: 'conversation.resolved' }).check();
+    await admin.getByRole('button', { name: 'Add endpoint' }).click();
+    const secret = admin.getByTestId('webhook-secret');
+    await secret.waitFor();
+    expect((await secret.textContent())!.length).toBeGreaterThan(20);
+    await expectText(admin.getByRole('article', { name: 'https://hooks.example/switchboard' }), 'conversation.resolved');
+    await expectText(admin.getByRole('article', { name: 'https://hooks.example/switchboard' }), 'No deliveries yet.');
+    await admin.screenshot({ path: `${SCREENSHOTS}/webhooks.png`, fullPage: true });
+    await admin.getByRole('button', { name: 'I have kept it' }).click();
+    expect(await admin.getByTestId('webhook-secret').count()).toBe(0);
+
+    await openSection('Audit log');
+    await admin.getByRole('combobox', { name: 'Action' }).selectOption('routing.rule.add');
+    const rows = admin.getByRole('row');
+    await expectText(rows.nth(1), 'loyalty card');
+    await expectText(rows.nth(1), scene.lead.email);
+    expect(await rows.count()).toBe(2);
+    await admin.getByRole('textbox', { name: 'Who' }).fill('nobody-here');
+    await eventually(async () => expect(await admin.getByRole('row').count()).toBe(1), 5000);
+    await admin.getByRole('textbox', { name: 'Who' }).fill('');
+    await admin.getByRole('combobox', { name: 'Action' }).selectOption('');
+    await admin.screenshot({ path: `${SCREENSHOTS}/audit.png`, fullPage: true });
+  });
+
   it('has no serious or critical axe findings on any Settings page', async () => {
     const sections = await admin.getByRole('navigation', { name: 'Settings sections' }).getByRole('link').allTextContents();
     for (const title of sections) {
