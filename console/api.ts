@@ -2,7 +2,8 @@
 import type { WireError } from '../shared/protocol';
 import type { AgentView } from '../shared/schemas';
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** A same-origin REST call; a refusal throws an Error carrying the reply's `error` ({ code, message, details }). */
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',

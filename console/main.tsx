@@ -1,11 +1,29 @@
-/** The console page: log-in, then the workspace, or the KPI dashboard at `#dashboard`. */
-import { render } from 'preact';
+/**
+ * The console page: log-in, then the workspace, the KPI dashboard at `#dashboard`, or (admins) the
+ * Settings area at `#settings[/<section>]`, a lazy chunk so agents never download it.
+ */
+import { render, type ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentView } from '../shared/schemas';
 import { api } from './api';
 import { DashboardScreen } from './screens/dashboard';
 import { LoginScreen } from './screens/login';
 import { WorkspaceScreen } from './screens/workspace';
+
+type SettingsScreenType = ComponentType<{ agent: AgentView; hash: string }>;
+
+/** The Settings screen, imported on first visit. */
+function LazySettings({ agent, hash }: { agent: AgentView; hash: string }) {
+  const [Screen, setScreen] = useState<SettingsScreenType | null | 'failed'>(null);
+  useEffect(() => {
+    import('./settings/settings-screen').then(
+      (m) => setScreen(() => m.SettingsScreen),
+      () => setScreen('failed'),
+    );
+  }, []);
+  if (Screen === 'failed') return <p class="error" role="alert">Settings could not be loaded. Reload to try again.</p>;
+  return Screen ? <Screen agent={agent} hash={hash} /> : <p class="loading">Loading…</p>;
+}
 
 function Console() {
   const [agent, setAgent] = useState<AgentView | null | undefined>(undefined);
@@ -26,6 +44,17 @@ function Console() {
           <a href="#">Back to conversations</a>
         </header>
         <DashboardScreen agent={agent} />
+      </div>
+    );
+  }
+  if (view === '#settings' || view.startsWith('#settings/')) {
+    return (
+      <div class="settings-page">
+        <header class="top">
+          <h1>Switchboard · Settings</h1>
+          <a href="#">Back to conversations</a>
+        </header>
+        <LazySettings agent={agent} hash={view} />
       </div>
     );
   }

@@ -30,7 +30,7 @@ export interface BuiltFile {
   /** Path under dist/, e.g. `widget/app-3fk29dq1.js`. */
   file: string;
   /** What the file is, for the size table and the budgets. */
-  role: 'loader' | 'app' | 'style' | 'checks' | 'console' | 'console-style' | 'console-page' | 'catalogue';
+  role: 'loader' | 'app' | 'style' | 'checks' | 'console' | 'console-chunk' | 'console-style' | 'console-page' | 'catalogue';
   bytes: number;
   gzip: number;
   brotli: number;
@@ -105,6 +105,30 @@ async function bundle(entry: string, format: 'esm' | 'iife', define: Record<stri
   return { code: Buffer.from(output!.contents), metafile: result.metafile! };
 }
 
+/**
+ * The console with esbuild's code splitting: what only admins open (Settings) is imported with
+ * `import()` and lands in chunks fetched on first use, so an agent's first load stays the workspace.
+ * ESM splitting needs no runtime helper (the browser's own `import()` loads the chunks). Chunks keep
+ * esbuild's content-hash names (`chunk-XXXXXXXX.js`) since the entry refers to them by name; the entry,
+ * which nothing refers to but the page, is renamed after its content as the other files are.
+ */
+async function bundleConsole(catalogueFiles: Record<string, string>): Promise<{ entry: Buffer; chunks: { name: string; code: Buffer }[] }> {
+  const result = await build({
+    ...common,
+    entryPoints: { main: `${ROOT}console/main.tsx` },
+    outdir: `${DIST}console`,
+    format: 'esm',
+    splitting: true,
+    entryNames: '[name]',
+    chunkNames: '[name]-[hash]',
+    define: { ...common.define, CATALOGUE_FILES: JSON.stringify(catalogueFiles) },
+  });
+  const files = result.outputFiles!.map((f) => ({ name: f.path.slice(f.path.lastIndexOf('/') + 1), code: Buffer.from(f.contents) }));
+  const entry = files.find((f) => f.name === 'main.js');
+  if (!entry) throw new Error('esbuild gave no console/main.js');
+  return { entry: entry.code, chunks: files.filter((f) => f !== entry) };
+}
+
 function inputsBySize(metafile: Metafile): BuildResult['appInputs'] {
   const [output] = Object.values(metafile.outputs);
   const grouped = new Map<string, number>();
@@ -128,9 +152,10 @@ export async function buildAll(): Promise<BuildResult> {
     WIDGET_LANGUAGES.filter((lang) => lang !== 'en').map(async (lang) => [lang, emitHashed('widget', lang, 'js', 'catalogue', (await bundle(`widget/app/i18n/${lang}.ts`, 'esm')).code)] as const),
   );
   const catalogueNames = Object.fromEntries(catalogueFiles.map(([lang, f]) => [lang, f.file.slice('widget/'.length)]));
-  const [app, consoleApp] = await Promise.all([
+  const [app, consoleBuild] = await Promise.all([
     bundle('widget/app/main.tsx', 'esm', { CATALOGUE_FILES: JSON.stringify(catalogueNames) }),
-    bundle('console/main.tsx', 'esm'),
+    // The Settings area's live preview runs the widget app, which fetches catalogues from /widget/.
+    bundleConsole(Object.fromEntries(Object.entries(catalogueNames).map(([lang, file]) => [lang, `../widget/${file}`]))),
   ]);
   const appFile = emitHashed('widget', 'app', 'js', 'app', app.code);
   // Where a browser has no constructable stylesheets, the loader links this one file instead.
@@ -151,7 +176,8 @@ export async function buildAll(): Promise<BuildResult> {
   });
   const loaderFile = emit(LOADER_FILE, 'loader', loader.code);
 
-  const consoleFile = emitHashed('console', 'app', 'js', 'console', consoleApp.code);
+  const consoleFile = emitHashed('console', 'app', 'js', 'console', consoleBuild.entry);
+  const consoleChunks = consoleBuild.chunks.map(({ name, code }) => emit(`console/${name}`, 'console-chunk', code));
   // The chart library's own few rules (legend, cursor) go with the console's.
   const consoleStyle = emitHashed(
     'console',
@@ -169,7 +195,7 @@ export async function buildAll(): Promise<BuildResult> {
   const consolePage = emit('console/index.html', 'console-page', page);
 
   writeFileSync(BUILD_STAMP, new Date().toISOString());
-  return { files: [loaderFile, appFile, ...catalogueFiles.map(([, f]) => f), widgetStyle, checksFile, consoleFile, consoleStyle, consolePage], appInputs: inputsBySize(app.metafile) };
+  return { files: [loaderFile, appFile, ...catalogueFiles.map(([, f]) => f), widgetStyle, checksFile, consoleFile, ...consoleChunks, consoleStyle, consolePage], appInputs: inputsBySize(app.metafile) };
 }
 
 /** The files over budget, as messages; empty when all fit. */

@@ -5,6 +5,7 @@
  * refuse a bad value with the same PAYLOAD_INVALID.
  */
 import { Type } from '@sinclair/typebox';
+import { checkSettingsSense } from '../server/domain/settings-checks';
 import { compilePayloadCheck } from '../server/domain/validate';
 import type { QueueName } from '../shared/queues';
 import { CategoriesSchema, SiteSettingsPatchSchema, WidgetLookSchema, type SiteSettings, type SiteSettingsPatch } from '../shared/schemas';
@@ -30,6 +31,8 @@ export interface SettingsFlags {
   'service-team'?: string;
   'support-team'?: string;
   greeting?: string;
+  /** An https picture for the widget's header, or `none`. */
+  'avatar-url'?: string;
   'agent-initials'?: string;
   'default-language'?: string;
   strings?: string;
@@ -133,6 +136,7 @@ export function parseSettingsFlags(flags: SettingsFlags): SettingsFlagsChange {
       // One team's name may change alone: the caller merges the other in, as for categories.
       teamNames: Object.keys(teamNames).length > 0 ? teamNames : undefined,
       greeting: given(flags.greeting, textOrNone),
+      avatarUrl: given(flags['avatar-url'], textOrNone),
       agentInitials: given(flags['agent-initials'], booleanOf),
       defaultLanguage: flags['default-language'],
       strings: given(flags.strings, stringsOf),
@@ -142,6 +146,6 @@ export function parseSettingsFlags(flags: SettingsFlags): SettingsFlagsChange {
   if (Object.keys(widget).length > 0) input.widget = widget;
   if (Object.keys(categories).length > 0) input.categories = categories;
   if (Object.keys(input).length === 0) throw new UsageError('give at least one setting to change');
-  const { categories: checkedCategories, ...changes } = checkFlagsChange(input);
+  const { categories: checkedCategories, ...changes } = checkSettingsSense(checkFlagsChange(input));
   return { changes, categories: checkedCategories ?? {} };
 }

@@ -44,6 +44,7 @@ export const ERRORS = {
   WEBHOOK_NOT_FOUND: { status: 404, message: 'No webhook endpoint has this id on this site.' },
   WEBHOOK_LIMIT: { status: 409, message: 'The site already has as many webhook endpoints as allowed; remove one first.' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'No message of this conversation has this id.' },
+  ROUTING_RULE_TOO_BROAD: { status: 400, message: 'The rule would match most messages: give a phrase that only the questions for this queue contain.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -199,6 +199,8 @@ export interface SiteInfo {
   greeting: string | null;
   /** Show the initials of the agent's name beside their messages. */
   agentInitials: boolean;
+  /** An https picture for the widget's header; null: none. */
+  avatarUrl: string | null;
   /** The language when none of the browser's has a catalogue. */
   defaultLanguage: WidgetLanguage;
   /** The site's wording, per language, of any catalogue key. */

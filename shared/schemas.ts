@@ -337,7 +337,7 @@ export type Weekday = (typeof WEEKDAYS)[number];
  * The two formats JSON Schema cannot say by pattern alone; the server's Ajv instances (its own
  * validator module and Fastify's) define them, in `server/domain/validate.ts`.
  */
-export const SETTINGS_FORMATS = { timeZone: 'time-zone', openingRange: 'opening-range' } as const;
+export const SETTINGS_FORMATS = { timeZone: 'time-zone', openingRange: 'opening-range', colour: 'colour', calendarDate: 'calendar-date' } as const;
 
 /** An IANA name the runtime knows, like Europe/Paris. */
 export const TimeZoneSchema = Type.String({ minLength: 1, maxLength: 64, format: SETTINGS_FORMATS.timeZone });
@@ -346,13 +346,21 @@ export const OpeningRangeSchema = Type.String({ maxLength: 11, format: SETTINGS_
 // Six ranges a day covers any split shift we have seen; more is a typo.
 const DayRangesSchema = Type.Optional(Type.Array(OpeningRangeSchema, { maxItems: 6 }));
 
+/** A day of the calendar, `YYYY-MM-DD`, that exists (no 2026-02-30). */
+export const CalendarDateSchema = Type.String({ maxLength: 10, format: SETTINGS_FORMATS.calendarDate });
+/** A year of public holidays and then some; more is a mistake. */
+export const MAX_HOLIDAYS = 400;
+
 /**
  * A site's opening hours in its own time zone: `{ timeZone: 'Europe/Paris', weekly: { mon:
- * ['09:00-12:30', '13:30-18:00'], … } }`; a day left out is closed.
+ * ['09:00-12:30', '13:30-18:00'], … }, holidays: ['2026-12-25'] }`; a day left out is closed, and so
+ * is every holiday (a date in the site's time zone). A day's ranges may not overlap.
  */
 export const BusinessHoursSchema = Type.Object(
   {
     timeZone: TimeZoneSchema,
+    /** Dates closed all day whatever the week says. @default [] */
+    holidays: Type.Optional(Type.Array(CalendarDateSchema, { maxItems: MAX_HOLIDAYS, uniqueItems: true })),
     weekly: Type.Object(
       { mon: DayRangesSchema, tue: DayRangesSchema, wed: DayRangesSchema, thu: DayRangesSchema, fri: DayRangesSchema, sat: DayRangesSchema, sun: DayRangesSchema },
       Strict,
@@ -386,7 +394,7 @@ const TeamNameSchema = Type.Union([Type.String({ minLength: 1, maxLength: 60 }),
 export const WidgetLookSchema = Type.Object(
   {
     /** The launcher's, header's and visitor bubbles' colour; the text on it is black or white, whichever reaches WCAG AA. */
-    accentColor: Type.String({ pattern: '^#[0-9a-fA-F]{6}$' }),
+    accentColor: Type.String({ format: SETTINGS_FORMATS.colour, examples: ['#1d4ed8'] }),
     /** The corner of the launcher and window in a left-to-right language; a right-to-left one mirrors it. */
     position: Type.Union([Type.Literal('right'), Type.Literal('left')]),
     teamNames: Type.Object({ service: TeamNameSchema, support: TeamNameSchema }, Strict),
@@ -394,6 +402,11 @@ export const WidgetLookSchema = Type.Object(
     greeting: Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()]),
     /** Agent messages carry a round badge with the initials of the agent's name. */
     agentInitials: Type.Boolean(),
+    /**
+     * A picture in the widget's header (the team's face or logo), an https address the visitor's browser
+     * fetches; null or absent: none. Optional so settings stored before it still read.
+     */
+    avatarUrl: Type.Optional(Type.Union([Type.String({ minLength: 12, maxLength: 2048, pattern: '^https://[^\\s"<>]+$' }), Type.Null()])),
     /** The language when none of the visitor's browser languages has a catalogue. */
     defaultLanguage: WidgetLanguageSchema,
     /** Per language, strings that replace the catalogue's (any key of `widget/app/i18n/en.ts`). */
@@ -457,6 +470,26 @@ export type SiteSettingsPatch = Static<typeof SiteSettingsPatchSchema>;
 /** A routing rule to add: a message containing the phrase goes to the queue (`POST …/routing/rules`, `routing:rule:add`). */
 export const NewRoutingRuleSchema = Type.Object({ phrase: Type.String({ minLength: 1, maxLength: 100 }), queue: QueueNameSchema }, Strict);
 export type NewRoutingRule = Static<typeof NewRoutingRuleSchema>;
+
+/** "Try a message" (`POST …/routing/try`): what the router would do with a first message, creating nothing. */
+export const RoutingTryBodySchema = Type.Object({ text: MessageTextSchema, topic: Type.Optional(QueueNameSchema) }, Strict);
+export type RoutingTryBody = Static<typeof RoutingTryBodySchema>;
+/** The router's decision, as conversations carry it (`routing` in docs/protocol.md). */
+export const RoutingDecisionSchema = Type.Object({
+  queue: QueueNameSchema,
+  by: Type.Union([Type.Literal('rule'), Type.Literal('visitor'), Type.Literal('model'), Type.Literal('default')]),
+  confidence: Type.Number(),
+  reason: Type.String(),
+  uncertain: Type.Boolean(),
+});
+export const RoutingTryResultSchema = Type.Object({
+  decision: RoutingDecisionSchema,
+  /** The id of the rule that decided (`by: 'rule'`), else null. */
+  ruleId: Type.Union([Type.String(), Type.Null()]),
+  /** Whether the site is open now by its business hours (agents online aside). */
+  openNow: Type.Boolean(),
+});
+export type RoutingTryResult = Static<typeof RoutingTryResultSchema>;
 // ---- Webhooks (docs/webhooks.md) -------------------------------------------------------------
 
 /**

@@ -5,6 +5,7 @@ import type { AgentView } from '../../shared/schemas';
 import { connectAgent } from '../agent-connection';
 import { api } from '../api';
 import { ConversationPane } from '../components/conversation-pane';
+import { canOpenSettings } from '../settings/sections';
 import { QueueList } from '../components/queue-list';
 import { initialState, openCount, type AgentPresence } from '../workspace-store';
 
@@ -37,6 +38,11 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
         <a class="link" href="#dashboard">
           Dashboard
         </a>
+        {canOpenSettings(agent) && (
+          <a class="link" href="#settings">
+            Settings
+          </a>
+        )}
         <button
           type="button"
           class="link"

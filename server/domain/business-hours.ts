@@ -28,17 +28,53 @@ export function isKnownTimeZone(name: string): boolean {
   }
 }
 
-/** Whether the site is open at `now` (ms) in its time zone. No hours set: always open. */
+/** `#1d4ed8`: the one spelling of a colour the widget's contrast check reads. */
+export function isColour(value: string): boolean {
+  return /^#[0-9a-fA-F]{6}$/.test(value);
+}
+
+/** `2026-12-25`, a day that exists. */
+export function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * The first two ranges of one day that overlap (`09:00-12:00` and `11:30-14:00`), as the field and the
+ * problem to tell the site owner; ranges that only touch (`…-12:00`, `12:00-…`) do not overlap.
+ */
+export function overlappingRanges(hours: BusinessHours): { path: string; problem: string } | null {
+  for (const [day, ranges = []] of Object.entries(hours.weekly)) {
+    const parsed = ranges.map((range, index) => ({ range, index, open: parseOpeningRange(range) })).filter((r) => r.open !== null);
+    parsed.sort((a, b) => a.open!.from - b.open!.from);
+    for (let i = 1; i < parsed.length; i++) {
+      const [before, after] = [parsed[i - 1]!, parsed[i]!];
+      if (after.open!.from < before.open!.to) {
+        return { path: `/businessHours/weekly/${day}/${Math.max(before.index, after.index)}`, problem: `"${before.range}" and "${after.range}" overlap on ${day}` };
+      }
+    }
+  }
+  return null;
+}
+
+/** Whether the site is open at `now` (ms) in its time zone. No hours set: always open. A holiday: closed all day. */
 export function isOpen(hours: BusinessHours | null, now: number): boolean {
   if (!hours) return true;
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone: hours.timeZone,
     weekday: 'short',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
   }).formatToParts(new Date(now));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  if (hours.holidays?.includes(`${part('year')}-${part('month')}-${part('day')}`)) return false;
   const day = part('weekday').toLowerCase().slice(0, 3) as Weekday;
   const minute = minutesOf(part('hour'), part('minute'));
   return (hours.weekly[day] ?? []).some((range) => {

@@ -24,7 +24,7 @@ import type { ConversationRatePayload } from '../../shared/schemas';
 import { tellingAll, type DomainEvents, type EventOrigin } from './events';
 import { agentActor, type AuditLog } from './audit';
 import { handOverConversation } from './hand-over';
-import { visitorLook } from './visitor-look';
+import { visitorSiteInfo } from '../../shared/visitor-look';
 
 export interface ConversationServiceDeps {
   store: Store;
@@ -185,14 +185,7 @@ export function createConversationService({ store, router, siteLearning, limiter
       ]);
       const at = now();
       const someoneOnline = Object.values(presence).some((p) => p.status === 'online' && p.deadline >= at);
-      const siteInfo = {
-        name: site.name,
-        topicQuestion: site.settings.topicQuestion,
-        available: someoneOnline && isOpen(site.settings.businessHours, at),
-        npsSurvey: site.settings.npsSurvey,
-        reopenWithinMinutes: site.settings.reopenWithinMinutes,
-        ...visitorLook(site.settings.widget),
-      };
+      const siteInfo = visitorSiteInfo(site, someoneOnline && isOpen(site.settings.businessHours, at));
       // A message left while nobody was there stays on screen, answered, when the visitor comes back.
       const conversation = open ?? (await lastAnsweredLeftMessage(siteKey, visitorId, at));
       if (!conversation) return { site: siteInfo, conversation: null, messages: [] as MessageView[], lastSeen: {} };

@@ -9,7 +9,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { createError, type SwitchboardError } from '../../shared/errors';
 import { MAX_MESSAGE_LENGTH } from '../../shared/limits';
 import { SETTINGS_FORMATS } from '../../shared/schemas';
-import { isKnownTimeZone, parseOpeningRange } from './business-hours';
+import { isCalendarDate, isColour, isKnownTimeZone, parseOpeningRange } from './business-hours';
 
 /**
  * The formats the shared schemas use, as Ajv's `formats` option. Fastify's two Ajv instances get them
@@ -18,6 +18,8 @@ import { isKnownTimeZone, parseOpeningRange } from './business-hours';
 export const SCHEMA_FORMATS = {
   [SETTINGS_FORMATS.timeZone]: { type: 'string', validate: isKnownTimeZone },
   [SETTINGS_FORMATS.openingRange]: { type: 'string', validate: (range: string) => parseOpeningRange(range) !== null },
+  [SETTINGS_FORMATS.colour]: { type: 'string', validate: isColour },
+  [SETTINGS_FORMATS.calendarDate]: { type: 'string', validate: isCalendarDate },
 } as const satisfies Record<string, { type: 'string'; validate: (value: string) => boolean }>;
 
 // The same options as Fastify's Ajv in server/app.ts: unknown fields refused, never stripped or coerced.
@@ -38,6 +40,8 @@ function valueAt(payload: unknown, pointer: string): unknown {
 const FORMAT_PROBLEMS: Record<string, (value: unknown) => string> = {
   [SETTINGS_FORMATS.timeZone]: (value) => `unknown time zone "${String(value)}" (use an IANA name like Europe/Paris)`,
   [SETTINGS_FORMATS.openingRange]: (value) => `"${String(value)}" is not a range like 09:00-17:30 that ends after it starts`,
+  [SETTINGS_FORMATS.colour]: (value) => `"${String(value)}" is not a colour: give six hex digits like #1d4ed8`,
+  [SETTINGS_FORMATS.calendarDate]: (value) => `"${String(value)}" is not a date like 2026-12-25`,
 };
 
 /**

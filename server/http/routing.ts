@@ -3,7 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { agentActor } from '../domain/audit';
-import { ErrorReplySchema, NewRoutingRuleSchema, QueueNameSchema, SiteKeySchema, SiteSettingsPatchSchema, SiteSettingsSchema } from '../../shared/schemas';
+import {
+  ErrorReplySchema,
+  NewRoutingRuleSchema,
+  QueueNameSchema,
+  RoutingTryBodySchema,
+  RoutingTryResultSchema,
+  SiteKeySchema,
+  SiteSettingsPatchSchema,
+  SiteSettingsSchema,
+} from '../../shared/schemas';
 
 const SiteParams = Type.Object({ siteKey: SiteKeySchema }, { additionalProperties: false });
 const RuleParams = Type.Object({ siteKey: SiteKeySchema, id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
@@ -36,6 +45,12 @@ export default async function routingRoutes(fastify: FastifyInstance) {
     '/sites/:siteKey/routing/rules',
     { config: { auth: 'admin' }, schema: { params: SiteParams, body: NewRoutingRuleSchema, response: { 201: RuleSchema, ...errors } } },
     async (request, reply) => reply.code(201).send(await app.siteRouting.addRule(request.params.siteKey, request.body, agentActor(request.agent!))),
+  );
+
+  app.post(
+    '/sites/:siteKey/routing/try',
+    { config: { auth: 'admin' }, schema: { params: SiteParams, body: RoutingTryBodySchema, response: { 200: RoutingTryResultSchema, ...errors } } },
+    async (request) => app.siteRouting.tryMessage(request.params.siteKey, request.body),
   );
 
   app.delete(

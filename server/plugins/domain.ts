@@ -47,17 +47,18 @@ export default fp<DomainPluginOptions>(
     app.decorate('kpiNow', now);
     const audit = createAuditLog(store, now);
     app.decorate('audit', audit);
+    const router = createRouter({ classifier });
     const siteLearning = createSiteLearning({ store, classifier, events, audit, now });
     app.decorate('siteLearning', siteLearning);
     app.decorate(
       'conversations',
-      createConversationService({ store, router: createRouter({ classifier }), siteLearning, limiter, events, audit, emailEnabled: app.config.smtpUrl !== undefined, now }),
+      createConversationService({ store, router, siteLearning, limiter, events, audit, emailEnabled: app.config.smtpUrl !== undefined, now }),
     );
     app.decorate(
       'agentAccounts',
       createAgentAccounts({ store, limiter, events, audit, sessionTtlMs: app.config.sessionTtlMs, now, ...(sleep ? { sleep } : {}) }),
     );
-    app.decorate('siteRouting', createSiteRouting(store, audit, now));
+    app.decorate('siteRouting', createSiteRouting(store, audit, now, router, siteLearning));
     app.decorate('signals', createSignalService({ store, events, now }));
     app.decorate('privacy', createPrivacy({ store, audit, now }));
     app.decorate('apiTokens', createApiTokens({ store, audit, now }));

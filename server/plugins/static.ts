@@ -22,8 +22,11 @@ export const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** The loader and the console page: cached, but checked each time (a 304 when unchanged). */
 export const REVALIDATE = 'no-cache';
 
-/** `app-6qj46lhf.js`, `style-q8q5edcb.css.br`: scripts/build.ts names these after their content. */
-const HASHED = /-[0-9a-z]{8}\.(?:js|css)(?:\.br|\.gz)?$/;
+/**
+ * `app-6qj46lhf.js`, `style-q8q5edcb.css.br`: scripts/build.ts names these after their content;
+ * the console's lazy chunks carry esbuild's upper-case hash (`settings-screen-QH3ZK5TA.js`).
+ */
+const HASHED = /-[0-9a-zA-Z]{8}\.(?:js|css)(?:\.br|\.gz)?$/;
 /** Preferred first: brotli is about 10% smaller than gzip on these bundles. */
 const ENCODINGS = [
   ['br', '.br'],

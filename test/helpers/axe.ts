@@ -53,3 +53,22 @@ export function describeFindings(findings: AxeFinding[]): string {
     .map((f) => `${f.impact} ${f.id}: ${f.help}\n${f.nodes.map((n) => `  ${n.target}\n    ${n.summary.replace(/\n/g, '\n    ')}`).join('\n')}`)
     .join('\n');
 }
+
+/**
+ * Runs axe-core on a whole page of our own (the console), every rule on, and returns the serious and
+ * critical findings.
+ */
+export async function axePage(page: Page): Promise<AxeFinding[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const findings = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: any[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id as string,
+      impact: (v.impact ?? '') as string,
+      help: v.help as string,
+      nodes: (v.nodes as any[]).map((n) => ({ target: JSON.stringify(n.target), summary: (n.failureSummary ?? '') as string })),
+    }));
+  });
+  return findings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
+}

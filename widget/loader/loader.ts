@@ -5,6 +5,7 @@
  */
 import type { WidgetBootConfig, WidgetHandle } from '../app/boot-config';
 import { createApi, type CustomContext, type SwitchboardApi } from './api';
+import { CHAT_ICON, CLOSE_ICON } from './icons';
 import LAUNCHER_CSS from './launcher.css';
 
 declare global {
@@ -12,11 +13,6 @@ declare global {
     Switchboard?: Partial<SwitchboardApi>;
   }
 }
-
-const CHAT_ICON =
-  '<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
-const CLOSE_ICON =
-  '<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" d="M6 6l12 12M18 6L6 18"/></svg>';
 
 /** Filled in by scripts/build.ts: the app's and the fallback stylesheet's content-hashed names. */
 declare const APP_PATH: string;
