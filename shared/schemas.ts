@@ -638,3 +638,5 @@ export const RouterRetrainResultSchema = Type.Object({
   candidate: SiteModelSummarySchema,
   learning: RouterLearningViewSchema,
 });
+export type RouterLearningView = Static<typeof RouterLearningViewSchema>;
+export type RouterRetrainResult = Static<typeof RouterRetrainResultSchema>;

@@ -234,7 +234,13 @@ export function suggestRules(examples: readonly RoutingExample[], existingPhrase
       suggestions.push({ phrase, queue, corrections, against: entry[other] });
     }
   }
-  return suggestions
+  // A word inside a suggested two-word phrase that holds most of its corrections says less than
+  // the phrase ("plus" beside "orbit plus"): the phrase is suggested, the word is not.
+  const phrases = suggestions.filter((s) => s.phrase.includes(' '));
+  const kept = suggestions.filter(
+    (s) => s.phrase.includes(' ') || !phrases.some((p) => p.queue === s.queue && p.phrase.split(' ').includes(s.phrase) && p.corrections * 5 >= s.corrections * 4),
+  );
+  return kept
     .sort((a, b) => b.corrections - a.corrections || a.against - b.against || b.phrase.split(' ').length - a.phrase.split(' ').length || (a.phrase < b.phrase ? -1 : 1))
     .slice(0, limit);
 }
