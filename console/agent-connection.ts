@@ -217,6 +217,13 @@ export function connectAgent(store: StateStore<ConsoleState>, onLoggedOut: (reas
       else store.setState({ error: res.error });
       return res.ok;
     },
+    /** @returns the queue it belonged in, or null when refused (the error is shown) */
+    async flagRoute(conversationId: string): Promise<QueueName | null> {
+      const res = await request('conversation:flag-route', { conversationId });
+      if (res.ok) return res.data.queue;
+      store.setState({ error: res.error });
+      return null;
+    },
     reply(conversationId: string, text: string) {
       const reply = { conversationId, clientId: createClientId(), text };
       store.setState((s) => ({ pending: [...s.pending, reply], error: null }));

@@ -13,7 +13,7 @@
  *   npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false] [--assignment manual|auto] [--abandon-after SECONDS]
  *       [--business-hours JSON|none] [--verified-priority MINUTES] [--nps true|false]
  *       [--reopen-within MINUTES] [--max-file-bytes BYTES] [--service-categories 'Billing,Refund,…'] [--support-categories 'Bug,Setup,…']
- *       [--accent-color '#rrggbb'] [--position right|left] [--service-team NAME|none] [--support-team NAME|none] [--greeting TEXT|none]
+ *       [--accent-color '#rrggbb'] [--position right|left] [--service-team NAME|none] [--support-team NAME|none] [--greeting TEXT|none] [--avatar-url https://…|none]
  *       [--agent-initials true|false] [--default-language en|fr|de|es|ar] [--strings JSON]   (the widget's look and words)
  *       [--prechat off|optional|required] [--prechat-fields name,email|none]   (the form before the first message)
  *   npm run admin -- agent:list --site KEY
@@ -71,7 +71,7 @@ const USAGE = `Usage (REDIS_URL must point at the Redis the server uses):
   npm run admin -- site:settings --site KEY [--retention-days N|none] [--store-ip true|false] [--assignment manual|auto] [--abandon-after SECONDS]
       [--business-hours '{"timeZone":"Europe/Paris","weekly":{"mon":["09:00-17:00"]}}'|none] [--verified-priority MINUTES] [--nps true|false]
       [--reopen-within MINUTES] [--max-file-bytes BYTES] [--service-categories 'Billing,Refund,…'] [--support-categories 'Bug,Setup,…']
-      [--accent-color '#rrggbb'] [--position right|left] [--service-team NAME|none] [--support-team NAME|none] [--greeting TEXT|none]
+      [--accent-color '#rrggbb'] [--position right|left] [--service-team NAME|none] [--support-team NAME|none] [--greeting TEXT|none] [--avatar-url https://…|none]
       [--agent-initials true|false] [--default-language en|fr|de|es|ar] [--strings '{"fr":{"title":"Une question ?"}}']
       [--prechat off|optional|required] [--prechat-fields name,email|none]
   npm run admin -- agent:list --site KEY
@@ -125,6 +125,7 @@ const OPTIONS = {
   'service-team': { type: 'string' },
   'support-team': { type: 'string' },
   greeting: { type: 'string' },
+  'avatar-url': { type: 'string' },
   'agent-initials': { type: 'string' },
   'default-language': { type: 'string' },
   strings: { type: 'string' },

@@ -1,6 +1,8 @@
 /**
  * Classifies JSON Lines rows with a router model and prints one JSON line per row; when the rows
- * carry labels, ends with accuracy, per-class precision/recall/F1 and the confusion matrix.
+ * carry labels, ends with accuracy, per-class precision/recall/F1 and the confusion matrix, for all
+ * rows and then per language (the rows' `lang`, English when absent), with how often the language
+ * identifier named the row's language.
  * Prints the model's own decision, not the router's fallback.
  *
  *   npm run classify -- --file FILE.jsonl [--file FILE2.jsonl …] [--model PATH] [--summary]
@@ -39,6 +41,21 @@ interface Tally {
   confusion: Record<QueueName, Record<QueueName, number>>;
   noSignal: number;
   noSignalUncertain: number;
+  /** Rows whose language the identifier named correctly. */
+  languageRight: number;
+}
+
+function newTally(): Tally {
+  return {
+    rows: 0,
+    labelled: 0,
+    correct: 0,
+    uncertain: 0,
+    confusion: { service: { service: 0, support: 0 }, support: { service: 0, support: 0 } },
+    noSignal: 0,
+    noSignalUncertain: 0,
+    languageRight: 0,
+  };
 }
 
 function main(): void {
@@ -71,15 +88,8 @@ function main(): void {
     fail(`${modelPath}: ${(error as Error).message}`);
   }
 
-  const tally: Tally = {
-    rows: 0,
-    labelled: 0,
-    correct: 0,
-    uncertain: 0,
-    confusion: { service: { service: 0, support: 0 }, support: { service: 0, support: 0 } },
-    noSignal: 0,
-    noSignalUncertain: 0,
-  };
+  const all = newTally();
+  const byLanguage = new Map<string, Tally>();
   for (const file of files) {
     let rows: RouterRow[];
     try {
@@ -90,16 +100,21 @@ function main(): void {
     for (const row of rows) {
       if (args.licence !== undefined && row.licence !== args.licence) continue;
       const decision = classifier.classify(row.text);
-      tally.rows++;
-      if (decision.uncertain) tally.uncertain++;
-      if (row.signal === 'none') {
-        // No-signal openers have no right queue; what matters is that they come out uncertain.
-        tally.noSignal++;
-        if (decision.uncertain) tally.noSignalUncertain++;
-      } else if (row.label !== undefined) {
-        tally.labelled++;
-        tally.confusion[row.label][decision.label]++;
-        if (row.label === decision.label) tally.correct++;
+      const lang = row.lang ?? 'en';
+      if (!byLanguage.has(lang)) byLanguage.set(lang, newTally());
+      for (const tally of [all, byLanguage.get(lang) as Tally]) {
+        tally.rows++;
+        if (decision.uncertain) tally.uncertain++;
+        if (decision.language === lang) tally.languageRight++;
+        if (row.signal === 'none') {
+          // No-signal openers have no right queue; what matters is that they come out uncertain.
+          tally.noSignal++;
+          if (decision.uncertain) tally.noSignalUncertain++;
+        } else if (row.label !== undefined) {
+          tally.labelled++;
+          tally.confusion[row.label][decision.label]++;
+          if (row.label === decision.label) tally.correct++;
+        }
       }
       if (!args.summary) {
         const text = row.text.length > TEXT_SHOWN ? `${row.text.slice(0, TEXT_SHOWN - 1)}…` : row.text;
@@ -109,17 +124,24 @@ function main(): void {
           label: decision.label,
           confidence: Math.round(decision.confidence * 1000) / 1000,
           uncertain: decision.uncertain,
+          language: decision.language,
           features: decision.features,
         };
         process.stdout.write(`${JSON.stringify(line)}\n`);
       }
     }
   }
-  process.stdout.write(formatSummary(tally, modelPath));
+  process.stdout.write(formatSummary(all, `model ${modelPath}`));
+  if (byLanguage.size > 1 || !byLanguage.has('en')) {
+    for (const [lang, tally] of [...byLanguage].sort()) process.stdout.write(formatSummary(tally, `language ${lang}`));
+  }
 }
 
-function formatSummary(tally: Tally, modelPath: string): string {
-  const lines = [`\nmodel ${modelPath}: ${tally.rows} rows, ${tally.uncertain} uncertain (${percent(tally.uncertain, tally.rows)})`];
+function formatSummary(tally: Tally, title: string): string {
+  const lines = [
+    `\n${title}: ${tally.rows} rows, ${tally.uncertain} uncertain (${percent(tally.uncertain, tally.rows)}), ` +
+      `language named right ${percent(tally.languageRight, tally.rows)}`,
+  ];
   if (tally.noSignal > 0) {
     lines.push(`no-signal rows: ${tally.noSignal}, uncertain ${tally.noSignalUncertain} (${percent(tally.noSignalUncertain, tally.noSignal)})`);
   }

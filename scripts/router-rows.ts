@@ -10,10 +10,12 @@ export interface RouterRow {
   licence?: string;
   /** `"none"` marks an opener with no topic signal ("hi"). */
   signal?: string;
+  /** The language of the text (`en`, `fr`, `de`, `es`, `pt`); absent means English. */
+  lang?: string;
 }
 
 /**
- * Reads a JSON Lines file of `{"text", "label"?, "licence"?, "signal"?}` rows. Blank lines are
+ * Reads a JSON Lines file of `{"text", "label"?, "licence"?, "signal"?, "lang"?}` rows. Blank lines are
  * skipped; a line that is not such an object throws an error naming the file and line.
  */
 export function readRouterRows(path: string): RouterRow[] {
@@ -40,6 +42,7 @@ export function readRouterRows(path: string): RouterRow[] {
         ...(row.label !== undefined ? { label: row.label as QueueName } : {}),
         ...(typeof row.licence === 'string' ? { licence: row.licence } : {}),
         ...(typeof row.signal === 'string' ? { signal: row.signal } : {}),
+        ...(typeof row.lang === 'string' ? { lang: row.lang } : {}),
       });
     });
   return rows;

@@ -32,6 +32,8 @@ export interface SettingsFlags {
   'service-team'?: string;
   'support-team'?: string;
   greeting?: string;
+  /** An https picture for the widget's header, or `none`. */
+  'avatar-url'?: string;
   'agent-initials'?: string;
   'default-language'?: string;
   strings?: string;
@@ -136,6 +138,7 @@ export function parseSettingsFlags(flags: SettingsFlags): SettingsFlagsChange {
       // One team's name may change alone: the caller merges the other in, as for categories.
       teamNames: Object.keys(teamNames).length > 0 ? teamNames : undefined,
       greeting: given(flags.greeting, textOrNone),
+      avatarUrl: given(flags['avatar-url'], textOrNone),
       agentInitials: given(flags['agent-initials'], booleanOf),
       defaultLanguage: flags['default-language'],
       strings: given(flags.strings, stringsOf),

@@ -17,11 +17,14 @@ Rows are JSON lines {"text", "label": "service"|"support"}; other fields are ign
   "licence"   missing or "own": the project's own rows; any other licence: corpus rows, weighted
               to --corpus-share of their label; a licence with NC (non-commercial) is skipped
   "signal"    "none": an opener with no topic ("hi"), trained towards 50/50 whatever its label
+  "lang"      the row's language (en, fr, de, es, pt; default en), for the language identifier
 
 Options:
   --data FILE             training rows (repeat for several files); *-dev.jsonl files are refused
   --out PATH              where to write the model (JSON)
   --tune FILE             rows of another style to fit the temperature and threshold on (repeatable)
+  --language-data FILE    rows {"text", "lang"} for the language identifier only (languages the
+                          router does not read, "lang": "other"); never for the router's weights
   --l2 N                  L2 penalty (default 3e-5)
   --corpus-share N        share of its label's weight given to corpus rows (default 0.1)
   --no-signal-share N     weight of all no-signal rows, relative to one label (default 0.3)
@@ -50,7 +53,7 @@ function groupOf(row: RouterRow): RowGroup {
 function toTrainingRows(rows: readonly RouterRow[], path: string): TrainingRow[] {
   return rows.map((row, i) => {
     if (row.label === undefined) fail(`${path}: row ${i + 1} has no "label"`);
-    return { text: row.text, label: row.label, group: groupOf(row) };
+    return { text: row.text, label: row.label, group: groupOf(row), language: row.lang ?? 'en' };
   });
 }
 
@@ -62,6 +65,7 @@ function main(): void {
         data: { type: 'string', multiple: true },
         out: { type: 'string' },
         tune: { type: 'string', multiple: true },
+        'language-data': { type: 'string', multiple: true },
         l2: { type: 'string' },
         'corpus-share': { type: 'string' },
         'no-signal-share': { type: 'string' },
@@ -118,10 +122,19 @@ function main(): void {
     }
   }
 
+  const languageRows: { text: string; language: string }[] = [];
+  for (const file of args['language-data'] ?? []) {
+    try {
+      languageRows.push(...readRouterRows(file).map((row) => ({ text: row.text, language: row.lang ?? 'other' })));
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  }
+
   const started = performance.now();
   let model;
   try {
-    model = trainRouterModel(rows, { ...options, tuning });
+    model = trainRouterModel(rows, { ...options, tuning, languageRows });
   } catch (error) {
     fail((error as Error).message);
   }

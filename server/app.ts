@@ -37,6 +37,8 @@ import rateLimitPlugin from './plugins/rate-limit';
 import shutdownPlugin from './plugins/shutdown';
 import realtimePlugin from './plugins/realtime';
 import retentionPlugin from './plugins/retention';
+import routerLearningPlugin from './plugins/router-learning';
+import routerLearningRoutes from './http/router-learning';
 import staticPlugin from './plugins/static';
 import sweepPlugin from './plugins/sweep';
 import webhooksPlugin from './plugins/webhooks';
@@ -137,6 +139,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(healthRoutes);
   await app.register(sessionRoutes, { prefix: '/api/v1' });
   await app.register(routingRoutes, { prefix: '/api/v1' });
+  await app.register(routerLearningRoutes, { prefix: '/api/v1' });
   await app.register(privacyRoutes, { prefix: '/api/v1' });
   await app.register(agentRoutes, { prefix: '/api/v1' });
   await app.register(siteRoutes, { prefix: '/api/v1' });
@@ -151,6 +154,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   await app.register(retentionPlugin);
   await app.register(archivePlugin);
   await app.register(historyRoutes, { prefix: '/api/v1' });
+  await app.register(routerLearningPlugin);
   await app.register(staticPlugin);
   return app;
 }

@@ -18,6 +18,7 @@ import type { NoteService } from './domain/notes';
 import type { TeamService } from './domain/team';
 import type { CannedReplyService } from './domain/canned-replies';
 import type { SiteRouting } from './domain/routing/site-routing';
+import type { SiteLearning } from './domain/routing/site-learning-service';
 import type { AssignmentService } from './domain/assignment';
 import type { AuditLog } from './domain/audit';
 import type { Privacy } from './domain/privacy';
@@ -64,6 +65,7 @@ declare module 'fastify' {
     cannedReplies: CannedReplyService;
     agentAccounts: AgentAccounts;
     siteRouting: SiteRouting;
+    siteLearning: SiteLearning;
     limiter: RateLimiter;
     audit: AuditLog;
     assignment: AssignmentService;

@@ -17,6 +17,8 @@ export const ERRORS = {
   CONVERSATION_CHANGED: { status: 409, message: 'The conversation changed meanwhile; load it again.' },
   TRANSFER_SAME_QUEUE: { status: 409, message: 'The conversation is already in that queue.' },
   ROUTING_RULE_NOT_FOUND: { status: 404, message: 'No routing rule has this id on this site.' },
+  ROUTING_NOT_LEARNABLE: { status: 409, message: 'A site rule placed this conversation: the router has nothing to learn from it.' },
+  ROUTING_NOTHING_TO_ROLL_BACK: { status: 409, message: "The site's router uses no adapted version: there is nothing to roll back." },
   FORBIDDEN: { status: 403, message: 'Your role does not allow this.' },
   AGENT_OFFLINE: { status: 409, message: 'The agent is offline: set your status to online first.' },
   AGENT_AT_CAPACITY: { status: 409, message: 'The agent already holds as many conversations as their capacity allows.' },

@@ -101,6 +101,11 @@ export interface RoutingDecision {
   reason: string;
   /** True when the model was unsure and the site's fallback queue was used. */
   uncertain: boolean;
+  /**
+   * The language the router read the text in (`en`, `fr`, `de`, `es`, `pt`), for a model or
+   * fallback decision; absent for a rule or the visitor's choice, and when it is none of those.
+   */
+  language?: string;
 }
 
 export interface ConversationView {
@@ -234,6 +239,8 @@ export interface SiteInfo {
   greeting: string | null;
   /** Show the initials of the agent's name beside their messages. */
   agentInitials: boolean;
+  /** An https picture for the widget's header; null: none. */
+  avatarUrl: string | null;
   /** The language when none of the browser's has a catalogue. */
   defaultLanguage: WidgetLanguage;
   /** The site's wording, per language, of any catalogue key. */
@@ -395,6 +402,12 @@ export interface AgentClientEvents {
   'conversation:resolve': (payload: ConversationResolvePayload, ack: AckCallback<ConversationView>) => void;
   /** Hands the conversation to the other queue with a note; recorded as a routing correction. */
   'conversation:transfer': (payload: ConversationTransferPayload, ack: AckCallback<ConversationView>) => void;
+  /**
+   * Says the router chose the wrong queue, without moving the conversation (it is nearly done):
+   * kept as a correction towards the other queue for the site's learning. The holder, a lead or
+   * an admin; ROUTING_NOT_LEARNABLE when a site rule placed it.
+   */
+  'conversation:flag-route': (payload: ConversationRefPayload, ack: AckCallback<{ queue: QueueName }>) => void;
   /**
    * Hands the conversation to a named colleague with the skill, online and with a free place
    * (AGENT_NOT_FOUND, SKILL_REQUIRED, AGENT_OFFLINE, AGENT_AT_CAPACITY otherwise, nothing changed).

@@ -433,6 +433,11 @@ export const WidgetLookSchema = Type.Object(
     greeting: Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()]),
     /** Agent messages carry a round badge with the initials of the agent's name. */
     agentInitials: Type.Boolean(),
+    /**
+     * A picture in the widget's header (the team's face or logo), an https address the visitor's browser
+     * fetches; null or absent: none. Optional so settings stored before it still read.
+     */
+    avatarUrl: Type.Optional(Type.Union([Type.String({ minLength: 12, maxLength: 2048, pattern: '^https://[^\\s"<>]+$' }), Type.Null()])),
     /** The language when none of the visitor's browser languages has a catalogue. */
     defaultLanguage: WidgetLanguageSchema,
     /** Per language, strings that replace the catalogue's (any key of `widget/app/i18n/en.ts`). */
@@ -861,3 +866,40 @@ export const FileGetParamsSchema = Type.Object({ fileId: FileIdSchema }, Strict)
 
 export const FileLinkSchema = Type.Object({ url: Type.String(), expiresAt: Type.Number() });
 export type FileLink = Static<typeof FileLinkSchema>;
+// ---- Per-site router learning (docs/router.md, "Each site's own corrections") --------------------
+
+const SiteModelSummarySchema = Type.Object({
+  version: Type.Integer({ minimum: 1 }),
+  trainedAt: Type.Number(),
+  /** Site words with a weight. */
+  features: Type.Integer({ minimum: 0 }),
+  trainedOn: Type.Object({ examples: Type.Integer(), corrections: Type.Integer() }),
+  heldBack: Type.Object({ examples: Type.Integer(), corrections: Type.Integer(), accuracyBefore: Type.Number(), accuracyAfter: Type.Number() }),
+  /** Its strongest words: a positive weight pulls towards support, a negative one towards service. */
+  words: Type.Array(Type.Object({ feature: Type.String(), weight: Type.Number() })),
+});
+
+export const RouterLearningViewSchema = Type.Object({
+  thisWeek: Type.Object({
+    conversations: Type.Integer({ minimum: 0 }),
+    corrected: Type.Integer({ minimum: 0 }),
+    accuracy: Type.Union([Type.Number(), Type.Null()]),
+  }),
+  examples: Type.Integer({ minimum: 0 }),
+  pendingCorrections: Type.Integer({ minimum: 0 }),
+  retrainAfter: Type.Integer({ minimum: 1 }),
+  active: Type.Union([SiteModelSummarySchema, Type.Null()]),
+  versions: Type.Array(SiteModelSummarySchema),
+  suggestedRules: Type.Array(
+    Type.Object({ phrase: Type.String(), queue: QueueNameSchema, corrections: Type.Integer(), against: Type.Integer() }),
+  ),
+});
+
+export const RouterRetrainResultSchema = Type.Object({
+  adopted: Type.Boolean(),
+  reason: Type.String(),
+  candidate: SiteModelSummarySchema,
+  learning: RouterLearningViewSchema,
+});
+export type RouterLearningView = Static<typeof RouterLearningViewSchema>;
+export type RouterRetrainResult = Static<typeof RouterRetrainResultSchema>;

@@ -31,6 +31,7 @@ export const DEFAULT_SITE_SETTINGS: Readonly<SiteSettings> = Object.freeze({
     teamNames: Object.freeze({ service: null, support: null }),
     greeting: null,
     agentInitials: true,
+    avatarUrl: null,
     defaultLanguage: 'en',
     strings: Object.freeze({}),
     prechat: Object.freeze({ mode: 'off', fields: Object.freeze(['name', 'email']) }),

@@ -16,6 +16,7 @@ export function visitorLook(look: WidgetLook): Omit<SiteInfo, 'name' | 'topicQue
     teamNames: look.teamNames,
     greeting: look.greeting,
     agentInitials: look.agentInitials,
+    avatarUrl: look.avatarUrl ?? null,
     defaultLanguage: look.defaultLanguage,
     strings: look.strings,
     prechat: look.prechat ?? DEFAULT_SITE_SETTINGS.widget.prechat,

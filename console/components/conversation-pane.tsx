@@ -9,6 +9,7 @@ import { TransferDialog } from './transfer-dialog';
 import type { PendingReply } from '../workspace-store';
 import { VisitorName } from './visitor-name';
 import { AttachmentView, useAttach } from './attachments';
+import { WrongQueueButton } from './wrong-queue-button';
 
 export interface ConversationPaneProps {
   conversation: ConversationView;
@@ -19,6 +20,8 @@ export interface ConversationPaneProps {
   categories: string[];
   onResolve(category?: string): void;
   onTransfer(queue: QueueName, note: string): void;
+  /** Marks the router's choice wrong without moving the conversation; resolves to the queue it belonged in, or null when refused. */
+  onFlagRoute?(): Promise<QueueName | null>;
   onRelease(): void;
   /** Whether this server emails answers to visitors who left (SMTP_URL set). */
   emailEnabled: boolean;
@@ -53,6 +56,7 @@ export function ConversationPane({
   categories,
   onResolve,
   onTransfer,
+  onFlagRoute,
   onRelease,
   emailEnabled,
   visitorTyping = false,
@@ -94,6 +98,7 @@ export function ConversationPane({
           <p class="routing">
             {conversation.queue} queue · {conversation.routing.reason}
             {conversation.routing.uncertain && ' · check the route'}
+            {open && onFlagRoute && <WrongQueueButton conversation={conversation} onFlag={onFlagRoute} />}
           </p>
           {conversation.reopenedAt !== undefined && <p class="routing reopened">Reopened: the visitor replied after it was resolved{conversation.category && ` (filed under ${conversation.category})`}</p>}
           {conversation.leftMessage && !emailEnabled && (

@@ -118,6 +118,7 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
             categories={state.categories[selected.queue]}
             onResolve={(category) => void connection.resolve(selected.id, category)}
             onTransfer={(queue, note) => void connection.transfer(selected.id, queue, note)}
+            onFlagRoute={() => connection.flagRoute(selected.id)}
             onRelease={() => void connection.release(selected.id)}
             emailEnabled={state.emailEnabled}
             visitorTyping={state.typing[selected.id] ?? false}

@@ -48,6 +48,8 @@ function QueuesForm({ saved, save, submit }: { saved: SiteSettings } & Pick<Retu
     <form
       class="settings-form"
       aria-label="Queues"
+      // The server checks the numbers and its refusal names the field, in the same words as REST and the CLI.
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
         void submit({

@@ -104,7 +104,7 @@ function Rules({ siteKey }: { siteKey: string }) {
         </table>
       )}
       <form
-        class="ranges"
+        class="ranges add-rule"
         aria-label="Add a rule"
         onSubmit={(e) => {
           e.preventDefault();

@@ -32,6 +32,7 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   { id: 'widget', title: 'Widget', load: () => import('./widget-page') },
   { id: 'hours', title: 'Hours and availability', load: () => import('./hours-page') },
   { id: 'routing', title: 'Routing', load: () => import('./routing-page') },
+  { id: 'learning', title: 'Router learning', load: () => import('./learning-page') },
   { id: 'queues', title: 'Queues', load: () => import('./queues-page') },
   { id: 'webhooks', title: 'Webhooks', load: () => import('./webhooks-page') },
   { id: 'audit', title: 'Audit log', load: () => import('./audit-page') },

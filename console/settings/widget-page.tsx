@@ -115,6 +115,15 @@ function WidgetForm({ saved, siteName, save, submit }: { saved: SiteSettings; si
             onInput={(e) => change({ greeting: (e.target as HTMLTextAreaElement).value || null })}
           />
         </Field>
+        <Field id="avatar-url" label="Picture in the header" hint="An https address of a square picture (the team or your logo). Empty: none." error={err('avatarUrl')}>
+          <input
+            type="url"
+            {...described('avatar-url', true, err('avatarUrl'))}
+            value={look.avatarUrl ?? ''}
+            placeholder="https://"
+            onInput={(e) => change({ avatarUrl: (e.target as HTMLInputElement).value.trim() || null })}
+          />
+        </Field>
         <label class="inline field">
           <input type="checkbox" checked={look.agentInitials} onChange={(e) => change({ agentInitials: (e.target as HTMLInputElement).checked })} />
           Show agents’ initials beside their messages

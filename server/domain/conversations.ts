@@ -25,6 +25,7 @@ import { checkMessageText, previewOf } from './message-text';
 import { randomId } from './random-id';
 import type { QueueName } from '../../shared/queues';
 import type { RateLimiter } from './rate-limiter';
+import type { SiteLearning } from './routing/site-learning-service';
 import type { Router } from './routing/router';
 import type { ConversationRatePayload } from '../../shared/schemas';
 import { tellingAll, type DomainEvents, type EventOrigin } from './events';
@@ -36,6 +37,8 @@ import { createNewcomers } from './newcomers';
 export interface ConversationServiceDeps {
   store: Store;
   router: Router;
+  /** The site's own routing adaptation, learnt from its corrections; without it the shared model alone routes. */
+  siteLearning?: Pick<SiteLearning, 'adaptationFor'>;
   limiter: RateLimiter;
   events: DomainEvents;
   audit: AuditLog;
@@ -53,7 +56,7 @@ export interface VisitorContext extends EventOrigin {
   ip: string;
 }
 
-export function createConversationService({ store, router, limiter, events, audit, emailEnabled = false, now = Date.now }: ConversationServiceDeps) {
+export function createConversationService({ store, router, siteLearning, limiter, events, audit, emailEnabled = false, now = Date.now }: ConversationServiceDeps) {
   const requireConversation = async (siteKey: SiteKey, id: ConversationId) => {
     const conversation = await store.getConversation(siteKey, id);
     if (!conversation) throw createError('CONVERSATION_NOT_FOUND', { conversationId: id });
@@ -90,10 +93,12 @@ export function createConversationService({ store, router, limiter, events, audi
     // A reopened conversation was placed and handled already: its reply is no new question.
     if (conversation.status !== 'waiting' || !conversation.routing.uncertain || conversation.reopenedAt !== undefined) return null;
     const site = await requireSite(conversation.siteKey);
+    const adaptation = await siteLearning?.adaptationFor(conversation.siteKey);
     const decision = router.route({
       text: await visitorText(conversation),
       rules: await store.listRoutingRules(conversation.siteKey),
       settings: site.settings,
+      ...(adaptation ? { adaptation } : {}),
     });
     if (decision.uncertain) return null;
     try {
@@ -255,7 +260,7 @@ export function createConversationService({ store, router, limiter, events, audi
       const visitor = options.identity ?? kept;
       // A site that asks who the visitor is first refuses before any limit counts or anything is stored.
       if (site.settings.widget.prechat?.mode === 'required' && !visitor) throw createError('PRECHAT_REQUIRED');
-      const [, rules, pageContext] = await Promise.all([
+      const [, rules, pageContext, adaptation] = await Promise.all([
         // Narrowest first, so one busy visitor is stopped before they use up their office's or the site's allowance.
         (async () => {
           await limiter.hit('conversationsPerVisitor', `${siteKey}:${visitorId}`);
@@ -264,6 +269,7 @@ export function createConversationService({ store, router, limiter, events, audi
         })(),
         store.listRoutingRules(siteKey),
         store.getVisitorContext(siteKey, visitorId),
+        siteLearning?.adaptationFor(siteKey),
       ]);
       const at = now();
       let created: Awaited<ReturnType<Store['createConversation']>>;
@@ -277,7 +283,7 @@ export function createConversationService({ store, router, limiter, events, audi
           ...(site.settings.storeVisitorIp ? { visitorIp: context.ip } : {}),
           ...(options.leftMessage ? { leftMessage: true } : {}),
           ...(visitor?.verified && site.settings.verifiedPriorityMinutes > 0 ? { priorityMs: site.settings.verifiedPriorityMinutes * 60_000 } : {}),
-          routing: router.route({ text, rules, settings: site.settings, ...(input.topic ? { topic: input.topic } : {}) }),
+          routing: router.route({ text, rules, settings: site.settings, ...(input.topic ? { topic: input.topic } : {}), ...(adaptation ? { adaptation } : {}) }),
           preview: previewOf(text),
           now: at,
           firstMessage: { clientId: input.clientId, text },

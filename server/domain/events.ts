@@ -45,6 +45,11 @@ export interface DomainEventMap {
   };
   /** An agent handed it to the other queue with a note (a routing correction). */
   'conversation.transferred': { conversation: ConversationView; fromQueue: QueueName; byAgentId: AgentId };
+  /**
+   * An agent said the router put it in the wrong queue, without moving it: kept as a correction
+   * towards `queue` for the site's learning; `pendingCorrections` not yet trained on, this one included.
+   */
+  'conversation.route_flagged': { conversation: ConversationView; byAgentId: AgentId; queue: QueueName; pendingCorrections: number };
   /** It waits again at the front of its queue: handed back, its agent gone, or on its way to a colleague. */
   'conversation.released': { conversation: ConversationView; fromAgentId: AgentId; reason: ReleaseReason };
   'conversation.resolved': { conversation: ConversationView; byAgentId: AgentId };

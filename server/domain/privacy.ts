@@ -51,7 +51,7 @@ function visitorCounters(siteKey: SiteKey, visitorId: VisitorId, conversations: 
 const foundNothing = (deletedConversations: number, erased: ErasedTraces, forgotten: Record<string, number>) =>
   deletedConversations === 0 &&
   !erased.identity &&
-  erased.routingCorrections + erased.kpiEvents + erased.auditEntries.length + erased.counters === 0 &&
+  erased.routingCorrections + erased.routingExamples + erased.kpiEvents + erased.auditEntries.length + erased.counters === 0 &&
   Object.values(forgotten).every((n) => n === 0);
 
 export function createPrivacy({
@@ -147,6 +147,7 @@ export function createPrivacy({
       await audit.record(siteKey, actor, 'visitor.delete', visitorPseudonym(siteKey, visitorId), {
         deletedConversations,
         routingCorrections: erased.routingCorrections,
+        routingExamples: erased.routingExamples,
         kpiEvents: erased.kpiEvents,
         identity: erased.identity,
         counters: erased.counters,

@@ -23,6 +23,7 @@ import { createPrivacy } from '../domain/privacy';
 import { createRateLimiter, type RateLimits } from '../domain/rate-limiter';
 import { createRouter } from '../domain/routing/router';
 import { createSiteRouting } from '../domain/routing/site-routing';
+import { createSiteLearning } from '../domain/routing/site-learning-service';
 import { createSignalService } from '../domain/signals';
 import { createVisitorTokens } from '../domain/visitor-tokens';
 import type { Archive } from '../store/archive/archive';
@@ -57,7 +58,12 @@ export default fp<DomainPluginOptions>(
     const audit = createAuditLog(store, now);
     app.decorate('audit', audit);
     const router = createRouter({ classifier });
-    app.decorate('conversations', createConversationService({ store, router, limiter, events, audit, emailEnabled: app.config.smtpUrl !== undefined, now }));
+    const siteLearning = createSiteLearning({ store, classifier, events, audit, now });
+    app.decorate('siteLearning', siteLearning);
+    app.decorate(
+      'conversations',
+      createConversationService({ store, router, siteLearning, limiter, events, audit, emailEnabled: app.config.smtpUrl !== undefined, now }),
+    );
     app.decorate('notes', createNoteService({ store, events, now }));
     app.decorate('team', createTeamService({ store, events, audit, now }));
     app.decorate('cannedReplies', createCannedReplyService({ store, audit, now }));
@@ -65,7 +71,7 @@ export default fp<DomainPluginOptions>(
       'agentAccounts',
       createAgentAccounts({ store, limiter, events, audit, sessionTtlMs: app.config.sessionTtlMs, now, ...(sleep ? { sleep } : {}) }),
     );
-    app.decorate('siteRouting', createSiteRouting(store, audit, now, router));
+    app.decorate('siteRouting', createSiteRouting(store, audit, now, router, siteLearning));
     app.decorate('signals', createSignalService({ store, events, now }));
     app.decorate('privacy', createPrivacy({ store, audit, events, now, archive }));
     app.decorate('siteAdmin', createSiteAdmin({ store, audit, publicUrl: app.config.publicUrl, now }));

@@ -97,6 +97,11 @@ export function registerAgentNamespace(app: FastifyInstance, closing: () => bool
       conversations.transferConversation(current(), payload, origin),
     ));
 
+    socket.on('conversation:flag-route', handleEvent(socketLog(app, socket), 'conversation:flag-route', checkRef, async ({ conversationId }) => {
+      const { queue } = await app.siteLearning.flagWrongQueue(current(), conversationId, origin);
+      return { queue };
+    }));
+
     socket.on('conversation:hand-over', handleEvent(socketLog(app, socket), 'conversation:hand-over', checkHandOver, (payload) =>
       conversations.handOverConversation(current(), payload, origin),
     ));

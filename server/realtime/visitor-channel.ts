@@ -43,6 +43,7 @@ export function toVisitorSession(session: Omit<VisitorSession, 'conversation'> &
       teamNames: { service: site.teamNames.service, support: site.teamNames.support },
       greeting: site.greeting,
       agentInitials: site.agentInitials,
+      avatarUrl: site.avatarUrl,
       defaultLanguage: site.defaultLanguage,
       strings: site.strings,
       prechat: { mode: site.prechat.mode, fields: [...site.prechat.fields] },

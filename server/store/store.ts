@@ -189,6 +189,43 @@ export interface RoutingCorrection {
   at: number;
 }
 
+/** A conversation's opener and the queue it belonged in: what per-site learning trains on. */
+export interface RoutingExample {
+  conversationId: ConversationId;
+  visitorId: VisitorId;
+  /** The visitor's opening text, cut at 1,000 characters. */
+  text: string;
+  /** The queue it belonged in: where it was resolved, or the other one when an agent flagged it. */
+  label: QueueName;
+  /** The queue the router chose. */
+  predicted: QueueName;
+  /** How the router chose; rule-routed conversations teach nothing and are not kept. */
+  routedBy: 'model' | 'default' | 'visitor';
+  /** An agent transferred it or flagged it "wrong queue". */
+  corrected: boolean;
+  /** Flagged "wrong queue" without a transfer: a later resolution does not replace it. */
+  flagged?: boolean;
+  at: number;
+}
+
+/** A site's adapted router model, as stored: its word weights and how it did when trained. */
+export interface SiteModelVersion {
+  version: number;
+  trainedAt: number;
+  /** Word feature → extra weight, in log-odds added after the shared model's temperature. */
+  weights: Record<string, number>;
+  trainedOn: { examples: number; corrections: number };
+  /** Held-back examples, and the share the router placed right before this version and with it. */
+  heldBack: { examples: number; corrections: number; accuracyBefore: number; accuracyAfter: number };
+}
+
+/** A site's learning state: its versions (newest first), the one in use, and corrections not yet trained on. */
+export interface RouterLearning {
+  active: number | null;
+  versions: SiteModelVersion[];
+  pendingCorrections: number;
+}
+
 export interface Agent {
   id: AgentId;
   siteKey: SiteKey;
@@ -316,6 +353,8 @@ export interface VisitorTraces {
 export interface ErasedTraces {
   /** Routing corrections of the conversations: the visitor's text and the agent's note. */
   routingCorrections: number;
+  /** Per-site learning examples of the visitor or their conversations (their opening text). */
+  routingExamples: number;
   /** Raw KPI events of the conversations or naming the visitor (survey comments among them). */
   kpiEvents: number;
   /** Audit entries that named the visitor or one of the conversations, as they were, oldest first. */
@@ -364,6 +403,20 @@ export interface Store {
   removeRoutingRule(siteKey: SiteKey, id: string): Promise<boolean>;
   /** Newest first, at most `limit`. */
   listRoutingCorrections(siteKey: SiteKey, limit: number): Promise<RoutingCorrection[]>;
+  /**
+   * Keeps a site's routing example, one per conversation (a newer one replaces it, except that a
+   * flagged one is not replaced by an unflagged one), at most `keep` per site, oldest dropped first.
+   * A corrected example not counted before adds one to the corrections not yet trained on.
+   * @returns the corrections not yet trained on
+   */
+  saveRoutingExample(siteKey: SiteKey, example: RoutingExample, keep: number): Promise<number>;
+  /** Newest first, at most `limit`. */
+  listRoutingExamples(siteKey: SiteKey, limit: number): Promise<RoutingExample[]>;
+  getRouterLearning(siteKey: SiteKey): Promise<RouterLearning>;
+  /** The version in use, read on its own: what routing checks before reusing a cached adaptation. */
+  getActiveRouterVersion(siteKey: SiteKey): Promise<number | null>;
+  /** Saves the versions and the one in use, and takes `trainedCorrections` off the pending count. */
+  saveRouterLearning(siteKey: SiteKey, learning: Pick<RouterLearning, 'active' | 'versions'>, trainedCorrections: number): Promise<void>;
 
   /** Fails with AGENT_EMAIL_TAKEN when the email is in use (emails are unique across sites). */
   createAgent(agent: Agent): Promise<Agent>;

@@ -44,6 +44,8 @@ describe('the Settings area, in a browser', () => {
 
     await admin.getByRole('textbox', { name: 'Colour', exact: true }).fill('#be123c');
     await admin.getByRole('textbox', { name: 'Greeting' }).fill('Hello from the settings test!');
+    await admin.getByRole('textbox', { name: 'Picture in the header' }).fill('https://cdn.example/team.png');
+    await eventually(async () => expect(await preview.locator('.sb-header img.sb-avatar').getAttribute('src')).toBe('https://cdn.example/team.png'), 5000);
     // Not saved yet: the preview shows it, the site does not.
     await expectText(preview.locator('.sb-greeting'), 'Hello from the settings test!');
     await eventually(async () => expect(await styleOf(admin, '[data-testid="widget-preview"] >> .sb-header', 'background-color')).toBe('rgb(190, 18, 60)'), 5000);
@@ -60,6 +62,7 @@ describe('the Settings area, in a browser', () => {
     await expectText(visitor.locator('.sb-greeting'), 'Hello from the settings test!');
     await eventually(async () => expect(await styleOf(visitor, '.sb-launcher', 'background-color')).toBe('rgb(190, 18, 60)'), 10_000);
     expect(await styleOf(visitor, '.sb-header', 'background-color')).toBe('rgb(190, 18, 60)');
+    expect(await visitor.locator('.sb-header img.sb-avatar').getAttribute('src')).toBe('https://cdn.example/team.png');
     await visitor.screenshot({ path: `${SCREENSHOTS}/widget-saved-on-site.png` });
     await visitor.context().close();
   });
@@ -135,6 +138,59 @@ describe('the Settings area, in a browser', () => {
     await admin.screenshot({ path: `${SCREENSHOTS}/routing-try.png`, fullPage: true });
     // Nothing was created by trying.
     expect(await scene.started.app.store.listQueueIds(siteKey, 'support')).toEqual([]);
+  });
+
+  it('saves the queues’ settings, and shows a refused number under its field', async () => {
+    await openSection('Queues');
+    await admin.getByRole('radio', { name: /Automatic/ }).check();
+    await admin.getByRole('checkbox', { name: /Also ask NPS/ }).check();
+    await admin.getByRole('spinbutton', { name: 'Abandon after (seconds)' }).fill('0');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await expectText(admin.locator('#abandon-after-error'), '>= 1');
+    expect((await scene.started.app.store.getSite(siteKey))!.settings).toMatchObject({ assignment: 'manual', npsSurvey: false, abandonAfterSeconds: 300 });
+
+    await admin.getByRole('spinbutton', { name: 'Abandon after (seconds)' }).fill('600');
+    await admin.getByRole('textbox', { name: 'Technical support categories' }).fill('Bug\nSetup\nLoyalty card');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await expectText(admin.getByRole('status').filter({ hasText: 'Saved' }), 'Saved.');
+    expect((await scene.started.app.store.getSite(siteKey))!.settings).toMatchObject({
+      assignment: 'auto',
+      npsSurvey: true,
+      abandonAfterSeconds: 600,
+      categories: { support: ['Bug', 'Setup', 'Loyalty card'] },
+    });
+    // Back to manual: the tests below want conversations left in the queue.
+    await admin.getByRole('radio', { name: /Manual/ }).check();
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await expectText(admin.getByRole('status').filter({ hasText: 'Saved' }), 'Saved.');
+  });
+
+  it('adds a webhook endpoint and shows its secret once, lists it, and the audit log shows who did it, filtered by action', async () => {
+    await openSection('Webhooks');
+    await admin.getByRole('textbox', { name: 'URL' }).fill('https://hooks.example/switchboard');
+    await admin.getByRole('checkbox', { name: 'Every event, present and future' }).uncheck();
+    await admin.getByRole('checkbox', { name: 'conversation.resolved' }).check();
+    await admin.getByRole('button', { name: 'Add endpoint' }).click();
+    const secret = admin.getByTestId('webhook-secret');
+    await secret.waitFor();
+    expect((await secret.textContent())!.length).toBeGreaterThan(20);
+    await expectText(admin.getByRole('article', { name: 'https://hooks.example/switchboard' }), 'conversation.resolved');
+    await expectText(admin.getByRole('article', { name: 'https://hooks.example/switchboard' }), 'No deliveries yet.');
+    await admin.screenshot({ path: `${SCREENSHOTS}/webhooks.png`, fullPage: true });
+    await admin.getByRole('button', { name: 'I have kept it' }).click();
+    expect(await admin.getByTestId('webhook-secret').count()).toBe(0);
+
+    await openSection('Audit log');
+    await admin.getByRole('combobox', { name: 'Action' }).selectOption('routing.rule.add');
+    const rows = admin.getByRole('row');
+    await expectText(rows.nth(1), 'loyalty card');
+    await expectText(rows.nth(1), scene.lead.email);
+    expect(await rows.count()).toBe(2);
+    await admin.getByRole('textbox', { name: 'Who' }).fill('nobody-here');
+    await eventually(async () => expect(await admin.getByRole('row').count()).toBe(1), 5000);
+    await admin.getByRole('textbox', { name: 'Who' }).fill('');
+    await admin.getByRole('combobox', { name: 'Action' }).selectOption('');
+    await admin.screenshot({ path: `${SCREENSHOTS}/audit.png`, fullPage: true });
   });
 
   it('has no serious or critical axe findings on any Settings page', async () => {

@@ -8,6 +8,7 @@ import { kpiBucketIndex, RECENT_TIMES_KEPT, type Agent, type KpiEvent, type NewC
 import { DEFAULT_SITE_SETTINGS } from '../../shared/site-settings';
 import { describeAdminContract } from './admin.contract';
 import { describeWebhookContract } from './webhooks.contract';
+import { describeRouterLearningContract } from './router-learning.contract';
 
 export interface StoreUnderTest {
   store: Store;
@@ -573,6 +574,7 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
         const counters = [`messagesPerVisitor:${siteKey}:${visitorId}`, `conversationsPerVisitor:${siteKey}:${visitorId}`];
         expect(await store.eraseVisitorTraces({ siteKey, visitorId, conversationIds: [conversation.id], counters })).toEqual({
           routingCorrections: 1,
+          routingExamples: 0,
           kpiEvents: 2,
           auditEntries: [
             { at, actor: 'operator', action: 'visitor.export', target: visitorId },
@@ -599,7 +601,7 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
         expect(await store.readKpiBuckets(siteKey, 'site', 'day', kpiBucketIndex('day', at), kpiBucketIndex('day', at) + 1)).toEqual(kpisBefore);
 
         expect(await store.eraseVisitorTraces({ siteKey, visitorId, conversationIds: [conversation.id], counters })).toEqual({
-          routingCorrections: 0, kpiEvents: 0, auditEntries: [], counters: 0, identity: false,
+          routingCorrections: 0, routingExamples: 0, kpiEvents: 0, auditEntries: [], counters: 0, identity: false,
         });
       });
 
@@ -946,5 +948,6 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
 
     describeWebhookContract(() => store, siteKey);
     describeAdminContract(() => store, siteKey);
+    describeRouterLearningContract(() => store, siteKey);
   });
 }

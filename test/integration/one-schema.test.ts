@@ -33,6 +33,10 @@ const BAD_SETTINGS: Record<string, BadSetting> = {
   'range that ends before it starts': { patch: { businessHours: hours({ mon: ['17:00-09:00'] }) }, flags: hoursFlag({ mon: ['17:00-09:00'] }) },
   'unknown day': { patch: { businessHours: hours({ someday: ['09:00-10:00'] }) }, flags: hoursFlag({ someday: ['09:00-10:00'] }) },
   'business hours with an extra field': { patch: { businessHours: { ...hours({}), lunch: true } }, flags: { 'business-hours': JSON.stringify({ ...hours({}), lunch: true }) } },
+  'overlapping ranges on one day': { patch: { businessHours: hours({ mon: ['09:00-12:30', '12:00-18:00'] }) }, flags: hoursFlag({ mon: ['09:00-12:30', '12:00-18:00'] }) },
+  'a holiday that is not a date': { patch: { businessHours: { ...hours({}), holidays: ['Christmas'] } }, flags: { 'business-hours': JSON.stringify({ ...hours({}), holidays: ['Christmas'] }) } },
+  'a holiday on a day that does not exist': { patch: { businessHours: { ...hours({}), holidays: ['2026-02-30'] } }, flags: { 'business-hours': JSON.stringify({ ...hours({}), holidays: ['2026-02-30'] }) } },
+  'a holiday listed twice': { patch: { businessHours: { ...hours({}), holidays: ['2026-12-25', '2026-12-25'] } }, flags: { 'business-hours': JSON.stringify({ ...hours({}), holidays: ['2026-12-25', '2026-12-25'] }) } },
   'negative verified priority': { patch: { verifiedPriorityMinutes: -1 }, flags: { 'verified-priority': '-1' } },
   'verified priority past a day': { patch: { verifiedPriorityMinutes: 1441 }, flags: { 'verified-priority': '1441' } },
   'nps not a boolean': { patch: { npsSurvey: 'often' }, flags: { nps: 'often' } },
@@ -46,6 +50,11 @@ const BAD_SETTINGS: Record<string, BadSetting> = {
   },
   'category too long': { patch: { categories: { service: ['x'.repeat(41)], support: [] } }, flags: { 'service-categories': 'x'.repeat(41) } },
   'accent colour by name': { patch: { widget: { accentColor: 'red' } }, flags: { 'accent-color': 'red' } },
+  'accent colour in rgb()': { patch: { widget: { accentColor: 'rgb(255, 0, 0)' } }, flags: { 'accent-color': 'rgb(255, 0, 0)' } },
+  'accent colour with a script in it': { patch: { widget: { accentColor: '#fff;background:url(javascript:alert(1))' } }, flags: { 'accent-color': '#fff;background:url(javascript:alert(1))' } },
+  'avatar over plain http': { patch: { widget: { avatarUrl: 'http://cdn.example/team.png' } }, flags: { 'avatar-url': 'http://cdn.example/team.png' } },
+  'avatar as a javascript: address': { patch: { widget: { avatarUrl: 'javascript:alert(1)' } }, flags: { 'avatar-url': 'javascript:alert(1)' } },
+  'avatar address breaking out of its attribute': { patch: { widget: { avatarUrl: 'https://cdn.example/a.png" onerror="alert(1)' } }, flags: { 'avatar-url': 'https://cdn.example/a.png" onerror="alert(1)' } },
   'accent colour in three digits': { patch: { widget: { accentColor: '#f00' } }, flags: { 'accent-color': '#f00' } },
   'launcher in the middle': { patch: { widget: { position: 'center' } }, flags: { position: 'center' } },
   'greeting too long': { patch: { widget: { greeting: 'x'.repeat(501) } }, flags: { greeting: 'x'.repeat(501) } },
@@ -108,6 +117,14 @@ describe('one schema per input: REST, the CLI and the domain refuse the same bad
     expect(() => parseSettingsFlags({ 'business-hours': JSON.stringify(hours({}, 'Mars/Olympus')) })).toThrow(
       expect.objectContaining({ details: { path: '/businessHours/timeZone', problem: 'unknown time zone "Mars/Olympus" (use an IANA name like Europe/Paris)' } }),
     );
+    const overlap = await siteApi(started, 'PATCH', '/routing/settings', adminCookie, { businessHours: hours({ wed: ['13:00-18:00', '09:00-13:30'] }) });
+    expect(await overlap.json()).toMatchObject({
+      error: { code: 'PAYLOAD_INVALID', details: { path: '/businessHours/weekly/wed/1', problem: '"09:00-13:30" and "13:00-18:00" overlap on wed' } },
+    });
+    const colour = await siteApi(started, 'PATCH', '/routing/settings', adminCookie, { widget: { accentColor: 'red' } });
+    expect(await colour.json()).toMatchObject({ error: { code: 'PAYLOAD_INVALID', details: { path: '/widget/accentColor', problem: '"red" is not a colour: give six hex digits like #1d4ed8' } } });
+    const holiday = await siteApi(started, 'PATCH', '/routing/settings', adminCookie, { businessHours: { ...hours({}), holidays: ['2026-13-01'] } });
+    expect(await holiday.json()).toMatchObject({ error: { code: 'PAYLOAD_INVALID', details: { path: '/businessHours/holidays/0', problem: '"2026-13-01" is not a date like 2026-12-25' } } });
     const unknownField = await siteApi(started, 'PATCH', '/routing/settings', adminCookie, { colour: 'red' });
     expect(await unknownField.json()).toMatchObject({ error: { code: 'PAYLOAD_INVALID', details: { path: '/colour', problem: 'is not a known field' } } });
   });
@@ -169,6 +186,25 @@ describe('one schema per input: REST, the CLI and the domain refuse the same bad
     expect(cli).toMatchObject({ code: 'PAYLOAD_INVALID', details: { path: expect.stringMatching(/^\/(password|skills|role|capacity|email)/) } });
     expect(domain).toEqual(cli);
     expect(await started.app.store.findAgentByEmail(flags.email)).toBeNull();
+  });
+
+  it.each([
+    ['white space only', '   '],
+    ['punctuation only', '?!…'],
+    ['one letter', 'a'],
+    ['two letters', 'ok'],
+    ['an article', 'the'],
+    ['a greeting', 'Hello'],
+    ['only words every message has', 'Hi, I need help please'],
+    ['French small talk', 'Bonjour, j’ai une question'],
+  ])('routing rules (REST, the CLI’s domain call and the domain): a phrase that matches everything, %s, is ROUTING_RULE_TOO_BROAD', async (_name, phrase) => {
+    const response = await siteApi(started, 'POST', '/routing/rules', adminCookie, { phrase, queue: 'support' });
+    expect(response.status).toBe(400);
+    const rest = ((await response.json()) as { error: { code: string; details: unknown } }).error;
+    expect(rest).toMatchObject({ code: 'ROUTING_RULE_TOO_BROAD', details: { path: '/phrase', problem: expect.stringContaining(phrase) } });
+    const domain = await started.app.siteRouting.addRule(started.siteKey, { phrase, queue: 'support' }, OPERATOR).catch(refusalOf);
+    expect(domain).toEqual({ code: rest.code, details: rest.details });
+    expect(await started.app.store.listRoutingRules(started.siteKey)).toEqual([]);
   });
 
   it.each([

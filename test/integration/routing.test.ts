@@ -154,11 +154,15 @@ describe('routing: rules, the visitor topic, re-routing while waiting, transfers
     });
 
     it('refuses malformed rules and settings with PAYLOAD_INVALID, and an unknown rule id with ROUTING_RULE_NOT_FOUND', async () => {
-      for (const body of [{ phrase: '', queue: 'support' }, { phrase: 'x', queue: 'sales' }, { phrase: '!!!', queue: 'support' }, { phrase: 'x', queue: 'support', extra: 1 }]) {
+      for (const body of [{ phrase: '', queue: 'support' }, { phrase: 'x', queue: 'sales' }, { phrase: 'x', queue: 'support', extra: 1 }]) {
         const response = await api('POST', '/routing/rules', body);
         expect(response.status, JSON.stringify(body)).toBe(400);
         expect(await response.json()).toMatchObject({ error: { code: 'PAYLOAD_INVALID' } });
       }
+      // Well-formed, but it would match every message (or none): its own code (issue 16).
+      const broad = await api('POST', '/routing/rules', { phrase: '!!!', queue: 'support' });
+      expect(broad.status).toBe(400);
+      expect(await broad.json()).toMatchObject({ error: { code: 'ROUTING_RULE_TOO_BROAD', details: { path: '/phrase' } } });
       for (const body of [{}, { topicQuestion: 'yes' }, { fallbackQueue: 'billing' }, { colour: 'red' }]) {
         expect((await api('PATCH', '/routing/settings', body)).status, JSON.stringify(body)).toBe(400);
       }

@@ -209,6 +209,7 @@ describe('tenancy: two sites on one server never reach each other', () => {
     ['PATCH', (site) => `/api/v1/sites/${site}/routing/settings`, { topicQuestion: true, storeVisitorIp: true }],
     ['POST', (site) => `/api/v1/sites/${site}/routing/rules`, { phrase: 'hijacked', queue: 'support' }],
     ['DELETE', (site) => `/api/v1/sites/${site}/routing/rules/${home.ruleId}`],
+    ['POST', (site) => `/api/v1/sites/${site}/routing/try`, { text: 'where is my refund' }],
     ['GET', (site) => `/api/v1/sites/${site}/routing/corrections`],
     ['GET', (site) => `/api/v1/sites/${site}/routing/corrections?format=jsonl`],
     ['GET', (site) => `/api/v1/sites/${site}/visitors/${home.victim.visitorId}/export`],

@@ -52,6 +52,8 @@ const SITE_FIELDS = [
   'teamNames',
   'greeting',
   'agentInitials',
+  // issue 16: the site's own picture for the header, set by its admins.
+  'avatarUrl',
   'defaultLanguage',
   'strings',
   'prechat',

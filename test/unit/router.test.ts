@@ -6,7 +6,7 @@ import type { RoutingRule } from '../../server/store/store';
 import { DEFAULT_SITE_SETTINGS } from '../../shared/site-settings';
 
 const classifierSaying = (result: Partial<Classification>) => ({
-  classify: (): Classification => ({ label: 'support', confidence: 0.9, uncertain: false, features: [{ feature: 'crash', weight: 2 }], ...result }),
+  classify: (): Classification => ({ label: 'support', confidence: 0.9, uncertain: false, features: [{ feature: 'crash', weight: 2 }], language: 'en', ...result }),
 });
 const rule = (phrase: string, queue: 'service' | 'support', createdAt = 1): RoutingRule => ({ id: phrase, phrase, queue, createdAt });
 

@@ -1,5 +1,6 @@
-import type { Classification, Classifier, FeatureContribution } from './classification';
+import type { Classification, Classifier, FeatureContribution, SiteAdaptation } from './classification';
 import { blockScale, countFeatures, isPlaceholder, isStopWord, normalizeTokens, visitFeatures, type FeatureBlock } from './featurize';
+import { createLanguageIdentifier, OTHER_LANGUAGE } from './language';
 import { parseRouterModel, type RouterModel } from './router-model';
 
 /** Features listed behind each decision. */
@@ -10,8 +11,20 @@ const NO_DECISION: Classification = Object.freeze({
   label: 'service',
   confidence: 0.5,
   uncertain: true,
+  why: 'no-words',
   features: [],
+  language: null,
 }) as Classification;
+
+/**
+ * Text the identifier names as another language is read anyway when at least this share of its
+ * words are known: short English openers full of brand words ("staking rewards werent credited")
+ * can look foreign to trigrams, and the words say otherwise.
+ */
+const OTHER_LANGUAGE_KNOWN_WORDS = 0.7;
+
+/** Under this posterior the language identifier's guess is not reported. */
+const MIN_LANGUAGE_CONFIDENCE = 0.5;
 
 /**
  * Builds the router's classifier from a trained model (the parsed `model.json`, or any file
@@ -28,35 +41,47 @@ const NO_DECISION: Classification = Object.freeze({
  */
 export function createClassifier(model: RouterModel): Classifier {
   const valid = parseRouterModel(model);
-  const tables: Record<FeatureBlock, Map<string, number>> = {
-    word: new Map(Object.entries(valid.weights.word)),
-    char: new Map(Object.entries(valid.weights.char)),
-  };
-  const { bias, scale: temperature, threshold, minKnownWords } = valid;
+  const { minKnownWords } = valid;
+  const english = scorerOf(valid);
+  const multilingual = valid.multilingual ? scorerOf(valid.multilingual) : english;
+  const languages = createLanguageIdentifier(valid.languages);
 
-  function decide(text: string): Classification {
-    const tokens = normalizeTokens(typeof text === 'string' ? text : '');
+  function decide(input: string, adaptation: SiteAdaptation | undefined): Classification {
+    const text = typeof input === 'string' ? input : '';
+    const tokens = normalizeTokens(text);
+    // English text is read by the model trained on English alone, so adding languages cannot move
+    // an English decision; the others by the model trained on all five (docs/router.md).
+    const guess = languages.identify(text);
+    const sure = guess.language !== null && guess.confidence >= MIN_LANGUAGE_CONFIDENCE;
+    const { tables, bias, scale: temperature, threshold } = sure && guess.language !== 'en' && guess.language !== OTHER_LANGUAGE ? multilingual : english;
     const counts = countFeatures(tokens);
     const scale: Record<FeatureBlock, number> = { word: blockScale(counts.word), char: blockScale(counts.char) };
     const wordNames: string[] = [];
     const wordPulls: number[] = [];
     const spellingPulls = new Float64Array(tokens.length);
     let score = bias;
+    // A site's own weights are in log-odds, added after the temperature (site-learning.ts fits
+    // them with the shared decision as a fixed offset); reported beside the shared ones.
+    const site = adaptation?.weights;
+    let siteScore = 0;
     visitFeatures(tokens, (feature, block, token) => {
-      const weight = tables[block].get(feature);
-      if (weight === undefined || weight === 0) return;
-      const pull = weight * scale[block];
+      const shared = tables[block].get(feature) ?? 0;
+      const extra = site !== undefined && block === 'word' ? (site.get(feature) ?? 0) * scale.word : 0;
+      if (shared === 0 && extra === 0) return;
+      const pull = shared * scale[block];
       score += pull;
+      siteScore += extra;
       if (block === 'char') spellingPulls[token] = (spellingPulls[token] as number) + pull;
       else {
         wordNames.push(feature);
-        wordPulls.push(pull);
+        // Reported in the shared weights' units: `explain` multiplies by the temperature.
+        wordPulls.push(pull + extra / temperature);
       }
     });
 
-    // Out-of-vocabulary guard: other languages, keyboard mashing and code get weights that mean
-    // nothing, so a text is uncertain when it has no content word, or when too few of its words
-    // are English function words or words seen in training.
+    // Out-of-vocabulary guard: languages the router does not read, keyboard mashing and code get
+    // weights that mean nothing, so a text is uncertain when it has no content word, or when too
+    // few of its words are function words or words seen in training (or in the site's corrections).
     let words = 0;
     let content = 0;
     let known = 0;
@@ -66,16 +91,21 @@ export function createClassifier(model: RouterModel): Classifier {
       if (isStopWord(token)) known++;
       else {
         content++;
-        if (tables.word.has(token)) known++;
+        if (tables.word.has(token) || site?.has(token)) known++;
       }
     }
-    const unreadable = content === 0 || known / words < minKnownWords;
+    // A language the identifier names as none of the router's (OTHER_LANGUAGE), or whose words
+    // are mostly unknown, is not read at all: its weights would mean nothing.
+    const share = words > 0 ? known / words : 1;
+    const foreign = share < minKnownWords || (sure && guess.language === OTHER_LANGUAGE && share < OTHER_LANGUAGE_KNOWN_WORDS);
+    const language = sure && !foreign ? guess.language : null;
 
-    const probability = sigmoid(temperature * score);
+    const probability = sigmoid(temperature * score + siteScore);
     const label = probability > 0.5 ? 'support' : 'service';
     const confidence = Math.max(probability, 1 - probability);
-    const uncertain = unreadable || confidence < threshold;
-    return { label, confidence, uncertain, features: explain(tokens, wordNames, wordPulls, spellingPulls, label === 'support' ? 1 : -1) };
+    const why = content === 0 ? 'no-words' : foreign ? 'language' : confidence < threshold ? 'unsure' : undefined;
+    const features = explain(tokens, wordNames, wordPulls, spellingPulls, label === 'support' ? 1 : -1, temperature);
+    return { label, confidence, uncertain: why !== undefined, ...(why ? { why } : {}), features, language };
   }
 
   /** The strongest pulls in the direction of the decision, merged by name, strongest first. */
@@ -85,6 +115,7 @@ export function createClassifier(model: RouterModel): Classifier {
     wordPulls: readonly number[],
     spellingPulls: Float64Array,
     direction: 1 | -1,
+    temperature: number,
   ): FeatureContribution[] {
     const merged = new Map<string, number>();
     wordNames.forEach((name, i) => merged.set(name, (merged.get(name) ?? 0) + (wordPulls[i] as number)));
@@ -103,15 +134,31 @@ export function createClassifier(model: RouterModel): Classifier {
   }
 
   return {
-    classify(text: string): Classification {
+    classify(text: string, adaptation?: SiteAdaptation): Classification {
       try {
-        return decide(text);
+        return decide(text, adaptation);
       } catch {
         // Normalisation is total and the model was validated, so this is a safety net only:
         // a router that throws would drop the visitor's message.
         return { ...NO_DECISION, features: [] };
       }
     },
+  };
+}
+
+interface Scorer {
+  tables: Record<FeatureBlock, Map<string, number>>;
+  bias: number;
+  scale: number;
+  threshold: number;
+}
+
+function scorerOf(part: Pick<RouterModel, 'weights' | 'bias' | 'scale' | 'threshold'>): Scorer {
+  return {
+    tables: { word: new Map(Object.entries(part.weights.word)), char: new Map(Object.entries(part.weights.char)) },
+    bias: part.bias,
+    scale: part.scale,
+    threshold: part.threshold,
   };
 }
 

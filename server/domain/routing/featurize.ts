@@ -8,9 +8,11 @@
 
 /**
  * Stored in every model; the classifier refuses a model built by another featurizer version.
- * @default 1
+ * Version 2 reads French, German, Spanish and Portuguese too: accents folded, French elisions
+ * split, function words of the five languages.
+ * @default 2
  */
-export const FEATURIZER_VERSION = 1;
+export const FEATURIZER_VERSION = 2;
 
 /** Only the first 4,000 characters are read: the message limit, and a bound on the work per decision. */
 export const MAX_CLASSIFIED_CHARS = 4_000;
@@ -77,6 +79,13 @@ const EMOJI = /[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}]+/gu;
 const EMOJI_LEFTOVERS = /[\u{1F3FB}-\u{1F3FF}\u200d\ufe0e\ufe0f\u20e3]/gu;
 const EMOTICON = /(^|\s)(?:[:;=][-']?[()dpo/\\|\][*3]+|<3|\^\^|xd+)(?=\s|$)/gi;
 const APOSTROPHE = /['’‘`´]/g;
+// French elisions ("l'appli", "j'ai", "qu'il"): the letter before the apostrophe is a word of its
+// own, spelt out so it joins the function words. English contractions never start a word with one
+// of these letters alone ("don't", "I'm"), so English reads as before.
+const ELISION = /(?<![\p{L}\p{N}])(qu|[cdjlmnst])['’‘`´](?=\p{L})/gu;
+// Accents are folded: visitors type "remboursement", "rembourssement" and "remboursé" alike, and on
+// phones often without accents at all.
+const COMBINING_MARKS = /\p{M}+/gu;
 const NOT_WORD = /[^\p{L}\p{N}_]+/gu;
 const NOT_WORD_ASCII = /[^a-z0-9_]+/g;
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
@@ -130,6 +139,15 @@ const SPELLINGS: ReadonlyMap<string, string> = new Map([
   ['subscribtion', 'subscription'], ['subcription', 'subscription'], ['sub', 'subscription'],
   ['delivary', 'delivery'], ['shiping', 'shipping'], ['cancell', 'cancel'],
   ['cancelation', 'cancellation'], ['canceled', 'cancelled'], ['canceling', 'cancelling'],
+  // French, Spanish, Portuguese and German chat spellings.
+  // (Short forms that are English words or units too, such as "cc", "pr", "ds", "tb", "k", are not.)
+  ['slt', 'salut'], ['bjr', 'bonjour'], ['pq', 'porque'], ['xq', 'porque'],
+  ['pk', 'pourquoi'], ['pkoi', 'pourquoi'], ['cmt', 'comment'],
+  ['tjrs', 'toujours'], ['tjs', 'toujours'],
+  ['q', 'que'], ['xa', 'para'], ['tmb', 'tambien'],
+  ['vc', 'voce'], ['vcs', 'voces'], ['tbm', 'tambem'], ['obg', 'obrigado'],
+  ['hj', 'hoje'], ['qdo', 'quando'], ['qnd', 'quando'], ['msm', 'mesmo'],
+  ['ngm', 'ninguem'], ['vllt', 'vielleicht'], ['nix', 'nichts'],
 ]);
 
 /** "does not" → "doesnt", so the two spellings of a negation share one feature. */
@@ -172,7 +190,9 @@ export function normalizeTokens(text: string): string[] {
   if (s.includes('rror') || s.includes('xception')) s = s.replace(EXCEPTION_NAME, ` ${PLACEHOLDERS.error} `);
   if (!ascii) s = s.replace(EMOJI, ` ${PLACEHOLDERS.emoji} `).replace(EMOJI_LEFTOVERS, '');
   s = s.toLowerCase();
+  if (!ascii) s = s.normalize('NFD').replace(COMBINING_MARKS, '').replace(/ß/g, 'ss');
   if (EMOTICON_HINT.test(s)) s = s.replace(EMOTICON, `$1 ${PLACEHOLDERS.emoji} `);
+  if (s.includes("'") || !ascii) s = s.replace(ELISION, '$1e ');
   s = s.replace(APOSTROPHE, '');
   s = s.replace(ascii ? NOT_WORD_ASCII : NOT_WORD, ' ');
 
@@ -244,7 +264,29 @@ const STOP_WORDS: ReadonlySet<string> = new Set(
     'so than then just also there here what which who whom when where why how can could will would ' +
     'should may might must shall any some all no yes please thanks hi hello hey ' +
     'help need want like something anything question ask someone anyone anybody somebody assist ' +
-    'assistance sorry talk speak chat'
+    'assistance sorry talk speak chat ' +
+    // French, German, Spanish and Portuguese, accents folded as `normalizeTokens` folds them.
+    // Words that are also English content words ("die", "sale", "son", "car", "plus", "sim", "hat",
+    // "bin", "war", "uber") are left out.
+    'je j me moi tu te il elle on nous vous ils elles le la les l un une des du de d au aux ce c cet ' +
+    'cette ces mon ma mes ton ta tes sa ses notre nos votre vos leur leurs qui que qu quoi dont ou ' +
+    'et mais donc ni ne n pas est suis es sont etre ai as avons avez ont avoir fait faire ' +
+    'dans par avec sans sur sous chez pour y en si comme quand comment pourquoi quel quelle quels ' +
+    'bonjour bonsoir salut coucou merci svp stp sil plait aide aider besoin voudrais veux aimerais ' +
+    'souhaite question quelquun personne parler ' +
+    'ich mich mir mein meine meinen meinem meiner du dich dir dein deine er sie es wir uns unser ' +
+    'unsere ihr euch ihre der das dem den des ein eine einen einem einer und oder aber nicht kein ' +
+    'keine ist sind bist seid habe hast haben hatte wird werden kann konnen mochte ' +
+    'mit von zu zum zur bei aus auf fur um nach vor wie was warum wo wer wann ob dass ' +
+    'hallo guten morgen abend danke bitte hilfe helfen brauche frage jemand moin servus hi ' +
+    'yo mi mis tu tus su sus nosotros usted ustedes el lo los las un una unos unas del al y o pero ' +
+    'no es soy son estoy esta estan he ha han tengo tiene hay con sin por para sobre como cuando ' +
+    'donde porque que quien cual hola buenas buenos dias tardes gracias favor porfa ayuda ayudar ' +
+    'necesito quiero quisiera pregunta consulta alguien hablar ' +
+    'eu meu minha meus minhas voce voces ele ela nos o os as um uma uns umas do da dos das no na ' +
+    'nos nas ao e ou mas nao esta estou sao tenho tem ter foi com sem pra para pelo pela ' +
+    'quando onde porque por quem qual oi ola bom dia boa tarde noite obrigado obrigada ajuda ' +
+    'ajudar preciso quero queria gostaria duvida alguem falar'
   ).split(' '),
 );
 

@@ -7,8 +7,9 @@ import type { RoutingDecision } from '../../../shared/protocol';
 import type { QueueName } from '../../../shared/queues';
 import type { SiteSettings } from '../../../shared/schemas';
 import type { RoutingRule } from '../../store/store';
-import type { Classifier } from './classification';
+import type { Classifier, SiteAdaptation } from './classification';
 import { PLACEHOLDERS } from './featurize';
+import { LANGUAGE_NAMES } from './language';
 import { matchRule } from './rules';
 
 export interface RoutingInput {
@@ -18,6 +19,8 @@ export interface RoutingInput {
   settings: SiteSettings;
   /** The visitor's answer to the topic question, when the site asks it. */
   topic?: QueueName;
+  /** The site's adjustment learnt from its agents' corrections, when it has adopted one. */
+  adaptation?: SiteAdaptation;
 }
 
 export interface Router {
@@ -50,7 +53,7 @@ export function describeFeature(feature: string): string {
 
 export function createRouter({ classifier }: { classifier: Classifier }): Router {
   return {
-    route({ text, rules, settings, topic }) {
+    route({ text, rules, settings, topic, adaptation }) {
       const rule = matchRule(rules, text);
       if (rule) {
         return { queue: rule.queue, by: 'rule', confidence: 1, reason: `Rule: “${rule.phrase}” → ${rule.queue}`, uncertain: false };
@@ -58,27 +61,33 @@ export function createRouter({ classifier }: { classifier: Classifier }): Router
       if (topic && settings.topicQuestion) {
         return { queue: topic, by: 'visitor', confidence: 1, reason: `Visitor chose “${QUEUE_WORDS[topic]}”`, uncertain: false };
       }
-      const result = classifier.classify(text);
+      const result = classifier.classify(text, adaptation);
       const percent = Math.round(result.confidence * 100);
       const words = result.features
         .slice(0, 3)
         .map((f) => `“${describeFeature(f.feature)}”`)
         .join(', ');
+      const language = result.language === null ? null : (LANGUAGE_NAMES[result.language] ?? result.language);
+      const site = adaptation ? `, with this site's corrections (v${adaptation.version})` : '';
       if (result.uncertain) {
+        const why =
+          result.why === 'language' ? 'a language the router does not read' : result.why === 'unsure' ? 'too close to call' : 'too little to go on';
         return {
           queue: settings.fallbackQueue,
           by: 'default',
           confidence: result.confidence,
-          reason: `Unsure: too little to go on, so placed in ${settings.fallbackQueue} (the model's guess: ${result.label})`,
+          reason: `Unsure: ${why}, so placed in ${settings.fallbackQueue} (the model's guess: ${result.label})`,
           uncertain: true,
+          ...(result.language !== null ? { language: result.language } : {}),
         };
       }
       return {
         queue: result.label,
         by: 'model',
         confidence: result.confidence,
-        reason: `Model: ${result.label} (${percent}%)${words ? `, from ${words}` : ''}`,
+        reason: `Model: ${result.label} (${percent}%${site})${language ? `, ${language}` : ''}${words ? `; from ${words}` : ''}`,
         uncertain: false,
+        ...(result.language !== null ? { language: result.language } : {}),
       };
     },
   };

@@ -27,7 +27,7 @@ export const COMMON_WORDS: ReadonlySet<string> = new Set(
     // German
     ' der die das ein eine und oder ich du er sie es wir ihr ist bin habe hallo danke bitte hilfe ' +
     // Spanish
-    ' el los las uno y o yo tu es soy tengo hola gracias por favor ayuda'
+    ' el los las uno y o yo tu es soy tengo necesito pregunta hola gracias por favor ayuda'
   )
     .split(/\s+/)
     .filter(Boolean),

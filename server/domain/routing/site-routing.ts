@@ -22,6 +22,7 @@ import { compilePayloadCheck } from '../validate';
 import { ruleBreadthProblem } from './rule-breadth';
 import { matchRule } from './rules';
 import type { Router } from './router';
+import type { SiteLearning } from './site-learning-service';
 import { isOpen } from '../business-hours';
 import { checkSettingsSense } from '../settings-checks';
 
@@ -44,7 +45,7 @@ export interface TrainingRow {
 }
 
 /** `router` answers "try a message"; without one (the CLI), `tryMessage` is not offered. */
-export function createSiteRouting(store: Store, audit: AuditLog, now: () => number = Date.now, router?: Router) {
+export function createSiteRouting(store: Store, audit: AuditLog, now: () => number = Date.now, router?: Router, siteLearning?: Pick<SiteLearning, 'adaptationFor'>) {
   const requireSite = async (siteKey: SiteKey) => {
     const site = await store.getSite(siteKey);
     if (!site) throw createError('SITE_NOT_FOUND', { siteKey });
@@ -101,8 +102,14 @@ export function createSiteRouting(store: Store, audit: AuditLog, now: () => numb
       if (!router) throw new Error('createSiteRouting was given no router');
       const input = checkTry(body);
       if (!input.text.trim()) throw createError('MESSAGE_EMPTY');
-      const [site, rules] = await Promise.all([requireSite(siteKey), store.listRoutingRules(siteKey)]);
-      const decision = router.route({ text: input.text, rules, settings: site.settings, ...(input.topic ? { topic: input.topic } : {}) });
+      const [site, rules, adaptation] = await Promise.all([requireSite(siteKey), store.listRoutingRules(siteKey), siteLearning?.adaptationFor(siteKey)]);
+      const decision = router.route({
+        text: input.text,
+        rules,
+        settings: site.settings,
+        ...(input.topic ? { topic: input.topic } : {}),
+        ...(adaptation ? { adaptation } : {}),
+      });
       return { decision, ruleId: decision.by === 'rule' ? (matchRule(rules, input.text)?.id ?? null) : null, openNow: isOpen(site.settings.businessHours, now()) };
     },
 

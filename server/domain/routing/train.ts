@@ -1,5 +1,6 @@
 import type { QueueName } from '../../../shared/queues';
 import { blockScale, countFeatures, FEATURIZER_VERSION, normalizeTokens, visitFeatures, type FeatureBlock } from './featurize';
+import { trainLanguageProfile } from './language';
 import { ROUTER_MODEL_FORMAT, ROUTER_MODEL_VERSION, type RouterModel } from './router-model';
 
 /**
@@ -18,6 +19,8 @@ export interface TrainingRow {
   label: QueueName;
   /** @default 'own' */
   group?: RowGroup;
+  /** The language the row is written in, for the language identifier. @default 'en' */
+  language?: string;
 }
 
 /** Options of `trainRouterModel`; every field has a default chosen on the tuning set (docs/router.md). */
@@ -89,6 +92,12 @@ export interface TrainOptions {
    * @default 0.4
    */
   minKnownWords?: number;
+  /**
+   * Texts for the language identifier only, never for the router's weights: openers in languages
+   * the router does not read, labelled `other` (language.ts, OTHER_LANGUAGE).
+   * @default []
+   */
+  languageRows?: readonly { text: string; language: string }[];
 }
 
 const DEFAULTS = {
@@ -104,6 +113,7 @@ const DEFAULTS = {
   minKnownWords: 0.4,
   fitBias: false,
   tuning: [] as readonly TrainingRow[],
+  languageRows: [] as readonly { text: string; language: string }[],
 };
 
 /** Weights are saved with this many decimals: enough for the decision, small in JSON. */
@@ -124,6 +134,56 @@ interface SparseRow {
 export function trainRouterModel(rows: readonly TrainingRow[], options: TrainOptions = {}): RouterModel {
   const opts = { ...DEFAULTS, ...definedOnly(options) };
   const sorted = [...rows].sort(compareRows);
+  const english = sorted.filter((r) => language(r) === 'en');
+  const multilingual = english.length < sorted.length;
+  // English is read by a model of English rows alone, so adding a language never moves an English
+  // decision; the other languages by a model of every row, where English loanwords ("app", "login",
+  // "bug") and cognates ("factur", "applicat") carry over (docs/router.md, "Languages").
+  const main = trainPart(multilingual ? english : sorted, opts);
+  const other = multilingual ? trainPart(sorted, opts) : undefined;
+
+  const counts = (g: RowGroup, label: QueueName): number => sorted.filter((r) => group(r) === g && r.label === label).length;
+  return {
+    format: ROUTER_MODEL_FORMAT,
+    version: ROUTER_MODEL_VERSION,
+    featurizer: FEATURIZER_VERSION,
+    bias: main.bias,
+    scale: main.scale,
+    threshold: main.threshold,
+    minKnownWords: opts.minKnownWords,
+    weights: main.weights,
+    ...(other ? { multilingual: { bias: other.bias, scale: other.scale, threshold: other.threshold, weights: other.weights } } : {}),
+    languages: trainLanguageProfile([...sorted.map((r) => ({ text: r.text, language: language(r) })), ...opts.languageRows]),
+    training: {
+      rows: {
+        own: { service: counts('own', 'service'), support: counts('own', 'support') },
+        corpus: { service: counts('corpus', 'service'), support: counts('corpus', 'support') },
+        noSignal: sorted.filter((r) => group(r) === 'no-signal').length,
+        tuning: main.tuningRows,
+        languages: Object.fromEntries([...new Set(sorted.map(language))].sort().map((l) => [l, sorted.filter((r) => language(r) === l).length])),
+        languageOnly: opts.languageRows.length,
+      },
+      options: {
+        l2: opts.l2,
+        corpusShare: opts.corpusShare,
+        noSignalShare: opts.noSignalShare,
+        minDocumentFrequency: opts.minDocumentFrequency,
+        pruneBelow: opts.pruneBelow,
+        iterations: opts.iterations,
+        fitBias: opts.fitBias,
+        targetPrecision: opts.targetPrecision,
+        thresholdRange: [...opts.thresholdRange],
+      },
+      features: main.features,
+      ...(other ? { multilingualFeatures: other.features } : {}),
+    },
+  };
+}
+
+type Scorer = Pick<RouterModel, 'bias' | 'scale' | 'threshold' | 'weights'>;
+
+/** One logistic regression over `sorted` rows, its temperature and threshold fitted on the tuning rows. */
+function trainPart(sorted: readonly TrainingRow[], opts: typeof DEFAULTS): Scorer & { tuningRows: number; features: Record<string, number> } {
   if (!sorted.some((r) => r.label === 'service' && group(r) !== 'no-signal') || !sorted.some((r) => r.label === 'support' && group(r) !== 'no-signal')) {
     throw new Error('Training needs labelled rows of both labels, service and support');
   }
@@ -148,50 +208,19 @@ export function trainRouterModel(rows: readonly TrainingRow[], options: TrainOpt
     (block === 'word' ? word : char)[feature] = w;
   });
 
-  const draft: RouterModel = {
-    format: ROUTER_MODEL_FORMAT,
-    version: ROUTER_MODEL_VERSION,
-    featurizer: FEATURIZER_VERSION,
-    bias: round(bias),
-    scale: 1,
-    threshold: opts.fallbackThreshold,
-    minKnownWords: opts.minKnownWords,
-    weights: { word, char },
-    training: {},
-  };
-
+  const draft: Scorer = { bias: round(bias), scale: 1, threshold: opts.fallbackThreshold, weights: { word, char } };
   const tuning = opts.tuning.filter((r) => group(r) !== 'no-signal');
   const scores = tuning.map((r) => scoreText(draft, r.text));
   const targets = tuning.map((r) => (r.label === 'support' ? 1 : 0));
   const scale = tuning.length > 0 ? round(fitTemperature(scores, targets)) : 1;
   const threshold =
     tuning.length > 0 ? chooseThreshold(scores.map((s) => s * scale), targets, opts.targetPrecision, opts.thresholdRange) : opts.fallbackThreshold;
-
-  const counts = (g: RowGroup, label: QueueName): number => sorted.filter((r) => group(r) === g && r.label === label).length;
   return {
     ...draft,
     scale,
     threshold,
-    training: {
-      rows: {
-        own: { service: counts('own', 'service'), support: counts('own', 'support') },
-        corpus: { service: counts('corpus', 'service'), support: counts('corpus', 'support') },
-        noSignal: sorted.filter((r) => group(r) === 'no-signal').length,
-        tuning: tuning.length,
-      },
-      options: {
-        l2: opts.l2,
-        corpusShare: opts.corpusShare,
-        noSignalShare: opts.noSignalShare,
-        minDocumentFrequency: opts.minDocumentFrequency,
-        pruneBelow: opts.pruneBelow,
-        iterations: opts.iterations,
-        fitBias: opts.fitBias,
-        targetPrecision: opts.targetPrecision,
-        thresholdRange: [...opts.thresholdRange],
-      },
-      features: { vocabulary: vocabulary.features.length, word: Object.keys(word).length, char: Object.keys(char).length },
-    },
+    tuningRows: tuning.length,
+    features: { vocabulary: vocabulary.features.length, word: Object.keys(word).length, char: Object.keys(char).length },
   };
 }
 
@@ -199,7 +228,7 @@ export function trainRouterModel(rows: readonly TrainingRow[], options: TrainOpt
  * The raw score (before temperature) of a text under a model, built exactly as the training rows
  * were. The classifier has its own faster loop; this one serves training and tests.
  */
-export function scoreText(model: RouterModel, text: string): number {
+export function scoreText(model: Pick<RouterModel, 'bias' | 'weights'>, text: string): number {
   const tokens = normalizeTokens(text);
   const counts = countFeatures(tokens);
   const scale = { word: blockScale(counts.word), char: blockScale(counts.char) };
@@ -214,8 +243,14 @@ function group(row: TrainingRow): RowGroup {
   return row.group ?? 'own';
 }
 
+function language(row: TrainingRow): string {
+  return row.language ?? 'en';
+}
+
 function compareRows(a: TrainingRow, b: TrainingRow): number {
-  return compareStrings(a.text, b.text) || compareStrings(a.label, b.label) || compareStrings(group(a), group(b));
+  return (
+    compareStrings(a.text, b.text) || compareStrings(a.label, b.label) || compareStrings(group(a), group(b)) || compareStrings(language(a), language(b))
+  );
 }
 
 /** Code-unit order, not `localeCompare`, so the order does not depend on the machine's locale. */

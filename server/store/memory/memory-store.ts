@@ -11,6 +11,7 @@ import { QUEUES, type QueueName } from '../../../shared/queues';
 import { createMemoryKpiOps } from './kpis';
 import { mentionsAny } from './mentions';
 import { toPlain } from './to-plain';
+import { createMemoryRouterLearningOps } from './router-learning';
 import { createMemoryWebhookOps } from './webhooks';
 import { createMemoryCannedReplyOps } from './canned-replies';
 import { AUDIT_ENTRIES_KEPT, auditEntryMatches, RECENT_TIMES_KEPT, type PasswordReset, ROUTING_CORRECTIONS_KEPT, type Agent, type AuditEntry, type Presence, type AgentSession, type RoutingCorrection, type RoutingRule, type SeenMarks, type Site, type Store } from '../store';
@@ -34,6 +35,7 @@ export interface MemoryStore extends Store {
 }
 
 export function createMemoryStore(): MemoryStore {
+  const { eraseRoutingExamples, ...routerLearningOps } = createMemoryRouterLearningOps();
   const sites = new Map<string, Site>();
   const agents = new Map<string, Agent>();
   const agentIdByEmail = new Map<string, string>();
@@ -185,6 +187,7 @@ export function createMemoryStore(): MemoryStore {
 
     ...createMemoryWebhookOps(),
     ...createMemoryCannedReplyOps(),
+    ...routerLearningOps,
 
     async markSeen({ siteKey, conversationId, by, lastSeenId }) {
       const found = record(siteKey, conversationId);
@@ -455,6 +458,7 @@ export function createMemoryStore(): MemoryStore {
       for (const id of conversationIds) siteMap(visitorsGone, siteKey).delete(id);
       return {
         routingCorrections: corrections.length - keptCorrections.length,
+        routingExamples: eraseRoutingExamples(siteKey, new Set(ids)),
         kpiEvents: eraseEventsMentioning(siteKey, ids),
         auditEntries: clone(erasedEntries),
         counters: names.filter((name) => counters.delete(name)).length,

@@ -13,7 +13,11 @@ const STREAM_PAGE = 500;
 
 type StreamEntry = [id: string, fields: string[]];
 
-export function createErasureOps(redis: Redis, keys: RedisKeys): Pick<Store, 'eraseVisitorTraces'> {
+export function createErasureOps(
+  redis: Redis,
+  keys: RedisKeys,
+  eraseRoutingExamples: (siteKey: string, ids: ReadonlySet<string>) => Promise<number>,
+): Pick<Store, 'eraseVisitorTraces'> {
   /** Deletes every entry of `stream` that mentions one of `ids`, page by page; returns them. */
   const deleteMentions = async (stream: string, ids: string[]): Promise<StreamEntry[]> => {
     const deleted: StreamEntry[] = [];
@@ -29,10 +33,11 @@ export function createErasureOps(redis: Redis, keys: RedisKeys): Pick<Store, 'er
   return {
     async eraseVisitorTraces({ siteKey, visitorId, conversationIds, counters }) {
       const ids = [visitorId, ...conversationIds];
-      const [corrections, events, audit] = await Promise.all([
+      const [corrections, events, audit, examples] = await Promise.all([
         deleteMentions(keys.routingCorrections(siteKey), ids),
         deleteMentions(keys.kpiEvents(siteKey), ids),
         deleteMentions(keys.audit(siteKey), ids),
+        eraseRoutingExamples(siteKey, new Set(ids)),
       ]);
       const pipeline = redis.pipeline();
       if (conversationIds.length > 0) pipeline.zrem(keys.visitorsGone(siteKey), ...conversationIds);
@@ -47,6 +52,7 @@ export function createErasureOps(redis: Redis, keys: RedisKeys): Pick<Store, 'er
       const [identity = 0, context = 0, ...deletedCounters] = results.slice(conversationIds.length > 0 ? 1 : 0);
       const erased: ErasedTraces = {
         routingCorrections: corrections.length,
+        routingExamples: examples,
         kpiEvents: events.length,
         auditEntries: audit.map(([, fields]) => JSON.parse(fields[1]!) as AuditEntry),
         counters: deletedCounters.reduce((sum, n) => sum + n, 0),

@@ -56,6 +56,12 @@ export interface RedisKeys {
   /** Global: every site key, for jobs that visit each site. */
   sites(): string;
   routingCorrections(site: SiteKey): string;
+  /** Hash: conversation id → routing example (JSON), per-site learning. */
+  routingExamples(site: SiteKey): string;
+  /** Sorted set: conversation id by example time, to keep the newest. */
+  routingExampleOrder(site: SiteKey): string;
+  /** Hash: `active` version, `versions` (JSON), `pending` corrections. */
+  routerLearning(site: SiteKey): string;
   /** The site's raw KPI events, a capped stream. */
   kpiEvents(site: SiteKey): string;
   /** KPI aggregates of one hour, day or week (index as kpiBucketIndex gives it) in one scope (see KpiScope). */
@@ -122,6 +128,9 @@ export function createKeys(prefix: string): RedisKeys {
     audit: (site) => `${tagged(site)}:audit`,
     sites: () => `${prefix}:sites`,
     routingCorrections: (site) => `${tagged(site)}:routing:corrections`,
+    routingExamples: (site) => `${tagged(site)}:routing:examples`,
+    routingExampleOrder: (site) => `${tagged(site)}:routing:examples:order`,
+    routerLearning: (site) => `${tagged(site)}:routing:learning`,
     kpiEvents: (site) => `${tagged(site)}:kpi:events`,
     kpiBucket: (site, scope, unit, index) => `${tagged(site)}:kpi:${scope}:${unit}:${index}`,
     siteApiTokens: (site) => `${tagged(site)}:api-tokens`,

@@ -17,6 +17,7 @@ import {
 } from './records';
 import { createAssignmentOps } from './assignment';
 import { createErasureOps } from './erasure';
+import { createRouterLearningOps } from './router-learning';
 import { createKpiOps } from './kpis';
 import { createWebhookOps } from './webhooks';
 import { createCannedReplyOps } from './canned-replies';
@@ -96,6 +97,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     return (await getConversation(siteKey, conversationId))!;
   };
 
+  const routerLearning = createRouterLearningOps(redis, keys);
+  const { eraseRoutingExamples, ...routerLearningOps } = routerLearning;
   const store: RedisStore = {
     redis,
 
@@ -512,7 +515,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     ...createAssignmentOps(redis, keys, getConversation),
     ...createKpiOps(redis, keys, getConversation),
-    ...createErasureOps(redis, keys),
+    ...createErasureOps(redis, keys, eraseRoutingExamples),
+    ...routerLearningOps,
     ...createWebhookOps(redis, keys),
     ...createCannedReplyOps(redis, keys),
     ...createSeenOps(redis, keys),

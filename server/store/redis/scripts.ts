@@ -59,6 +59,7 @@ declare module 'ioredis' {
     sbRecordKpiEventV1(...args: LuaArg[]): Result<number, Context>;
     sbRateConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbSumKpiBucketsV1(...args: LuaArg[]): Result<string[], Context>;
+    sbSaveRoutingExampleV1(...args: LuaArg[]): Result<number, Context>;
     sbReopenConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbSplitKpiCategoriesV1(...args: LuaArg[]): Result<number, Context>;
     sbRebuildKpiWeekV1(...args: LuaArg[]): Result<number, Context>;

@@ -94,6 +94,7 @@ function waitingLine(t: Translate, queueName: 'service' | 'support', position: Q
 export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, onLeaveMessage, onRate, onSkipSurvey, onClose, inputRef, onDraft, onPrechat, onAttach, serverUrl, ...endOfChat }: ChatScreenProps) {
   const t = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => translate(locale, key, values);
   const state = useStore(store, (s) => s);
+  const avatarUrl = state.site?.avatarUrl;
   const { conversation } = state;
   /** Nobody online: 'form' while the visitor fills in the leave-an-email form, 'left' once it is sent. */
   const [leaving, setLeaving] = useState<'no' | 'form' | 'left'>('no');
@@ -157,6 +158,7 @@ export function ChatScreen({ store, locale, onSend, onNewConversation, onTopic, 
       }}
     >
       <header class="sb-header">
+        {avatarUrl && <img class="sb-avatar" src={avatarUrl} alt="" width={32} height={32} referrerpolicy="no-referrer" />}
         <h2>{t('title')}</h2>
         <button type="button" class="sb-icon" aria-label={t('close')} onClick={onClose}>
           ×
