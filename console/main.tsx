@@ -8,6 +8,7 @@ import type { AgentView } from '../shared/schemas';
 import { api } from './api';
 import { DashboardScreen } from './screens/dashboard';
 import { LoginScreen } from './screens/login';
+import { PasswordResetScreen } from './screens/password-reset';
 import { WorkspaceScreen } from './screens/workspace';
 
 type SettingsScreenType = ComponentType<{ agent: AgentView; hash: string }>;
@@ -35,6 +36,7 @@ function Console() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   if (agent === undefined) return <p class="loading">Loading…</p>;
+  if (agent === null && (view === '#forgot' || view.startsWith('#reset='))) return <PasswordResetScreen hash={view} />;
   if (agent === null) return <LoginScreen onLoggedIn={setAgent} />;
   if (view === '#dashboard') {
     return (

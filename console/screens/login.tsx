@@ -36,6 +36,9 @@ export function LoginScreen({ onLoggedIn }: { onLoggedIn(agent: AgentView): void
         <button type="submit" disabled={busy}>
           Log in
         </button>
+        <p>
+          <a href="#forgot">Forgot password?</a>
+        </p>
       </form>
     </main>
   );
