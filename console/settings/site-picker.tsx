@@ -11,16 +11,16 @@ export function useSitePicker(defaultKey: string) {
   }, []);
   const picker =
     sites.length > 1 ? (
-      <label class="field inline">
-        Site{' '}
-        <select value={siteKey} onChange={(e) => setSiteKey((e.target as HTMLSelectElement).value)}>
+      <div class="field">
+        <label for="site-picker">Site</label>
+        <select id="site-picker" value={siteKey} onChange={(e) => setSiteKey((e.target as HTMLSelectElement).value)}>
           {sites.map((s) => (
             <option key={s.key} value={s.key}>
               {s.name} ({s.key})
             </option>
           ))}
         </select>
-      </label>
+      </div>
     ) : null;
   return { siteKey, picker };
 }
