@@ -862,6 +862,20 @@ describe('fuzz: random and malformed input never hurts the server', () => {
       ['POST webhooks', { method: 'POST', template: '/api/v1/sites/:siteKey/webhooks', path: (site) => `/api/v1/sites/${site}/webhooks`, auth: 'admin', body: () => ({ url: 'https://hooks.example/in' }) }],
       ['DELETE webhooks/:id', { method: 'DELETE', template: '/api/v1/sites/:siteKey/webhooks/:id', path: (site, id) => `/api/v1/sites/${site}/webhooks/${id}`, auth: 'admin', id: { valid: () => 'wh_missing', pattern: ID_PATTERN } }],
       ['GET webhooks/:id/deliveries', { method: 'GET', template: '/api/v1/sites/:siteKey/webhooks/:id/deliveries', path: (site, id) => `/api/v1/sites/${site}/webhooks/${id}/deliveries`, auth: 'admin', id: { valid: () => 'wh_missing', pattern: ID_PATTERN } }],
+      ['POST routing/try', { method: 'POST', template: '/api/v1/sites/:siteKey/routing/try', path: (site) => `/api/v1/sites/${site}/routing/try`, auth: 'admin', body: () => ({ text: 'I want a refund' }) }],
+      ['GET sites', { method: 'GET', template: '/api/v1/sites', path: () => '/api/v1/sites', auth: 'agent' }],
+      ['POST sites', { method: 'POST', template: '/api/v1/sites', path: () => '/api/v1/sites', auth: 'admin', body: () => ({ name: 'Fuzz shop', origins: ['https://fuzz.example'] }) }],
+      ['GET sites/:siteKey', { method: 'GET', template: '/api/v1/sites/:siteKey', path: (site) => `/api/v1/sites/${site}`, auth: 'admin' }],
+      ['PATCH sites/:siteKey', { method: 'PATCH', template: '/api/v1/sites/:siteKey', path: (site) => `/api/v1/sites/${site}`, auth: 'admin', body: () => ({ name: 'Renamed shop' }) }],
+      ['POST identity-secret', { method: 'POST', template: '/api/v1/sites/:siteKey/identity-secret', path: (site) => `/api/v1/sites/${site}/identity-secret`, auth: 'admin' }],
+      ['GET agents', { method: 'GET', template: '/api/v1/sites/:siteKey/agents', path: (site) => `/api/v1/sites/${site}/agents`, auth: 'admin' }],
+      ['POST agents', { method: 'POST', template: '/api/v1/sites/:siteKey/agents', path: (site) => `/api/v1/sites/${site}/agents`, auth: 'admin', body: () => ({ email: 'fuzzed@agents.example', password: 'fuzzed-password', skills: ['service'] }) }],
+      ['GET api-tokens', { method: 'GET', template: '/api/v1/sites/:siteKey/api-tokens', path: (site) => `/api/v1/sites/${site}/api-tokens`, auth: 'admin' }],
+      ['DELETE api-tokens/:id', { method: 'DELETE', template: '/api/v1/sites/:siteKey/api-tokens/:id', path: (site, id) => `/api/v1/sites/${site}/api-tokens/${id}`, auth: 'admin', id: { valid: () => 'abcdef0123456789', pattern: ID_PATTERN } }],
+      ['PUT account/password', { method: 'PUT', template: '/api/v1/account/password', path: () => '/api/v1/account/password', auth: 'agent', body: () => ({ currentPassword: 'not-the-password', newPassword: 'a-new-password' }) }],
+      ['POST password-resets', { method: 'POST', template: '/api/v1/password-resets', path: () => '/api/v1/password-resets', auth: 'none', body: () => ({ email: `nobody-${randomUUID()}@agents.example` }) }],
+      ['POST password-resets/confirm', { method: 'POST', template: '/api/v1/password-resets/confirm', path: () => '/api/v1/password-resets/confirm', auth: 'none', body: () => ({ token: 'x'.repeat(43), password: 'whatever-password' }) }],
+      ['GET openapi.json', { method: 'GET', template: '/api/v1/openapi.json', path: () => '/api/v1/openapi.json', auth: 'none' }],
     ];
 
     /** The methods that some route answers at this route's path. */
