@@ -11,6 +11,7 @@ import { DashboardScreen } from './screens/dashboard';
 import { HistoryScreen } from './screens/history';
 import { isHistoryHash } from './screens/history-link';
 import { LoginScreen } from './screens/login';
+import { PasswordResetScreen } from './screens/password-reset';
 import { WorkspaceScreen } from './screens/workspace';
 
 type SettingsScreenType = ComponentType<{ agent: AgentView; hash: string }>;
@@ -40,6 +41,7 @@ function Console() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   if (agent === undefined) return <p class="loading">Loading…</p>;
+  if (agent === null && (view === '#forgot' || view.startsWith('#reset='))) return <PasswordResetScreen hash={view} />;
   if (agent === null) return <LoginScreen onLoggedIn={(a) => (setEnded(undefined), setAgent(a))} ended={ended} />;
   if (view === '#dashboard') {
     return (

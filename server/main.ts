@@ -33,7 +33,8 @@ async function main() {
 
   Demo shop (embeds the widget from another origin):  http://localhost:${shopPort}/
   Agent console:                                        ${config.publicUrl}/console
-${demo.agents.map((a) => `    ${a.skills.padEnd(8)} agent   email ${a.email}   password ${a.password}`).join('\n')}
+${demo.agents.map((a) => `    ${a.skills.padEnd(15)} ${a.role.padEnd(5)}   email ${a.email}   password ${a.password}`).join('\n')}
+  The admin opens Settings (sites, agents, API tokens, widget, hours, routing …) from the console header.
 
   Open the shop, send a message from the chat button, and answer it from the console in another window.
 `);

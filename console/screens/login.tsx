@@ -48,6 +48,9 @@ export function LoginScreen({ onLoggedIn, ended }: { onLoggedIn(agent: AgentView
         <button type="submit" disabled={busy}>
           Log in
         </button>
+        <p>
+          <a href="#forgot">Forgot password?</a>
+        </p>
       </form>
     </main>
   );

@@ -70,6 +70,9 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
             Settings
           </a>
         )}
+        <a class="link" href="#settings/account">
+          Account
+        </a>
         <button
           type="button"
           class="link"

@@ -36,6 +36,11 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   { id: 'queues', title: 'Queues', load: () => import('./queues-page') },
   { id: 'webhooks', title: 'Webhooks', load: () => import('./webhooks-page') },
   { id: 'audit', title: 'Audit log', load: () => import('./audit-page') },
+  { id: 'sites', title: 'Sites', load: () => import('./sites-page') },
+  { id: 'agents', title: 'Agents', load: () => import('./agents-page') },
+  { id: 'api-tokens', title: 'API tokens', load: () => import('./api-tokens-page') },
+  // Every agent's own account: reached from the header's "Account" link, the rest of Settings being admins'.
+  { id: 'account', title: 'Account', load: () => import('./account-page'), roles: ['agent', 'lead', 'admin'] },
 ];
 
 /** The sections `role` may open. */

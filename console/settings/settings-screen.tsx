@@ -29,7 +29,8 @@ export function SettingsScreen({ agent, hash }: { agent: AgentView; hash: string
     };
   }, [current?.id]);
 
-  if (!canOpenSettings(agent) || !current) {
+  // An agent who is not admin may open the sections their role has (Account), never the others.
+  if (!current || (!canOpenSettings(agent) && sectionIdOf(hash) !== current.id)) {
     return (
       <main class="settings-main">
         <p class="error" role="alert">
