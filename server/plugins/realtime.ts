@@ -15,31 +15,45 @@ import { broadcastEvents } from '../realtime/broadcasts';
 import { createVisitorChannel, visitorFileLinks } from '../realtime/visitor-channel';
 import { agentHandshake, visitorHandshake } from '../realtime/handshake';
 import { createAddressConnections } from '../realtime/address-connections';
-import type { Shutdown } from './shutdown';
-
-/**
- * An event with an ack is work in flight from its arrival until the ack is sent. Only events with
- * a handler: nobody acks the others.
- */
-function trackAcks(socket: Socket, shutdown: Shutdown): void {
-  socket.use((packet, next) => {
-    const last = packet.length - 1;
-    const ack = packet[last];
-    if (last > 0 && typeof ack === 'function' && socket.listenerCount(String(packet[0])) > 0) {
-      const end = shutdown.begin();
-      packet[last] = (...args: unknown[]) => {
-        end();
-        (ack as (...a: unknown[]) => void)(...args);
-      };
-    }
-    next();
-  });
-}
 import { registerVisitorNamespace } from '../realtime/visitor-namespace';
 import { feedTeam } from '../realtime/team-feed';
 import { createKeys } from '../store/redis/keys';
 import { assertNoSingleProcessServer, takeSingleProcessLease } from '../store/redis/process-lease';
 import type { AgentNamespace, VisitorNamespace } from '../types';
+import type { Shutdown } from './shutdown';
+
+/**
+ * An event with an ack is work in flight from its arrival until the ack is sent. Only events with
+ * a handler: nobody acks the others. Socket.IO drops an event that passed the middlewares after its
+ * socket disconnected (its handler never runs, its ack never comes): those end at the disconnect.
+ */
+function trackAcks(socket: Socket, shutdown: Shutdown): void {
+  /** Wrapped acks of events not yet handed to their handler, and the end of their tracking. */
+  const undispatched = new Map<unknown, () => void>();
+  socket.use((packet, next) => {
+    const last = packet.length - 1;
+    const ack = packet[last];
+    if (last > 0 && typeof ack === 'function' && socket.listenerCount(String(packet[0])) > 0) {
+      const end = shutdown.begin();
+      const tracked = (...args: unknown[]) => {
+        end();
+        (ack as (...a: unknown[]) => void)(...args);
+      };
+      undispatched.set(tracked, end);
+      packet[last] = tracked;
+    }
+    next();
+  });
+  // Called as an event reaches its handlers: from then on its ack ends the tracking.
+  socket.prependAny((...args: unknown[]) => void undispatched.delete(args.at(-1)));
+  // After Socket.IO's own next tick, which drops what arrived too late.
+  socket.on('disconnect', () =>
+    process.nextTick(() => {
+      for (const end of undispatched.values()) end();
+      undispatched.clear();
+    }),
+  );
+}
 
 export interface RealtimePluginOptions {
   /** A Redis connection to duplicate for the adapter's pub/sub; none in embedded mode. */
