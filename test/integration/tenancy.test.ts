@@ -215,12 +215,15 @@ describe('tenancy: two sites on one server never reach each other', () => {
     ['POST', (site) => `/api/v1/sites/${site}/webhooks`, { url: 'https://evil.example/steal' }],
     ['DELETE', (site) => `/api/v1/sites/${site}/webhooks/${home.webhookId}`],
     ['GET', (site) => `/api/v1/sites/${site}/webhooks/${home.webhookId}/deliveries`],
+    ['GET', (site) => `/api/v1/sites/${site}/conversations?q=refund`],
+    ['GET', (site) => `/api/v1/sites/${site}/conversations/${home.resolved}`],
+    ['GET', (site) => `/api/v1/sites/${site}/conversations/${home.resolved}/transcript`],
   ];
   /** `GET /api/v1/sites/:site/…`, with the fixture's ids left as placeholders (test names are made before the fixture). */
   const routeName = (method: string, path: (site: string) => string) => {
     const saved = home;
     const savedStarted = started;
-    home ??= { ruleId: ':id', webhookId: ':id', victim: { visitorId: ':visitorId' } } as Home;
+    home ??= { ruleId: ':id', webhookId: ':id', resolved: ':conversationId', victim: { visitorId: ':visitorId' } } as Home;
     started ??= { serviceAgent: { view: { id: ':agentId' } } } as StartedApp;
     try {
       return `${method} ${path(':site')}`;
@@ -232,7 +235,8 @@ describe('tenancy: two sites on one server never reach each other', () => {
 
   it('tries every site route the app has', () => {
     const tried = siteRoutes.map(([method, path]) => `${method} ${path(':siteKey').split('?')[0]}`);
-    const named = (route: string) => route.replace(home.ruleId, ':id').replace(home.webhookId, ':id').replace(home.victim.visitorId, ':visitorId').replace(started.serviceAgent.view.id, ':agentId');
+    const named = (route: string) =>
+      route.replace(home.ruleId, ':id').replace(home.webhookId, ':id').replace(home.victim.visitorId, ':visitorId').replace(home.resolved, ':conversationId').replace(started.serviceAgent.view.id, ':agentId');
     expect([...new Set(tried.map(named))].sort()).toEqual(listApiRoutes(started.app).filter((r) => r.includes('/sites/:siteKey')));
     // These name their site in the query, or take a site API token: they have their own tests below.
     expect(listApiRoutes(started.app).filter((r) => !r.includes('/sites/:siteKey') && !r.includes('/sessions'))).toEqual([
@@ -364,7 +368,8 @@ describe('tenancy: two sites on one server never reach each other', () => {
       await changesNothing(async () => {
         for (const [method, path, body] of siteRoutes) {
           const response = await inject(method, path(started.siteKey), { cookie: cookies.sam, body });
-          if (method === 'GET' && path('x').endsWith('/routing')) expect(response.statusCode).toBe(200);
+          // The site's history is every agent's to read (docs/api.md, "History").
+          if (method === 'GET' && (path('x').endsWith('/routing') || path('x').includes('/conversations'))) expect(response.statusCode).toBe(200);
           else expect({ route: routeName(method, path), code: (response.json() as { error?: WireError }).error?.code }).toEqual({ route: routeName(method, path), code: 'FORBIDDEN' });
         }
       });

@@ -53,6 +53,8 @@ describe('loadConfig', () => {
       STATIC_DIR: '/srv/switchboard',
       ROUTER_MODEL: MODEL,
       WEBHOOK_RETRY_BASE_MS: '250',
+      DATABASE_URL: 'postgres://sb:pw@db.internal:5432/switchboard',
+      ARCHIVE_SWEEP_MINUTES: '30',
     });
     expect(config).toEqual({
       port: 8080,
@@ -73,7 +75,17 @@ describe('loadConfig', () => {
       agentGraceMs: 60_000,
       sweepIntervalMs: 5_000,
       webhookRetryBaseMs: 250,
+      databaseUrl: 'postgres://sb:pw@db.internal:5432/switchboard',
+      archiveSweepIntervalMs: 30 * 60_000,
     });
+  });
+
+  it('takes the archive from DATABASE_URL or ARCHIVE_DIR, never both, and never echoes the URL', () => {
+    expect(loadConfig({ ARCHIVE_DIR: '/var/lib/sb' })).toMatchObject({ databaseUrl: undefined, archiveDir: '/var/lib/sb', archiveSweepIntervalMs: 600_000 });
+    expect(problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/x' })).toEqual([expect.stringMatching(/^DATABASE_URL must be a postgres:\/\/ URL/)]);
+    expect(problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/x' }).join()).not.toContain('hunter2');
+    expect(problemsOf({ DATABASE_URL: 'postgres://db/x', ARCHIVE_DIR: '/tmp/a' })).toEqual([expect.stringMatching(/^ARCHIVE_DIR is for the embedded archive/)]);
+    expect(problemsOf({ ARCHIVE_SWEEP_MINUTES: '0' })).toEqual([expect.stringMatching(/^ARCHIVE_SWEEP_MINUTES must be/)]);
   });
 
   it('retries webhooks after 10 s by default and refuses a base that is not a whole number of ms', () => {
