@@ -862,7 +862,8 @@ describe('fuzz: random and malformed input never hurts the server', () => {
       ['POST webhooks', { method: 'POST', template: '/api/v1/sites/:siteKey/webhooks', path: (site) => `/api/v1/sites/${site}/webhooks`, auth: 'admin', body: () => ({ url: 'https://hooks.example/in' }) }],
       ['DELETE webhooks/:id', { method: 'DELETE', template: '/api/v1/sites/:siteKey/webhooks/:id', path: (site, id) => `/api/v1/sites/${site}/webhooks/${id}`, auth: 'admin', id: { valid: () => 'wh_missing', pattern: ID_PATTERN } }],
       ['GET webhooks/:id/deliveries', { method: 'GET', template: '/api/v1/sites/:siteKey/webhooks/:id/deliveries', path: (site, id) => `/api/v1/sites/${site}/webhooks/${id}/deliveries`, auth: 'admin', id: { valid: () => 'wh_missing', pattern: ID_PATTERN } }],
-      ['GET conversations', { method: 'GET', template: '/api/v1/sites/:siteKey/conversations', path: (site) => `/api/v1/sites/${site}/conversations`, auth: 'agent', query: () => ({ q: 'refund order', status: 'resolved', limit: '10' }) }],
+      ['GET conversations', { method: 'GET', template: '/api/v1/sites/:siteKey/conversations', path: (site) => `/api/v1/sites/${site}/conversations`, auth: 'agent', // No `q`: it is free text, any string a valid search (its bad cases are in history.test.ts).
+        query: () => ({ status: 'resolved', limit: '10' }) }],
       ['GET conversations/:id', { method: 'GET', template: '/api/v1/sites/:siteKey/conversations/:conversationId', path: (site, id) => `/api/v1/sites/${site}/conversations/${id}`, auth: 'agent', id: { valid: () => 'c_nobody', pattern: ID_PATTERN } }],
       ['GET conversations/:id/transcript', { method: 'GET', template: '/api/v1/sites/:siteKey/conversations/:conversationId/transcript', path: (site, id) => `/api/v1/sites/${site}/conversations/${id}/transcript`, auth: 'agent', id: { valid: () => 'c_nobody', pattern: ID_PATTERN } }],
     ];
