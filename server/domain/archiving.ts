@@ -13,7 +13,7 @@
  */
 import type { ConversationId, SiteKey } from '../../shared/ids';
 import type { Jobs } from '../jobs/jobs';
-import { archiveVersion, type Archive } from '../store/archive/archive';
+import type { Archive } from '../store/archive/archive';
 import type { Store } from '../store/store';
 import { readAllMessages } from './all-messages';
 import type { DomainEvent, DomainEvents, DomainEventType } from './events';
@@ -93,10 +93,8 @@ export function createArchiving({ store, archive, jobs, events, now, onQueueFail
           const archived = await archive.versions(siteKey, batch);
           for (const id of batch) {
             if (archived.has(id)) continue;
-            const conversation = await store.getConversation(siteKey, id);
-            if (conversation && isEnded(conversation.status) && archived.get(id) !== archiveVersion(conversation)) {
-              if (await archiveConversation(siteKey, id)) written += 1;
-            }
+            // archiveConversation reads it and writes only an ended one.
+            if (await archiveConversation(siteKey, id)) written += 1;
           }
           seen = ids.length;
           if (batch.length < SWEEP_BATCH) break;

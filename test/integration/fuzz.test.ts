@@ -897,6 +897,10 @@ describe('fuzz: random and malformed input never hurts the server', () => {
       ['POST password-resets', { method: 'POST', template: '/api/v1/password-resets', path: () => '/api/v1/password-resets', auth: 'none', body: () => ({ email: `nobody-${randomUUID()}@agents.example` }) }],
       ['POST password-resets/confirm', { method: 'POST', template: '/api/v1/password-resets/confirm', path: () => '/api/v1/password-resets/confirm', auth: 'none', body: () => ({ token: 'x'.repeat(43), password: 'whatever-password' }) }],
       ['GET openapi.json', { method: 'GET', template: '/api/v1/openapi.json', path: () => '/api/v1/openapi.json', auth: 'none' }],
+      ['GET conversations', { method: 'GET', template: '/api/v1/sites/:siteKey/conversations', path: (site) => `/api/v1/sites/${site}/conversations`, auth: 'agent', // No `q`: it is free text, any string a valid search (its bad cases are in history.test.ts).
+        query: () => ({ status: 'resolved', limit: '10' }) }],
+      ['GET conversations/:id', { method: 'GET', template: '/api/v1/sites/:siteKey/conversations/:conversationId', path: (site, id) => `/api/v1/sites/${site}/conversations/${id}`, auth: 'agent', id: { valid: () => 'c_nobody', pattern: ID_PATTERN } }],
+      ['GET conversations/:id/transcript', { method: 'GET', template: '/api/v1/sites/:siteKey/conversations/:conversationId/transcript', path: (site, id) => `/api/v1/sites/${site}/conversations/${id}/transcript`, auth: 'agent', id: { valid: () => 'c_nobody', pattern: ID_PATTERN } }],
     ];
 
     /** The methods that some route answers at this route's path. */

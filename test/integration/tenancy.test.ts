@@ -236,12 +236,15 @@ describe('tenancy: two sites on one server never reach each other', () => {
     ['DELETE', (site) => `/api/v1/sites/${site}/canned-replies/${home.cannedId}`],
     ['POST', (site) => `/api/v1/sites/${site}/conversations/${home.active}/files?name=stolen.png&clientId=client-tenancy-1`],
     ['GET', (site) => `/api/v1/sites/${site}/conversations/${home.active}/files/f_nobody/link`],
+    ['GET', (site) => `/api/v1/sites/${site}/conversations?q=refund`],
+    ['GET', (site) => `/api/v1/sites/${site}/conversations/${home.resolved}`],
+    ['GET', (site) => `/api/v1/sites/${site}/conversations/${home.resolved}/transcript`],
   ];
   /** `GET /api/v1/sites/:site/…`, with the fixture's ids left as placeholders (test names are made before the fixture). */
   const routeName = (method: string, path: (site: string) => string) => {
     const saved = home;
     const savedStarted = started;
-    home ??= { ruleId: ':id', webhookId: ':id', tokenId: ':id', cannedId: ':id', active: ':conversationId', victim: { visitorId: ':visitorId' } } as Home;
+    home ??= { ruleId: ':id', webhookId: ':id', tokenId: ':id', cannedId: ':id', active: ':conversationId', resolved: ':conversationId', victim: { visitorId: ':visitorId' } } as Home;
     started ??= { serviceAgent: { view: { id: ':agentId' } } } as StartedApp;
     try {
       return `${method} ${path(':site')}`;
@@ -262,6 +265,7 @@ describe('tenancy: two sites on one server never reach each other', () => {
         .replace(home.victim.visitorId, ':visitorId')
         .replace(started.serviceAgent.view.id, ':agentId')
         .replace(home.active, ':conversationId')
+        .replace(home.resolved, ':conversationId')
         .replace('f_nobody', ':fileId');
     // CORS preflights take no session and answer by the page's origin alone (test/integration/files.test.ts).
     expect([...new Set(tried.map(named))].sort()).toEqual(listApiRoutes(started.app).filter((r) => r.includes('/sites/:siteKey') && !r.startsWith('OPTIONS ')));
@@ -402,8 +406,8 @@ describe('tenancy: two sites on one server never reach each other', () => {
       await changesNothing(async () => {
         for (const [method, path, body] of siteRoutes) {
           const response = await inject(method, path(started.siteKey), { cookie: cookies.sam, body });
-          // Any agent of the site reads its routing and its canned replies.
-          if (method === 'GET' && (path('x').endsWith('/routing') || path('x').endsWith('/canned-replies'))) expect(response.statusCode).toBe(200);
+          // Any agent of the site reads its routing, its canned replies and its history (docs/api.md, "History").
+          if (method === 'GET' && (path('x').endsWith('/routing') || path('x').endsWith('/canned-replies') || (path('x').includes('/conversations') && !path('x').includes('/files')))) expect(response.statusCode).toBe(200);
           // Files are any agent's of the site: the holder sends them, everyone may open them (files.test.ts).
           else if (path('x').includes('/files')) expect((response.json() as { error?: WireError }).error?.code).not.toBe('FORBIDDEN');
           else expect({ route: routeName(method, path), code: (response.json() as { error?: WireError }).error?.code }).toEqual({ route: routeName(method, path), code: 'FORBIDDEN' });

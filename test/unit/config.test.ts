@@ -59,6 +59,8 @@ describe('loadConfig', () => {
       S3_ACCESS_KEY_ID: 'key-id',
       S3_SECRET_ACCESS_KEY: 'key-secret',
       FILE_LINK_TTL_SECONDS: '600',
+      DATABASE_URL: 'postgres://sb:pw@db.internal:5432/switchboard',
+      ARCHIVE_SWEEP_MINUTES: '30',
     });
     expect(config).toEqual({
       port: 8080,
@@ -85,6 +87,8 @@ describe('loadConfig', () => {
       metricsHost: '127.0.0.1',
       siteConversationsPerMinute: 10_000,
       maxConnectionsPerAddress: 1_000,
+      databaseUrl: 'postgres://sb:pw@db.internal:5432/switchboard',
+      archiveSweepIntervalMs: 30 * 60_000,
     });
   });
 
@@ -96,6 +100,14 @@ describe('loadConfig', () => {
     expect(problemsOf({ S3_BUCKET: 'b', FILES_DIR: '/tmp/x' })).toEqual([expect.stringMatching(/^FILES_DIR and S3_BUCKET/), expect.stringMatching(/^S3_BUCKET must be/)]);
     expect(problemsOf({ S3_BUCKET: 'chat-files', S3_ACCESS_KEY_ID: 'only-half' })).toEqual([expect.stringMatching(/^S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together/)]);
     expect(problemsOf({ FILE_LINK_TTL_SECONDS: '0' })).toEqual([expect.stringMatching(/^FILE_LINK_TTL_SECONDS must be/)]);
+  });
+
+  it('takes the archive from DATABASE_URL or ARCHIVE_DIR, never both, and never echoes the URL', () => {
+    expect(loadConfig({ ARCHIVE_DIR: '/var/lib/sb' })).toMatchObject({ databaseUrl: undefined, archiveDir: '/var/lib/sb', archiveSweepIntervalMs: 600_000 });
+    expect(problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/x' })).toEqual([expect.stringMatching(/^DATABASE_URL must be a postgres:\/\/ URL/)]);
+    expect(problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/x' }).join()).not.toContain('hunter2');
+    expect(problemsOf({ DATABASE_URL: 'postgres://db/x', ARCHIVE_DIR: '/tmp/a' })).toEqual([expect.stringMatching(/^ARCHIVE_DIR is for the embedded archive/)]);
+    expect(problemsOf({ ARCHIVE_SWEEP_MINUTES: '0' })).toEqual([expect.stringMatching(/^ARCHIVE_SWEEP_MINUTES must be/)]);
   });
 
   it('retries webhooks after 10 s by default and refuses a base that is not a whole number of ms', () => {
