@@ -134,4 +134,48 @@ describe('notes, canned replies, transfers and the lead view in consoles', () =>
     );
     expect(status).toEqual({ theirs: 403, code: 'FORBIDDEN', mine: samId });
   }, 90_000);
+
+  it("shows a plain agent only their own figures, and downloads the lead's filtered figures as CSV", async () => {
+    const samPage = await (await scene.browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    await logIn(samPage, sam);
+    await samPage.getByRole('link', { name: 'Dashboard' }).click();
+    await expectText(samPage.locator('.dashboard'), 'Your own figures');
+    const agentsTable = samPage.locator('table.groups.agents');
+    await expectText(agentsTable, 'Sam Lee');
+    await expectText(agentsTable, 'Robin', { absent: true });
+    expect(await samPage.getByRole('combobox', { name: 'Agent' }).count()).toBe(0);
+    // Service NPS is shown beside CSAT.
+    await samPage.locator('section.queue-column.service [data-figure="NPS"]').waitFor();
+    await samPage.screenshot({ path: `${ARTIFACTS}/5-agent-dashboard.png` });
+
+    const robinPage = await scene.leadAtWork();
+    await robinPage.getByRole('link', { name: 'Dashboard' }).click();
+    const today = new Date().toISOString().slice(0, 10);
+    await robinPage.getByLabel('From', { exact: true }).fill(today);
+    await robinPage.getByLabel('To', { exact: true }).fill(today);
+    await robinPage.getByRole('combobox', { name: 'Queue' }).selectOption('service');
+    const agentFilter = robinPage.getByRole('combobox', { name: 'Agent' });
+    await eventually(async () => expect(await agentFilter.locator('option').allTextContents()).toContain('Sam Lee'));
+    await agentFilter.selectOption({ label: 'Sam Lee' });
+    await expectText(robinPage.locator('table.groups.agents'), 'Robin', { absent: true });
+    await robinPage.screenshot({ path: `${ARTIFACTS}/6-lead-dashboard-filtered.png` });
+    const [download] = await Promise.all([robinPage.waitForEvent('download'), robinPage.getByRole('link', { name: 'Download CSV' }).click()]);
+    const url = new URL(download.url());
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ site: siteKey, agent: samId, queue: 'service', groupBy: 'hour', format: 'csv' });
+    const csv = await new Promise<string>((resolve, reject) => {
+      void download.createReadStream().then((stream) => {
+        let text = '';
+        stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        stream.on('end', () => resolve(text));
+        stream.on('error', reject);
+      }, reject);
+    });
+    const rows = csv.trim().split('\n');
+    expect(rows[0]!.startsWith('group,label,')).toBe(true);
+    expect(rows[1]!.startsWith('total,')).toBe(true);
+    // A row per hour of the day, and the total is Sam's two service conversations.
+    expect(rows.length).toBe(2 + 24);
+    const header = rows[0]!.split(',');
+    expect(rows[1]!.split(',')[header.indexOf('conversations')]).toBe('2');
+  }, 90_000);
 });
