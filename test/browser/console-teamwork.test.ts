@@ -148,7 +148,21 @@ describe('notes, canned replies, transfers and the lead view in consoles', () =>
     await samPage.locator('section.queue-column.service [data-figure="NPS"]').waitFor();
     await samPage.screenshot({ path: `${ARTIFACTS}/5-agent-dashboard.png` });
 
+    // The lead manages the canned replies from the Team view; a duplicate shortcut is refused.
     const robinPage = await scene.leadAtWork();
+    await robinPage.getByRole('button', { name: 'Team' }).click();
+    const manager = robinPage.getByRole('region', { name: 'Canned replies' });
+    await manager.getByRole('textbox', { name: 'Shortcut' }).fill('late');
+    await manager.getByRole('textbox', { name: 'Text' }).fill('Sorry for the wait, {{visitor.firstName}}.');
+    await manager.getByRole('button', { name: 'Add canned reply' }).click();
+    await expectText(manager.getByRole('list'), '/late');
+    await manager.getByRole('textbox', { name: 'Shortcut' }).fill('thanks');
+    await manager.getByRole('textbox', { name: 'Text' }).fill('Again');
+    await manager.getByRole('button', { name: 'Add canned reply' }).click();
+    await expectText(manager.getByRole('alert'), 'Another canned reply of this site has this shortcut.');
+    await robinPage.screenshot({ path: `${ARTIFACTS}/7-canned-manager.png`, fullPage: true });
+    expect((await scene.started.app.store.listCannedReplies(siteKey)).map((r) => r.shortcut)).toEqual(['bye', 'late', 'thanks']);
+    await robinPage.getByRole('button', { name: 'Team' }).click();
     await robinPage.getByRole('link', { name: 'Dashboard' }).click();
     const today = new Date().toISOString().slice(0, 10);
     await robinPage.getByLabel('From', { exact: true }).fill(today);
