@@ -28,22 +28,23 @@ const PAGE_LEVEL_RULES = {
 };
 
 /**
- * Runs axe-core on the widget (its host element and open shadow root, which axe walks) in the page as
+ * Runs axe-core on the widget (its host element and open shadow root, which axe walks), or on the
+ * parts of a console page named by `include` (CSS selectors), in the page as
  * it is now, and returns the serious and critical findings. The source goes in through
  * `page.evaluate`, which a strict page CSP does not block as it would a <script> element.
  */
-export async function axeWidget(page: Page): Promise<AxeFinding[]> {
+export async function axeWidget(page: Page, include: string[] = ['#switchboard-widget']): Promise<AxeFinding[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const findings = await page.evaluate(async (rules) => {
+  const findings = await page.evaluate(async ({ rules, include }) => {
     const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: any[] }> } }).axe;
-    const result = await axe.run({ include: [['#switchboard-widget']] }, { rules, resultTypes: ['violations'] });
+    const result = await axe.run({ include: include.map((selector) => [selector]) }, { rules, resultTypes: ['violations'] });
     return result.violations.map((v) => ({
       id: v.id as string,
       impact: (v.impact ?? '') as string,
       help: v.help as string,
       nodes: (v.nodes as any[]).map((n) => ({ target: JSON.stringify(n.target), summary: (n.failureSummary ?? '') as string })),
     }));
-  }, PAGE_LEVEL_RULES);
+  }, { rules: PAGE_LEVEL_RULES, include });
   return findings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
 }
 
