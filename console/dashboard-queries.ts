@@ -21,15 +21,52 @@ export function rangeOf(key: DashboardRange, now: number) {
   return { from, to, unit };
 }
 
+/** What the dashboard narrows its figures to: a custom range (whole UTC days, `to` included) and filters. */
+export interface DashboardFilters {
+  /** `YYYY-MM-DD`, both set for a custom range. */
+  fromDay?: string;
+  toDay?: string;
+  queue?: 'service' | 'support';
+  agent?: string;
+  category?: string;
+}
+
+/** A custom range: from the start of `fromDay` to the end of `toDay` (UTC), by day; null when not a valid range. */
+export function customRange(fromDay: string, toDay: string): { from: number; to: number; unit: 'day' | 'hour' } | null {
+  const from = Date.parse(`${fromDay}T00:00:00Z`);
+  const to = Date.parse(`${toDay}T00:00:00Z`) + DAY;
+  if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) return null;
+  return { from, to, unit: to - from <= 2 * DAY ? 'hour' : 'day' };
+}
+
+/** The custom range when one is set and valid, else the named one. */
+const resolveRange = (key: DashboardRange, now: number, filters: DashboardFilters) =>
+  (filters.fromDay && filters.toDay && customRange(filters.fromDay, filters.toDay)) || rangeOf(key, now);
+
+/** The filters as query parameters of `GET /api/v1/metrics`. */
+function filterParams(filters: DashboardFilters): Record<string, string> {
+  return {
+    ...(filters.agent ? { agent: filters.agent } : {}),
+    ...(filters.category ? { category: filters.category } : {}),
+  };
+}
+
+/** The CSV the dashboard's download button fetches: the filtered figures, a row per day (or hour). */
+export function dashboardCsvQuery(siteKey: string, key: DashboardRange, now: number, filters: DashboardFilters = {}): Record<string, string> {
+  const { from, to, unit } = resolveRange(key, now, filters);
+  return { site: siteKey, from: String(from), to: String(to), ...filterParams(filters), ...(filters.queue ? { queue: filters.queue } : {}), groupBy: unit, format: 'csv' };
+}
+
 /** The queries of `GET /api/v1/metrics` behind one view of the dashboard. */
-export function dashboardQueries(siteKey: string, key: DashboardRange, now: number) {
-  const { from, to, unit } = rangeOf(key, now);
-  const base = { site: siteKey, from: String(from), to: String(to) };
+export function dashboardQueries(siteKey: string, key: DashboardRange, now: number, filters: DashboardFilters = {}) {
+  const { from, to, unit } = resolveRange(key, now, filters);
+  const base = { site: siteKey, from: String(from), to: String(to), ...filterParams(filters) };
+  const queue: Record<string, string> = filters.queue ? { queue: filters.queue } : {};
   return {
     byQueue: { ...base, groupBy: 'queue' },
     service: { ...base, queue: 'service', groupBy: unit },
     support: { ...base, queue: 'support', groupBy: unit },
-    byAgent: { ...base, groupBy: 'agent' },
-    byCategory: { ...base, groupBy: 'category' },
+    byAgent: { ...base, ...queue, groupBy: 'agent' },
+    byCategory: { ...base, ...queue, groupBy: 'category' },
   } satisfies Record<string, Record<string, string>>;
 }

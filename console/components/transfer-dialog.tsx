@@ -55,8 +55,11 @@ export function TransferDialog({ conversation, meId, loadTeam, onTransferQueue, 
               const why = unavailableBecause(m, conversation.queue);
               return (
                 <li key={m.id} class={why ? 'unavailable' : ''}>
-                  <button type="button" disabled={why !== null} onClick={() => onHandOver(m.id, note)} aria-label={`Transfer to ${m.name}`}>
-                    <span class="name">{m.name}</span>
+                  <button type="button" disabled={why !== null} onClick={() => onHandOver(m.id, note)}>
+                    <span class="name">
+                      <span class="sr-only">Transfer to </span>
+                      {m.name}
+                    </span>
                     <span class={`presence-dot ${m.presence}`}>{m.presence}</span>
                     <span class="load" title="open conversations / capacity">
                       {m.load}/{m.capacity}

@@ -8,7 +8,8 @@ import uPlot from 'uplot';
 import type { KpiFigures, MetricsReport } from '../../shared/schemas';
 import type { AgentView } from '../../shared/schemas';
 import { Chart } from '../components/chart';
-import { DASHBOARD_RANGES, dashboardQueries, type DashboardRange } from '../dashboard-queries';
+import { DashboardFilterBar } from '../components/dashboard-filters';
+import { DASHBOARD_RANGES, dashboardCsvQuery, dashboardQueries, type DashboardFilters, type DashboardRange } from '../dashboard-queries';
 import { fetchMetrics } from '../metrics-api';
 
 const RANGE_STORAGE_KEY = 'switchboard.dashboard.range';
@@ -70,6 +71,7 @@ function QueueColumn({ queue, figures, now }: { queue: 'service' | 'support'; fi
     queue === 'service'
       ? [
           <Tile key="cs" label="CSAT" value={decimal(figures.csat.mean)} hint={`${percent(figures.csat.satisfiedShare)} gave 4–5 · ${figures.csat.count} answers`} />,
+          <Tile key="n" label="NPS" value={figures.nps.score === null ? '–' : String(Math.round(figures.nps.score))} hint={`${figures.nps.count} answers`} />,
           <Tile key="t" label="Handed to support" value={percent(figures.transferRate.serviceToSupport)} hint={`${figures.transfers.serviceToSupport} transfers`} />,
         ]
       : [
@@ -150,11 +152,15 @@ export function DashboardScreen({ agent }: { agent: AgentView }) {
   const [range, setRange] = useState<DashboardRange>(storedRange);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [filters, setFilters] = useState<DashboardFilters>({});
+  /** Agents and categories seen in the unfiltered tables, kept for the filter lists. */
+  const [choices, setChoices] = useState<{ agents: { key: string; label: string }[]; categories: string[] }>({ agents: [], categories: [] });
+  const lead = agent.role === 'lead' || agent.role === 'admin';
 
   useEffect(() => {
     let cancelled = false;
     const load = async () => {
-      const queries = dashboardQueries(agent.siteKey, range, Date.now());
+      const queries = dashboardQueries(agent.siteKey, range, Date.now(), filters);
       try {
         const [byQueue, service, support, byAgent, byCategory] = await Promise.all([
           fetchMetrics(queries.byQueue),
@@ -166,6 +172,14 @@ export function DashboardScreen({ agent }: { agent: AgentView }) {
         if (!cancelled) {
           setLoaded({ byQueue, series: { service, support }, byAgent, byCategory, loadedAt: Date.now() });
           setError(null);
+          const merge = (known: { key: string; label: string }[], groups: MetricsReport['groups']) => [
+            ...known,
+            ...groups.filter((g) => !known.some((k) => k.key === g.key)).map((g) => ({ key: g.key, label: g.label })),
+          ];
+          setChoices((c) => ({
+            agents: lead ? merge(c.agents, byAgent.groups) : [],
+            categories: merge(c.categories.map((k) => ({ key: k, label: k })), byCategory.groups).map((k) => k.key),
+          }));
         }
       } catch (e) {
         if (!cancelled) setError((e as Error).message);
@@ -177,7 +191,7 @@ export function DashboardScreen({ agent }: { agent: AgentView }) {
       cancelled = true;
       clearInterval(timer);
     };
-  }, [range, agent.siteKey]);
+  }, [range, agent.siteKey, filters]);
 
   const charts = useMemo(() => {
     if (!loaded) return null;
@@ -252,6 +266,7 @@ export function DashboardScreen({ agent }: { agent: AgentView }) {
             ))}
           </select>
         </label>
+        {!lead && <span class="muted">Your own figures: leads and admins see the team's.</span>}
         {loaded && (
           <span class="muted">
             Router accuracy {percent(loaded.byQueue.totals.routerAccuracy)} · {loaded.byQueue.totals.conversations} conversations · updated{' '}
@@ -264,6 +279,13 @@ export function DashboardScreen({ agent }: { agent: AgentView }) {
           </span>
         )}
       </div>
+      <DashboardFilterBar
+        filters={filters}
+        onChange={setFilters}
+        agents={choices.agents}
+        categories={choices.categories}
+        csvHref={`/api/v1/metrics?${new URLSearchParams(dashboardCsvQuery(agent.siteKey, range, Date.now(), filters))}`}
+      />
       {!loaded ? (
         <p class="loading">Loading figures…</p>
       ) : (
@@ -277,8 +299,8 @@ export function DashboardScreen({ agent }: { agent: AgentView }) {
             ))}
           </section>
           <div class="columns">
-            {services && <QueueColumn queue="service" figures={services.figures} now={nowOf('service')} />}
-            {supports && <QueueColumn queue="support" figures={supports.figures} now={nowOf('support')} />}
+            {services && filters.queue !== 'support' && <QueueColumn queue="service" figures={services.figures} now={nowOf('service')} />}
+            {supports && filters.queue !== 'service' && <QueueColumn queue="support" figures={supports.figures} now={nowOf('support')} />}
           </div>
           {charts && (
             <div class="charts">

@@ -7,11 +7,16 @@ import { useEffect, useState } from 'preact/hooks';
 import type { QueueEntry, TeamConversation, TeamMember, TeamSnapshot } from '../../shared/protocol';
 import type { QueueName } from '../../shared/queues';
 import { unavailableBecause } from '../components/transfer-dialog';
+import { CannedRepliesManager } from '../components/canned-replies-manager';
+import type { CannedReply } from '../../shared/schemas';
 
 export interface TeamViewProps {
   team: TeamSnapshot | null;
   loadTeam(): Promise<TeamSnapshot | null>;
   reassign(conversationId: string, agentId: string): Promise<boolean>;
+  siteKey: string;
+  /** The canned replies changed in the manager: the composer offers them at once. */
+  onCannedChanged?(replies: CannedReply[]): void;
 }
 
 const since = (at: number | undefined, now: number) => {
@@ -47,7 +52,7 @@ function Reassign({ conversationId, queue, members, holderId, reassign }: { conv
   );
 }
 
-export function TeamView({ team, loadTeam, reassign }: TeamViewProps) {
+export function TeamView({ team, loadTeam, reassign, siteKey, onCannedChanged }: TeamViewProps) {
   useEffect(() => {
     void loadTeam();
   }, []);
@@ -120,6 +125,7 @@ export function TeamView({ team, loadTeam, reassign }: TeamViewProps) {
           ))}
         </ul>
       )}
+      <CannedRepliesManager siteKey={siteKey} {...(onCannedChanged ? { onChanged: onCannedChanged } : {})} />
     </section>
   );
 }

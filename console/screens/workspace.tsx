@@ -110,7 +110,13 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
           </p>
         )}
         {teamShown ? (
-          <TeamView team={state.team} loadTeam={() => connection.loadTeam()} reassign={(id, to) => connection.reassign(id, to)} />
+          <TeamView
+            team={state.team}
+            loadTeam={() => connection.loadTeam()}
+            reassign={(id, to) => connection.reassign(id, to)}
+            siteKey={agent.siteKey}
+            onCannedChanged={(cannedReplies) => store.setState({ cannedReplies })}
+          />
         ) : selected ? (
           <ConversationPane
             key={selected.id}

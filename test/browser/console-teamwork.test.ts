@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitWithTimeout } from '../../shared/emit-with-timeout';
 import type { ConversationView } from '../../shared/protocol';
 import { expectOk } from '../helpers/acks';
+import { axeWidget, describeFindings } from '../helpers/axe';
 import { connectVisitor, disconnectAll, type VisitorClient } from '../helpers/clients';
 import { expectText, startEmbedScene, type EmbedScene } from '../helpers/embed-scene';
 import { eventually } from '../helpers/wait-for';
@@ -78,6 +79,9 @@ describe('notes, canned replies, transfers and the lead view in consoles', () =>
     const picker = samPage.getByRole('listbox', { name: 'Canned replies' });
     await expectText(picker, 'Hi Ada, Sam here from Teamwork shop.');
     await samPage.screenshot({ path: `${ARTIFACTS}/1-note-and-canned-picker.png` });
+    // The thread's own list structure (an <ol role="log">) is the accessibility work of issue 14 item 8, elsewhere.
+    const composerFindings = await axeWidget(samPage, ['.reply']);
+    expect(composerFindings, describeFindings(composerFindings)).toEqual([]);
     await reply.press('Enter');
     expect(await reply.inputValue()).toBe('Hi Ada, Sam here from Teamwork shop.');
     await reply.press('Enter');
@@ -93,6 +97,8 @@ describe('notes, canned replies, transfers and the lead view in consoles', () =>
     const waitingBo = robinPage.getByRole('list', { name: 'Waiting conversations' }).locator('li', { hasText: 'Where is my parcel' });
     await expectText(waitingBo, 'Bo Jensen');
     await robinPage.screenshot({ path: `${ARTIFACTS}/2-lead-team-view.png` });
+    const teamFindings = await axeWidget(robinPage, ['.team-view']);
+    expect(teamFindings, describeFindings(teamFindings)).toEqual([]);
     await waitingBo.getByRole('combobox', { name: 'Reassign to' }).selectOption({ label: 'Sam Lee (1/5)' });
     await waitingBo.getByRole('button', { name: 'Reassign' }).click();
     await expectText(samPage.getByRole('region', { name: 'Conversation', exact: true }), 'Where is my parcel');
@@ -102,11 +108,13 @@ describe('notes, canned replies, transfers and the lead view in consoles', () =>
     // Sam transfers Ada's chat to Robin by name: the candidates show load and presence.
     await samPage.getByRole('button', { name: /charged twice/ }).click();
     await samPage.getByRole('button', { name: 'Transfer', exact: true }).click();
-    const robinCandidate = samPage.getByRole('button', { name: 'Transfer to Robin' });
+    const robinCandidate = samPage.getByRole('button', { name: /^Transfer to Robin/ });
     await expectText(robinCandidate, '0/3');
     await expectText(robinCandidate, 'online');
     await samPage.getByRole('textbox', { name: 'Transfer note' }).fill('Needs a manager');
     await samPage.screenshot({ path: `${ARTIFACTS}/3-transfer-dialog.png` });
+    const transferFindings = await axeWidget(samPage, ['.transfer-form']);
+    expect(transferFindings, describeFindings(transferFindings)).toEqual([]);
     await robinCandidate.click();
     // Robin gets it with its whole history, the note shown as a note.
     await robinPage.getByRole('button', { name: 'Team' }).click();
@@ -133,5 +141,65 @@ describe('notes, canned replies, transfers and the lead view in consoles', () =>
       { siteKey, other: (await scene.started.app.store.findAgentByEmail(scene.lead.email))!.id },
     );
     expect(status).toEqual({ theirs: 403, code: 'FORBIDDEN', mine: samId });
+  }, 90_000);
+
+  it("shows a plain agent only their own figures, and downloads the lead's filtered figures as CSV", async () => {
+    const samPage = await (await scene.browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    await logIn(samPage, sam);
+    await samPage.getByRole('link', { name: 'Dashboard' }).click();
+    await expectText(samPage.locator('.dashboard'), 'Your own figures');
+    const agentsTable = samPage.locator('table.groups.agents');
+    await expectText(agentsTable, 'Sam Lee');
+    await expectText(agentsTable, 'Robin', { absent: true });
+    expect(await samPage.getByRole('combobox', { name: 'Agent' }).count()).toBe(0);
+    // Service NPS is shown beside CSAT.
+    await samPage.locator('section.queue-column.service [data-figure="NPS"]').waitFor();
+    await samPage.screenshot({ path: `${ARTIFACTS}/5-agent-dashboard.png` });
+
+    // The lead manages the canned replies from the Team view; a duplicate shortcut is refused.
+    const robinPage = await scene.leadAtWork();
+    await robinPage.getByRole('button', { name: 'Team' }).click();
+    const manager = robinPage.getByRole('region', { name: 'Canned replies' });
+    await manager.getByRole('textbox', { name: 'Shortcut' }).fill('late');
+    await manager.getByRole('textbox', { name: 'Text' }).fill('Sorry for the wait, {{visitor.firstName}}.');
+    await manager.getByRole('button', { name: 'Add canned reply' }).click();
+    await expectText(manager.getByRole('list'), '/late');
+    await manager.getByRole('textbox', { name: 'Shortcut' }).fill('thanks');
+    await manager.getByRole('textbox', { name: 'Text' }).fill('Again');
+    await manager.getByRole('button', { name: 'Add canned reply' }).click();
+    await expectText(manager.getByRole('alert'), 'Another canned reply of this site has this shortcut.');
+    await robinPage.screenshot({ path: `${ARTIFACTS}/7-canned-manager.png`, fullPage: true });
+    expect((await scene.started.app.store.listCannedReplies(siteKey)).map((r) => r.shortcut)).toEqual(['bye', 'late', 'thanks']);
+    await robinPage.getByRole('button', { name: 'Team' }).click();
+    await robinPage.getByRole('link', { name: 'Dashboard' }).click();
+    const today = new Date().toISOString().slice(0, 10);
+    await robinPage.getByLabel('From', { exact: true }).fill(today);
+    await robinPage.getByLabel('To', { exact: true }).fill(today);
+    await robinPage.getByRole('combobox', { name: 'Queue' }).selectOption('service');
+    const agentFilter = robinPage.getByRole('combobox', { name: 'Agent' });
+    await eventually(async () => expect(await agentFilter.locator('option').allTextContents()).toContain('Sam Lee'));
+    await agentFilter.selectOption({ label: 'Sam Lee' });
+    await expectText(robinPage.locator('table.groups.agents'), 'Robin', { absent: true });
+    await robinPage.screenshot({ path: `${ARTIFACTS}/6-lead-dashboard-filtered.png` });
+    const filterFindings = await axeWidget(robinPage, ['.dashboard-bar.filters', '.queue-column']);
+    expect(filterFindings, describeFindings(filterFindings)).toEqual([]);
+    const [download] = await Promise.all([robinPage.waitForEvent('download'), robinPage.getByRole('link', { name: 'Download CSV' }).click()]);
+    const url = new URL(download.url());
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ site: siteKey, agent: samId, queue: 'service', groupBy: 'hour', format: 'csv' });
+    const csv = await new Promise<string>((resolve, reject) => {
+      void download.createReadStream().then((stream) => {
+        let text = '';
+        stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        stream.on('end', () => resolve(text));
+        stream.on('error', reject);
+      }, reject);
+    });
+    const rows = csv.trim().split('\n');
+    expect(rows[0]!.startsWith('group,label,')).toBe(true);
+    expect(rows[1]!.startsWith('total,')).toBe(true);
+    // A row per hour of the day, and the total is Sam's two service conversations.
+    expect(rows.length).toBe(2 + 24);
+    const header = rows[0]!.split(',');
+    expect(rows[1]!.split(',')[header.indexOf('conversations')]).toBe('2');
   }, 90_000);
 });

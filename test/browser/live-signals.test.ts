@@ -88,9 +88,9 @@ describe('typing, seen and system lines between a visitor and an agent, in a bro
     await shot(visitor, 'widget-seen');
 
     // A transfer is told as one, not as "your agent had to step away".
-    await agent.getByRole('button', { name: 'Transfer to support' }).click();
-    await agent.getByRole('textbox', { name: 'Transfer note' }).fill('Tracking system issue');
     await agent.getByRole('button', { name: 'Transfer', exact: true }).click();
+    await agent.getByRole('textbox', { name: 'Transfer note' }).fill('Tracking system issue');
+    await agent.getByRole('button', { name: 'To the support queue' }).click();
     await expectText(log, 'You are being connected to our technical support team');
     await expectText(visitor.locator('.sb-standing'), 'You are being connected to our technical support team');
     expect(await visitor.locator('.sb-window').textContent()).not.toContain('step away');

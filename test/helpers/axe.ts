@@ -28,12 +28,13 @@ const PAGE_LEVEL_RULES = {
 };
 
 /**
- * Runs axe-core on the widget (its host element and open shadow root, which axe walks) in the page as
+ * Runs axe-core on the widget (its host element and open shadow root, which axe walks), or on the
+ * parts of a console page named by `include` (CSS selectors), in the page as
  * it is now, and returns the serious and critical findings. The source goes in through
  * `page.evaluate`, which a strict page CSP does not block as it would a <script> element.
  */
-export async function axeWidget(page: Page): Promise<AxeFinding[]> {
-  return runAxe(page, { include: [['#switchboard-widget']] }, PAGE_LEVEL_RULES);
+export async function axeWidget(page: Page, include: string[] = ['#switchboard-widget']): Promise<AxeFinding[]> {
+  return runAxe(page, { include: include.map((selector) => [selector]) }, PAGE_LEVEL_RULES);
 }
 
 /** Runs axe-core on a whole page of ours (the console), every rule on, page-level ones included. */
