@@ -6,6 +6,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { ConversationView, PreviousConversation } from '../../shared/protocol';
+import { historyHref } from '../screens/history-link';
 import { parseUserAgent } from '../visitor/user-agent';
 import { VisitorName } from './visitor-name';
 
@@ -125,6 +126,12 @@ export function VisitorContextBox({
         <p class="muted">The page has told nothing about the visitor yet.</p>
       )}
       <h3>Previous conversations</h3>
+      {/* Older ones, gone from the live store, are in the archive: History lists them all. */}
+      <p>
+        <a href={historyHref(conversation.visitor?.email ? { email: conversation.visitor.email } : { visitor: conversation.visitorId })}>
+          All of this visitor's conversations in History
+        </a>
+      </p>
       {history === null ? (
         <p class="muted">Loading…</p>
       ) : history.length === 0 ? (
