@@ -62,7 +62,7 @@ export function WorkspaceScreen({ agent, onLoggedOut }: { agent: AgentView; onLo
         <a class="link" href="#dashboard">
           Dashboard
         </a>
-        <a class="link" href="#history">
+        <a class="link" href="#history" data-shortcut="search" aria-keyshortcuts="Alt+F">
           History
         </a>
         {canOpenSettings(agent) && (
