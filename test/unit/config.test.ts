@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       PUBLIC_URL: 'https://chat.example/',
       REDIS_URL: 'redis://10.0.0.5:6380/2',
       REDIS_PREFIX: 'switchboard:prod',
+      SINGLE_PROCESS: 'true',
       SESSION_SECRET: SECRET,
       SESSION_TTL_HOURS: '2',
       LOG_LEVEL: 'warn',
@@ -68,6 +69,7 @@ describe('loadConfig', () => {
       publicUrl: 'https://chat.example',
       redisUrl: 'redis://10.0.0.5:6380/2',
       redisPrefix: 'switchboard:prod',
+      singleProcess: true,
       sessionSecret: SECRET,
       previousSessionSecrets: [],
       sessionTtlMs: 2 * 3_600_000,
@@ -124,6 +126,11 @@ describe('loadConfig', () => {
 
   it('treats empty and blank variables as unset', () => {
     expect(loadConfig({ PORT: '', LOG_LEVEL: '   ', REDIS_URL: '' })).toMatchObject({ port: 3000, logLevel: 'info', redisUrl: undefined });
+  });
+
+  it('refuses SINGLE_PROCESS other than true or false, and defaults it to false', () => {
+    expect(() => loadConfig({ SINGLE_PROCESS: 'yes' })).toThrow(/SINGLE_PROCESS must be true or false, got "yes"/);
+    expect(loadConfig({}).singleProcess).toBe(false);
   });
 
   it('returns a frozen config', () => {
