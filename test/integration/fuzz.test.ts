@@ -243,6 +243,7 @@ function agentEvents(random: Random): EventSpec[] {
     },
     { event: 'message:send', fields: { conversationId, clientId: clientIdField, text: textField } },
     { event: 'conversation:release', fields: { conversationId } },
+    { event: 'conversation:flag-route', fields: { conversationId } },
     {
       event: 'conversation:hand-over',
       fields: {
@@ -861,6 +862,9 @@ describe('fuzz: random and malformed input never hurts the server', () => {
       ['PATCH routing/settings', { method: 'PATCH', template: '/api/v1/sites/:siteKey/routing/settings', path: (site) => `/api/v1/sites/${site}/routing/settings`, auth: 'admin', body: () => ({ topicQuestion: false }) }],
       ['POST routing/rules', { method: 'POST', template: '/api/v1/sites/:siteKey/routing/rules', path: (site) => `/api/v1/sites/${site}/routing/rules`, auth: 'admin', body: () => ({ phrase: 'gift card', queue: 'service' }) }],
       ['POST routing/try', { method: 'POST', template: '/api/v1/sites/:siteKey/routing/try', path: (site) => `/api/v1/sites/${site}/routing/try`, auth: 'admin', body: () => ({ text: 'my invoice is wrong' }) }],
+      ['GET routing/learning', { method: 'GET', template: '/api/v1/sites/:siteKey/routing/learning', path: (site) => `/api/v1/sites/${site}/routing/learning`, auth: 'admin' }],
+      ['POST routing/learning/retrain', { method: 'POST', template: '/api/v1/sites/:siteKey/routing/learning/retrain', path: (site) => `/api/v1/sites/${site}/routing/learning/retrain`, auth: 'admin' }],
+      ['POST routing/learning/rollback', { method: 'POST', template: '/api/v1/sites/:siteKey/routing/learning/rollback', path: (site) => `/api/v1/sites/${site}/routing/learning/rollback`, auth: 'admin' }],
       ['DELETE routing/rules/:id', { method: 'DELETE', template: '/api/v1/sites/:siteKey/routing/rules/:id', path: (site, id) => `/api/v1/sites/${site}/routing/rules/${id}`, auth: 'admin', id: { valid: () => 'rule_missing' } }],
       ['GET routing/corrections', { method: 'GET', template: '/api/v1/sites/:siteKey/routing/corrections', path: (site) => `/api/v1/sites/${site}/routing/corrections`, auth: 'admin', query: () => ({ format: 'jsonl' }) }],
       ['GET visitors/:id/export', { method: 'GET', template: '/api/v1/sites/:siteKey/visitors/:visitorId/export', path: (site, id) => `/api/v1/sites/${site}/visitors/${id}/export`, auth: 'admin', id: { valid: () => 'v_nobody', pattern: ID_PATTERN } }],
@@ -883,7 +887,6 @@ describe('fuzz: random and malformed input never hurts the server', () => {
       ['GET files/:fileId/link', { method: 'GET', template: '/api/v1/sites/:siteKey/conversations/:conversationId/files/:fileId/link', path: (site, id) => `/api/v1/sites/${site}/conversations/${id}/files/f_nobody/link`, auth: 'agent', id: { valid: () => 'c_nobody', pattern: ID_PATTERN } }],
       ['OPTIONS files/:fileId/link', { method: 'OPTIONS', template: '/api/v1/sites/:siteKey/conversations/:conversationId/files/:fileId/link', path: (site, id) => `/api/v1/sites/${site}/conversations/${id}/files/f_nobody/link`, auth: 'none', id: { valid: () => 'c_nobody', pattern: ID_PATTERN } }],
       ['GET webhooks/:id/deliveries', { method: 'GET', template: '/api/v1/sites/:siteKey/webhooks/:id/deliveries', path: (site, id) => `/api/v1/sites/${site}/webhooks/${id}/deliveries`, auth: 'admin', id: { valid: () => 'wh_missing', pattern: ID_PATTERN } }],
-      ['POST routing/try', { method: 'POST', template: '/api/v1/sites/:siteKey/routing/try', path: (site) => `/api/v1/sites/${site}/routing/try`, auth: 'admin', body: () => ({ text: 'I want a refund' }) }],
       ['GET sites', { method: 'GET', template: '/api/v1/sites', path: () => '/api/v1/sites', auth: 'agent' }],
       ['POST sites', { method: 'POST', template: '/api/v1/sites', path: () => '/api/v1/sites', auth: 'admin', body: () => ({ name: 'Fuzz shop', origins: ['https://fuzz.example'] }) }],
       ['GET sites/:siteKey', { method: 'GET', template: '/api/v1/sites/:siteKey', path: (site) => `/api/v1/sites/${site}`, auth: 'admin' }],
