@@ -24,7 +24,9 @@ describe('migrating KPI aggregates of an earlier version', () => {
   let store: RedisStore;
   // Three weeks ago to yesterday: whole weeks, days, and hours that Redis keeps.
   const start = Math.floor(Date.now() / DAY - 21) * DAY + 9 * 3_600_000;
-  const weeks = [kpiBucketIndex('week', start), kpiBucketIndex('week', start + 20 * DAY)];
+  // The first and the last week with a recorded day (days 0 to 19): on a Tuesday, start + 20 days is
+  // a Monday with nothing recorded, whose week the migration has no day of.
+  const weeks = [kpiBucketIndex('week', start), kpiBucketIndex('week', start + 19 * DAY)];
 
   /** Every aggregate hash the reports read: each scope's weeks, and the category scopes' hours and days. */
   const snapshot = async () => {
