@@ -39,7 +39,15 @@ export function TransferDialog({ conversation, meId, loadTeam, onTransferQueue, 
     <section class="transfer-form" role="dialog" aria-label="Transfer the conversation" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <label>
         Transfer note
-        <input type="text" maxLength={500} value={note} autoFocus data-shortcut-field="transfer" placeholder="What the next agent should know" onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+        <input type="text" maxLength={500} value={note} autoFocus data-shortcut-field="transfer" placeholder="What the next agent should know" onInput={(e) => setNote((e.target as HTMLInputElement).value)}
+          // Enter sends it to the other queue, the first choice, so the keyboard alone can transfer.
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.isComposing) {
+              e.preventDefault();
+              onTransferQueue(other, note);
+            }
+          }}
+        />
       </label>
       <div class="transfer-targets">
         <button type="button" onClick={() => onTransferQueue(other, note)}>

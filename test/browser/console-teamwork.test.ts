@@ -101,7 +101,8 @@ describe('notes, canned replies, transfers and the lead view in consoles', () =>
     expect(teamFindings, describeFindings(teamFindings)).toEqual([]);
     await waitingBo.getByRole('combobox', { name: 'Reassign to' }).selectOption({ label: 'Sam Lee (1/5)' });
     await waitingBo.getByRole('button', { name: 'Reassign' }).click();
-    await expectText(samPage.getByRole('region', { name: 'Conversation', exact: true }), 'Where is my parcel');
+    // It joins Sam's conversations without taking the screen from the chat Sam is in (the inbox alerts instead).
+    await expectText(samPage.locator('.mine'), 'Where is my parcel');
     await expectText(samRow, '2/5');
     await eventually(() => expect(bo.heard.some(([e, p]) => e === 'conversation:updated' && (p as { assignedAgentName?: string }).assignedAgentName === 'Sam Lee')).toBe(true));
 
