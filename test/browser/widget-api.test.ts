@@ -74,7 +74,7 @@ describe('the JavaScript API, page context, attention and end of chat, in a brow
     await expectText(box, 'Europe/Paris');
     await expectText(box, 'plan');
     await expectText(box, '129.5');
-    expect(await box.getByRole('link').getAttribute('href')).toBe(pageUrl);
+    expect(await box.locator('a[target="_blank"]').getAttribute('href')).toBe(pageUrl);
 
     // A single-page app's navigation reaches the agent.
     await visitor.evaluate(() => {
@@ -82,7 +82,7 @@ describe('the JavaScript API, page context, attention and end of chat, in a brow
       document.title = 'Checkout — Northwind Outfitters';
     });
     await expectText(box, 'Checkout — Northwind Outfitters');
-    expect(await box.getByRole('link').getAttribute('href')).toBe(`${pageUrl}?step=checkout`);
+    expect(await box.locator('a[target="_blank"]').getAttribute('href')).toBe(`${pageUrl}?step=checkout`);
     await box.screenshot({ path: `${SHOTS}/console-visitor-box.png` });
 
     // The tab hidden (the window open): a reply puts a notice in the title, gone when the visitor is back.
