@@ -118,8 +118,11 @@ function deepFreeze<T extends object>(value: T): Readonly<T> {
 
 type Env = Record<string, string | undefined>;
 
-/** SMTP_URL checked without ever echoing it: it usually carries a password. */
-function smtp(raw: string | undefined, problems: string[]): string | undefined {
+/**
+ * A URL that usually carries a password (SMTP_URL, DATABASE_URL), checked without ever echoing it:
+ * one of `protocols` and a host, or one problem naming the variable and an example.
+ */
+function secretUrl(name: string, raw: string | undefined, protocols: readonly string[], example: string, problems: string[]): string | undefined {
   if (raw === undefined) return undefined;
   let parsed: URL | undefined;
   try {
@@ -127,27 +130,19 @@ function smtp(raw: string | undefined, problems: string[]): string | undefined {
   } catch {
     parsed = undefined;
   }
-  if (!parsed || !['smtp:', 'smtps:'].includes(parsed.protocol) || parsed.hostname === '') {
-    problems.push('SMTP_URL must be an smtp:// or smtps:// URL with a host (for example smtp://user:pass@mail.example.com:587)');
+  if (!parsed || !protocols.includes(parsed.protocol) || parsed.hostname === '') {
+    problems.push(`${name} must be ${example}`);
     return undefined;
   }
   return raw;
 }
 
-/** DATABASE_URL checked without echoing it: it usually carries a password. */
+function smtp(raw: string | undefined, problems: string[]): string | undefined {
+  return secretUrl('SMTP_URL', raw, ['smtp:', 'smtps:'], 'an smtp:// or smtps:// URL with a host (for example smtp://user:pass@mail.example.com:587)', problems);
+}
+
 function database(raw: string | undefined, problems: string[]): string | undefined {
-  if (raw === undefined) return undefined;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || !['postgres:', 'postgresql:'].includes(parsed.protocol) || parsed.hostname === '') {
-    problems.push('DATABASE_URL must be a postgres:// URL with a host (for example postgres://user:pass@127.0.0.1:5432/switchboard)');
-    return undefined;
-  }
-  return raw;
+  return secretUrl('DATABASE_URL', raw, ['postgres:', 'postgresql:'], 'a postgres:// URL with a host (for example postgres://user:pass@127.0.0.1:5432/switchboard)', problems);
 }
 
 /** FILES_DIR, or S3_BUCKET with S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (the keys never echoed). */
