@@ -44,6 +44,26 @@ export function createAssignmentOps(
   keys: RedisKeys,
   getConversation: (siteKey: string, id: string) => Promise<ConversationView | null>,
 ): AssignmentOps {
+  /**
+   * The keys and arguments setPresence-5.lua and renewPresence-5.lua share: the agent's presence,
+   * its membership of each queue's online set, its capacity and name; then the status (or the
+   * initial one), the deadline, its skills, its capacity (0 when disabled) and its name.
+   */
+  const presenceArgs = (siteKey: string, agent: Parameters<Store['setPresence']>[0]['agent'], status: PresenceStatus, deadline: number) =>
+    [
+      keys.agentPresence(siteKey),
+      keys.onlineAgents(siteKey, 'service'),
+      keys.onlineAgents(siteKey, 'support'),
+      keys.agentCapacity(siteKey),
+      keys.agentNames(siteKey),
+      agent.id,
+      status,
+      deadline,
+      agent.skills.join(','),
+      agent.disabled ? 0 : agent.capacity,
+      agent.name,
+    ] as const;
+
   /** assignHeads-12.lua: gives the heads seen (at most HEADS_PER_CALL), in line order, while places are free. */
   const assignHeads = async (siteKey: string, queue: QueueName, heads: string[], now: number): Promise<ConversationView[]> => {
     const convKeys = heads.map((id) => keys.conversation(siteKey, id));
@@ -98,35 +118,11 @@ export function createAssignmentOps(
     },
 
     async renewPresence({ siteKey, agent, initial, deadline }) {
-      return redis.sbRenewPresenceV1(
-        keys.agentPresence(siteKey),
-        keys.onlineAgents(siteKey, 'service'),
-        keys.onlineAgents(siteKey, 'support'),
-        keys.agentCapacity(siteKey),
-        keys.agentNames(siteKey),
-        agent.id,
-        initial,
-        deadline,
-        agent.skills.join(','),
-        agent.disabled ? 0 : agent.capacity,
-        agent.name,
-      );
+      return redis.sbRenewPresenceV1(...presenceArgs(siteKey, agent, initial, deadline));
     },
 
     async setPresence({ siteKey, agent, status, deadline }) {
-      await redis.sbSetPresenceV1(
-        keys.agentPresence(siteKey),
-        keys.onlineAgents(siteKey, 'service'),
-        keys.onlineAgents(siteKey, 'support'),
-        keys.agentCapacity(siteKey),
-        keys.agentNames(siteKey),
-        agent.id,
-        status,
-        deadline,
-        agent.skills.join(','),
-        agent.disabled ? 0 : agent.capacity,
-        agent.name,
-      );
+      await redis.sbSetPresenceV1(...presenceArgs(siteKey, agent, status, deadline));
     },
 
     async listPresence(siteKey) {
