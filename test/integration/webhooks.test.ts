@@ -136,12 +136,15 @@ describe('webhooks: signed, retried under one id, in order per conversation, onc
     expect(hooks.received[0]!.body).toBe(hooks.received[1]!.body);
     for (const r of hooks.received) expect(verifyWebhook(r.headers['switchboard-signature'] as string, endpoint.secret, r.body)).toBe(true);
 
-    const response = await api('GET', `/webhooks/${endpoint.id}/deliveries`);
-    expect(response.status).toBe(200);
-    expect(((await response.json()) as { deliveries: unknown[] }).deliveries).toEqual([
-      { eventId: event.id, type: 'conversation.abandoned', attempt: 2, at: expect.any(Number), ok: true, status: 200 },
-      { eventId: event.id, type: 'conversation.abandoned', attempt: 1, at: expect.any(Number), ok: false, status: 500 },
-    ]);
+    // The delivery is recorded after the endpoint has answered, so the record can trail the request.
+    await eventually(async () => {
+      const response = await api('GET', `/webhooks/${endpoint.id}/deliveries`);
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { deliveries: unknown[] }).deliveries).toEqual([
+        { eventId: event.id, type: 'conversation.abandoned', attempt: 2, at: expect.any(Number), ok: true, status: 200 },
+        { eventId: event.id, type: 'conversation.abandoned', attempt: 1, at: expect.any(Number), ok: false, status: 500 },
+      ]);
+    });
   });
 
   it('delivers a conversation’s events in the order they happened while its first is retried, without holding up other conversations', async () => {
@@ -387,10 +390,11 @@ describe('webhook delivery timeouts', () => {
       const created = await newConversation({ store } as unknown as FastifyInstance, 'site_t');
       const event = await events.emit('conversation.created', 'site_t', { ...created, assignment: 'manual' });
       await eventually(() => expect(bodies.map((b) => (JSON.parse(b) as { id: string }).id)).toEqual([event.id]));
-      expect(await store.listWebhookDeliveries('site_t', 'wh_slow', 10)).toEqual([
+      // The delivery is recorded after the endpoint has answered, so the record can trail the body.
+      await eventually(async () => expect(await store.listWebhookDeliveries('site_t', 'wh_slow', 10)).toEqual([
         { eventId: event.id, type: 'conversation.created', attempt: 2, at: expect.any(Number), ok: true, status: 200 },
         { eventId: event.id, type: 'conversation.created', attempt: 1, at: expect.any(Number), ok: false, error: 'no answer within 200 ms' },
-      ]);
+      ]));
     } finally {
       await jobs.close();
       slow.closeAllConnections();
