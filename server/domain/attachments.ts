@@ -107,7 +107,7 @@ export function createAttachments({ store, files, links, limiter, events, now = 
       }
       // A retry of a stored upload: the first file stays, this copy goes.
       if (appended.duplicate) await files.delete(at);
-      const conversation = (await store.getConversation(input.siteKey, input.conversationId))!;
+      const { conversation } = appended;
       if (!appended.duplicate) await events.emit('message.created', input.siteKey, { conversation, message: appended.message }, origin);
       return { message: appended.message, conversation, duplicate: appended.duplicate };
     },

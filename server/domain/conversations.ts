@@ -152,19 +152,21 @@ export function createConversationService({ store, router, siteLearning, limiter
   };
 
   /**
-   * Appends the visitor's message to `conversation`. `before` runs once it is stored and before it
-   * is announced (a reopening is told first, so that everyone hears of the message in its context).
+   * Appends the visitor's message to their conversation `conversationId`. `before` runs once it is
+   * stored and before it is announced (a reopening is told first, so that everyone hears of the
+   * message in its context). The store hands back the conversation with the message: no read before.
    */
   const appendVisitorMessage = async (
-    conversation: ConversationView,
+    siteKey: SiteKey,
+    conversationId: ConversationId,
     clientId: string,
     text: string,
     origin: EventOrigin,
     before?: () => Promise<unknown>,
   ): Promise<MessageSent> => {
-    const { message, duplicate } = await store.appendMessage({
-      siteKey: conversation.siteKey,
-      conversationId: conversation.id,
+    const { message, duplicate, conversation } = await store.appendMessage({
+      siteKey,
+      conversationId,
       clientId,
       author: 'visitor',
       text,
@@ -176,9 +178,9 @@ export function createConversationService({ store, router, siteLearning, limiter
       told.settle();
       return { message, duplicate, conversation };
     }
-    await told.tell(events.emit('message.created', conversation.siteKey, { conversation, message }, origin));
+    await told.tell(events.emit('message.created', siteKey, { conversation, message }, origin));
     const rerouted = await rerouteIfClearer(conversation);
-    if (rerouted) await told.tell(events.emit('conversation.rerouted', conversation.siteKey, { conversation: rerouted, fromQueue: conversation.queue }, origin));
+    if (rerouted) await told.tell(events.emit('conversation.rerouted', siteKey, { conversation: rerouted, fromQueue: conversation.queue }, origin));
     told.settle();
     return { message, duplicate, conversation: rerouted ?? conversation };
   };
@@ -238,16 +240,16 @@ export function createConversationService({ store, router, siteLearning, limiter
       const text = checkMessageText(input.text);
       const origin: EventOrigin = context.origin !== undefined ? { origin: context.origin } : {};
       // Asked together: reading the open conversation changes nothing if the limit then refuses.
-      const [, open] = await Promise.all([
+      const [, openId] = await Promise.all([
         limiter.hit('messagesPerVisitor', `${siteKey}:${visitorId}`),
-        store.getOpenConversation(siteKey, visitorId),
+        store.getOpenConversationId(siteKey, visitorId),
       ]);
-      if (open) return appendVisitorMessage(open, input.clientId, text, origin);
+      if (openId) return appendVisitorMessage(siteKey, openId, input.clientId, text, origin);
       if (input.reopen) {
         const reopening = await reopenConversation(siteKey, visitorId, input.reopen);
         if (reopening) {
           const { conversation, previous } = reopening;
-          return appendVisitorMessage(conversation, input.clientId, text, origin, async () => {
+          return appendVisitorMessage(siteKey, conversation.id, input.clientId, text, origin, async () => {
             if (previous) await events.emit('conversation.reopened', siteKey, { conversation, previous }, origin);
           });
         }
@@ -291,7 +293,7 @@ export function createConversationService({ store, router, siteLearning, limiter
       } catch (error) {
         // Two tabs of one visitor sent a first message at once: the other one made the conversation.
         if (isSwitchboardError(error) && error.code === 'CONVERSATION_ALREADY_OPEN') {
-          return appendVisitorMessage(await requireConversation(siteKey, String(error.details?.conversationId)), input.clientId, text, origin);
+          return appendVisitorMessage(siteKey, String(error.details?.conversationId), input.clientId, text, origin);
         }
         throw error;
       }
@@ -479,13 +481,10 @@ export function createConversationService({ store, router, siteLearning, limiter
       origin: EventOrigin = {},
     ): Promise<MessageSent> {
       const text = checkMessageText(input.text);
-      const conversation = await requireConversation(agent.siteKey, input.conversationId);
-      // Checked before the store's duplicate lookup, so a colleague cannot read someone else's
-      // conversation by resending one of its client ids. The holder keeps it after resolving.
-      if (conversation.assignedAgentId !== agent.id) {
-        throw createError('CONVERSATION_NOT_ASSIGNED_TO_YOU', { conversationId: input.conversationId });
-      }
-      const { message, duplicate } = await store.appendMessage({
+      // The store checks that the agent holds it before looking for the client id, so a colleague
+      // cannot read someone else's conversation by resending one of its client ids. The holder
+      // keeps it after resolving.
+      const { message, duplicate, conversation } = await store.appendMessage({
         siteKey: agent.siteKey,
         conversationId: input.conversationId,
         clientId: input.clientId,

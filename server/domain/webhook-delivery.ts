@@ -13,7 +13,7 @@
 import type { ConversationId, SiteKey } from '../../shared/ids';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../../shared/schemas';
 import type { Jobs } from '../jobs/jobs';
-import type { Store, WebhookOutboxRef } from '../store/store';
+import type { Store, WebhookEndpoint, WebhookOutboxRef } from '../store/store';
 import { conversationIdOf, type DomainEvent, type DomainEventMap } from './events';
 import { toAgentConversation } from './views';
 import { signWebhook, SIGNATURE_HEADER } from './webhook-signature';
@@ -30,6 +30,12 @@ export const WEBHOOK_ATTEMPTS = 15;
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 /** How often outboxes are looked over for one left without a job (see sweepOutboxes). */
 export const WEBHOOK_OUTBOX_SWEEP_MS = 5 * 60_000;
+/**
+ * How long a process reuses a site's list of endpoints before reading it again: every event of a
+ * site needs it, and almost every site has none. A change made through this process is seen at
+ * once (forgetEndpoints); one made by another process or the CLI reaches this one within this time.
+ */
+export const WEBHOOK_ENDPOINTS_CACHE_MS = 1_000;
 /** Outboxes delivered at once per process: one slow endpoint does not hold up the others. */
 const DELIVERY_CONCURRENCY = 8;
 
@@ -114,11 +120,26 @@ export interface WebhookDeliveryOptions {
   post?: PostWebhook;
   /** Told about each event given up on. */
   onGiveUp?: (job: WebhookDeliveryJob, outcome: string) => void;
+  /** @default WEBHOOK_ENDPOINTS_CACHE_MS */
+  endpointsCacheMs?: number;
 }
 
 export function createWebhookDelivery(options: WebhookDeliveryOptions) {
   const { store, jobs, now = Date.now, post = postWebhook, onGiveUp } = options;
   const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+  const endpointsCacheMs = options.endpointsCacheMs ?? WEBHOOK_ENDPOINTS_CACHE_MS;
+
+  /** Each site's endpoints as last read, and when (the process's own clock: the app clock may stand still in tests). */
+  const endpointsRead = new Map<SiteKey, { readAt: number; endpoints: Promise<WebhookEndpoint[]> }>();
+  const endpointsOf = (siteKey: SiteKey): Promise<WebhookEndpoint[]> => {
+    const read = endpointsRead.get(siteKey);
+    if (read && performance.now() - read.readAt < endpointsCacheMs) return read.endpoints;
+    const endpoints = store.listWebhooks(siteKey);
+    endpointsRead.set(siteKey, { readAt: performance.now(), endpoints });
+    // A failed read is not kept: the next event asks again.
+    endpoints.catch(() => endpointsRead.delete(siteKey));
+    return endpoints;
+  };
 
   const outboxOf = (job: WebhookDeliveryJob): WebhookOutboxRef => ({ siteKey: job.siteKey, endpointId: job.endpointId, conversationId: job.conversationId });
 
@@ -198,14 +219,21 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions) {
       return outboxes;
     },
 
+    /** Reads the site's endpoints afresh for its next event: they were just changed. */
+    forgetEndpoints(siteKey: SiteKey): void {
+      endpointsRead.delete(siteKey);
+    },
+
     /**
      * The subscriber: queues the event for every endpoint of its site that wants its type, and
      * settles once it is kept in the store (so it survives a crash from then on).
      */
     async enqueue(event: DomainEvent): Promise<void> {
+      if (!isWebhookEventType(event.type)) return;
+      const endpoints = (await endpointsOf(event.siteKey)).filter((e) => e.events === null || e.events.includes(event.type as WebhookEventType));
+      if (endpoints.length === 0) return;
       const body = toWebhookBody(event);
       if (body === null) return;
-      const endpoints = (await store.listWebhooks(event.siteKey)).filter((e) => e.events === null || e.events.includes(event.type as WebhookEventType));
       const conversationId = conversationIdOf(event) ?? null;
       await Promise.all(
         endpoints.map(async (endpoint) => {

@@ -43,7 +43,18 @@ function checkEvents(events: readonly string[] | null | undefined): WebhookEvent
   return [...new Set(events as WebhookEventType[])];
 }
 
-export function createWebhooks({ store, audit, now = Date.now }: { store: Store; audit: AuditLog; now?: () => number }) {
+export function createWebhooks({
+  store,
+  audit,
+  now = Date.now,
+  endpointsChanged = () => {},
+}: {
+  store: Store;
+  audit: AuditLog;
+  now?: () => number;
+  /** Told after a site's endpoints changed: the delivery reads them afresh (see WEBHOOK_ENDPOINTS_CACHE_MS). */
+  endpointsChanged?: (siteKey: SiteKey) => void;
+}) {
   const requireSite = async (siteKey: SiteKey) => {
     if (!(await store.getSite(siteKey))) throw createError('SITE_NOT_FOUND', { siteKey });
   };
@@ -62,6 +73,7 @@ export function createWebhooks({ store, audit, now = Date.now }: { store: Store;
       // 32 random bytes, as the session tokens; the prefix tells a leaked one apart in a scan.
       const endpoint: WebhookEndpoint = { id: randomId('wh'), url, events, secret: `whsec_${randomBytes(32).toString('base64url')}`, createdAt: now() };
       await store.addWebhook(siteKey, endpoint, MAX_WEBHOOKS_PER_SITE);
+      endpointsChanged(siteKey);
       await audit.record(siteKey, actor, 'webhook.add', endpoint.id, { url, events });
       return { ...toWebhookView(endpoint), secret: endpoint.secret };
     },
@@ -76,6 +88,7 @@ export function createWebhooks({ store, audit, now = Date.now }: { store: Store;
       await requireSite(siteKey);
       const endpoint = await requireEndpoint(siteKey, id);
       if (!(await store.removeWebhook(siteKey, id))) throw createError('WEBHOOK_NOT_FOUND', { id });
+      endpointsChanged(siteKey);
       await audit.record(siteKey, actor, 'webhook.remove', id, { url: endpoint.url });
     },
 

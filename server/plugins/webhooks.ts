@@ -9,7 +9,6 @@ import { createWebhooks } from '../domain/webhooks';
 
 export default fp(
   async (app) => {
-    app.decorate('webhooks', createWebhooks({ store: app.store, audit: app.audit, now: app.kpiNow }));
     const { jobs } = app;
     const delivery = createWebhookDelivery({
       store: app.store,
@@ -18,6 +17,10 @@ export default fp(
       now: app.kpiNow,
       onGiveUp: (job, outcome) => app.log.warn({ ...job, outcome }, 'webhook delivery given up after its last attempt'),
     });
+    app.decorate(
+      'webhooks',
+      createWebhooks({ store: app.store, audit: app.audit, now: app.kpiNow, endpointsChanged: (siteKey) => delivery.forgetEndpoints(siteKey) }),
+    );
     // A failure here is logged, not passed back to the use case: the change it reports is made,
     // and failing the client's call would not bring the event back (a retried message is a
     // duplicate, which emits nothing).

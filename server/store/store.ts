@@ -334,6 +334,8 @@ export interface AppendResult {
   message: MessageView;
   /** The client id was already stored; `message` is the earlier one and nothing changed. */
   duplicate: boolean;
+  /** The conversation as it is once the message is in, read in the same atomic step. */
+  conversation: Conversation;
 }
 
 /**
@@ -473,12 +475,17 @@ export interface Store {
   eraseVisitorTraces(traces: VisitorTraces): Promise<ErasedTraces>;
   /** The visitor's waiting or active conversation on this site, if any. */
   getOpenConversation(siteKey: SiteKey, visitorId: VisitorId): Promise<Conversation | null>;
+  /**
+   * Only the id of the visitor's waiting or active conversation: what a visitor's message needs
+   * before appendMessage, which hands the conversation back itself (one read less per message).
+   */
+  getOpenConversationId(siteKey: SiteKey, visitorId: VisitorId): Promise<ConversationId | null>;
 
   /**
    * Appends a message unless its client id is already stored in this conversation, in which case
    * the stored one is returned with `duplicate: true`. Fails with CONVERSATION_NOT_FOUND,
    * CONVERSATION_NOT_ACTIVE (resolved), or CONVERSATION_NOT_ASSIGNED_TO_YOU for an agent who
-   * does not hold it.
+   * does not hold it (checked first: a resent client id shows an agent nothing of a colleague's).
    */
   appendMessage(input: NewMessage): Promise<AppendResult>;
   /** Messages stored after `afterId` (from the start when absent), oldest first, at most `limit`. */

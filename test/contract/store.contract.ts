@@ -192,7 +192,37 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       const first = await store.appendMessage(input);
       const again = await store.appendMessage({ ...input, text: 'a resend may differ but must not be stored', now: now + 5 });
       expect(first.duplicate).toBe(false);
-      expect(again).toEqual({ duplicate: true, message: first.message });
+      expect(again).toEqual({ duplicate: true, message: first.message, conversation: first.conversation });
+      expect(await store.messagesAfter(siteKey, conversation.id, undefined, 10)).toHaveLength(2);
+    });
+
+    it('hands back the conversation as it is with the message in, without a read of its own', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      const appended = await store.appendMessage({ siteKey, conversationId: conversation.id, clientId: 'client-conv-1', author: 'visitor', text: 'still there?', now });
+      expect(appended.conversation).toEqual(await store.getConversation(siteKey, conversation.id));
+      await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
+      const answered = await store.appendMessage({ siteKey, conversationId: conversation.id, clientId: 'client-conv-2', author: 'agent', agentId: 'a1', agentName: 'Ada', text: 'yes', now });
+      expect(answered.conversation).toMatchObject({ id: conversation.id, status: 'active', assignedAgentId: 'a1' });
+    });
+
+    it('gives the open conversation’s id alone, and none once it is resolved', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      expect(await store.getOpenConversationId(siteKey, conversation.visitorId)).toBe(conversation.id);
+      expect(await store.getOpenConversationId(siteKey, 'v_nobody')).toBeNull();
+      await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
+      await store.resolveConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', now });
+      expect(await store.getOpenConversationId(siteKey, conversation.visitorId)).toBeNull();
+    });
+
+    it('refuses an agent who does not hold the conversation before looking up the client id, so a resend shows them nothing', async () => {
+      const { conversation } = await store.createConversation(newConversation());
+      await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
+      const input = { siteKey, conversationId: conversation.id, clientId: 'client-held-1', author: 'agent' as const, agentId: 'a1', agentName: 'Ada', text: 'mine', now };
+      await store.appendMessage(input);
+      await expect(store.appendMessage({ ...input, agentId: 'a2', agentName: 'Bo' })).rejects.toMatchObject({
+        code: 'CONVERSATION_NOT_ASSIGNED_TO_YOU',
+        details: { conversationId: conversation.id },
+      });
       expect(await store.messagesAfter(siteKey, conversation.id, undefined, 10)).toHaveLength(2);
     });
 
@@ -314,7 +344,7 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       // Waiting, nobody holds it: the store keeps a note (the domain decides who may write one).
       const first = await store.appendMessage(note('client-note-1', 'a9'));
       expect(first).toMatchObject({ duplicate: false, message: { kind: 'note', author: 'agent', agentName: 'Lee', text: 'internal' } });
-      expect(await store.appendMessage(note('client-note-1', 'a9'))).toEqual({ duplicate: true, message: first.message });
+      expect(await store.appendMessage(note('client-note-1', 'a9'))).toEqual({ duplicate: true, message: first.message, conversation: first.conversation });
       await store.claimConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', agentName: 'Ada', skills: ['service'], now });
       await store.resolveConversation({ siteKey, conversationId: conversation.id, agentId: 'a1', now: now + 1 });
       await store.appendMessage(note('client-note-2', 'a9'));

@@ -79,7 +79,7 @@ describe('webhooks: signed, retried under one id, in order per conversation, onc
   });
   afterEach(async () => {
     // Each test starts with no endpoint, so no delivery of one test reaches another's receiver.
-    for (const endpoint of await started.app.store.listWebhooks(started.siteKey)) await started.app.store.removeWebhook(started.siteKey, endpoint.id);
+    for (const endpoint of await started.app.store.listWebhooks(started.siteKey)) await started.app.webhooks.remove(started.siteKey, endpoint.id, 'test');
     await Promise.all(receivers.splice(0).map((r) => r.close()));
   });
   afterAll(async () => {
@@ -335,6 +335,40 @@ describe('webhooks in the embedded mode (in-memory store, in-process jobs)', () 
     } finally {
       await jobs.close();
       await started.close();
+      await hooks.close();
+    }
+  });
+});
+
+describe('a site’s endpoints, as the delivery reads them', () => {
+  it('are read once for a burst of events, and afresh once they changed through this process', async () => {
+    const store = createMemoryStore();
+    const jobs = createInProcessJobs();
+    const hooks = await startWebhookReceiver();
+    try {
+      await store.createSite({ key: 'site_c', name: 'C', origins: [], settings: DEFAULT_SITE_SETTINGS, identitySecret: 's', createdAt: 0 });
+      let reads = 0;
+      const listWebhooks = store.listWebhooks.bind(store);
+      store.listWebhooks = (siteKey) => {
+        reads += 1;
+        return listWebhooks(siteKey);
+      };
+      // A cache longer than any test: only forgetEndpoints makes the delivery read again.
+      const delivery = createWebhookDelivery({ store, jobs, retryBaseMs: 10, endpointsCacheMs: 60_000 });
+      const events = createDomainEvents();
+      events.onAny((event) => delivery.enqueue(event));
+      const before = await newConversation({ store } as unknown as FastifyInstance, 'site_c');
+      for (let i = 0; i < 5; i += 1) await events.emit('conversation.created', 'site_c', { ...before, assignment: 'manual' });
+      expect(reads).toBe(1);
+
+      await store.addWebhook('site_c', { id: 'wh_c', url: hooks.url, events: null, secret: 'whsec_c', createdAt: 0 }, 20);
+      delivery.forgetEndpoints('site_c');
+      const after = await newConversation({ store } as unknown as FastifyInstance, 'site_c');
+      const event = await events.emit('conversation.created', 'site_c', { ...after, assignment: 'manual' });
+      expect(reads).toBe(2);
+      await eventually(() => expect(hooks.accepted().map((r) => r.payload.id)).toEqual([event.id]));
+    } finally {
+      await jobs.close();
       await hooks.close();
     }
   });

@@ -473,17 +473,25 @@ export function createMemoryStore(): MemoryStore {
       return r ? clone(r.conversation) : null;
     },
 
+    async getOpenConversationId(siteKey, visitorId) {
+      return openConversationByVisitor.get(scoped(siteKey, visitorId)) ?? null;
+    },
+
     async appendMessage(input) {
       const r = record(input.siteKey, input.conversationId);
-      const existingId = r?.messageIdByClientId.get(input.clientId);
-      if (r && existingId) {
-        return { duplicate: true, message: clone(r.messages.find((m) => m.id === existingId)!) };
-      }
-      if (!r) throw createError('CONVERSATION_NOT_FOUND');
+      const details = { conversationId: input.conversationId };
+      if (!r) throw createError('CONVERSATION_NOT_FOUND', details);
       const c = r.conversation;
-      if (input.kind !== 'note' && c.status === 'resolved') throw createError('CONVERSATION_NOT_ACTIVE');
+      if (input.kind !== 'note' && input.author === 'agent' && c.assignedAgentId !== input.agentId) {
+        throw createError('CONVERSATION_NOT_ASSIGNED_TO_YOU', details);
+      }
+      const existingId = r.messageIdByClientId.get(input.clientId);
+      if (existingId) {
+        return { duplicate: true, message: clone(r.messages.find((m) => m.id === existingId)!), conversation: clone(c) };
+      }
+      if (input.kind !== 'note' && (c.status === 'resolved' || c.status === 'abandoned')) throw createError('CONVERSATION_NOT_ACTIVE', details);
       if (input.kind !== 'note' && input.author === 'agent' && (c.status !== 'active' || c.assignedAgentId !== input.agentId)) {
-        throw createError('CONVERSATION_NOT_ASSIGNED_TO_YOU');
+        throw createError('CONVERSATION_NOT_ASSIGNED_TO_YOU', details);
       }
       const message: MessageView = {
         id: nextMessageId(),
@@ -498,7 +506,7 @@ export function createMemoryStore(): MemoryStore {
       };
       r.messages.push(message);
       r.messageIdByClientId.set(message.clientId, message.id);
-      return { duplicate: false, message: clone(message) };
+      return { duplicate: false, message: clone(message), conversation: clone(c) };
     },
 
     async messagesAfter(siteKey, id, afterId, limit) {

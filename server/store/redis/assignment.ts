@@ -4,15 +4,11 @@ import type { ConversationView } from '../../../shared/protocol';
 import { QUEUES, type QueueName } from '../../../shared/queues';
 import { RECENT_TIMES_KEPT, type Presence, type PresenceStatus, type Store } from '../store';
 import type { RedisKeys } from './keys';
-import { conversationFromHash } from './records';
+import { conversationFromHash, fieldsOf } from './records';
 import { checkScriptResult } from './scripts';
 
 /** Heads offered to assignHeads-12.lua per call (its KEYS hold four conversation hashes). */
 const HEADS_PER_CALL = 4;
-
-function* pairs(flat: string[]): Generator<[string, string]> {
-  for (let i = 0; i + 1 < flat.length; i += 2) yield [flat[i]!, flat[i + 1]!];
-}
 
 type AssignmentOps = Pick<
   Store,
@@ -81,7 +77,7 @@ export function createAssignmentOps(
       now,
       ...Array.from({ length: HEADS_PER_CALL }, (_, i) => heads[i] ?? ''),
     );
-    return batch.map(([, , ...fields]) => conversationFromHash(Object.fromEntries(pairs(fields)))!).filter(Boolean);
+    return batch.map(([, , ...fields]) => conversationFromHash(fieldsOf(fields))!).filter(Boolean);
   };
 
   return {

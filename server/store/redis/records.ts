@@ -31,6 +31,13 @@ export function conversationToFields(c: ConversationView): string[] {
   return Object.entries(fields).flatMap(([key, value]) => (value === undefined ? [] : [key, String(value)]));
 }
 
+/** A hash as a Lua script or a stream entry returns it, `[field, value, …]`, as an object. */
+export function fieldsOf(flat: string[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+  return fields;
+}
+
 export function conversationFromHash(h: Record<string, string>): ConversationView | null {
   if (!h.id) return null;
   const c: ConversationView = {
@@ -63,8 +70,7 @@ export function conversationFromHash(h: Record<string, string>): ConversationVie
 
 /** A stream entry as ioredis returns it: `[id, [field, value, …]]`. */
 export function messageFromStreamEntry(conversationId: string, [id, flat]: [string, string[]]): MessageView {
-  const f: Record<string, string> = {};
-  for (let i = 0; i < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
+  const f = fieldsOf(flat);
   const message: MessageView = {
     id,
     conversationId,

@@ -11,6 +11,7 @@ import {
   conversationFromHash,
   conversationToFields,
   correctionFromStreamEntry,
+  fieldsOf,
   messageFromStreamEntry,
   siteFromHash,
   siteToFields,
@@ -377,6 +378,10 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return id ? getConversation(siteKey, id) : null;
     },
 
+    async getOpenConversationId(siteKey, visitorId) {
+      return redis.get(keys.visitorOpenConversation(siteKey, visitorId));
+    },
+
     async appendMessage(input) {
       const result = await redis.sbAppendMessageV1(
         keys.conversation(input.siteKey, input.conversationId),
@@ -391,10 +396,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         input.kind ?? '',
         input.attachment ? JSON.stringify(input.attachment) : '',
       );
-      if (typeof result === 'number') checkScriptResult('appendMessage', result);
-      const [status, id] = result as [number, string];
+      if (typeof result === 'number') checkScriptResult('appendMessage', result, { conversationId: input.conversationId });
+      const [status, id, fields] = result as [number, string, string[]];
+      const conversation = conversationFromHash(fieldsOf(fields))!;
       const duplicate = status === 0;
-      if (duplicate) return { duplicate, message: await readMessage(input.siteKey, input.conversationId, id) };
+      if (duplicate) return { duplicate, message: await readMessage(input.siteKey, input.conversationId, id), conversation };
       const message = {
         id,
         conversationId: input.conversationId,
@@ -406,7 +412,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         ...(input.kind ? { kind: input.kind } : {}),
         ...(input.attachment ? { attachment: input.attachment } : {}),
       };
-      return { duplicate, message };
+      return { duplicate, message, conversation };
     },
 
     async messagesAfter(siteKey, id, afterId, limit) {

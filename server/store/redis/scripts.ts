@@ -41,12 +41,13 @@ export function defineScripts(redis: Redis): void {
 }
 
 type LuaArg = string | number;
-type StatusWithId = [number, string] | number;
+/** A status, an id and a hash as `[field, value, …]`, or a negative error code. */
+type StatusWithIdAndFields = [number, string, string[]] | number;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     sbCreateConversationV1(...args: LuaArg[]): Result<[number, string, number, string] | [number, string], Context>;
-    sbAppendMessageV1(...args: LuaArg[]): Result<StatusWithId, Context>;
+    sbAppendMessageV1(...args: LuaArg[]): Result<StatusWithIdAndFields, Context>;
     sbClaimConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbReleaseConversationV1(...args: LuaArg[]): Result<number, Context>;
     sbSetPresenceV1(...args: LuaArg[]): Result<number, Context>;
