@@ -16,8 +16,9 @@
             no status or holder check: the domain decides who may write one)
     ARGV[8] attachment as JSON ('' for a text message)
 
-  Output (the conversation hash as HGETALL gives it, read after the change, so that the caller
-  needs no second round trip to know the conversation the message went into):
+  Output:
+    (conversationFields: the conversation hash as HGETALL gives it, read after the change, so that
+    the caller needs no second round trip to know the conversation the message went into)
     { 1, messageId, conversationFields }  stored
     { 0, messageId, conversationFields }  this client id was stored before; nothing changed
     -1  conversation not found
