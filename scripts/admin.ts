@@ -393,7 +393,7 @@ async function main(): Promise<number> {
     throw error;
   }
 
-  const store = createRedisStore({ url: storeConfig.redisUrl, prefix: storeConfig.redisPrefix });
+  const store = createRedisStore({ url: storeConfig.redisUrl, sentinel: storeConfig.redisSentinel, prefix: storeConfig.redisPrefix });
   // The embedded archive (PGlite) belongs to its one server process; only a PostgreSQL one is shared.
   // Loaded only then: the database clients are not worth their start-up to every other command.
   const archive = storeConfig.databaseUrl

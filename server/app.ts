@@ -102,7 +102,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
 
   const store =
     overrides.store ??
-    (config.redisUrl ? createRedisStore({ url: config.redisUrl, prefix: config.redisPrefix }) : createMemoryStore());
+    (config.redisUrl ? createRedisStore({ url: config.redisUrl, sentinel: config.redisSentinel, prefix: config.redisPrefix }) : createMemoryStore());
   const adapterRedis = 'redis' in store ? (store as RedisStore).redis : undefined;
   const archive = overrides.archive ?? (await createArchive(config));
 

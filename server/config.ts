@@ -19,6 +19,12 @@ export interface Config {
   publicUrl: string;
   /** Unset: the embedded in-memory store (demo and development). */
   redisUrl: string | undefined;
+  /**
+   * Sentinel mode (REDIS_SENTINELS, REDIS_SENTINEL_NAME, REDIS_SENTINEL_PASSWORD): the master is
+   * asked of these sentinels, and asked again after a failover, instead of being REDIS_URL's host;
+   * REDIS_URL still gives the data connection's user, password, database and TLS. @default undefined
+   */
+  redisSentinel: RedisSentinelConfig | undefined;
   /** Namespace of every Redis key. @default 'sb' */
   redisPrefix: string;
   /**
@@ -98,6 +104,15 @@ export interface Config {
   maxConnectionsPerAddress: number;
 }
 
+export interface RedisSentinelConfig {
+  /** REDIS_SENTINELS, in the order given (ioredis tries them in turn). */
+  sentinels: readonly { host: string; port: number }[];
+  /** REDIS_SENTINEL_NAME: the master group the sentinels monitor (`sentinel monitor <name> …`). */
+  name: string;
+  /** REDIS_SENTINEL_PASSWORD: the sentinels' own `requirepass`, apart from the data password in REDIS_URL. @default undefined */
+  password: string | undefined;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -171,6 +186,41 @@ function fileStorage(read: Pick<ReturnType<typeof createReader>, 'text' | 'url'>
   };
 }
 
+/** One `host:port` of REDIS_SENTINELS (`[::1]:26379` for an IPv6 address), or undefined when it is not one. */
+function sentinelAddress(entry: string): { host: string; port: number } | undefined {
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(entry);
+  const port = Number(match?.[3]);
+  if (!match || !(port >= 1 && port <= 65_535)) return undefined;
+  return { host: (match[1] ?? match[2])!, port };
+}
+
+/**
+ * REDIS_SENTINELS with REDIS_SENTINEL_NAME (and REDIS_SENTINEL_PASSWORD), which only make sense
+ * together and with REDIS_URL (the data connection's credentials, database and TLS).
+ */
+function redisSentinel(text: (name: string) => string | undefined, problems: string[]): RedisSentinelConfig | undefined {
+  const raw = text('REDIS_SENTINELS');
+  const name = text('REDIS_SENTINEL_NAME');
+  const password = text('REDIS_SENTINEL_PASSWORD');
+  if (raw === undefined) {
+    for (const other of ['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD']) {
+      if (text(other) !== undefined) problems.push(`${other} is set but REDIS_SENTINELS is not: list the sentinels (host:port, comma-separated) to use Sentinel`);
+    }
+    return undefined;
+  }
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const sentinels = entries.map(sentinelAddress);
+  if (sentinels.some((address) => address === undefined)) {
+    problems.push(`REDIS_SENTINELS must be a comma-separated list of host:port (for example 10.0.0.1:26379,10.0.0.2:26379), got "${raw}"`);
+  }
+  if (name === undefined) problems.push('REDIS_SENTINEL_NAME is required with REDIS_SENTINELS: the master group name the sentinels monitor (for example mymaster)');
+  if (text('REDIS_URL') === undefined) {
+    problems.push('REDIS_URL is required with REDIS_SENTINELS: it gives the password, database and TLS of the data connection (for example redis://:secret@mymaster/0; its host is not used)');
+  }
+  if (name === undefined || sentinels.some((address) => address === undefined)) return undefined;
+  return { sentinels: sentinels as { host: string; port: number }[], name, password };
+}
+
 /** Readers of environment variables that collect problems instead of stopping at the first. */
 function createReader(env: Env, problems: string[]) {
   const text = (name: string) => {
@@ -208,17 +258,20 @@ function createReader(env: Env, problems: string[]) {
 }
 
 /** What the operators' CLI needs: where Redis is, this server's address, and the archive's PostgreSQL if any. @throws ConfigError */
-export function loadStoreConfig(env: Env = process.env): { redisUrl: string; redisPrefix: string; publicUrl: string; databaseUrl: string | undefined } {
+export function loadStoreConfig(
+  env: Env = process.env,
+): { redisUrl: string; redisSentinel: RedisSentinelConfig | undefined; redisPrefix: string; publicUrl: string; databaseUrl: string | undefined } {
   const problems: string[] = [];
   const read = createReader(env, problems);
   const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
   // Only for the snippets the CLI prints; the server's own default.
   const publicUrl = read.url('PUBLIC_URL', ['http:', 'https:']) ?? 'http://localhost:3000';
-  if (read.text('REDIS_URL') === undefined) problems.push('REDIS_URL is required (for example redis://127.0.0.1:6379)');
+  const redisSentinelConfig = redisSentinel(read.text, problems);
+  if (read.text('REDIS_URL') === undefined && read.text('REDIS_SENTINELS') === undefined) problems.push('REDIS_URL is required (for example redis://127.0.0.1:6379)');
   const redisPrefix = read.redisPrefix();
   const databaseUrl = database(read.text('DATABASE_URL'), problems);
   if (problems.length > 0 || !redisUrl) throw new ConfigError(problems);
-  return { redisUrl, redisPrefix, publicUrl, databaseUrl };
+  return { redisUrl, redisSentinel: redisSentinelConfig, redisPrefix, publicUrl, databaseUrl };
 }
 
 /** @throws ConfigError listing every bad variable */
@@ -228,6 +281,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
 
   const portValue = port('PORT', 3000);
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
+  const redisSentinelConfig = redisSentinel(text, problems);
   const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${portValue}`;
   const logLevel = (text('LOG_LEVEL') ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -311,6 +365,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     host: text('HOST') ?? '127.0.0.1',
     publicUrl,
     redisUrl,
+    redisSentinel: redisSentinelConfig,
     redisPrefix: prefix,
     singleProcess: singleProcessRaw === 'true' || singleProcessRaw === '1',
     sessionSecret,

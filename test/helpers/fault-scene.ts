@@ -56,6 +56,7 @@ export async function freePort(): Promise<number> {
 
 export interface OwnRedis {
   url: string;
+  port: number;
   /** kill -9: no chance to write anything more. */
   crash(): Promise<void>;
   /** Starts again on the same port and data directory (the AOF is replayed). */
@@ -67,14 +68,15 @@ export interface OwnRedis {
 /**
  * A redis-server of the test's own on a free port, with the append-only file on and fsynced
  * before each write is acknowledged (`appendfsync always`), so a crash loses nothing acknowledged.
+ * `args` are more redis-server options (`['--replicaof', '127.0.0.1', '6380']`).
  */
-export async function startOwnRedis(): Promise<OwnRedis> {
+export async function startOwnRedis(args: readonly string[] = []): Promise<OwnRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sb-redis-'));
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], { stdio: 'ignore' });
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', ...args], { stdio: 'ignore' });
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     try {
       for (let tries = 0; ; tries++) {
@@ -103,6 +105,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   process.once('exit', killOnExit);
   return {
     url,
+    port,
     crash: () => stop('SIGKILL'),
     start,
     async remove() {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config';
+import { ConfigError, loadConfig, loadStoreConfig } from '../../server/config';
 
 const SECRET = 'a-session-secret-of-at-least-32-characters';
 
@@ -184,6 +184,56 @@ describe('loadConfig', () => {
 
   it.each([['redis://127.0.0.1:6379'], ['rediss://cache.example:6380']])('accepts REDIS_URL=%s', (redisUrl) => {
     expect(loadConfig({ REDIS_URL: redisUrl, SESSION_SECRET: SECRET }).redisUrl).toBe(redisUrl);
+  });
+
+  it('asks Sentinel for the master with REDIS_SENTINELS and REDIS_SENTINEL_NAME, REDIS_URL still giving the credentials', () => {
+    const config = loadConfig({
+      REDIS_URL: 'redis://:data-secret@mymaster/2',
+      REDIS_SENTINELS: '10.0.0.1:26379, sentinel-b.internal:26380,[fd00::3]:26379',
+      REDIS_SENTINEL_NAME: 'mymaster',
+      REDIS_SENTINEL_PASSWORD: 'sentinel-secret',
+      SESSION_SECRET: SECRET,
+    });
+    expect(config.redisUrl).toBe('redis://:data-secret@mymaster/2');
+    expect(config.redisSentinel).toEqual({
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: 'sentinel-b.internal', port: 26380 },
+        { host: 'fd00::3', port: 26379 },
+      ],
+      name: 'mymaster',
+      password: 'sentinel-secret',
+    });
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', SESSION_SECRET: SECRET }).redisSentinel).toBeUndefined();
+  });
+
+  it.each([['10.0.0.1'], ['10.0.0.1:26379,'], ['10.0.0.1:0'], ['10.0.0.1:99999'], ['redis://10.0.0.1:26379'], ['fd00::3:26379'], ['a b:26379']])(
+    'refuses REDIS_SENTINELS=%j, naming the variable',
+    (sentinels) => {
+      expect(problemsOf({ REDIS_URL: 'redis://mymaster', SESSION_SECRET: SECRET, REDIS_SENTINELS: sentinels, REDIS_SENTINEL_NAME: 'mymaster' })).toEqual([
+        expect.stringMatching(/^REDIS_SENTINELS must be a comma-separated list of host:port/),
+      ]);
+    },
+  );
+
+  it('refuses sentinels without a master name or REDIS_URL, and a name or password without sentinels', () => {
+    expect(problemsOf({ REDIS_URL: 'redis://mymaster', SESSION_SECRET: SECRET, REDIS_SENTINELS: '10.0.0.1:26379' })).toEqual([
+      expect.stringMatching(/^REDIS_SENTINEL_NAME is required with REDIS_SENTINELS/),
+    ]);
+    expect(problemsOf({ REDIS_SENTINELS: '10.0.0.1:26379', REDIS_SENTINEL_NAME: 'mymaster' })).toEqual([expect.stringMatching(/^REDIS_URL is required with REDIS_SENTINELS/)]);
+    expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379', SESSION_SECRET: SECRET, REDIS_SENTINEL_NAME: 'mymaster', REDIS_SENTINEL_PASSWORD: 'hunter2' })).toEqual([
+      expect.stringMatching(/^REDIS_SENTINEL_NAME is set but REDIS_SENTINELS is not/),
+      expect.stringMatching(/^REDIS_SENTINEL_PASSWORD is set but REDIS_SENTINELS is not/),
+    ]);
+  });
+
+  it('gives the operators\' CLI the same Sentinel settings, and the same refusals', () => {
+    expect(loadStoreConfig({ REDIS_URL: 'redis://mymaster', REDIS_SENTINELS: '127.0.0.1:26379', REDIS_SENTINEL_NAME: 'mymaster' }).redisSentinel).toEqual({
+      sentinels: [{ host: '127.0.0.1', port: 26379 }],
+      name: 'mymaster',
+      password: undefined,
+    });
+    expect(() => loadStoreConfig({ REDIS_URL: 'redis://mymaster', REDIS_SENTINELS: '127.0.0.1' })).toThrow(/REDIS_SENTINELS must be[\s\S]*REDIS_SENTINEL_NAME is required/);
   });
 
   it('lets port 0 (any free port) give the demo page any free port too', () => {

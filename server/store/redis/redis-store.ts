@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { createError } from '../../../shared/errors';
 import type { ConversationView, QueueEntry, VisitorContext, VisitorIdentity } from '../../../shared/protocol';
 import type { SiteKey } from '../../../shared/ids';
@@ -25,6 +25,8 @@ import { createCannedReplyOps } from './canned-replies';
 import { createSeenOps } from './seen';
 import { migrateKpiAggregates } from './kpi-migration';
 import { checkScriptResult, defineScripts } from './scripts';
+import { createRedisConnection } from './connection';
+import type { RedisSentinelConfig } from '../../config';
 import type { QueueName } from '../../../shared/queues';
 
 /** Audit entries read per round trip while filtering. */
@@ -33,6 +35,8 @@ const AUDIT_PAGE = 1000;
 export interface RedisStoreOptions {
   /** `redis://host:port/db`. */
   url: string;
+  /** Sentinel mode: the master is asked of these sentinels; `url` still gives password, db and TLS. @default undefined */
+  sentinel?: RedisSentinelConfig | undefined;
   /**
    * Namespace of every key.
    * @default 'sb'
@@ -53,7 +57,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   // messages arrive together under load) leave in one write instead of one write each, which was
   // a fifth of a busy server's CPU (issue 17's profile). Connections duplicated from this one for
   // blocking or subscriber use turn it off again (bullmq-jobs.ts, realtime.ts).
-  const redis = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true, ...options.redisOptions });
+  const redis = createRedisConnection({ url: options.url, sentinel: options.sentinel }, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true, ...options.redisOptions });
   defineScripts(redis);
   const keys = createKeys(options.prefix ?? 'sb');
 
