@@ -25,7 +25,8 @@
  * --compare runs the same load against the bare stack (scripts/bench-bare.ts: Fastify + Socket.IO
  * + ioredis, one XADD per message, no product code) right after, and prints the ratios: on a
  * shared machine the ratio within one run is the honest figure. --profile writes a V8 CPU profile
- * of each server process (node --cpu-prof) under test-artifacts/profiles/.
+ * of each server process over the measured seconds only (scripts/bench-probe.ts) under
+ * test-artifacts/profiles/ (read them with scripts/profile-summary.ts).
  * --single-process runs the product with SINGLE_PROCESS=true (no Redis adapter; one process only).
  * --idle N: connects N visitors (and resumes their sessions, as the widget does) and nothing else,
  * and prints the servers' heap and RSS with them, after a full GC.
@@ -111,23 +112,24 @@ const percentile = (sorted: Float64Array, q: number) => (sorted.length === 0 ? N
 const ms = (n: number) => (Number.isNaN(n) ? '   -  ' : n.toFixed(n < 10 ? 2 : 1).padStart(6));
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-function probe(server: ServerProcess): Promise<Probe> {
+/** Sends `message` to a server process's bench-probe.ts and resolves with the first answer carrying `answer`. */
+function ask<T>(server: ServerProcess, message: unknown, answer: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server process did not answer the probe')), 30_000);
-    const listen = (message: { probe?: Probe }) => {
-      if (!message?.probe) return;
+    const timer = setTimeout(() => reject(new Error(`server process did not answer ${JSON.stringify(message)}`)), 30_000);
+    const listen = (reply: Record<string, unknown>) => {
+      if (reply?.[answer] === undefined) return;
       clearTimeout(timer);
       server.child.off('message', listen);
-      resolve(message.probe);
+      resolve(reply[answer] as T);
     };
     server.child.on('message', listen);
-    server.child.send('bench:probe');
+    server.child.send(message as string);
   });
 }
 
-async function startServers(stack: 'product' | 'bare', prefix: string, label: string): Promise<ServerProcess[]> {
-  const profileDir = `test-artifacts/profiles/${label}`;
-  if (values.profile) mkdirSync(profileDir, { recursive: true });
+const probe = (server: ServerProcess) => ask<Probe>(server, 'bench:probe', 'probe');
+
+async function startServers(stack: 'product' | 'bare', prefix: string): Promise<ServerProcess[]> {
   const env = {
     REDIS_URL,
     REDIS_PREFIX: prefix,
@@ -136,7 +138,7 @@ async function startServers(stack: 'product' | 'bare', prefix: string, label: st
     BARE_ADAPTER: String(processes > 1),
     ...(values['single-process'] ? { SINGLE_PROCESS: 'true' } : {}),
   };
-  const nodeArgs = ['--expose-gc', '--import', './scripts/bench-probe.ts', ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+  const nodeArgs = ['--expose-gc', '--import', './scripts/bench-probe.ts'];
   const entry = stack === 'bare' ? 'scripts/bench-bare.ts' : 'server/main.ts';
   return Promise.all(Array.from({ length: processes }, () => startServerProcess(env, 60_000, { nodeArgs, ipc: true, entry })));
 }
@@ -235,7 +237,7 @@ async function runStack(stack: 'product' | 'bare'): Promise<Summary | undefined>
   let clients: Awaited<ReturnType<typeof startClients>> | undefined;
   try {
     const sites = await createSites(prefix, stack);
-    servers = await startServers(stack, prefix, `${stack}-${Date.now()}`);
+    servers = await startServers(stack, prefix);
     const before = await Promise.all(servers.map(probe));
     const connectStart = performance.now();
     clients = await startClients(stack, servers.map((s) => s.url), sites);
@@ -259,9 +261,16 @@ async function runStack(stack: 'product' | 'bare'): Promise<Summary | undefined>
     const running = clients.run({ visitorRate: rate, agentRate, warmUpMs, durationMs });
     await new Promise((r) => setTimeout(r, warmUpMs));
     const cpuStart = await Promise.all(servers.map(probe));
+    if (values.profile) await Promise.all(servers.map((server) => ask(server, 'bench:profile:start', 'profiling')));
     const wallStart = performance.now();
     await new Promise((r) => setTimeout(r, durationMs));
     const cpuEnd = await Promise.all(servers.map(probe));
+    if (values.profile) {
+      const profileDir = `test-artifacts/profiles/${stack}-${Date.now()}`;
+      mkdirSync(profileDir, { recursive: true });
+      await Promise.all(servers.map((server, i) => ask(server, { 'bench:profile:stop': `${profileDir}/process-${i}.cpuprofile` }, 'profiled')));
+      console.log(`  ${stack}: CPU profiles of the measured seconds in ${profileDir}`);
+    }
     const wall = (performance.now() - wallStart) * 1000;
     const cpu = cpuEnd.map((end, i) => ((end.cpu.user + end.cpu.system - cpuStart[i]!.cpu.user - cpuStart[i]!.cpu.system) / wall) * 100);
     const results = await running;
