@@ -56,9 +56,19 @@ const VISITORS_PER_ADDRESS = 10;
 /** The socket event budget is 10/s with a burst of 20. */
 const MAX_RATE_PER_AGENT = 8;
 
+interface Pauses {
+  gcCount: number;
+  gcTotalMs: number;
+  gcMaxMs: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+}
+
 interface Probe {
   cpu: NodeJS.CpuUsage;
   memory: NodeJS.MemoryUsage;
+  /** Since the probe before. */
+  pauses: Pauses;
 }
 
 const { values } = parseArgs({
@@ -138,7 +148,7 @@ async function startServers(stack: 'product' | 'bare', prefix: string): Promise<
     BARE_ADAPTER: String(processes > 1),
     ...(values['single-process'] ? { SINGLE_PROCESS: 'true' } : {}),
   };
-  const nodeArgs = ['--expose-gc', '--import', './scripts/bench-probe.ts'];
+  const nodeArgs = ['--expose-gc', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', './scripts/bench-probe.ts'];
   const entry = stack === 'bare' ? 'scripts/bench-bare.ts' : 'server/main.ts';
   return Promise.all(Array.from({ length: processes }, () => startServerProcess(env, 60_000, { nodeArgs, ipc: true, entry })));
 }
@@ -229,7 +239,7 @@ function summarise(results: LoadResult[]) {
   return { v2a: direction((r) => r.visitorToAgent), a2v: direction((r) => r.agentToVisitor), refusals };
 }
 
-type Summary = ReturnType<typeof summarise> & { cpu: number[]; cpuPerMessageUs: number; heapPer1000: number; rssPer1000: number; heap: number; rss: number; connections: number };
+type Summary = ReturnType<typeof summarise> & { pauses: Pauses[]; cpu: number[]; cpuPerMessageUs: number; heapPer1000: number; rssPer1000: number; heap: number; rss: number; connections: number };
 
 async function runStack(stack: 'product' | 'bare'): Promise<Summary | undefined> {
   const prefix = `sb:bench:load:${randomUUID()}`;
@@ -285,6 +295,7 @@ async function runStack(stack: 'product' | 'bare'): Promise<Summary | undefined>
       // Per message the server answered (acked or refused), late ones included.
       cpuPerMessageUs: (cpuUsed - cpuAtRun) / (summary.v2a.acked + summary.a2v.acked + Object.entries(summary.refusals).reduce((n, [code, k]) => n + (['ACK_LATE', 'UNANSWERED'].includes(code) ? 0 : k), 0)),
       cpu,
+      pauses: cpuEnd.map((end) => end.pauses),
       heap: after.reduce((n, p) => n + p.memory.heapUsed, 0),
       rss: after.reduce((n, p) => n + p.memory.rss, 0),
       heapPer1000: perThousand(after.reduce((n, p) => n + p.memory.heapUsed, 0), heapBefore),
@@ -312,6 +323,11 @@ function print(stack: string, s: Summary) {
       `    server CPU ${s.cpu.map((c) => `${c.toFixed(0)} %`).join(' + ')} (100 % = one core), ${s.cpuPerMessageUs.toFixed(0)} µs CPU per message   heap ${mb(s.heap)}, RSS ${mb(s.rss)} with ${s.connections} connections ` +
         `(${mb(s.heapPer1000)} heap, ${mb(s.rssPer1000)} RSS per 1,000)`,
       `    refusals: ${refusals}`,
+      ...s.pauses.map(
+        (p, i) =>
+          `    process ${i + 1} over the measured seconds: ${p.gcCount} GC pauses, ${p.gcTotalMs.toFixed(0)} ms in all, longest ${p.gcMaxMs.toFixed(1)} ms; ` +
+          `event-loop delay p99 ${p.loopDelayP99Ms.toFixed(1)} ms, max ${p.loopDelayMaxMs.toFixed(1)} ms`,
+      ),
     ].join('\n'),
   );
 }

@@ -8,31 +8,61 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 let profiler: Session | undefined;
+
+/** Pauses of the main thread since the last probe: garbage collections and the event loop's delay. */
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+let gcPauses: number[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+}).observe({ entryTypes: ['gc'] });
+
+function pausesSinceLastProbe() {
+  const pauses = {
+    gcCount: gcPauses.length,
+    gcTotalMs: gcPauses.reduce((a, b) => a + b, 0),
+    gcMaxMs: Math.max(0, ...gcPauses),
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    loopDelayMaxMs: loopDelay.max / 1e6,
+  };
+  gcPauses = [];
+  loopDelay.reset();
+  return pauses;
+}
 
 const post = (session: Session, method: string, params?: object) =>
   new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
 
 process.on('message', (message: unknown) => {
   if (message === 'bench:probe') {
+    const pauses = pausesSinceLastProbe();
     collectGarbage?.();
-    process.send?.({ probe: { cpu: process.cpuUsage(), memory: process.memoryUsage() } });
+    process.send?.({ probe: { cpu: process.cpuUsage(), memory: process.memoryUsage(), pauses } });
   } else if (message === 'bench:profile:start') {
     profiler = new Session();
     profiler.connect();
+    // CPU time and, sampled every 32 KiB, what is allocated where (garbage to collect is CPU too).
     void post(profiler, 'Profiler.enable')
       .then(() => post(profiler!, 'Profiler.start'))
+      .then(() => post(profiler!, 'HeapProfiler.enable'))
+      .then(() => post(profiler!, 'HeapProfiler.startSampling', { samplingInterval: 32_768 }))
       .then(() => process.send?.({ profiling: true }));
   } else if (typeof message === 'object' && message !== null && 'bench:profile:stop' in message && profiler) {
     const session = profiler;
     profiler = undefined;
-    void post(session, 'Profiler.stop').then((result) => {
-      writeFileSync((message as { 'bench:profile:stop': string })['bench:profile:stop'], JSON.stringify((result as { profile: object }).profile));
-      session.disconnect();
-      process.send?.({ profiled: true });
-    });
+    const file = (message as { 'bench:profile:stop': string })['bench:profile:stop'];
+    void post(session, 'Profiler.stop')
+      .then((result) => writeFileSync(file, JSON.stringify((result as { profile: object }).profile)))
+      .then(() => post(session, 'HeapProfiler.stopSampling'))
+      .then((result) => writeFileSync(file.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify((result as { profile: object }).profile)))
+      .then(() => {
+        session.disconnect();
+        process.send?.({ profiled: true });
+      });
   }
 });
 // The channel must not keep a server alive that is closing.

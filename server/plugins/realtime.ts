@@ -7,6 +7,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
+import { trackAcks } from '../realtime/ack-tracking';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../../shared/limits';
 import { DEFAULT_ASSIGNMENT_TIMINGS } from '../domain/assignment';
 import { registerAgentNamespace } from '../realtime/agent-namespace';
@@ -21,39 +22,6 @@ import { createKeys } from '../store/redis/keys';
 import { assertNoSingleProcessServer, takeSingleProcessLease } from '../store/redis/process-lease';
 import type { AgentNamespace, VisitorNamespace } from '../types';
 import type { Shutdown } from './shutdown';
-
-/**
- * An event with an ack is work in flight from its arrival until the ack is sent. Only events with
- * a handler: nobody acks the others. Socket.IO drops an event that passed the middlewares after its
- * socket disconnected (its handler never runs, its ack never comes): those end at the disconnect.
- */
-function trackAcks(socket: Socket, shutdown: Shutdown): void {
-  /** Wrapped acks of events not yet handed to their handler, and the end of their tracking. */
-  const undispatched = new Map<unknown, () => void>();
-  socket.use((packet, next) => {
-    const last = packet.length - 1;
-    const ack = packet[last];
-    if (last > 0 && typeof ack === 'function' && socket.listenerCount(String(packet[0])) > 0) {
-      const end = shutdown.begin();
-      const tracked = (...args: unknown[]) => {
-        end();
-        (ack as (...a: unknown[]) => void)(...args);
-      };
-      undispatched.set(tracked, end);
-      packet[last] = tracked;
-    }
-    next();
-  });
-  // Called as an event reaches its handlers: from then on its ack ends the tracking.
-  socket.prependAny((...args: unknown[]) => void undispatched.delete(args.at(-1)));
-  // After Socket.IO's own next tick, which drops what arrived too late.
-  socket.on('disconnect', () =>
-    process.nextTick(() => {
-      for (const end of undispatched.values()) end();
-      undispatched.clear();
-    }),
-  );
-}
 
 export interface RealtimePluginOptions {
   /** A Redis connection to duplicate for the adapter's pub/sub; none in embedded mode. */
