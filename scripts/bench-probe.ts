@@ -49,7 +49,7 @@ process.on('message', (message: unknown) => {
     void post(profiler, 'Profiler.enable')
       .then(() => post(profiler!, 'Profiler.start'))
       .then(() => post(profiler!, 'HeapProfiler.enable'))
-      .then(() => post(profiler!, 'HeapProfiler.startSampling', { samplingInterval: 32_768 }))
+      .then(() => post(profiler!, 'HeapProfiler.startSampling', { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }))
       .then(() => process.send?.({ profiling: true }));
   } else if (typeof message === 'object' && message !== null && 'bench:profile:stop' in message && profiler) {
     const session = profiler;

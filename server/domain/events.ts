@@ -202,17 +202,27 @@ export function createDomainEvents(now: () => number = Date.now): DomainEvents {
         ...(meta.origin !== undefined ? { origin: meta.origin } : {}),
         data,
       } as DomainEvent<typeof type>;
-      const running: Promise<void>[] = [];
-      for (const handler of [...(handlers.get(type) ?? []), ...anyHandlers]) {
+      // Only what a subscriber returned as a promise is waited for: on a message most subscribers
+      // (the wire's broadcasts, the metrics) are synchronous, and every message emits an event.
+      let running: PromiseLike<unknown>[] | undefined;
+      let failure: { error: unknown } | undefined;
+      const call = (handler: (event: DomainEvent) => unknown) => {
         try {
-          running.push(Promise.resolve(handler(event as DomainEvent)).then(() => undefined));
+          const result = handler(event as DomainEvent);
+          if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') (running ??= []).push(result as PromiseLike<unknown>);
         } catch (error) {
-          running.push(Promise.reject(error));
+          failure ??= { error };
+        }
+      };
+      // Copies: a subscriber may unsubscribe while the event is told.
+      for (const handler of handlers.get(type)?.slice() ?? []) call(handler as (event: DomainEvent) => unknown);
+      for (const handler of anyHandlers.slice()) call(handler);
+      if (running) {
+        for (const settled of await Promise.allSettled(running)) {
+          if (settled.status === 'rejected') failure ??= { error: settled.reason };
         }
       }
-      const settled = await Promise.allSettled(running);
-      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (failed) throw failed.reason;
+      if (failure) throw failure.error;
       return event;
     },
   };

@@ -67,7 +67,7 @@ export default fp<RealtimePluginOptions>(
     app.decorate('io', io);
     app.decorate('visitors', io.of('/visitor') as unknown as VisitorNamespace);
     app.decorate('agents', io.of('/agent') as unknown as AgentNamespace);
-    const visitorChannel = createVisitorChannel(app.visitors, visitorFileLinks(app));
+    const visitorChannel = createVisitorChannel(app.visitors, visitorFileLinks(app), { everyTabHere: !adapterRedis || lease !== undefined });
     const announce = createAnnouncer(app, visitorChannel);
     broadcastEvents(app, announce, visitorChannel);
     const teamFeed = feedTeam(app);

@@ -65,12 +65,25 @@ export function visitorFileLinks(app: Pick<FastifyInstance, 'fileLinks'>): (site
   return (siteKey) => (conversationId, fileId) => app.fileLinks.mint({ siteKey, conversationId, fileId }, 'visitor').url;
 }
 
-/** @param linkFor mints the links to attachments in what the visitor is sent (absent: they carry none) */
-export function createVisitorChannel(visitors: VisitorNamespace, linkFor?: (siteKey: SiteKey) => VisitorFileLink) {
+/**
+ * @param linkFor mints the links to attachments in what the visitor is sent (absent: they carry none)
+ * @param everyTabHere no adapter between processes (embedded, SINGLE_PROCESS): every tab of a
+ *   visitor is connected to this process, so an emit nobody here would hear can be left out
+ */
+export function createVisitorChannel(visitors: VisitorNamespace, linkFor?: (siteKey: SiteKey) => VisitorFileLink, { everyTabHere = false } = {}) {
   /** The visitor's tabs, but the connection that caused the change (it hears it in its ack). */
   const tabs = (siteKey: SiteKey, visitorId: VisitorId, except?: string) => {
     const room = visitors.to(rooms.visitor(siteKey, visitorId));
     return except === undefined ? room : room.except(except);
+  };
+  /**
+   * No other tab to tell: the usual case of a message, whose one tab heard it in its ack. Encoding a
+   * packet for nobody costs as much as for somebody, on every message.
+   */
+  const noOtherTab = (siteKey: SiteKey, visitorId: VisitorId, except: string | undefined) => {
+    if (!everyTabHere || except === undefined) return false;
+    const tabsHere = visitors.adapter.rooms.get(rooms.visitor(siteKey, visitorId));
+    return !tabsHere || (tabsHere.size === 1 && tabsHere.has(except));
   };
 
   return {
@@ -80,6 +93,7 @@ export function createVisitorChannel(visitors: VisitorNamespace, linkFor?: (site
     },
 
     messageCreated(conversation: Pick<ConversationView, 'siteKey' | 'visitorId'>, message: MessageView, except?: string) {
+      if (noOtherTab(conversation.siteKey, conversation.visitorId, except)) return;
       tabs(conversation.siteKey, conversation.visitorId, except).emit('message:new', toVisitorMessage(message, linkFor?.(conversation.siteKey)));
     },
 

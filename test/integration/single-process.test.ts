@@ -47,6 +47,25 @@ describe('SINGLE_PROCESS', () => {
     expect((await reply)[0].text).toBe('Let me look');
   });
 
+  it('tells a visitor’s other tab of the message one tab sent, and the sending tab only in its ack', async () => {
+    const a = await startApp({ env: SINGLE });
+    started.push(a);
+    const first = await connectVisitor(a.url, { siteKey: a.siteKey });
+    const { token } = expectOk(await emitWithTimeout(first, 2000, 'session:resume', {}));
+    const heardByFirst: MessageView[] = [];
+    first.on('message:new', (message) => heardByFirst.push(message));
+    expectOk(await emitWithTimeout(first, 2000, 'message:send', { clientId: randomUUID(), text: 'My parcel is late', topic: 'service' }));
+    const second = await connectVisitor(a.url, { siteKey: a.siteKey, token });
+    const heardBySecond = waitFor<[MessageView]>(second, 'message:new');
+    const sent = expectOk(await emitWithTimeout(first, 2000, 'message:send', { clientId: randomUUID(), text: 'It was due on Monday' }));
+    expect((await heardBySecond)[0]).toMatchObject({ id: sent.message.id, text: 'It was due on Monday' });
+    // The other way round, so that the first tab would have had time to hear its own message.
+    const heardBack = waitFor<[MessageView]>(first, 'message:new');
+    expectOk(await emitWithTimeout(second, 2000, 'message:send', { clientId: randomUUID(), text: 'Order 4411' }));
+    expect((await heardBack)[0].text).toBe('Order 4411');
+    expect(heardByFirst.map((m) => m.text)).toEqual(['Order 4411']);
+  });
+
   it('refuses a second server of either kind on the same Redis and prefix, and frees the prefix on close', async () => {
     const prefix = freshPrefix();
     const first = await startApp({ prefix, env: SINGLE });
