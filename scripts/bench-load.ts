@@ -28,6 +28,9 @@
  * of each server process over the measured seconds only (scripts/bench-probe.ts) under
  * test-artifacts/profiles/ (read them with scripts/profile-summary.ts).
  * --single-process runs the product with SINGLE_PROCESS=true (no Redis adapter; one process only).
+ * Each run prints, per server process, its GC pauses and event-loop delay over the measured seconds.
+ * BENCH_NODE_ARGS (environment) adds Node/V8 flags to the server processes, for experiments such as
+ * BENCH_NODE_ARGS=--max-semi-space-size=32.
  * --idle N: connects N visitors (and resumes their sessions, as the widget does) and nothing else,
  * and prints the servers' heap and RSS with them, after a full GC.
  */
@@ -60,6 +63,7 @@ interface Pauses {
   gcCount: number;
   gcTotalMs: number;
   gcMaxMs: number;
+  gcLongest: Record<string, number>;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
 }
@@ -325,7 +329,7 @@ function print(stack: string, s: Summary) {
       `    refusals: ${refusals}`,
       ...s.pauses.map(
         (p, i) =>
-          `    process ${i + 1} over the measured seconds: ${p.gcCount} GC pauses, ${p.gcTotalMs.toFixed(0)} ms in all, longest ${p.gcMaxMs.toFixed(1)} ms; ` +
+          `    process ${i + 1} over the measured seconds: ${p.gcCount} GC pauses, ${p.gcTotalMs.toFixed(0)} ms in all, longest ${p.gcMaxMs.toFixed(1)} ms (${Object.entries(p.gcLongest).map(([kind, ms]) => `${kind} ${ms.toFixed(1)}`).join(', ')}); ` +
           `event-loop delay p99 ${p.loopDelayP99Ms.toFixed(1)} ms, max ${p.loopDelayMaxMs.toFixed(1)} ms`,
       ),
     ].join('\n'),

@@ -17,8 +17,15 @@ let profiler: Session | undefined;
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
 let gcPauses: number[] = [];
+/** The longest pause of each kind: minor (scavenge), major (mark-compact), incremental, weak callbacks. */
+let gcLongest: Record<string, number> = {};
+const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak' };
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+  for (const entry of list.getEntries()) {
+    gcPauses.push(entry.duration);
+    const kind = GC_KINDS[(entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+    gcLongest[kind] = Math.max(gcLongest[kind] ?? 0, entry.duration);
+  }
 }).observe({ entryTypes: ['gc'] });
 
 function pausesSinceLastProbe() {
@@ -26,10 +33,12 @@ function pausesSinceLastProbe() {
     gcCount: gcPauses.length,
     gcTotalMs: gcPauses.reduce((a, b) => a + b, 0),
     gcMaxMs: Math.max(0, ...gcPauses),
+    gcLongest,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     loopDelayMaxMs: loopDelay.max / 1e6,
   };
   gcPauses = [];
+  gcLongest = {};
   loopDelay.reset();
   return pauses;
 }

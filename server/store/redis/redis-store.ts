@@ -57,7 +57,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   // messages arrive together under load) leave in one write instead of one write each, which was
   // a fifth of a busy server's CPU (issue 17's profile). Connections duplicated from this one for
   // blocking or subscriber use turn it off again (bullmq-jobs.ts, realtime.ts).
-  const redis = createRedisConnection({ url: options.url, sentinel: options.sentinel }, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: process.env.SB_EXPERIMENT_AUTOPIPELINE !== "off", ...options.redisOptions });
+  const redis = createRedisConnection({ url: options.url, sentinel: options.sentinel }, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true, ...options.redisOptions });
   defineScripts(redis);
   const keys = createKeys(options.prefix ?? 'sb');
 
