@@ -66,6 +66,7 @@ export const ERRORS = {
   FILE_LINK_INVALID: { status: 403, message: 'The file link is forged, altered or for another file.' },
   FILE_LINK_EXPIRED: { status: 403, message: 'The file link has expired; ask for a new one.' },
   FILE_NOT_FOUND: { status: 404, message: 'No such file in this conversation.' },
+  UNAVAILABLE: { status: 503, message: 'The server cannot reach its data store right now; send the same request again in a moment.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

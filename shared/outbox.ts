@@ -1,7 +1,8 @@
 /**
  * The sender's half of "at-least-once on the wire, exactly-once on screen": messages wait here,
- * in order, until the server acks them. A lost ack (timeout, disconnect) is retried with the same
- * client id, which the server recognises; a refusal (too long, conversation ended) is final.
+ * in order, until the server acks them. A lost ack (timeout, disconnect) or an UNAVAILABLE one (the
+ * server could not reach its store) is retried with the same client id, which the server
+ * recognises; a refusal (too long, conversation ended) is final.
  * Used by the widget and the console alike; knows nothing of Socket.IO.
  */
 import type { ClientMessageId } from './ids';
@@ -53,6 +54,10 @@ export function createOutbox<I extends { clientId: ClientMessageId }, S = Messag
         try {
           ack = await options.send(item);
         } catch {
+          retryTimer = setTimeout(() => void flush(), retryMs);
+          return;
+        }
+        if (!ack.ok && ack.error.code === 'UNAVAILABLE') {
           retryTimer = setTimeout(() => void flush(), retryMs);
           return;
         }

@@ -4,6 +4,7 @@ import type { FastifyError, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { createError, isSwitchboardError, toWireError, type SwitchboardError } from '../../shared/errors';
 import { toPayloadError } from '../domain/validate';
+import { isStoreUnavailable } from '../store/unavailable';
 
 /**
  * Fastify's own 4xx (schema validation, bad JSON, wrong content type, body too large) are bad payloads.
@@ -12,6 +13,7 @@ import { toPayloadError } from '../domain/validate';
  */
 function toKnownError(error: unknown, request: FastifyRequest): SwitchboardError | null {
   if (isSwitchboardError(error)) return error;
+  if (isStoreUnavailable(error)) return createError('UNAVAILABLE');
   const { statusCode, message, validation, validationContext } = error as FastifyError;
   if (validation) {
     const part = validationContext ?? 'body';
@@ -30,6 +32,10 @@ export default fp(
     app.setErrorHandler((error, request, reply) => {
       const known = toKnownError(error, request);
       if (!known) request.log.error({ err: error }, 'request failed');
+      else if (known.code === 'UNAVAILABLE') {
+        request.log.warn({ err: error }, 'request failed: the store is out of reach');
+        reply.header('retry-after', '1');
+      }
       return reply.code(known?.statusCode ?? 500).send({ error: toWireError(known ?? error) });
     });
     app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: toWireError(createError('NOT_FOUND')) }));

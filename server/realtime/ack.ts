@@ -1,9 +1,11 @@
 /**
  * Turns a socket event handler into: check the payload → run → ack with data or a catalogued
- * error. Anything that is not a SwitchboardError reaches the client as INTERNAL and is logged.
+ * error. The store out of reach is UNAVAILABLE (the client sends again); anything else that is not
+ * a SwitchboardError reaches the client as INTERNAL and is logged.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { createError, isSwitchboardError, toWireError } from '../../shared/errors';
+import { isStoreUnavailable } from '../store/unavailable';
 import type { AckCallback } from '../../shared/protocol';
 import type { PayloadCheck } from '../domain/validate';
 
@@ -29,6 +31,11 @@ export function handleEvent<P, T>(
     run(checked).then(
       (data) => reply({ ok: true, data }),
       (error: unknown) => {
+        if (isStoreUnavailable(error)) {
+          log.warn({ err: error, event }, 'socket event failed: the store is out of reach');
+          reply({ ok: false, error: toWireError(createError('UNAVAILABLE')) });
+          return;
+        }
         if (!isSwitchboardError(error)) log.error({ err: error, event }, 'socket event failed');
         reply({ ok: false, error: toWireError(error) });
       },

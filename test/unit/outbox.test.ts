@@ -59,6 +59,32 @@ describe('the outbox: messages wait until acked, in order, retried with the same
     expect(changes.at(-1)).toBe(0);
   });
 
+  it('retries a message the server could not store yet (UNAVAILABLE: its store out of reach), and refuses nothing', async () => {
+    vi.useFakeTimers();
+    let storeDown = true;
+    const attempts: string[] = [];
+    const refused: string[] = [];
+    const sent: string[] = [];
+    const outbox = createOutbox<Item>({
+      send: async (item) => {
+        attempts.push(item.clientId);
+        return storeDown ? { ok: false, error: { code: 'UNAVAILABLE', message: 'store out of reach' } } : sentAck(item);
+      },
+      onSent: (item) => sent.push(item.clientId),
+      onRefused: (item) => refused.push(item.clientId),
+      retryMs: 1000,
+    });
+    outbox.add({ clientId: 'a', text: 'while Redis restarts' });
+    outbox.add({ clientId: 'b', text: 'right behind it' });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(attempts).toEqual(['a', 'a', 'a']);
+    expect(outbox.items.map((i) => i.clientId)).toEqual(['a', 'b']);
+    storeDown = false;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sent).toEqual(['a', 'b']);
+    expect(refused).toEqual([]);
+  });
+
   it('gives up on a message the server refused and goes on with the next', async () => {
     const refused: string[] = [];
     const sent: string[] = [];

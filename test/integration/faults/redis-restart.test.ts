@@ -58,6 +58,8 @@ describe('Redis restarted under a running server', () => {
 
     // Messages both ways, some acked before the crash, some sent while Redis is gone.
     const acked = new Set<string>();
+    /** The codes of the refusals: while Redis is gone, UNAVAILABLE (which outboxes retry), never INTERNAL. */
+    const refusals: string[] = [];
     const outbox = new Map<string, { from: 'visitor' | 'agent'; text: string }>();
     const send = async (clientId: string, from: 'visitor' | 'agent', text: string) => {
       outbox.set(clientId, { from, text });
@@ -68,7 +70,7 @@ describe('Redis restarted under a running server', () => {
       if (ack?.ok) {
         acked.add(clientId);
         outbox.delete(clientId);
-      }
+      } else if (ack) refusals.push(ack.error.code);
     };
     for (let i = 0; i < 5; i++) await Promise.all([send(randomUUID(), 'visitor', `before ${i}`), send(randomUUID(), 'agent', `reply before ${i}`)]);
     expect(acked.size).toBe(10);
@@ -77,6 +79,7 @@ describe('Redis restarted under a running server', () => {
     await eventually(async () => expect(await ready()).toBe(503), 10_000);
     for (let i = 0; i < 3; i++) await send(randomUUID(), 'visitor', `during ${i}`);
     expect(await ready()).toBe(503);
+    expect(refusals.filter((code) => code !== 'UNAVAILABLE')).toEqual([]);
 
     await redis.start();
     await eventually(async () => expect(await ready()).toBe(200), 30_000);
@@ -86,6 +89,7 @@ describe('Redis restarted under a running server', () => {
       expect(outbox.size).toBe(0);
     }, 30_000);
 
+    expect(refusals.filter((code) => code !== 'UNAVAILABLE')).toEqual([]);
     const stored = await store.messagesAfter(site.siteKey, talking!, undefined, 200);
     const storedIds = stored.map((m) => m.clientId);
     for (const clientId of acked) expect(storedIds).toContain(clientId);
