@@ -5,7 +5,8 @@
  *                         [--agent-rate A] [--warmup S] [--compare] [--stack product|bare]
  *                         [--client-workers W] [--profile] [--single-process] [--idle N]
  *
- * Starts P server processes itself (`node --import tsx server/main.ts`, exactly as production,
+ * Starts P server processes itself (the built `dist/server/main.js`, as production runs it, built
+ * first when its sources changed; BENCH_SOURCES=true runs `server/main.ts` through tsx instead),
  * on REDIS_URL, default redis://127.0.0.1:6379, under a random key prefix deleted at the end),
  * connects real socket.io-client visitors and agents over loopback from worker threads, has every
  * visitor start a conversation (auto assignment), then sends R messages/s from the visitors and A
@@ -47,6 +48,7 @@ import { createRedisStore } from '../server/store/redis/redis-store';
 import { MAX_AGENT_CAPACITY } from '../shared/limits';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process';
 import type { LoadClientsOptions, LoadResult, LoadRun, LoadSite } from './bench-load-clients';
+import { ensureBuilt } from './ensure-built';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ORIGIN = 'https://shop.example';
@@ -153,7 +155,8 @@ async function startServers(stack: 'product' | 'bare', prefix: string): Promise<
     ...(values['single-process'] ? { SINGLE_PROCESS: 'true' } : {}),
   };
   const nodeArgs = ['--expose-gc', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', './scripts/bench-probe.ts'];
-  const entry = stack === 'bare' ? 'scripts/bench-bare.ts' : 'server/main.ts';
+  // The product as production runs it: the built server (built first when its sources changed).
+  const entry = stack === 'bare' ? 'scripts/bench-bare.ts' : process.env.BENCH_SOURCES === 'true' ? 'server/main.ts' : await ensureBuilt();
   return Promise.all(Array.from({ length: processes }, () => startServerProcess(env, 60_000, { nodeArgs, ipc: true, entry })));
 }
 
