@@ -21,7 +21,6 @@ import { feedTeam } from '../realtime/team-feed';
 import { createKeys } from '../store/redis/keys';
 import { assertNoSingleProcessServer, takeSingleProcessLease } from '../store/redis/process-lease';
 import type { AgentNamespace, VisitorNamespace } from '../types';
-import type { Shutdown } from './shutdown';
 
 export interface RealtimePluginOptions {
   /** A Redis connection to duplicate for the adapter's pub/sub; none in embedded mode. */

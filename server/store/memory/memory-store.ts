@@ -468,7 +468,7 @@ export function createMemoryStore(): MemoryStore {
     },
 
     async getOpenConversation(siteKey, visitorId) {
-      const id = openConversationByVisitor.get(scoped(siteKey, visitorId));
+      const id = await this.getOpenConversationId(siteKey, visitorId);
       const r = id ? record(siteKey, id) : undefined;
       return r ? clone(r.conversation) : null;
     },

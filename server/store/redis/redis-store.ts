@@ -63,6 +63,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
   const getConversation = async (siteKey: string, id: string) =>
     conversationFromHash(await redis.hgetall(keys.conversation(siteKey, id)));
+  const getOpenConversationId = (siteKey: string, visitorId: string) => redis.get(keys.visitorOpenConversation(siteKey, visitorId));
 
   const readMessage = async (siteKey: string, conversationId: string, id: string) => {
     const [entry] = (await redis.xrange(keys.conversationMessages(siteKey, conversationId), id, id)) as [string, string[]][];
@@ -378,13 +379,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
 
     async getOpenConversation(siteKey, visitorId) {
-      const id = await redis.get(keys.visitorOpenConversation(siteKey, visitorId));
+      const id = await getOpenConversationId(siteKey, visitorId);
       return id ? getConversation(siteKey, id) : null;
     },
 
-    async getOpenConversationId(siteKey, visitorId) {
-      return redis.get(keys.visitorOpenConversation(siteKey, visitorId));
-    },
+    getOpenConversationId,
 
     async appendMessage(input) {
       const result = await redis.sbAppendMessageV1(
